@@ -1,0 +1,138 @@
+import type { LevelName } from '../levels.js';
+import type { HandlerType } from './handlerTypes.js';
+
+/** A channel (the seed's named loggers, plus `root`) after validation and defaults. */
+export interface ChannelConfig {
+  name: string;
+  level: LevelName;
+  handlers: string[];
+  propagate: boolean;
+  /** Records per second and burst of the channel's token bucket, when limited. */
+  rateLimit?: { recordsPerSecond: number; burst: number };
+  /** Fraction of records kept, when sampled. */
+  sample?: number;
+}
+
+interface HandlerBase {
+  name: string;
+  type: HandlerType;
+  /** The `class:` as written, e.g. `logging.handlers.RotatingFileHandler`. */
+  className: string;
+  level: LevelName;
+  formatter?: string;
+  flushIntervalMs: number;
+  maxQueueSize: number;
+}
+
+export interface ConsoleHandlerConfig extends HandlerBase {
+  type: 'console';
+  stream: 'stdout' | 'stderr';
+  color: 'auto' | 'always' | 'never';
+}
+export interface FileHandlerConfig extends HandlerBase {
+  type: 'file';
+  /** Absolute path. */
+  filename: string;
+  mode: 'a' | 'w';
+  maxBytes: number;
+  backupCount: number;
+}
+export interface CsvHandlerConfig extends HandlerBase {
+  type: 'csv';
+  filename: string;
+  columns: string[];
+  bufferSize: number;
+  maxBytes: number;
+  backupCount: number;
+}
+export interface TensorBoardHandlerConfig extends HandlerBase {
+  type: 'tensorboard';
+  logDir: string;
+  maxFileBytes: number;
+}
+export interface OtlpSettings {
+  /** Base URL (signal paths /v1/logs etc. are appended). */
+  endpoint: string;
+  protocol: 'http/protobuf' | 'http/json';
+  headers: Record<string, string>;
+  timeoutMs: number;
+  compression: 'gzip' | 'none';
+}
+export interface OtlpHandlerConfig extends HandlerBase, OtlpSettings {
+  type: 'otlp';
+}
+export interface NullHandlerConfig extends HandlerBase {
+  type: 'null';
+}
+export type HandlerConfig =
+  | ConsoleHandlerConfig
+  | FileHandlerConfig
+  | CsvHandlerConfig
+  | TensorBoardHandlerConfig
+  | OtlpHandlerConfig
+  | NullHandlerConfig;
+
+export interface FormatterConfig {
+  name: string;
+  kind: 'python' | 'json';
+  format?: string;
+  datefmt?: string;
+  style: '%' | '{' | '$';
+  fields?: string[];
+  utc: boolean;
+}
+
+export interface MetricsConfig {
+  loggingFrequency: number;
+  validationFrequency: number;
+  samplingRatio: number;
+  historyWindow: number;
+  enable: {
+    rewardMetrics: boolean;
+    generationMetrics: boolean;
+    validationMetrics: boolean;
+    resourceMetrics: boolean;
+  };
+  validation: {
+    datasetPath?: string;
+    maxSamples: number;
+    timeoutPerSampleMs: number;
+  };
+}
+
+export interface ResourceConfig {
+  serviceName?: string;
+  runId?: string;
+  experiment?: string;
+  model?: string;
+  rank?: number;
+  worldSize?: number;
+  attributes: Record<string, string | number | boolean>;
+}
+
+export interface OtlpConfig extends OtlpSettings {
+  /** True when the file enables OTLP or OTEL_EXPORTER_OTLP_ENDPOINT (or a signal's endpoint) is set. */
+  enabled: boolean;
+  metrics: boolean;
+  traces: boolean;
+  /** Send all channels to OTLP even without an `otlp` handler. */
+  logs: boolean;
+  exportIntervalMs: number;
+  /** Per-signal endpoints from OTEL_EXPORTER_OTLP_{LOGS,METRICS,TRACES}_ENDPOINT (full URLs). */
+  signalEndpoints: { logs?: string; metrics?: string; traces?: string };
+}
+
+/** The config after parsing, env substitution, validation, path resolution and defaults. */
+export interface ResolvedConfig {
+  /** The file it came from, or `<embedded default>`. */
+  source: string;
+  /** Directory relative paths were resolved against. */
+  baseDir: string;
+  root: ChannelConfig;
+  channels: Map<string, ChannelConfig>;
+  handlers: Map<string, HandlerConfig>;
+  formatters: Map<string, FormatterConfig>;
+  metrics: MetricsConfig;
+  resource: ResourceConfig;
+  otlp: OtlpConfig;
+}

@@ -1,0 +1,294 @@
+import { HANDLER_CLASS_ALIASES, type HandlerType, handlerClassesOf } from './handlerTypes.js';
+
+/**
+ * JSON Schema (draft 2020-12) of the grpo-otel YAML config. It is the single description of the file:
+ * the loader validates with it and `schema/grpo-otel-config.schema.json` (for editors) is generated from it.
+ * Durations are in seconds, like the seed's `timeout_per_sample`; sizes in bytes.
+ */
+
+const LEVELS = ['NOTSET', 'DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'];
+const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]*$';
+
+const level = {
+  description: 'Python logging level name.',
+  enum: LEVELS,
+};
+const handlerList = {
+  description: 'Names of handlers (keys of `handlers`).',
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  uniqueItems: true,
+};
+const nonNegativeInt = { type: 'integer', minimum: 0 };
+const positiveInt = { type: 'integer', minimum: 1 };
+const positiveSeconds = { type: 'number', exclusiveMinimum: 0 };
+const path = { type: 'string', minLength: 1 };
+
+const rateLimit = {
+  description:
+    'Maximum records per second for the channel (token bucket); the excess is dropped and counted. A number, or an object with `records_per_second` and `burst`.',
+  oneOf: [
+    { type: 'number', exclusiveMinimum: 0 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['records_per_second'],
+      properties: {
+        records_per_second: { type: 'number', exclusiveMinimum: 0 },
+        burst: { type: 'integer', minimum: 1 },
+      },
+    },
+  ],
+};
+
+const channel = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    level,
+    handlers: handlerList,
+    propagate: { type: 'boolean' },
+    qualname: { type: 'string' },
+    rate_limit: rateLimit,
+    sample: {
+      description:
+        'Fraction of records kept (0 < sample <= 1), evenly spaced; the rest is dropped and counted.',
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 1,
+    },
+  },
+};
+
+const commonHandlerProps = {
+  class: { description: 'Handler type or its Python class name.', enum: Object.keys(HANDLER_CLASS_ALIASES) },
+  level,
+  formatter: { description: 'Name of a formatter (key of `formatters`).', type: 'string', minLength: 1 },
+  flush_interval: {
+    description: 'Seconds between background exports of buffered records (default 1).',
+    ...positiveSeconds,
+  },
+  max_queue_size: {
+    description: 'Records buffered before new ones are dropped and counted (default 8192).',
+    ...positiveInt,
+  },
+};
+
+const handlerProps: Record<HandlerType, Record<string, unknown>> = {
+  console: {
+    stream: {
+      description: 'Where console output goes (Python writes `ext://sys.stderr` by default).',
+      enum: ['ext://sys.stdout', 'ext://sys.stderr', 'stdout', 'stderr'],
+    },
+    color: {
+      description: 'Colour levels: on a TTY only (auto), always or never.',
+      enum: ['auto', 'always', 'never'],
+    },
+  },
+  file: {
+    filename: { description: 'Log file; relative paths resolve against the config file.', ...path },
+    mode: { enum: ['a', 'w'] },
+    maxBytes: {
+      description: 'Roll over before a record would take the file past this size (0 = never).',
+      ...nonNegativeInt,
+    },
+    backupCount: {
+      description: 'Rolled-over files kept as name.1 ... name.N (0 = never roll over).',
+      ...nonNegativeInt,
+    },
+    encoding: { enum: ['utf-8', 'utf8', 'UTF-8'] },
+    delay: { type: 'boolean' },
+  },
+  csv: {
+    filename: { description: 'CSV file; relative paths resolve against the config file.', ...path },
+    columns: {
+      description:
+        'Column names, filled from the log record (timestamp, level, message, ...) or its attributes.',
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+      uniqueItems: true,
+    },
+    buffer_size: { description: 'Rows buffered before a background write.', ...positiveInt },
+    maxBytes: nonNegativeInt,
+    backupCount: nonNegativeInt,
+    encoding: { enum: ['utf-8', 'utf8', 'UTF-8'] },
+  },
+  tensorboard: {
+    log_dir: { description: 'TensorBoard log directory; one run directory per run inside it.', ...path },
+    max_file_bytes: { description: 'Start a new event file past this size (0 = never).', ...nonNegativeInt },
+  },
+  otlp: {
+    endpoint: {
+      description: 'OTLP/HTTP base URL, e.g. http://127.0.0.1:4318.',
+      type: 'string',
+      pattern: '^https?://',
+    },
+    protocol: { enum: ['http/protobuf', 'http/json'] },
+    headers: {
+      description: 'Extra HTTP headers; use ${env:VAR} for secrets.',
+      type: 'object',
+      additionalProperties: { type: 'string' },
+    },
+    timeout: { description: 'Export timeout in seconds.', ...positiveSeconds },
+    compression: { enum: ['gzip', 'none'] },
+  },
+  null: {},
+};
+
+function handlerDef(type: HandlerType) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    ...(type === 'file' || type === 'csv'
+      ? { required: ['filename'] }
+      : type === 'tensorboard'
+        ? { required: ['log_dir'] }
+        : {}),
+    properties: { ...commonHandlerProps, ...handlerProps[type] },
+  };
+}
+
+const HANDLER_TYPES: HandlerType[] = ['console', 'file', 'csv', 'tensorboard', 'otlp', 'null'];
+
+const handler = {
+  type: 'object',
+  required: ['class'],
+  properties: { class: commonHandlerProps.class },
+  allOf: HANDLER_TYPES.map((t) => ({
+    if: { required: ['class'], properties: { class: { enum: handlerClassesOf(t) } } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema keyword
+    then: { $ref: `#/$defs/${t}Handler` },
+  })),
+};
+
+const formatter = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    format: {
+      description:
+        'Python logging format string (`%(asctime)s - %(message)s`), or `json` for the JSON formatter.',
+      type: 'string',
+    },
+    datefmt: { description: 'strftime format for %(asctime)s.', type: 'string' },
+    style: { enum: ['%', '{', '$'] },
+    fields: {
+      description: 'JSON formatter: fields of each line (timestamp, level, name, message, attributes, ...).',
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+    },
+    validate: { type: 'boolean' },
+    class: { enum: ['logging.Formatter', 'json', 'standard'] },
+    utc: { description: 'Render %(asctime)s in UTC instead of local time.', type: 'boolean' },
+  },
+};
+
+const metrics = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    logging_frequency: { description: 'Log metrics every N training steps.', ...positiveInt },
+    validation_frequency: { description: 'Run validation every N training steps.', ...positiveInt },
+    sampling_ratio: {
+      description: 'Fraction of batches on which expensive metrics are computed.',
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 1,
+    },
+    history_window: { description: 'Steps in moving averages and plateau windows.', ...positiveInt },
+    enable: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        reward_metrics: { type: 'boolean' },
+        generation_metrics: { type: 'boolean' },
+        validation_metrics: { type: 'boolean' },
+        resource_metrics: { type: 'boolean' },
+      },
+    },
+    validation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        dataset_path: path,
+        max_samples: positiveInt,
+        timeout_per_sample: { description: 'Seconds.', ...positiveSeconds },
+      },
+    },
+  },
+};
+
+const resource = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    service_name: { type: 'string', minLength: 1 },
+    run_id: { description: 'Run id; generated when absent.', type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' },
+    experiment: { type: 'string', minLength: 1 },
+    model: { description: 'Policy model name (gen_ai.request.model).', type: 'string', minLength: 1 },
+    rank: nonNegativeInt,
+    world_size: positiveInt,
+    attributes: {
+      description: 'Extra resource attributes.',
+      type: 'object',
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+    },
+  },
+};
+
+const otlp = {
+  description:
+    'OTLP/HTTP export of metrics and traces (and defaults for `otlp` log handlers). Enabled when `enabled` is true or OTEL_EXPORTER_OTLP_ENDPOINT is set.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enabled: { type: 'boolean' },
+    ...handlerProps.otlp,
+    metrics: { type: 'boolean' },
+    traces: { type: 'boolean' },
+    logs: { description: 'Send every channel to OTLP even without an `otlp` handler.', type: 'boolean' },
+    export_interval: { description: 'Seconds between metric exports.', ...positiveSeconds },
+  },
+};
+
+export const CONFIG_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://grpo-otel.dev/schema/grpo-otel-config.schema.json',
+  title: 'grpo-otel configuration',
+  description:
+    "Logging and telemetry configuration for GRPO training: Python logging's dictConfig layout (version, root, loggers, handlers, formatters) plus metrics, resource and otlp sections.",
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    version: { description: 'Schema version; must be 1.', const: 1 },
+    disable_existing_loggers: { type: 'boolean' },
+    incremental: { const: false },
+    root: channel,
+    loggers: {
+      type: 'object',
+      propertyNames: { pattern: NAME_PATTERN },
+      additionalProperties: { $ref: '#/$defs/channel' },
+    },
+    handlers: {
+      type: 'object',
+      propertyNames: { pattern: NAME_PATTERN },
+      additionalProperties: { $ref: '#/$defs/handler' },
+    },
+    formatters: {
+      type: 'object',
+      propertyNames: { pattern: NAME_PATTERN },
+      additionalProperties: { $ref: '#/$defs/formatter' },
+    },
+    metrics,
+    resource,
+    otlp,
+  },
+  $defs: {
+    channel,
+    handler,
+    formatter,
+    ...Object.fromEntries(HANDLER_TYPES.map((t) => [`${t}Handler`, handlerDef(t)])),
+  },
+} as const;

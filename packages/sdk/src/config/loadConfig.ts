@@ -1,0 +1,436 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
+import { didYouMeanSuffix } from '../internal/didYouMean.js';
+import { ConfigError } from './ConfigError.js';
+import { CONFIG_SCHEMA } from './configSchema.js';
+import { type Env, EnvSubstitutionError, substituteEnv } from './envSubstitution.js';
+import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
+import type { ResolvedConfig } from './ResolvedConfig.js';
+import { resolveConfig } from './resolveConfig.js';
+
+export interface LoadConfigOptions {
+  /** Environment for `${env:...}` and OTEL_* variables (default: process.env). */
+  env?: Env;
+  /** Directory that relative paths resolve against (default: the config file's directory). */
+  baseDir?: string;
+}
+
+type KeyPath = (string | number)[];
+
+let validator: ValidateFunction | undefined;
+function getValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    validator = ajv.compile(CONFIG_SCHEMA);
+  }
+  return validator;
+}
+
+/** Reads, validates and resolves a config file. Throws {@link ConfigError} (one line) on any problem. */
+export function loadConfigFile(file: string, options: LoadConfigOptions = {}): ResolvedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, expected a YAML file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : `cannot read (${code ?? String(err)})`;
+    throw new ConfigError(file, 0, 0, '', why);
+  }
+  return parseConfig(text, { ...options, source: file, baseDir: options.baseDir ?? dirname(resolve(file)) });
+}
+
+/** Validates and resolves config text. `source` names it in errors. */
+export function parseConfig(
+  text: string,
+  options: LoadConfigOptions & { source: string; baseDir: string },
+): ResolvedConfig {
+  const { source } = options;
+  const env = options.env ?? process.env;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const pos = (offset: number | undefined): [number, number] => {
+    if (offset === undefined) return [1, 1];
+    const { line, col } = lineCounter.linePos(offset);
+    return [line, col];
+  };
+  const fail = (offset: number | undefined, path: KeyPath, detail: string): never => {
+    const [line, col] = pos(offset);
+    throw new ConfigError(source, line, col, formatPath(path), detail);
+  };
+
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const detail = `YAML syntax error: ${syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+    fail(syntax.pos[0], [], detail);
+  }
+  if (!isMap(doc.contents)) {
+    const what = doc.contents === null ? 'an empty document' : describeNode(doc.contents);
+    fail(
+      doc.contents?.range?.[0],
+      [],
+      `expected a mapping (version: 1, root, loggers, handlers, ...), got ${what}`,
+    );
+  }
+
+  substituteEnvInDocument(doc, env, fail);
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    fail(0, [], `cannot expand YAML aliases: ${(err as Error).message}`);
+  }
+
+  const validate = getValidator();
+  if (!validate(data)) {
+    const err = pickError(validate.errors ?? [], doc, data);
+    const { path, pointAtKey, detail } = describeError(err, validate.errors ?? [], data);
+    fail(offsetOf(doc, path, pointAtKey), path, detail);
+  }
+
+  checkReferences(doc, data as RawConfig, fail);
+  return resolveConfig(data as RawConfig, { source, baseDir: options.baseDir, env });
+}
+
+/** The validated file as plain data (shape guaranteed by the schema). */
+export interface RawConfig {
+  version?: number;
+  root?: RawChannel;
+  loggers?: Record<string, RawChannel>;
+  handlers?: Record<string, Record<string, unknown> & { class: string }>;
+  formatters?: Record<string, Record<string, unknown>>;
+  metrics?: Record<string, unknown>;
+  resource?: Record<string, unknown>;
+  otlp?: Record<string, unknown>;
+}
+export interface RawChannel {
+  level?: string;
+  handlers?: string[];
+  propagate?: boolean;
+  rate_limit?: number | { records_per_second: number; burst?: number };
+  sample?: number;
+}
+
+function substituteEnvInDocument(
+  doc: Document,
+  env: Env,
+  fail: (offset: number | undefined, path: KeyPath, detail: string) => never,
+): void {
+  visit(doc, {
+    Scalar(key, node, ancestors) {
+      if (key === 'key' || typeof node.value !== 'string') return;
+      try {
+        const r = substituteEnv(node.value, env);
+        if (!r.changed) return;
+        if (r.whole) {
+          // `maxBytes: ${env:MAX_BYTES:-1000}` is a number, as if written in the file.
+          const typed = parseDocument(r.value).contents;
+          node.value = isScalar(typed) && r.value.trim() !== '' ? typed.value : r.value;
+        } else {
+          node.value = r.value;
+        }
+      } catch (err) {
+        if (!(err instanceof EnvSubstitutionError)) throw err;
+        fail(node.range?.[0], pathFromAncestors(ancestors, node), err.message);
+      }
+    },
+  });
+}
+
+function pathFromAncestors(ancestors: readonly unknown[], leaf: unknown): KeyPath {
+  const path: KeyPath = [];
+  const chain = [...ancestors, leaf];
+  for (let i = 0; i < chain.length - 1; i++) {
+    const parent = chain[i];
+    const child = chain[i + 1];
+    if (isPair(parent) && child === parent.value) {
+      path.push(isScalar(parent.key) ? String(parent.key.value) : '?');
+    } else if (isSeq(parent)) {
+      path.push(parent.items.indexOf(child as never));
+    }
+  }
+  return path;
+}
+
+/**
+ * One error to report: the first in document order; at the same place, the most specific one
+ * (an unknown key inside a `oneOf` branch says more than "expected a number").
+ */
+function pickError(errors: ErrorObject[], doc: Document, data: unknown): ErrorObject {
+  const real = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf');
+  const candidates = real.length ? real : errors;
+  const depth = (e: ErrorObject) =>
+    e.instancePath.split('/').length +
+    (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 1 : 0);
+  const rank = (e: ErrorObject) => (e.keyword === 'type' ? 0 : e.keyword === 'additionalProperties' ? 2 : 1);
+  const offset = (e: ErrorObject) => offsetOf(doc, pointerToPath(e.instancePath, data), false) ?? 0;
+  const sorted = candidates
+    .map((e) => ({ e, o: offset(e) }))
+    .sort((a, b) => a.o - b.o || depth(b.e) - depth(a.e) || rank(b.e) - rank(a.e));
+  return sorted[0]!.e;
+}
+
+function pointerToPath(pointer: string, data: unknown): KeyPath {
+  if (!pointer) return [];
+  const out: KeyPath = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      const n = Number(seg);
+      out.push(n);
+      cur = cur[n];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+function valueAt(data: unknown, path: KeyPath): unknown {
+  let cur = data;
+  for (const k of path)
+    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[k] : undefined;
+  return cur;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'null',
+};
+
+function describeError(
+  err: ErrorObject,
+  all: ErrorObject[],
+  data: unknown,
+): { path: KeyPath; pointAtKey: boolean; detail: string } {
+  const path = pointerToPath(err.instancePath, data);
+  const value = valueAt(data, path);
+  const schema = err.parentSchema as Record<string, unknown> | undefined;
+  const section = path.length ? String(path[path.length - 1]) : 'the top level';
+  switch (err.keyword) {
+    case 'additionalProperties': {
+      const key = String((err.params as { additionalProperty: string }).additionalProperty);
+      const known = Object.keys((schema?.properties as Record<string, unknown>) ?? {});
+      const where = path.length ? `in ${describeSection(path)}` : 'at the top level';
+      return {
+        path: [...path, key],
+        pointAtKey: true,
+        detail: `unknown key '${key}' ${where}${didYouMeanSuffix(key, known)}; expected one of: ${known.join(', ')}`,
+      };
+    }
+    case 'required': {
+      const key = String((err.params as { missingProperty: string }).missingProperty);
+      return { path, pointAtKey: true, detail: `missing required key '${key}' in ${describeSection(path)}` };
+    }
+    case 'propertyNames': {
+      const name = String((err.params as { propertyName: string }).propertyName);
+      return {
+        path: [...path, name],
+        pointAtKey: true,
+        detail: `invalid name '${name}' in ${section}: expected letters, digits, '_', '.', '-' (starting with a letter or '_')`,
+      };
+    }
+    case 'type': {
+      const types = new Set<string>();
+      for (const e of all) {
+        if (e.keyword === 'type' && e.instancePath === err.instancePath) {
+          const t = (e.params as { type: string | string[] }).type;
+          for (const x of Array.isArray(t) ? t : [t]) types.add(x);
+        }
+      }
+      const expected = [...types].map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+      return { path, pointAtKey: false, detail: `expected ${expected}, got ${describeValue(value)}` };
+    }
+    case 'enum': {
+      const allowed = (err.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const got = describeValue(value);
+      const hint = typeof value === 'string' ? didYouMeanSuffix(value, allowed) : '';
+      const last = path[path.length - 1];
+      if (last === 'class') {
+        const types = [...new Set(Object.values(HANDLER_CLASS_ALIASES))].join(', ');
+        return {
+          path,
+          pointAtKey: false,
+          detail: `unknown handler class ${got}${hint}; expected one of ${types}, or a Python name such as logging.StreamHandler, logging.handlers.RotatingFileHandler, logging.custom.CSVHandler, logging.custom.TensorBoardHandler`,
+        };
+      }
+      if (last === 'level') {
+        return {
+          path,
+          pointAtKey: false,
+          detail: `unknown level ${got}${hint}; expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL`,
+        };
+      }
+      return { path, pointAtKey: false, detail: `expected one of ${allowed.join(', ')}, got ${got}${hint}` };
+    }
+    case 'const': {
+      const allowed = (err.params as { allowedValue: unknown }).allowedValue;
+      return {
+        path,
+        pointAtKey: false,
+        detail: `expected ${JSON.stringify(allowed)}, got ${describeValue(value)}`,
+      };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const p = err.params as { comparison: string; limit: number };
+      const kind = schema?.type === 'integer' ? 'an integer' : 'a number';
+      return {
+        path,
+        pointAtKey: false,
+        detail: `expected ${kind} ${p.comparison} ${p.limit}, got ${describeValue(value)}`,
+      };
+    }
+    case 'minItems':
+      return { path, pointAtKey: false, detail: `expected a non-empty list, got ${describeValue(value)}` };
+    case 'minLength':
+      return { path, pointAtKey: false, detail: 'expected a non-empty string' };
+    case 'uniqueItems': {
+      const p = err.params as { i: number; j: number };
+      const dup = Array.isArray(value) ? value[p.j] : undefined;
+      return { path: [...path, p.j], pointAtKey: false, detail: `duplicate entry ${describeValue(dup)}` };
+    }
+    case 'pattern': {
+      const last = path[path.length - 1];
+      const expected =
+        last === 'endpoint'
+          ? 'a URL starting with http:// or https://'
+          : `text matching ${(err.params as { pattern: string }).pattern}`;
+      return { path, pointAtKey: false, detail: `expected ${expected}, got ${describeValue(value)}` };
+    }
+    default:
+      return { path, pointAtKey: false, detail: err.message ?? 'invalid value' };
+  }
+}
+
+function describeSection(path: KeyPath): string {
+  if (path.length === 0) return 'the top level';
+  if (path.length === 2 && path[0] === 'handlers') return `handler '${path[1]}'`;
+  if (path.length === 2 && path[0] === 'loggers') return `logger '${path[1]}'`;
+  if (path.length === 2 && path[0] === 'formatters') return `formatter '${path[1]}'`;
+  return `'${formatPath(path)}'`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing (null)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `string '${v.length > 60 ? `${v.slice(0, 57)}...` : v}'`;
+  return String(v);
+}
+
+function describeNode(node: Node): string {
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) return describeValue(node.value);
+  return 'something else';
+}
+
+export function formatPath(path: KeyPath): string {
+  let out = '';
+  for (const k of path) {
+    if (typeof k === 'number') out += `[${k}]`;
+    else out += out ? `.${k}` : k;
+  }
+  return out;
+}
+
+/** Source offset of the node at `path` (its key when `pointAtKey`), falling back to the nearest ancestor. */
+function offsetOf(doc: Document, path: KeyPath, pointAtKey: boolean): number | undefined {
+  let node: unknown = doc.contents;
+  let best: number | undefined = (node as Node | null)?.range?.[0];
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return best;
+      const keyNode = pair.key as Node;
+      if (last && pointAtKey) return keyNode.range?.[0] ?? best;
+      node = pair.value;
+      best = (pair.value as Node | null)?.range?.[0] ?? keyNode.range?.[0] ?? best;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+      best = (node as Node | null)?.range?.[0] ?? best;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+
+function checkReferences(
+  doc: Document,
+  cfg: RawConfig,
+  fail: (offset: number | undefined, path: KeyPath, detail: string) => never,
+): void {
+  const handlerNames = Object.keys(cfg.handlers ?? {});
+  const formatterNames = Object.keys(cfg.formatters ?? {});
+  const channels: [KeyPath, RawChannel][] = [];
+  if (cfg.root) channels.push([['root'], cfg.root]);
+  for (const [name, ch] of Object.entries(cfg.loggers ?? {})) channels.push([['loggers', name], ch]);
+  for (const [path, ch] of channels) {
+    (ch.handlers ?? []).forEach((h, i) => {
+      if (!handlerNames.includes(h)) {
+        const p = [...path, 'handlers', i];
+        const defined = handlerNames.length
+          ? `defined: ${handlerNames.join(', ')}`
+          : 'no handlers are defined';
+        fail(
+          offsetOf(doc, p, false),
+          p,
+          `unknown handler '${h}'${didYouMeanSuffix(h, handlerNames)}; ${defined}`,
+        );
+      }
+    });
+  }
+  for (const [name, h] of Object.entries(cfg.handlers ?? {})) {
+    const f = h.formatter;
+    if (typeof f === 'string' && !formatterNames.includes(f)) {
+      const p = ['handlers', name, 'formatter'];
+      const defined = formatterNames.length
+        ? `defined: ${formatterNames.join(', ')}`
+        : 'no formatters are defined';
+      fail(
+        offsetOf(doc, p, false),
+        p,
+        `unknown formatter '${f}'${didYouMeanSuffix(f, formatterNames)}; ${defined}`,
+      );
+    }
+  }
+  for (const [name, f] of Object.entries(cfg.formatters ?? {})) {
+    if (f.format === 'json' || f.class === 'json') continue;
+    if (f.fields !== undefined) {
+      const p = ['formatters', name, 'fields'];
+      fail(offsetOf(doc, p, true), p, "'fields' applies only to the JSON formatter (format: json)");
+    }
+  }
+}

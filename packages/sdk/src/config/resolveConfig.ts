@@ -1,0 +1,233 @@
+import { LEVEL_ALIASES, type LevelName } from '../levels.js';
+import type { Env } from './envSubstitution.js';
+import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
+import type { RawChannel, RawConfig } from './loadConfig.js';
+import { envValue, parseOtlpHeaders, parseResourceAttributes } from './otlpEnv.js';
+import type {
+  ChannelConfig,
+  FormatterConfig,
+  HandlerConfig,
+  MetricsConfig,
+  OtlpConfig,
+  OtlpSettings,
+  ResolvedConfig,
+  ResourceConfig,
+} from './ResolvedConfig.js';
+import { resolvePath } from './resolvePath.js';
+
+export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+const DEFAULT_MAX_QUEUE_SIZE = 8192;
+
+type Obj = Record<string, unknown>;
+
+function level(v: unknown, fallback: LevelName): LevelName {
+  return typeof v === 'string' ? (LEVEL_ALIASES[v.toUpperCase()] ?? fallback) : fallback;
+}
+const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
+const bool = (v: unknown, d: boolean): boolean => (typeof v === 'boolean' ? v : d);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function channel(name: string, raw: RawChannel | undefined, defaultLevel: LevelName): ChannelConfig {
+  const c: ChannelConfig = {
+    name,
+    level: level(raw?.level, defaultLevel),
+    handlers: [...(raw?.handlers ?? [])],
+    propagate: raw?.propagate ?? true,
+  };
+  const rl = raw?.rate_limit;
+  if (typeof rl === 'number') c.rateLimit = { recordsPerSecond: rl, burst: Math.max(1, Math.ceil(rl)) };
+  else if (rl)
+    c.rateLimit = {
+      recordsPerSecond: rl.records_per_second,
+      burst: rl.burst ?? Math.max(1, Math.ceil(rl.records_per_second)),
+    };
+  if (raw?.sample !== undefined && raw.sample < 1) c.sample = raw.sample;
+  return c;
+}
+
+/** OTLP settings from the file's `otlp` section over the standard OTEL_EXPORTER_OTLP_* variables. */
+function otlpSettings(raw: Obj, env: Env, base?: OtlpSettings): OtlpSettings {
+  const envTimeout = Number(envValue(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'));
+  const envCompression = envValue(env, 'OTEL_EXPORTER_OTLP_COMPRESSION');
+  const envProtocol = envValue(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  return {
+    endpoint:
+      str(raw.endpoint) ??
+      base?.endpoint ??
+      envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ??
+      DEFAULT_OTLP_ENDPOINT,
+    protocol:
+      (str(raw.protocol) as OtlpSettings['protocol'] | undefined) ??
+      base?.protocol ??
+      (envProtocol === 'http/json' ? 'http/json' : 'http/protobuf'),
+    headers: {
+      ...(base?.headers ?? parseOtlpHeaders(envValue(env, 'OTEL_EXPORTER_OTLP_HEADERS'))),
+      ...((raw.headers as Record<string, string> | undefined) ?? {}),
+    },
+    timeoutMs:
+      typeof raw.timeout === 'number'
+        ? raw.timeout * 1000
+        : (base?.timeoutMs ?? (Number.isFinite(envTimeout) && envTimeout > 0 ? envTimeout : 10_000)),
+    compression:
+      (str(raw.compression) as OtlpSettings['compression'] | undefined) ??
+      base?.compression ??
+      (envCompression === 'gzip' ? 'gzip' : 'none'),
+  };
+}
+
+/** Turns the validated file into the runtime's view: defaults applied, paths absolute, env folded in. */
+export function resolveConfig(
+  cfg: RawConfig,
+  ctx: { source: string; baseDir: string; env: Env },
+): ResolvedConfig {
+  const { baseDir, env } = ctx;
+  // Python's root logger defaults to WARNING with no handlers.
+  const root = channel('root', cfg.root, 'WARNING');
+  const channels = new Map<string, ChannelConfig>();
+  for (const [name, raw] of Object.entries(cfg.loggers ?? {}))
+    channels.set(name, channel(name, raw, 'NOTSET'));
+
+  const rawOtlp = (cfg.otlp ?? {}) as Obj;
+  const settings = otlpSettings(rawOtlp, env);
+
+  const handlers = new Map<string, HandlerConfig>();
+  for (const [name, raw] of Object.entries(cfg.handlers ?? {})) {
+    const type = HANDLER_CLASS_ALIASES[raw.class]!;
+    const base = {
+      name,
+      className: raw.class,
+      level: level(raw.level, 'NOTSET'),
+      ...(typeof raw.formatter === 'string' ? { formatter: raw.formatter } : {}),
+      flushIntervalMs: num(raw.flush_interval, DEFAULT_FLUSH_INTERVAL_MS / 1000) * 1000,
+      maxQueueSize: num(raw.max_queue_size, DEFAULT_MAX_QUEUE_SIZE),
+    };
+    switch (type) {
+      case 'console': {
+        const stream = str(raw.stream) ?? 'stderr';
+        handlers.set(name, {
+          ...base,
+          type,
+          stream: stream.endsWith('stdout') ? 'stdout' : 'stderr',
+          color: (str(raw.color) as 'auto' | 'always' | 'never' | undefined) ?? 'auto',
+        });
+        break;
+      }
+      case 'file':
+        handlers.set(name, {
+          ...base,
+          type,
+          filename: resolvePath(baseDir, String(raw.filename)),
+          mode: raw.mode === 'w' ? 'w' : 'a',
+          maxBytes: num(raw.maxBytes, 0),
+          backupCount: num(raw.backupCount, 0),
+        });
+        break;
+      case 'csv':
+        handlers.set(name, {
+          ...base,
+          type,
+          filename: resolvePath(baseDir, String(raw.filename)),
+          columns: (raw.columns as string[] | undefined) ?? ['timestamp', 'level', 'name', 'message'],
+          bufferSize: num(raw.buffer_size, 100),
+          maxBytes: num(raw.maxBytes, 0),
+          backupCount: num(raw.backupCount, 0),
+        });
+        break;
+      case 'tensorboard':
+        handlers.set(name, {
+          ...base,
+          type,
+          logDir: resolvePath(baseDir, String(raw.log_dir)),
+          maxFileBytes: num(raw.max_file_bytes, 256 * 1024 * 1024),
+        });
+        break;
+      case 'otlp':
+        handlers.set(name, { ...base, type, ...otlpSettings(raw, env, settings) });
+        break;
+      case 'null':
+        handlers.set(name, { ...base, type });
+        break;
+    }
+  }
+
+  const formatters = new Map<string, FormatterConfig>();
+  for (const [name, raw] of Object.entries(cfg.formatters ?? {})) {
+    const json = raw.format === 'json' || raw.class === 'json';
+    const f: FormatterConfig = {
+      name,
+      kind: json ? 'json' : 'python',
+      style: (str(raw.style) as '%' | '{' | '$' | undefined) ?? '%',
+      utc: bool(raw.utc, false),
+    };
+    if (!json && typeof raw.format === 'string') f.format = raw.format;
+    if (typeof raw.datefmt === 'string') f.datefmt = raw.datefmt;
+    if (Array.isArray(raw.fields)) f.fields = raw.fields as string[];
+    formatters.set(name, f);
+  }
+
+  const m = (cfg.metrics ?? {}) as Obj;
+  const en = (m.enable ?? {}) as Obj;
+  const val = (m.validation ?? {}) as Obj;
+  const datasetPath = str(val.dataset_path);
+  const metrics: MetricsConfig = {
+    loggingFrequency: num(m.logging_frequency, 50),
+    validationFrequency: num(m.validation_frequency, 250),
+    samplingRatio: num(m.sampling_ratio, 0.1),
+    historyWindow: num(m.history_window, 100),
+    enable: {
+      rewardMetrics: bool(en.reward_metrics, true),
+      generationMetrics: bool(en.generation_metrics, true),
+      validationMetrics: bool(en.validation_metrics, true),
+      resourceMetrics: bool(en.resource_metrics, true),
+    },
+    validation: {
+      ...(datasetPath ? { datasetPath: resolvePath(baseDir, datasetPath) } : {}),
+      maxSamples: num(val.max_samples, 100),
+      timeoutPerSampleMs: num(val.timeout_per_sample, 5) * 1000,
+    },
+  };
+
+  const r = (cfg.resource ?? {}) as Obj;
+  const envRank = Number(envValue(env, 'RANK'));
+  const envWorld = Number(envValue(env, 'WORLD_SIZE'));
+  const resource: ResourceConfig = {
+    attributes: {
+      ...parseResourceAttributes(envValue(env, 'OTEL_RESOURCE_ATTRIBUTES')),
+      ...((r.attributes as Record<string, string | number | boolean> | undefined) ?? {}),
+    },
+  };
+  const serviceName = str(r.service_name) ?? envValue(env, 'OTEL_SERVICE_NAME');
+  if (serviceName) resource.serviceName = serviceName;
+  const runId = str(r.run_id) ?? envValue(env, 'GRPO_RUN_ID');
+  if (runId) resource.runId = runId;
+  if (typeof r.experiment === 'string') resource.experiment = r.experiment;
+  if (typeof r.model === 'string') resource.model = r.model;
+  if (typeof r.rank === 'number') resource.rank = r.rank;
+  else if (Number.isInteger(envRank) && envRank >= 0) resource.rank = envRank;
+  if (typeof r.world_size === 'number') resource.worldSize = r.world_size;
+  else if (Number.isInteger(envWorld) && envWorld > 0) resource.worldSize = envWorld;
+
+  const signalEndpoints: OtlpConfig['signalEndpoints'] = {};
+  const le = envValue(env, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
+  const me = envValue(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
+  const te = envValue(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  if (le) signalEndpoints.logs = le;
+  if (me) signalEndpoints.metrics = me;
+  if (te) signalEndpoints.traces = te;
+  const envEnabled = Boolean(envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') || le || me || te);
+  const hasOtlpHandler = [...handlers.values()].some((h) => h.type === 'otlp');
+  const enabled = bool(rawOtlp.enabled, envEnabled || typeof rawOtlp.endpoint === 'string' || hasOtlpHandler);
+  const exporterOff = (name: string) => envValue(env, name)?.toLowerCase() === 'none';
+  const otlp: OtlpConfig = {
+    ...settings,
+    enabled,
+    metrics: enabled && bool(rawOtlp.metrics, true) && !exporterOff('OTEL_METRICS_EXPORTER'),
+    traces: enabled && bool(rawOtlp.traces, true) && !exporterOff('OTEL_TRACES_EXPORTER'),
+    logs: enabled && bool(rawOtlp.logs, !hasOtlpHandler) && !exporterOff('OTEL_LOGS_EXPORTER'),
+    exportIntervalMs: num(rawOtlp.export_interval, 5) * 1000,
+    signalEndpoints,
+  };
+
+  return { source: ctx.source, baseDir, root, channels, handlers, formatters, metrics, resource, otlp };
+}
