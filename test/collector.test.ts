@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import {
   attributesToObject,
   collectorBinary,
@@ -24,14 +24,6 @@ import {
 
 const BUILD_TIMEOUT_MS = 40 * 60_000;
 const manifestPath = join(repoRoot, 'collector-config', 'builder-config.yaml');
-
-// `yaml` is the sdk package's dependency (the root package has none); borrow it from there.
-interface YamlModule {
-  parse(src: string): unknown;
-}
-const { parse: parseYaml } = createRequire(join(repoRoot, 'packages', 'sdk', 'package.json'))(
-  'yaml',
-) as YamlModule;
 
 function run(
   bin: string,
