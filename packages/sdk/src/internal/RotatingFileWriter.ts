@@ -1,0 +1,424 @@
+import {
+  close as closeCb,
+  closeSync,
+  fdatasync as fdatasyncCb,
+  fdatasyncSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  write as writeCb,
+  writeSync,
+} from 'node:fs';
+import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export interface RotatingFileWriterOptions {
+  /** The log file; parent directories are created. */
+  filename: string;
+  /** Roll over before a record would take the file past this many bytes. 0 (default): never. */
+  maxBytes?: number;
+  /** Rolled-over files kept (`name.1` newest ... `name.N` oldest). 0 (default): never roll over. */
+  backupCount?: number;
+  /** Permission bits of files this writer creates (before the umask). Default 0o640. */
+  mode?: number;
+}
+
+interface Entry {
+  records: readonly string[];
+  flush: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Records the async path has taken; `next` is the first not yet handed to a write call. */
+interface Batch {
+  records: string[];
+  next: number;
+  /** Set when the synchronous path took over the rest of the batch and failed writing it. */
+  error?: unknown;
+}
+
+/**
+ * Python's RotatingFileHandler as a byte sink: appends whole records (UTF-8) to `filename` and,
+ * before a record would take a non-empty file past `maxBytes`, rolls over: `name.(N-1)` becomes
+ * `name.N` (the oldest is replaced), ..., `name` becomes `name.1`, and writing goes on in a fresh
+ * `name`. A record is never split: one larger than maxBytes goes alone into a fresh file. With
+ * maxBytes or backupCount 0 there is no rollover, as in Python. Special files (/dev/stdout, FIFOs)
+ * are never rolled over.
+ *
+ * I/O is asynchronous: `write()` queues, one drain loop writes everything queued so far with one
+ * write call per file segment, in call order. An fs error rejects the calls whose records were in
+ * the failed write, closes the file, and the next write opens it again. `writeSync()`/`flushSync()`
+ * are for process exit: they first write, synchronously, what the async path has not yet handed
+ * to the OS, then their own records.
+ */
+export class RotatingFileWriter {
+  readonly filename: string;
+  readonly maxBytes: number;
+  readonly backupCount: number;
+  readonly mode: number;
+  private readonly rolls: boolean;
+  private file: OpenFile | undefined;
+  private queue: Entry[] = [];
+  private draining = false;
+  private batch: Batch | undefined;
+  private closed = false;
+  private closePromise: Promise<void> | undefined;
+
+  constructor(options: RotatingFileWriterOptions) {
+    if (typeof options?.filename !== 'string' || options.filename === '') {
+      throw new TypeError('RotatingFileWriter: filename must be a non-empty string');
+    }
+    this.filename = options.filename;
+    this.maxBytes = count('maxBytes', options.maxBytes);
+    this.backupCount = count('backupCount', options.backupCount);
+    const mode = options.mode ?? 0o640;
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
+      throw new RangeError(
+        `RotatingFileWriter: mode must be permission bits between 0 and 0o7777, got ${String(mode)}`,
+      );
+    }
+    this.mode = mode;
+    this.rolls = this.maxBytes > 0 && this.backupCount > 0;
+  }
+
+  /** Appends records (each a whole record, newline included) after everything written before. */
+  write(records: readonly string[]): Promise<void> {
+    if (this.closed) return Promise.reject(this.closedError());
+    return this.enqueue(records, false);
+  }
+
+  /** Resolves once everything written before is in the file and synced to disk (fdatasync). */
+  flush(): Promise<void> {
+    if (this.closed) return this.closePromise ?? Promise.resolve();
+    return this.enqueue([], true);
+  }
+
+  /** Flushes and closes. Idempotent; later writes reject. */
+  close(): Promise<void> {
+    this.closePromise ??= (async () => {
+      const flushed = this.enqueue([], true);
+      this.closed = true;
+      try {
+        await flushed;
+      } finally {
+        const file = this.file;
+        this.file = undefined;
+        await file?.close();
+      }
+    })();
+    return this.closePromise;
+  }
+
+  /**
+   * For process exit: writes what the async path has not handed to the OS yet, then `records`,
+   * synchronously. A write already submitted by the async path completes on its own. Throws the fs
+   * error if writing fails, and an Error after close().
+   */
+  writeSync(records: readonly string[]): void {
+    if (this.closed) throw this.closedError();
+    this.drainSync(records, false);
+  }
+
+  /** For process exit: writeSync of what is queued, then fdatasync. Nothing to do after close() finished. */
+  flushSync(): void {
+    this.drainSync([], true);
+  }
+
+  private closedError(): Error {
+    return new Error(`RotatingFileWriter: ${this.filename} is closed; write() after close() is not possible`);
+  }
+
+  private enqueue(records: readonly string[], flush: boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ records, flush, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        void this.drain();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const entries = this.queue;
+        this.queue = [];
+        const records: string[] = [];
+        let flush = false;
+        for (const e of entries) {
+          for (const r of e.records) records.push(r);
+          flush ||= e.flush;
+        }
+        const batch: Batch = { records, next: 0 };
+        this.batch = batch;
+        let failed = false;
+        let error: unknown;
+        try {
+          await this.writeBatch(batch);
+          if (batch.error !== undefined) throw batch.error;
+          if (flush) await this.file?.datasync();
+        } catch (err) {
+          failed = true;
+          error = err;
+          this.discardFile();
+        }
+        this.batch = undefined;
+        for (const e of entries) {
+          if (failed) e.reject(error);
+          else e.resolve();
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async writeBatch(batch: Batch): Promise<void> {
+    const { records } = batch;
+    while (batch.next < records.length) {
+      const file = this.file ?? (await this.open());
+      if (batch.next >= records.length) break; // the sync path took the rest meanwhile
+      const start = batch.next;
+      const end = this.segmentEnd(file, records, start);
+      if (end === start) {
+        await this.rollOver(file);
+        continue;
+      }
+      batch.next = end;
+      const buf = Buffer.from(
+        end - start === 1 ? records[start]! : records.slice(start, end).join(''),
+        'utf8',
+      );
+      await file.write(buf);
+    }
+  }
+
+  /** End of the run of records from `start` that fits in `file` (`start` itself: roll over first). */
+  private segmentEnd(file: OpenFile, records: readonly string[], start: number): number {
+    if (!this.rolls || !file.regular) return records.length;
+    let bytes = file.size;
+    let end = start;
+    while (end < records.length) {
+      const b = Buffer.byteLength(records[end]!, 'utf8');
+      if (bytes > 0 && bytes + b > this.maxBytes) break;
+      bytes += b;
+      end++;
+    }
+    return end;
+  }
+
+  private async open(): Promise<OpenFile> {
+    await mkdir(dirname(this.filename), { recursive: true });
+    const handle = await open(this.filename, 'a', this.mode);
+    let size: number;
+    let regular: boolean;
+    try {
+      const st = await handle.stat();
+      size = st.size;
+      regular = st.isFile();
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw err;
+    }
+    if (this.file) {
+      // The sync path opened the file while we waited: keep the one it writes to.
+      await handle.close().catch(() => {});
+      return this.file;
+    }
+    this.file = new OpenFile(handle.fd, handle, size, regular);
+    return this.file;
+  }
+
+  private async rollOver(file: OpenFile): Promise<void> {
+    if (this.file === file) this.file = undefined;
+    await file.close();
+    for (let i = this.backupCount - 1; i >= 1; i--) {
+      await renameIfExists(`${this.filename}.${i}`, `${this.filename}.${i + 1}`);
+    }
+    await renameIfExists(this.filename, `${this.filename}.1`);
+  }
+
+  /** After an error: drop the file (closed once idle); the next write opens it again. */
+  private discardFile(): void {
+    const file = this.file;
+    this.file = undefined;
+    file?.closeWhenIdle();
+  }
+
+  // ------------------------------------------------------------------ synchronous path
+
+  private drainSync(records: readonly string[], flush: boolean): void {
+    const taken: string[] = [];
+    const batch = this.batch;
+    const fromBatch = batch !== undefined && batch.next < batch.records.length;
+    if (fromBatch) {
+      for (let i = batch.next; i < batch.records.length; i++) taken.push(batch.records[i]!);
+      batch.next = batch.records.length;
+    }
+    const entries = this.queue;
+    this.queue = [];
+    for (const e of entries) {
+      for (const r of e.records) taken.push(r);
+      flush ||= e.flush;
+    }
+    for (const r of records) taken.push(r);
+    try {
+      this.writeAllSync(taken);
+      if (flush && this.file) this.file.datasyncSync();
+    } catch (err) {
+      if (fromBatch) batch.error = err;
+      for (const e of entries) e.reject(err);
+      this.discardFile();
+      throw err;
+    }
+    for (const e of entries) e.resolve();
+  }
+
+  private writeAllSync(records: readonly string[]): void {
+    let start = 0;
+    while (start < records.length) {
+      const file = this.file ?? this.openSync();
+      const end = this.segmentEnd(file, records, start);
+      if (end === start) {
+        this.rollOverSync(file);
+        continue;
+      }
+      file.writeSync(Buffer.from(records.slice(start, end).join(''), 'utf8'));
+      start = end;
+    }
+  }
+
+  private openSync(): OpenFile {
+    mkdirSync(dirname(this.filename), { recursive: true });
+    const fd = openSync(this.filename, 'a', this.mode);
+    try {
+      const st = fstatSync(fd);
+      this.file = new OpenFile(fd, undefined, st.size, st.isFile());
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    return this.file;
+  }
+
+  private rollOverSync(file: OpenFile): void {
+    if (this.file === file) this.file = undefined;
+    file.closeWhenIdle();
+    for (let i = this.backupCount - 1; i >= 1; i--) {
+      renameIfExistsSync(`${this.filename}.${i}`, `${this.filename}.${i + 1}`);
+    }
+    renameIfExistsSync(this.filename, `${this.filename}.1`);
+  }
+}
+
+function count(name: string, value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`RotatingFileWriter: ${name} must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+async function renameIfExists(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+function renameIfExistsSync(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/**
+ * An open log file: a FileHandle (opened by the async path) or a bare descriptor (opened by the
+ * sync path at exit), with its size. Closing waits for async operations in progress on it.
+ */
+class OpenFile {
+  size: number;
+  private busy = 0;
+  private closeRequested = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly fd: number,
+    private readonly handle: FileHandle | undefined,
+    size: number,
+    readonly regular: boolean,
+  ) {
+    this.size = size;
+  }
+
+  async write(buf: Buffer): Promise<void> {
+    await this.op(async () => {
+      let off = 0;
+      while (off < buf.length) {
+        const n = this.handle
+          ? (await this.handle.write(buf, off, buf.length - off, null)).bytesWritten
+          : await new Promise<number>((resolve, reject) =>
+              writeCb(this.fd, buf, off, buf.length - off, null, (err, written) =>
+                err ? reject(err) : resolve(written),
+              ),
+            );
+        off += n;
+        this.size += n;
+      }
+    });
+  }
+
+  writeSync(buf: Buffer): void {
+    let off = 0;
+    while (off < buf.length) {
+      const n = writeSync(this.fd, buf, off, buf.length - off, null);
+      off += n;
+      this.size += n;
+    }
+  }
+
+  /** fdatasync; special files (a terminal, /dev/null, a pipe) have nothing to sync. */
+  datasync(): Promise<void> {
+    if (!this.regular) return Promise.resolve();
+    return this.op(() =>
+      this.handle
+        ? this.handle.datasync()
+        : new Promise<void>((resolve, reject) =>
+            fdatasyncCb(this.fd, (err) => (err ? reject(err) : resolve())),
+          ),
+    );
+  }
+
+  datasyncSync(): void {
+    if (this.regular) fdatasyncSync(this.fd);
+  }
+
+  close(): Promise<void> {
+    this.closeRequested = true;
+    this.closing ??= this.handle
+      ? this.handle.close()
+      : new Promise<void>((resolve, reject) => closeCb(this.fd, (err) => (err ? reject(err) : resolve())));
+    return this.closing;
+  }
+
+  /** Closes now, or when the async operation in progress ends; errors are ignored. */
+  closeWhenIdle(): void {
+    this.closeRequested = true;
+    if (this.busy === 0) this.close().catch(() => {});
+  }
+
+  private async op<T>(fn: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await fn();
+    } finally {
+      this.busy--;
+      if (this.busy === 0 && this.closeRequested) this.close().catch(() => {});
+    }
+  }
+}

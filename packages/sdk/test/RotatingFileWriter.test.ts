@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { RotatingFileWriter } from '../src/internal/RotatingFileWriter.js';
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'grpo-rfw-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A deterministic pseudo-random generator (mulberry32), so a failure reproduces. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['a', 'bc', 'é', 'ß', '日本', '語', '😀', '🎉🎉', ' ', 'reward=0.25', '∑'];
+
+/** 20k one-line records of varying length (multi-byte UTF-8 included), each naming its index. */
+function makeRecords(count: number, oversized: ReadonlySet<number>, maxBytes: number): string[] {
+  const next = rng(42);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let body = '';
+    const target = oversized.has(i) ? maxBytes + 500 : Math.floor(next() * 300);
+    while (Buffer.byteLength(body) < target) body += PIECES[Math.floor(next() * PIECES.length)];
+    out.push(`#${i} ${body}\n`);
+  }
+  return out;
+}
+
+interface FileInfo {
+  name: string;
+  bytes: number;
+  records: string[];
+}
+
+function readRotated(filename: string, backupCount: number): FileInfo[] {
+  const files: FileInfo[] = [];
+  for (let k = backupCount; k >= 0; k--) {
+    const name = k === 0 ? filename : `${filename}.${k}`;
+    const buf = readFileSync(name);
+    const text = buf.toString('utf8');
+    assert.ok(text.endsWith('\n'), `${name} ends inside a record`);
+    files.push({
+      name,
+      bytes: buf.length,
+      records: text
+        .slice(0, -1)
+        .split('\n')
+        .map((l) => `${l}\n`),
+    });
+  }
+  return files;
+}
+
+function checkRotation(
+  filename: string,
+  records: string[],
+  maxBytes: number,
+  backupCount: number,
+): FileInfo[] {
+  // Exactly backupCount backups.
+  assert.ok(!existsSync(`${filename}.${backupCount + 1}`), 'one backup too many');
+  const files = readRotated(filename, backupCount);
+  // Oldest to newest they hold a contiguous, ordered, complete tail of what was written.
+  const kept = files.flatMap((f) => f.records);
+  const first = records.length - kept.length;
+  assert.ok(first > 0, 'nothing was rotated away');
+  assert.deepEqual(
+    kept,
+    records.slice(first),
+    'the files are not the tail of the records, whole and in order',
+  );
+  for (const [k, f] of files.entries()) {
+    // No file above maxBytes unless it holds a single oversized record.
+    if (f.bytes > maxBytes)
+      assert.equal(f.records.length, 1, `${f.name} is ${f.bytes} bytes with ${f.records.length} records`);
+    // A file was rolled over only when the next record did not fit.
+    const following = files[k + 1];
+    if (following) {
+      const nextBytes = Buffer.byteLength(following.records[0]!);
+      assert.ok(
+        f.bytes + nextBytes > maxBytes,
+        `${f.name} was rolled over with room left (${f.bytes} + ${nextBytes})`,
+      );
+    }
+  }
+  return files;
+}
+
+test('writing far past maxBytes keeps the last backupCount+1 files of whole records, in order, once each', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'logs', 'training.log');
+  const maxBytes = 4096;
+  const backupCount = 3;
+  const records = makeRecords(20_000, new Set([19_970]), maxBytes);
+  const writer = new RotatingFileWriter({ filename, maxBytes, backupCount });
+  // Many write calls queued without waiting, in varying sizes: they are coalesced and must stay in order.
+  const next = rng(7);
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < records.length; ) {
+    const n = 1 + Math.floor(next() * 200);
+    pending.push(writer.write(records.slice(i, i + n)));
+    i += n;
+  }
+  await Promise.all(pending);
+  await writer.flush();
+  const files = checkRotation(filename, records, maxBytes, backupCount);
+  assert.ok(
+    files.some((f) => f.records.length === 1 && f.bytes > maxBytes),
+    'the oversized record should sit alone in its file',
+  );
+  assert.deepEqual(readdirSync(join(dir, 'logs')).sort(), [
+    'training.log',
+    'training.log.1',
+    'training.log.2',
+    'training.log.3',
+  ]);
+  await writer.close();
+});
+
+test('the synchronous path rotates by the same rule', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'sync.log');
+  const records = makeRecords(3000, new Set([2990]), 2048);
+  const writer = new RotatingFileWriter({ filename, maxBytes: 2048, backupCount: 2 });
+  for (let i = 0; i < records.length; i += 37) writer.writeSync(records.slice(i, i + 37));
+  writer.flushSync();
+  checkRotation(filename, records, 2048, 2);
+  await writer.close();
+});
+
+test('backupCount 0 never rolls over, however large the file grows', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'no-backups.log');
+  const records = makeRecords(2000, new Set(), 100);
+  const writer = new RotatingFileWriter({ filename, maxBytes: 100, backupCount: 0 });
+  await writer.write(records);
+  await writer.close();
+  assert.deepEqual(readdirSync(dir), ['no-backups.log']);
+  assert.equal(readFileSync(filename, 'utf8'), records.join(''));
+});
+
+test('maxBytes 0 never rolls over', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'unbounded.log');
+  const records = makeRecords(2000, new Set(), 100);
+  const writer = new RotatingFileWriter({ filename, maxBytes: 0, backupCount: 3 });
+  for (const r of records) void writer.write([r]);
+  await writer.close();
+  assert.deepEqual(readdirSync(dir), ['unbounded.log']);
+  assert.equal(readFileSync(filename, 'utf8'), records.join(''));
+});
+
+test('appends to an existing file and counts its size toward maxBytes', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'existing.log');
+  writeFileSync(filename, `${'x'.repeat(999)}\n`);
+  const writer = new RotatingFileWriter({ filename, maxBytes: 1100, backupCount: 1 });
+  await writer.write([`${'y'.repeat(49)}\n`]);
+  assert.equal(readFileSync(filename, 'utf8'), `${'x'.repeat(999)}\n${'y'.repeat(49)}\n`);
+  await writer.write([`${'z'.repeat(99)}\n`]);
+  await writer.close();
+  assert.equal(readFileSync(`${filename}.1`, 'utf8'), `${'x'.repeat(999)}\n${'y'.repeat(49)}\n`);
+  assert.equal(readFileSync(filename, 'utf8'), `${'z'.repeat(99)}\n`);
+});
+
+test('a file can reach exactly maxBytes; one byte more rolls over', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'exact.log');
+  const writer = new RotatingFileWriter({ filename, maxBytes: 10, backupCount: 1 });
+  await writer.write(['1234\n', '6789\n']);
+  assert.equal(statSync(filename).size, 10);
+  await writer.write(['a\n']);
+  await writer.close();
+  assert.equal(readFileSync(`${filename}.1`, 'utf8'), '1234\n6789\n');
+  assert.equal(readFileSync(filename, 'utf8'), 'a\n');
+});
+
+test('creates parent directories and files with mode 0o640 (before the umask)', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'a', 'b', 'c.log');
+  const writer = new RotatingFileWriter({ filename });
+  await writer.write(['hello\n']);
+  await writer.close();
+  const umask = process.umask();
+  assert.equal(statSync(filename).mode & 0o777, 0o640 & ~umask);
+  const custom = join(dir, 'custom.log');
+  const w2 = new RotatingFileWriter({ filename: custom, mode: 0o600 });
+  await w2.write(['x\n']);
+  await w2.close();
+  assert.equal(statSync(custom).mode & 0o777, 0o600 & ~umask);
+});
+
+test('an fs error rejects the write with that error; a later write opens the file again', async (t) => {
+  const dir = tempDir(t);
+  const blocker = join(dir, 'blocked');
+  writeFileSync(blocker, 'a file where a directory should be');
+  const filename = join(blocker, 'app.log');
+  const writer = new RotatingFileWriter({ filename });
+  await assert.rejects(writer.write(['lost\n']), (err: NodeJS.ErrnoException) => {
+    assert.ok(err.code === 'EEXIST' || err.code === 'ENOTDIR', String(err.code));
+    return true;
+  });
+  assert.throws(
+    () => writer.writeSync(['lost too\n']),
+    (err: NodeJS.ErrnoException) => err.code === 'EEXIST' || err.code === 'ENOTDIR',
+  );
+  rmSync(blocker);
+  await writer.write(['kept\n']);
+  await writer.close();
+  assert.equal(readFileSync(filename, 'utf8'), 'kept\n');
+});
+
+test('close is idempotent; writes after it reject clearly; flush after it resolves', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'closed.log');
+  const writer = new RotatingFileWriter({ filename });
+  const w = writer.write(['before close\n']);
+  const c1 = writer.close();
+  const c2 = writer.close();
+  assert.equal(c1, c2);
+  await Promise.all([w, c1]);
+  await assert.rejects(writer.write(['after\n']), /closed; write\(\) after close\(\)/);
+  assert.throws(() => writer.writeSync(['after\n']), /closed/);
+  await writer.flush();
+  writer.flushSync();
+  assert.equal(readFileSync(filename, 'utf8'), 'before close\n');
+});
+
+test('writeSync first writes what the async path has queued and not written, then its own records', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'exit.log');
+  const writer = new RotatingFileWriter({ filename, maxBytes: 1 << 20, backupCount: 1 });
+  const a = writer.write(['a\n', 'b\n']);
+  const c = writer.write(['c\n']);
+  writer.writeSync(['d\n']);
+  assert.equal(readFileSync(filename, 'utf8'), 'a\nb\nc\nd\n');
+  await Promise.all([a, c]);
+  // The async path goes on with the file the sync path opened.
+  await writer.write(['e\n']);
+  writer.flushSync();
+  await writer.close();
+  writer.flushSync();
+  assert.equal(readFileSync(filename, 'utf8'), 'a\nb\nc\nd\ne\n');
+});
+
+test('special files are written to but never rolled over', { skip: !existsSync('/dev/null') }, async () => {
+  const writer = new RotatingFileWriter({ filename: '/dev/null', maxBytes: 10, backupCount: 2 });
+  await writer.write(Array.from({ length: 100 }, (_, i) => `line ${i}\n`));
+  writer.writeSync(['sync line that is longer than ten bytes\n']);
+  await writer.close();
+});
+
+test('options are validated with what was wrong', () => {
+  assert.throws(() => new RotatingFileWriter({ filename: '' }), /filename must be a non-empty string/);
+  assert.throws(
+    () => new RotatingFileWriter({ filename: 'x', maxBytes: -1 }),
+    /maxBytes must be a non-negative integer, got -1/,
+  );
+  assert.throws(
+    () => new RotatingFileWriter({ filename: 'x', backupCount: 1.5 }),
+    /backupCount must be a non-negative integer/,
+  );
+  assert.throws(() => new RotatingFileWriter({ filename: 'x', maxBytes: Number.NaN }), /maxBytes/);
+  assert.throws(
+    () => new RotatingFileWriter({ filename: 'x', mode: 0o10000 }),
+    /mode must be permission bits/,
+  );
+});
