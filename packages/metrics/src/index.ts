@@ -1,0 +1,1 @@
+export { type Summary, summarize } from './summarize.js';
