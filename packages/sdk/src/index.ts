@@ -1,4 +1,24 @@
+export {
+  CHANNELS,
+  type ChannelName,
+  forceFlush,
+  getLogger,
+  getMeter,
+  getMetricsLogger,
+  getModelLogger,
+  getRewardLogger,
+  getSystemLogger,
+  getTelemetry,
+  getTracer,
+  getTrainingLogger,
+  getWhitelistLogger,
+  type InitializeOptions,
+  initialize,
+  shutdown,
+} from './api.js';
+export { ChannelLogger, type LogAttributes } from './ChannelLogger.js';
 export { ConfigError } from './config/ConfigError.js';
+export { type ChannelRoute, channelRoutes, IMPLICIT_OTLP_HANDLER } from './config/channelRoutes.js';
 export { type LoadConfigOptions, loadConfigFile, parseConfig } from './config/loadConfig.js';
 export type {
   ChannelConfig,
@@ -15,4 +35,16 @@ export type {
   ResourceConfig,
   TensorBoardHandlerConfig,
 } from './config/ResolvedConfig.js';
+export {
+  ConsoleLogRecordExporter,
+  type ConsoleLogRecordExporterOptions,
+} from './exporters/ConsoleLogRecordExporter.js';
+export { logMemoryUsage, type MemorySnapshot } from './facade/logMemoryUsage.js';
+export { ATTR_MODEL_OUTPUT, extractTag, logModelOutput } from './facade/logModelOutput.js';
+export { logReward } from './facade/logReward.js';
+export { logTrainingProgress, resolveMetricKey } from './facade/logTrainingProgress.js';
+export { withSpan, withStepSpan } from './facade/withSpan.js';
+export type { DropEntry, DropReason, DropSignal } from './internal/DropCounter.js';
 export { LEVEL_NUMBERS, type LevelName } from './levels.js';
+export { LocalSinkProcessor, type LocalSinkProcessorOptions } from './processors/LocalSinkProcessor.js';
+export { GrpoTelemetry, type GrpoTelemetryOptions, SDK_VERSION } from './runtime/GrpoTelemetry.js';

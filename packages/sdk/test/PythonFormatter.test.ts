@@ -212,7 +212,6 @@ test('a malformed format is a configuration error naming what is wrong', () => {
   }
 });
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: names a string.Template format.
 test('defaults: %(message)s, {message}, ${message}; an empty format or datefmt means the default, as in Python', () => {
   const input = toInput(fixture.records[0]!);
   for (const style of ['%', '{', '$'] as const)

@@ -126,6 +126,7 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     },
     protocol: { enum: ['http/protobuf', 'http/json'] },
     headers: {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own syntax
       description: 'Extra HTTP headers; use ${env:VAR} for secrets.',
       type: 'object',
       additionalProperties: { type: 'string' },
@@ -255,7 +256,7 @@ const otlp = {
 
 export const CONFIG_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://grpo-otel.dev/schema/grpo-otel-config.schema.json',
+  $id: 'urn:grpo-otel:schema:config:1',
   title: 'grpo-otel configuration',
   description:
     "Logging and telemetry configuration for GRPO training: Python logging's dictConfig layout (version, root, loggers, handlers, formatters) plus metrics, resource and otlp sections.",

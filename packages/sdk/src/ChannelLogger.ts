@@ -1,0 +1,109 @@
+import type { AnyValueMap, Logger } from '@opentelemetry/api-logs';
+import type { DropCounter } from './internal/DropCounter.js';
+import type { StrideSampler } from './internal/StrideSampler.js';
+import type { TokenBucket } from './internal/TokenBucket.js';
+import { LEVEL_ALIASES, LEVEL_NUMBERS, LEVEL_TO_SEVERITY, type LevelName } from './levels.js';
+
+/** Attributes of a log record: OTel's AnyValue map (strings, numbers, booleans, arrays, maps). */
+export type LogAttributes = AnyValueMap;
+
+/** What a channel logger emits through while the SDK is initialized. */
+export interface ChannelBinding {
+  logger: Logger;
+  /** Python level number below which records are discarded (the channel's effective level). */
+  minLevel: number;
+  limiter?: TokenBucket;
+  sampler?: StrideSampler;
+  drops: DropCounter;
+}
+
+const LEVEL_NAMES: readonly LevelName[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+
+function levelNumber(level: LevelName | number | string): number {
+  if (typeof level === 'number') return level;
+  const name = LEVEL_ALIASES[level.toUpperCase()];
+  return name ? LEVEL_NUMBERS[name] : LEVEL_NUMBERS.INFO;
+}
+
+function levelNameOf(levelno: number): LevelName {
+  let name: LevelName = 'DEBUG';
+  for (const n of LEVEL_NAMES) if (levelno >= LEVEL_NUMBERS[n]) name = n;
+  return name;
+}
+
+/**
+ * A channel's logger (`training`, `model_outputs`, `rewards`, `whitelist`, `metrics`, `system`, or any
+ * name), with Python's method names. It stays valid across `initialize()`/`shutdown()`: while the SDK
+ * is not initialized, WARNING and above go to stderr, as Python's last-resort handler does.
+ */
+export class ChannelLogger {
+  private binding: ChannelBinding | undefined;
+
+  constructor(readonly name: string) {}
+
+  /** @internal Rebinds the logger to a (new) SDK instance, or unbinds it. */
+  _bind(binding: ChannelBinding | undefined): void {
+    this.binding = binding;
+  }
+
+  isEnabledFor(level: LevelName | number): boolean {
+    const n = levelNumber(level);
+    return this.binding ? n >= this.binding.minLevel : n >= LEVEL_NUMBERS.WARNING;
+  }
+
+  debug(message: string, attributes?: LogAttributes): void {
+    this.log(LEVEL_NUMBERS.DEBUG, message, attributes);
+  }
+  info(message: string, attributes?: LogAttributes): void {
+    this.log(LEVEL_NUMBERS.INFO, message, attributes);
+  }
+  warning(message: string, attributes?: LogAttributes): void {
+    this.log(LEVEL_NUMBERS.WARNING, message, attributes);
+  }
+  /** Alias of {@link warning}. */
+  warn(message: string, attributes?: LogAttributes): void {
+    this.log(LEVEL_NUMBERS.WARNING, message, attributes);
+  }
+  error(message: string, attributes?: LogAttributes): void {
+    this.log(LEVEL_NUMBERS.ERROR, message, attributes);
+  }
+  critical(message: string, attributes?: LogAttributes): void {
+    this.log(LEVEL_NUMBERS.CRITICAL, message, attributes);
+  }
+
+  /** An ERROR record with the exception's type, message and stack (OTel's `exception.*` attributes). */
+  exception(message: string, error: unknown, attributes?: LogAttributes): void {
+    const err = error instanceof Error ? error : undefined;
+    this.log(LEVEL_NUMBERS.ERROR, message, {
+      ...attributes,
+      'exception.type': err?.name ?? typeof error,
+      'exception.message': err?.message ?? String(error),
+      ...(err?.stack ? { 'exception.stacktrace': err.stack } : {}),
+    });
+  }
+
+  log(level: LevelName | number | string, message: string, attributes?: LogAttributes): void {
+    const levelno = levelNumber(level);
+    const b = this.binding;
+    if (!b) {
+      if (levelno >= LEVEL_NUMBERS.WARNING) process.stderr.write(`${message}\n`);
+      return;
+    }
+    if (levelno < b.minLevel) return;
+    if (b.sampler && !b.sampler.keep()) {
+      b.drops.record('logs', 'sampled', this.name);
+      return;
+    }
+    if (b.limiter && !b.limiter.take()) {
+      b.drops.record('logs', 'rate_limited', this.name);
+      return;
+    }
+    const levelName = levelNameOf(levelno);
+    b.logger.emit({
+      severityNumber: LEVEL_TO_SEVERITY[levelName],
+      severityText: levelName,
+      body: message,
+      ...(attributes ? { attributes } : {}),
+    });
+  }
+}

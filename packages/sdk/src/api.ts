@@ -1,0 +1,99 @@
+import { createNoopMeter, type Meter, ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
+import type { ChannelLogger } from './ChannelLogger.js';
+import type { Env } from './config/envSubstitution.js';
+import { loadConfigFile, parseConfig } from './config/loadConfig.js';
+import { envFlag } from './config/otlpEnv.js';
+import type { ResolvedConfig } from './config/ResolvedConfig.js';
+import { activeTelemetry, channelLogger, setActiveTelemetry } from './runtime/channelRegistry.js';
+import { DEFAULT_CONFIG_YAML } from './runtime/defaultConfig.js';
+import { GrpoTelemetry, type GrpoTelemetryOptions } from './runtime/GrpoTelemetry.js';
+
+export interface InitializeOptions extends GrpoTelemetryOptions {
+  /** A YAML config file. Default: $GRPO_OTEL_CONFIG, else the embedded default. */
+  configPath?: string;
+  /** An already resolved config (overrides `configPath`). */
+  config?: ResolvedConfig;
+  /** Directory for relative paths of the embedded default (default: the working directory). */
+  baseDir?: string;
+  /** Environment for `${env:...}` and OTEL_* variables (default: process.env). */
+  env?: Env;
+}
+
+/** The seed's channels. Any other name works too, through {@link getLogger}. */
+export const CHANNELS = ['training', 'model_outputs', 'rewards', 'whitelist', 'metrics', 'system'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/**
+ * Initializes telemetry from a YAML config (the seed's `initialize(config_path=None)`). Calling it
+ * again replaces the previous setup (which is shut down, flushing what it buffered). With
+ * OTEL_SDK_DISABLED=true it sets nothing up and every call below is a no-op.
+ * Throws a {@link ConfigError} (one line: file, line, key, what was expected) for a bad config.
+ */
+export function initialize(configPathOrOptions?: string | InitializeOptions): GrpoTelemetry | undefined {
+  const options: InitializeOptions =
+    typeof configPathOrOptions === 'string'
+      ? { configPath: configPathOrOptions }
+      : (configPathOrOptions ?? {});
+  const env = options.env ?? process.env;
+  const previous = activeTelemetry();
+  if (previous) {
+    setActiveTelemetry(undefined);
+    void previous.shutdown();
+  }
+  if (envFlag(env, 'OTEL_SDK_DISABLED')) return undefined;
+  const path = options.configPath ?? env.GRPO_OTEL_CONFIG;
+  const config =
+    options.config ??
+    (path
+      ? loadConfigFile(path, { env })
+      : parseConfig(DEFAULT_CONFIG_YAML, {
+          source: '<embedded default>',
+          baseDir: options.baseDir ?? process.cwd(),
+          env,
+        }));
+  const t = new GrpoTelemetry(config, options);
+  setActiveTelemetry(t);
+  return t;
+}
+
+/** Flushes everything buffered to every sink and stops the SDK. Safe to call more than once. */
+export async function shutdown(): Promise<void> {
+  const t = activeTelemetry();
+  setActiveTelemetry(undefined);
+  await t?.shutdown();
+}
+
+/** Everything logged so far is written (files synced) and sent. */
+export async function forceFlush(): Promise<void> {
+  await activeTelemetry()?.forceFlush();
+}
+
+/** The active SDK instance, if initialized. */
+export function getTelemetry(): GrpoTelemetry | undefined {
+  return activeTelemetry();
+}
+
+/** The logger of a channel (any name; `root` is the root logger). */
+export function getLogger(name = 'root'): ChannelLogger {
+  return channelLogger(name);
+}
+
+export const getTrainingLogger = (): ChannelLogger => getLogger('training');
+export const getModelLogger = (): ChannelLogger => getLogger('model_outputs');
+export const getRewardLogger = (): ChannelLogger => getLogger('rewards');
+export const getWhitelistLogger = (): ChannelLogger => getLogger('whitelist');
+export const getMetricsLogger = (): ChannelLogger => getLogger('metrics');
+export const getSystemLogger = (): ChannelLogger => getLogger('system');
+
+const NOOP_METER = createNoopMeter();
+const NOOP_TRACER = new ProxyTracerProvider().getTracer('noop');
+
+/** The SDK's meter (a no-op meter when not initialized). */
+export function getMeter(): Meter {
+  return activeTelemetry()?.meter ?? NOOP_METER;
+}
+
+/** The SDK's tracer, for step/generation/reward/update spans (a no-op tracer when not initialized). */
+export function getTracer(): Tracer {
+  return activeTelemetry()?.tracer ?? NOOP_TRACER;
+}

@@ -1,0 +1,49 @@
+import { ATTR_GRPO_STEP } from '@grpo-otel/semconv';
+import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+
+export interface MemorySnapshot {
+  /** Resident set size of the process, bytes. */
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  /** Highest RSS seen by the SDK so far, bytes. */
+  peakRss: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * The seed's `log_memory_usage()`: reads the process's memory, updates the peak the SDK tracks
+ * (exported as `grpo.memory.peak_usage`; current use is exported continuously as
+ * `process.memory.usage` and `v8js.memory.heap.used`), and logs one record on the `system` channel.
+ */
+export function logMemoryUsage(): MemorySnapshot | undefined {
+  const t = activeTelemetry();
+  if (!t) return undefined;
+  const m = process.memoryUsage();
+  const peakRss = t.notePeakMemory('rss', m.rss);
+  t.notePeakMemory('v8_heap', m.heapUsed);
+  const snap: MemorySnapshot = {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+    peakRss,
+  };
+  const attrs: Record<string, number> = {
+    'process.memory.usage': m.rss,
+    'v8js.memory.heap.used': m.heapUsed,
+    'v8js.memory.heap.total': m.heapTotal,
+    'process.memory.external': m.external,
+    'process.memory.peak_usage': peakRss,
+  };
+  if (t.currentStep !== undefined) attrs[ATTR_GRPO_STEP] = t.currentStep;
+  channelLogger('system').info(
+    `memory: rss=${(m.rss / MiB).toFixed(1)} MiB (peak ${(peakRss / MiB).toFixed(1)}), heap=${(m.heapUsed / MiB).toFixed(1)}/${(m.heapTotal / MiB).toFixed(1)} MiB, external=${(m.external / MiB).toFixed(1)} MiB`,
+    attrs,
+  );
+  return snap;
+}

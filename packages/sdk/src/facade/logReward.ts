@@ -1,0 +1,70 @@
+import { summarize } from '@grpo-otel/metrics';
+import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
+import type { LogAttributes } from '../ChannelLogger.js';
+import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+
+/** Samples attached to a reward record: at most this many, each cut to this many characters. */
+const MAX_SAMPLES = 16;
+const MAX_SAMPLE_CHARS = 500;
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+}
+
+/**
+ * The seed's `log_reward(reward_name, values, samples=None)`: every value on the reward
+ * distribution histogram and the batch's mean/std/min/max/median gauges (labelled with the reward
+ * function), plus one record on the `rewards` channel with the summary and the first samples.
+ * Non-finite values are left out of the statistics and counted as dropped.
+ */
+export function logReward(name: string, values: readonly number[], samples?: readonly string[]): void {
+  const t = activeTelemetry();
+  if (!t) return;
+  const log = channelLogger('rewards');
+  if (typeof name !== 'string' || name.length === 0) {
+    t.drops.record(
+      'metrics',
+      'invalid_value',
+      METRICS.rewardValue.name,
+      Array.isArray(values) ? values.length : 1,
+    );
+    log.warning(`logReward: the reward name must be a non-empty string, got ${JSON.stringify(name)}`);
+    return;
+  }
+  const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: name, [ATTR_GRPO_SPLIT]: 'train' };
+  const s = summarize(values);
+  if (s.skipped > 0) t.drops.record('metrics', 'invalid_value', METRICS.rewardValue.name, s.skipped);
+  for (const v of values) if (Number.isFinite(v)) t.instruments.record(METRICS.rewardValue, v, attrs);
+  if (s.count > 0) {
+    t.instruments.record(METRICS.rewardMean, s.mean, attrs);
+    t.instruments.record(METRICS.rewardStd, s.std, attrs);
+    t.instruments.record(METRICS.rewardMin, s.min, attrs);
+    t.instruments.record(METRICS.rewardMax, s.max, attrs);
+    t.instruments.record(METRICS.rewardMedian, s.median, attrs);
+  }
+  const record: LogAttributes = {
+    [ATTR_GRPO_REWARD_FUNCTION]: name,
+    'grpo.reward.count': s.count,
+    'grpo.reward.mean': s.mean,
+    'grpo.reward.std': s.std,
+    'grpo.reward.min': s.min,
+    'grpo.reward.max': s.max,
+    'grpo.reward.median': s.median,
+  };
+  const step = t.currentStep;
+  if (step !== undefined) record[ATTR_GRPO_STEP] = step;
+  if (samples?.length) {
+    record['grpo.reward.samples'] = samples.slice(0, MAX_SAMPLES).map((x) => {
+      const str = String(x);
+      return str.length > MAX_SAMPLE_CHARS ? `${str.slice(0, MAX_SAMPLE_CHARS)}…[truncated]` : str;
+    });
+    record['grpo.reward.values'] = values
+      .slice(0, MAX_SAMPLES)
+      .map((v) => (Number.isFinite(v) ? v : String(v)));
+  }
+  const stats =
+    s.count > 0
+      ? `mean=${fmt(s.mean)} std=${fmt(s.std)} min=${fmt(s.min)} max=${fmt(s.max)} median=${fmt(s.median)} n=${s.count}`
+      : 'no finite values';
+  log.info(`reward ${name}: ${stats}${s.skipped ? ` (${s.skipped} non-finite dropped)` : ''}`, record);
+}

@@ -1,0 +1,96 @@
+import {
+  ATTR_GRPO_STEP,
+  lookupKnownName,
+  METRICS,
+  type MetricDefinition,
+  metricDefinition,
+} from '@grpo-otel/semconv';
+import type { LogAttributes } from '../ChannelLogger.js';
+import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
+import { customMetric } from './customMetric.js';
+
+/** Short names people write in training loops, beyond the TRL/verl/OpenRLHF names semconv maps. */
+const ALIASES: Readonly<Record<string, MetricDefinition>> = {
+  lr: METRICS.policyLearningRate,
+  accuracy: METRICS.taskAccuracy,
+  correctness: METRICS.taskAccuracy,
+  epoch: METRICS.trainingEpoch,
+};
+
+export interface ResolvedMetric {
+  def: MetricDefinition;
+  attributes: Record<string, string | number | boolean>;
+  scale: number;
+  cumulative: boolean;
+}
+
+/**
+ * Which instrument a `metrics` key of `logTrainingProgress` is recorded on: a semconv name
+ * (`grpo.policy.loss`), a TRL/verl/OpenRLHF name (`loss`, `rewards/correctness/mean`,
+ * `actor/entropy`), a short alias (`lr`, `accuracy`), or else a gauge `grpo.custom.<key>`.
+ */
+export function resolveMetricKey(key: string): ResolvedMetric {
+  const own = metricDefinition(key);
+  if (own) return { def: own, attributes: {}, scale: 1, cumulative: false };
+  const known = lookupKnownName(key);
+  if (known) {
+    return {
+      def: known.metric,
+      attributes: { ...known.attributes },
+      scale: known.scale,
+      cumulative: known.cumulative,
+    };
+  }
+  const alias = ALIASES[key.toLowerCase()];
+  if (alias) return { def: alias, attributes: {}, scale: 1, cumulative: false };
+  return { def: customMetric(key), attributes: {}, scale: 1, cumulative: false };
+}
+
+function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : v.toPrecision(5).replace(/\.?0+$/, '');
+}
+
+/**
+ * The seed's `log_training_progress(step, metrics)`: one record on the `training` channel
+ * (`step 50: loss=0.1234, learning_rate=1e-05`) and each metric on its semconv instrument, with the
+ * step as the current-step gauge (never as a metric attribute). Non-finite values are counted as
+ * dropped, not recorded.
+ */
+export function logTrainingProgress(step: number, metrics: Readonly<Record<string, number>> = {}): void {
+  const t = activeTelemetry();
+  if (!t) return;
+  recordTrainingProgress(t, step, metrics);
+}
+
+export function recordTrainingProgress(
+  t: GrpoTelemetry,
+  step: number,
+  metrics: Readonly<Record<string, number>>,
+): void {
+  if (!Number.isInteger(step) || step < 0) {
+    t.drops.record('metrics', 'invalid_value', 'grpo.training.current_step');
+    channelLogger('training').warning(
+      `logTrainingProgress: step must be a non-negative integer, got ${String(step)}`,
+    );
+    return;
+  }
+  t.setStep(step);
+  const attrs: LogAttributes = { [ATTR_GRPO_STEP]: step };
+  const parts: string[] = [];
+  for (const [key, raw] of Object.entries(metrics)) {
+    const value = typeof raw === 'number' ? raw : Number.NaN;
+    parts.push(`${key}=${formatValue(value)}`);
+    attrs[key] = Number.isFinite(value) ? value : String(raw);
+    const m = resolveMetricKey(key);
+    if (m.cumulative) {
+      t.recordCumulative(m.def, value * m.scale, m.attributes);
+    } else {
+      t.instruments.record(m.def, value * m.scale, m.attributes);
+    }
+  }
+  channelLogger('training').info(`step ${step}${parts.length ? `: ${parts.join(', ')}` : ''}`, attrs);
+}

@@ -1,0 +1,60 @@
+import { diag } from '@opentelemetry/api';
+
+export type DropSignal = 'logs' | 'metrics' | 'traces';
+
+/** Why a record was not delivered. */
+export type DropReason =
+  | 'rate_limited'
+  | 'sampled'
+  | 'queue_full'
+  | 'export_failed'
+  | 'shutdown'
+  | 'sink_unavailable'
+  | 'invalid_value';
+
+export interface DropEntry {
+  signal: DropSignal;
+  reason: DropReason;
+  /** The channel (logs) or instrument/sink the drop happened at. */
+  where: string;
+  count: number;
+}
+
+/**
+ * Counts records the SDK did not deliver, by signal, reason and place. Nothing is lost silently:
+ * the counts are exported as the SDK's own drop metric and summarized at shutdown, and the first
+ * drop of each kind is reported through `diag`.
+ */
+export class DropCounter {
+  private readonly entries = new Map<string, DropEntry>();
+
+  record(signal: DropSignal, reason: DropReason, where: string, count = 1): void {
+    if (count <= 0) return;
+    const key = `${signal}\u0000${reason}\u0000${where}`;
+    const e = this.entries.get(key);
+    if (e) {
+      e.count += count;
+      return;
+    }
+    this.entries.set(key, { signal, reason, where, count });
+    diag.warn(
+      `grpo-otel: dropping ${signal} at ${where} (${reason}); further drops of this kind are only counted`,
+    );
+  }
+
+  /** A copy of the current counts. */
+  snapshot(): DropEntry[] {
+    return [...this.entries.values()].map((e) => ({ ...e }));
+  }
+
+  total(filter?: Partial<Pick<DropEntry, 'signal' | 'reason' | 'where'>>): number {
+    let n = 0;
+    for (const e of this.entries.values()) {
+      if (filter?.signal && e.signal !== filter.signal) continue;
+      if (filter?.reason && e.reason !== filter.reason) continue;
+      if (filter?.where && e.where !== filter.where) continue;
+      n += e.count;
+    }
+    return n;
+  }
+}

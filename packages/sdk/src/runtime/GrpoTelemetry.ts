@@ -1,0 +1,280 @@
+import { getHeapSpaceStatistics } from 'node:v8';
+import {
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GRPO_EXPERIMENT_NAME,
+  ATTR_GRPO_MEMORY_POOL,
+  ATTR_GRPO_RANK,
+  ATTR_GRPO_RUN_ID,
+  ATTR_GRPO_SDK_DROP_REASON,
+  ATTR_GRPO_SDK_EXPORTER,
+  ATTR_GRPO_SDK_SIGNAL,
+  ATTR_GRPO_WORLD_SIZE,
+  ATTR_V8JS_HEAP_SPACE_NAME,
+  generateRunId,
+  METRICS,
+  type MetricDefinition,
+} from '@grpo-otel/semconv';
+import { diag, type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import {
+  detectResources,
+  hostDetector,
+  processDetector,
+  type Resource,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { ChannelLogger } from '../ChannelLogger.js';
+import type { ResolvedConfig } from '../config/ResolvedConfig.js';
+import { DropCounter } from '../internal/DropCounter.js';
+import { StrideSampler } from '../internal/StrideSampler.js';
+import { TokenBucket } from '../internal/TokenBucket.js';
+import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
+import { installExitHooks } from './exitHooks.js';
+import { Instruments } from './Instruments.js';
+import { createOtlpMetricExporter, createOtlpTraceExporter } from './otlpExporters.js';
+
+export const SDK_NAME = '@grpo-otel/sdk';
+export const SDK_VERSION = '0.1.0';
+
+export interface GrpoTelemetryOptions {
+  /** Register the providers as the OTel API globals (default true) so `trace.getTracer()` etc. use them. */
+  registerGlobal?: boolean;
+  /** Flush on SIGINT/SIGTERM/exit (default true). */
+  handleExit?: boolean;
+  /** Extra metric readers (e.g. a test's in-memory reader, or the TensorBoard step reader). */
+  metricReaders?: MetricReader[];
+  /** Extra span processors. */
+  spanProcessors?: SpanProcessor[];
+}
+
+function buildResource(config: ResolvedConfig, runId: string): Resource {
+  const r = config.resource;
+  const attrs: Record<string, string | number | boolean> = {
+    ...r.attributes,
+    [ATTR_SERVICE_NAME]:
+      r.serviceName ?? (r.attributes[ATTR_SERVICE_NAME] as string | undefined) ?? 'grpo-training',
+    [ATTR_SERVICE_VERSION]: (r.attributes[ATTR_SERVICE_VERSION] as string | undefined) ?? SDK_VERSION,
+    [ATTR_GRPO_RUN_ID]: runId,
+    'telemetry.distro.name': 'grpo-otel',
+    'telemetry.distro.version': SDK_VERSION,
+  };
+  if (r.experiment) attrs[ATTR_GRPO_EXPERIMENT_NAME] = r.experiment;
+  if (r.model) attrs[ATTR_GEN_AI_REQUEST_MODEL] = r.model;
+  if (r.rank !== undefined) attrs[ATTR_GRPO_RANK] = r.rank;
+  if (r.worldSize !== undefined) attrs[ATTR_GRPO_WORLD_SIZE] = r.worldSize;
+  const detected = detectResources({ detectors: [hostDetector, processDetector] });
+  return detected.merge(resourceFromAttributes(attrs));
+}
+
+/**
+ * One initialized SDK: the OTel logger, meter and tracer providers built from a resolved config,
+ * the channel routing, the drop counter and the exit hooks.
+ */
+export class GrpoTelemetry {
+  readonly config: ResolvedConfig;
+  readonly runId: string;
+  readonly resource: Resource;
+  readonly loggerProvider: LoggerProvider;
+  readonly meterProvider: MeterProvider;
+  readonly tracerProvider: NodeTracerProvider;
+  readonly drops = new DropCounter();
+  readonly meter: Meter;
+  readonly tracer: Tracer;
+  readonly instruments: Instruments;
+  private step: number | undefined;
+  private readonly cumulative = new Map<string, number>();
+  private readonly peaks = new Map<string, number>();
+  private readonly pipeline: LogPipeline;
+  private removeExitHooks: (() => void) | undefined;
+  private shutdownPromise: Promise<void> | undefined;
+  private readonly registeredGlobal: boolean;
+
+  constructor(config: ResolvedConfig, options: GrpoTelemetryOptions = {}) {
+    this.config = config;
+    this.runId = config.resource.runId ?? generateRunId();
+    this.resource = buildResource(config, this.runId);
+
+    const readers: MetricReader[] = [...(options.metricReaders ?? [])];
+    if (config.otlp.metrics) {
+      readers.push(
+        new PeriodicExportingMetricReader({
+          exporter: createOtlpMetricExporter(config.otlp, config.otlp.signalEndpoints.metrics),
+          exportIntervalMillis: config.otlp.exportIntervalMs,
+          exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.otlp.exportIntervalMs),
+        }),
+      );
+    }
+    this.meterProvider = new MeterProvider({ resource: this.resource, readers });
+
+    this.pipeline = buildLogPipeline(config, this.drops, this.meterProvider);
+    this.loggerProvider = new LoggerProvider({ resource: this.resource, processors: [this.pipeline.router] });
+
+    const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+    if (config.otlp.traces) {
+      spanProcessors.push(
+        new BatchSpanProcessor(createOtlpTraceExporter(config.otlp, config.otlp.signalEndpoints.traces)),
+      );
+    }
+    this.tracerProvider = new NodeTracerProvider({ resource: this.resource, spanProcessors });
+
+    this.meter = this.meterProvider.getMeter(SDK_NAME, SDK_VERSION);
+    this.tracer = this.tracerProvider.getTracer(SDK_NAME, SDK_VERSION);
+    this.instruments = new Instruments(this.meter, this.drops);
+    this.registerSelfMetrics();
+    this.registerResourceMetrics();
+
+    this.registeredGlobal = options.registerGlobal ?? true;
+    if (this.registeredGlobal) {
+      logs.setGlobalLoggerProvider(this.loggerProvider);
+      metrics.setGlobalMeterProvider(this.meterProvider);
+      this.tracerProvider.register();
+    }
+    if (options.handleExit ?? true) this.removeExitHooks = installExitHooks(this);
+  }
+
+  /** Binds a channel logger to this SDK's routing, level, rate limit and sampling. */
+  bind(logger: ChannelLogger): void {
+    const ch = logger.name === 'root' ? this.config.root : this.config.channels.get(logger.name);
+    logger._bind({
+      logger: this.loggerProvider.getLogger(logger.name),
+      minLevel: this.pipeline.channelLevel(logger.name),
+      ...(ch?.rateLimit
+        ? { limiter: new TokenBucket(ch.rateLimit.recordsPerSecond, ch.rateLimit.burst) }
+        : {}),
+      ...(ch?.sample !== undefined ? { sampler: new StrideSampler(ch.sample) } : {}),
+      drops: this.drops,
+    });
+  }
+
+  /** The handler names a channel's records go to. */
+  handlersOf(channel: string): string[] {
+    return this.pipeline.router.handlersOf(channel);
+  }
+
+  /** Everything emitted so far is exported (files written and synced). */
+  async forceFlush(): Promise<void> {
+    await Promise.all([
+      this.loggerProvider.forceFlush(),
+      this.meterProvider.forceFlush(),
+      this.tracerProvider.forceFlush(),
+    ]);
+  }
+
+  /** Flushes and stops every provider. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      const results = await Promise.allSettled([
+        this.tracerProvider.shutdown(),
+        this.meterProvider.shutdown(),
+      ]);
+      // Logs last, so a drop summary or shutdown message logged above still gets out.
+      results.push(...(await Promise.allSettled([this.loggerProvider.shutdown()])));
+      for (const r of results) if (r.status === 'rejected') diag.error('grpo-otel: shutdown error', r.reason);
+      if (this.registeredGlobal) {
+        logs.disable();
+        metrics.disable();
+        trace.disable();
+      }
+      this.removeExitHooks?.();
+    })();
+    return this.shutdownPromise;
+  }
+
+  get isShutdown(): boolean {
+    return this.shutdownPromise !== undefined;
+  }
+
+  /** Synchronous drain of local sinks (console, files) for `process.exit()`. */
+  flushSync(): void {
+    for (const s of this.pipeline.localSinks) s.flushSync();
+  }
+
+  /** The training step last passed to `logTrainingProgress` (the step telemetry is attributed to). */
+  get currentStep(): number | undefined {
+    return this.step;
+  }
+
+  setStep(step: number): void {
+    const previous = this.step ?? 0;
+    this.step = step;
+    this.instruments.record(METRICS.trainingCurrentStep, step);
+    if (step > previous) this.instruments.record(METRICS.trainingSteps, step - previous);
+  }
+
+  /** Records a running total reported as its current value (e.g. TRL's `num_tokens`) as counter increments. */
+  recordCumulative(
+    def: MetricDefinition,
+    total: number,
+    attributes: Record<string, string | number | boolean>,
+  ): void {
+    const key = `${def.name}|${JSON.stringify(attributes)}`;
+    const last = this.cumulative.get(key) ?? 0;
+    if (!Number.isFinite(total) || total < last) {
+      this.drops.record('metrics', 'invalid_value', def.name);
+      return;
+    }
+    this.cumulative.set(key, total);
+    this.instruments.record(def, total - last, attributes);
+  }
+
+  /** Updates and returns the peak memory seen for a pool. */
+  notePeakMemory(pool: string, bytes: number): number {
+    const peak = Math.max(this.peaks.get(pool) ?? 0, bytes);
+    this.peaks.set(pool, peak);
+    return peak;
+  }
+
+  private observable(def: MetricDefinition) {
+    const options = { description: def.description, unit: def.unit };
+    switch (def.instrument) {
+      case 'observable_counter':
+        return this.meter.createObservableCounter(def.name, options);
+      case 'observable_updowncounter':
+        return this.meter.createObservableUpDownCounter(def.name, options);
+      default:
+        return this.meter.createObservableGauge(def.name, options);
+    }
+  }
+
+  private registerSelfMetrics(): void {
+    this.meter
+      .createObservableCounter(METRICS.sdkRecordDropped.name, {
+        description: METRICS.sdkRecordDropped.description,
+        unit: METRICS.sdkRecordDropped.unit,
+      })
+      .addCallback((result) => {
+        for (const e of this.drops.snapshot()) {
+          result.observe(e.count, {
+            [ATTR_GRPO_SDK_SIGNAL]: e.signal,
+            [ATTR_GRPO_SDK_DROP_REASON]: e.reason,
+            [ATTR_GRPO_SDK_EXPORTER]: e.where,
+          });
+        }
+      });
+  }
+
+  private registerResourceMetrics(): void {
+    if (!this.config.metrics.enable.resourceMetrics) return;
+    this.observable(METRICS.processMemoryUsage).addCallback((r) => {
+      const rss = process.memoryUsage.rss();
+      this.notePeakMemory('rss', rss);
+      r.observe(rss);
+    });
+    this.observable(METRICS.v8jsMemoryHeapUsed).addCallback((r) => {
+      let total = 0;
+      for (const space of getHeapSpaceStatistics()) {
+        total += space.space_used_size;
+        r.observe(space.space_used_size, { [ATTR_V8JS_HEAP_SPACE_NAME]: space.space_name });
+      }
+      this.notePeakMemory('v8_heap', total);
+    });
+    this.observable(METRICS.memoryPeakUsage).addCallback((r) => {
+      for (const [pool, bytes] of this.peaks) r.observe(bytes, { [ATTR_GRPO_MEMORY_POOL]: pool });
+    });
+  }
+}

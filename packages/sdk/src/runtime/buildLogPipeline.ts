@@ -1,0 +1,156 @@
+import { truncateSync } from 'node:fs';
+import { diag, type MeterProvider } from '@opentelemetry/api';
+import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { channelRoutes, IMPLICIT_OTLP_HANDLER, levelThreshold } from '../config/channelRoutes.js';
+import type { HandlerConfig, ResolvedConfig } from '../config/ResolvedConfig.js';
+import { ConsoleLogRecordExporter } from '../exporters/ConsoleLogRecordExporter.js';
+import { RotatingFileLogRecordExporter } from '../exporters/RotatingFileLogRecordExporter.js';
+import type { LogFormatter } from '../formatters/FormatInput.js';
+import { JsonFormatter } from '../formatters/JsonFormatter.js';
+import { PythonFormatter } from '../formatters/PythonFormatter.js';
+import type { DropCounter } from '../internal/DropCounter.js';
+import { LEVEL_TO_SEVERITY, type LevelName } from '../levels.js';
+import { ChannelRouterProcessor, type Route } from '../processors/ChannelRouterProcessor.js';
+import { LocalSinkProcessor } from '../processors/LocalSinkProcessor.js';
+import { createOtlpLogExporter } from './otlpExporters.js';
+
+export interface LogPipeline {
+  router: ChannelRouterProcessor;
+  /** Local sinks that can drain synchronously at process exit. */
+  localSinks: LocalSinkProcessor[];
+  /** Python level number each configured channel starts emitting at. */
+  channelLevel(name: string): number;
+}
+
+/** A sink for handler types this build does not implement yet: every record is counted as dropped. */
+class UnavailableSinkProcessor implements LogRecordProcessor {
+  constructor(
+    private readonly name: string,
+    private readonly drops: DropCounter,
+  ) {}
+  onEmit(): void {
+    this.drops.record('logs', 'sink_unavailable', this.name);
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
+
+function severityOf(level: LevelName): number {
+  return level === 'NOTSET' ? 0 : LEVEL_TO_SEVERITY[level];
+}
+
+export function createFormatter(config: ResolvedConfig, name: string | undefined): LogFormatter {
+  const f = name ? config.formatters.get(name) : undefined;
+  if (!f) return new PythonFormatter();
+  if (f.kind === 'json') return new JsonFormatter(f.fields ? { fields: f.fields } : {});
+  return new PythonFormatter({
+    ...(f.format !== undefined ? { format: f.format } : {}),
+    ...(f.datefmt !== undefined ? { datefmt: f.datefmt } : {}),
+    style: f.style,
+    utc: f.utc,
+  });
+}
+
+function createSink(
+  config: ResolvedConfig,
+  h: HandlerConfig,
+  drops: DropCounter,
+  selfObs: MeterProvider | undefined,
+): LogRecordProcessor | undefined {
+  const local = (exporter: ConstructorParameters<typeof LocalSinkProcessor>[0]) =>
+    new LocalSinkProcessor(exporter, {
+      name: h.name,
+      flushIntervalMs: h.flushIntervalMs,
+      maxQueueSize: h.maxQueueSize,
+      drops,
+    });
+  switch (h.type) {
+    case 'console':
+      return local(
+        new ConsoleLogRecordExporter({
+          stream: h.stream,
+          color: h.color,
+          formatter: createFormatter(config, h.formatter),
+        }),
+      );
+    case 'file':
+      if (h.mode === 'w') {
+        try {
+          truncateSync(h.filename);
+        } catch {
+          // absent: nothing to truncate
+        }
+      }
+      return local(
+        new RotatingFileLogRecordExporter({
+          filename: h.filename,
+          maxBytes: h.maxBytes,
+          backupCount: h.backupCount,
+          formatter: createFormatter(config, h.formatter),
+        }),
+      );
+    case 'otlp':
+      return new BatchLogRecordProcessor({
+        exporter: createOtlpLogExporter(h, config.otlp.signalEndpoints.logs),
+        scheduledDelayMillis: h.flushIntervalMs,
+        maxQueueSize: h.maxQueueSize,
+        ...(selfObs ? { selfObsMeterProvider: selfObs } : {}),
+      });
+    case 'csv':
+    case 'tensorboard':
+      diag.warn(
+        `grpo-otel: handler '${h.name}' (${h.className}) is not available in this build; its records are counted as dropped`,
+      );
+      return new UnavailableSinkProcessor(h.name, drops);
+    case 'null':
+      return undefined;
+  }
+}
+
+/** Builds one sink per handler and the routing table of every configured channel. */
+export function buildLogPipeline(
+  config: ResolvedConfig,
+  drops: DropCounter,
+  selfObs?: MeterProvider,
+): LogPipeline {
+  const sinks = new Map<string, LogRecordProcessor>();
+  const localSinks: LocalSinkProcessor[] = [];
+  for (const h of config.handlers.values()) {
+    const sink = createSink(config, h, drops, selfObs);
+    if (!sink) continue;
+    sinks.set(h.name, sink);
+    if (sink instanceof LocalSinkProcessor) localSinks.push(sink);
+  }
+  if (config.otlp.logs) {
+    sinks.set(
+      IMPLICIT_OTLP_HANDLER,
+      new BatchLogRecordProcessor({
+        exporter: createOtlpLogExporter(config.otlp, config.otlp.signalEndpoints.logs),
+        ...(selfObs ? { selfObsMeterProvider: selfObs } : {}),
+      }),
+    );
+  }
+
+  const routes = new Map<string, Route[]>();
+  const levels = new Map<string, number>();
+  for (const r of channelRoutes(config)) {
+    const out: Route[] = [];
+    for (const name of r.handlers) {
+      const processor = sinks.get(name);
+      if (!processor) continue;
+      const h = config.handlers.get(name);
+      out.push({ handler: name, processor, minSeverity: h ? severityOf(h.level) : 0 });
+    }
+    routes.set(r.channel, out);
+    levels.set(r.channel, levelThreshold(r.effectiveLevel));
+  }
+  const rootRoutes = routes.get('root') ?? [];
+  const rootLevel = levels.get('root') ?? 0;
+  return {
+    router: new ChannelRouterProcessor(routes, rootRoutes, [...sinks.values()]),
+    localSinks,
+    channelLevel(name: string): number {
+      return levels.get(name) ?? rootLevel;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+// The seed's YAML, byte for byte, in a fresh directory (its paths are relative to the file), run in a
+// child process so that its console output (stderr, as Python's StreamHandler) can be read.
+const seed = fileURLToPath(new URL('./fixtures/seed-logging_config.yaml', import.meta.url));
+const child = fileURLToPath(new URL('./fixtures/childChannels.ts', import.meta.url));
+const sdkDir = fileURLToPath(new URL('..', import.meta.url));
+
+const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - (\w+) - (\w+) - (.*)$/;
+
+describe('the seed config routes each channel as it says', () => {
+  let dir: string;
+  let stderr: string;
+  let logFile: string[];
+  let result: {
+    routes: Record<string, string[]>;
+    drops: { signal: string; reason: string; where: string; count: number }[];
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'grpo-routing-'));
+    copyFileSync(seed, join(dir, 'logging_config.yaml'));
+    const p = spawnSync(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', child, join(dir, 'logging_config.yaml')],
+      { cwd: sdkDir, encoding: 'utf8', env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' } },
+    );
+    assert.equal(p.status, 0, p.stderr);
+    stderr = p.stderr;
+    result = JSON.parse(p.stdout.trim().split('\n').pop()!);
+    logFile = readFileSync(join(dir, 'logs/training.log'), 'utf8').split('\n').filter(Boolean);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('routing table: own handlers, root handlers for the unconfigured `system` channel', () => {
+    assert.deepEqual(result.routes, {
+      training: ['console', 'file', 'tensorboard'],
+      model_outputs: ['csv', 'file'],
+      rewards: ['file', 'tensorboard'],
+      whitelist: ['file'],
+      metrics: ['file', 'tensorboard'],
+      system: ['console', 'file'],
+    });
+  });
+
+  test('console handler (stderr, standard format): exactly training and system (via root)', () => {
+    const lines = stderr
+      .split('\n')
+      .map((l) => LINE.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
+    assert.deepEqual(
+      lines.map((m) => [m[1], m[2], m[3]]),
+      [
+        ['training', 'INFO', 'info-on-training'],
+        ['system', 'INFO', 'info-on-system'],
+      ],
+    );
+  });
+
+  test('rotating file handler (standard format): every channel, INFO only (channel levels drop DEBUG)', () => {
+    const parsed = logFile.map((l) => {
+      const m = LINE.exec(l);
+      assert.ok(m, `line in the standard format: ${l}`);
+      return [m[1], m[2], m[3]];
+    });
+    assert.deepEqual(
+      parsed,
+      ['training', 'model_outputs', 'rewards', 'whitelist', 'metrics', 'system'].map((ch) => [
+        ch,
+        'INFO',
+        `info-on-${ch}`,
+      ]),
+    );
+  });
+
+  test('csv and tensorboard handlers: routed, and their records counted (not silently lost) until those sinks ship', () => {
+    const count = (where: string) =>
+      result.drops
+        .filter((d) => d.where === where && d.reason === 'sink_unavailable')
+        .reduce((n, d) => n + d.count, 0);
+    assert.equal(count('csv'), 1, 'model_outputs -> csv');
+    assert.equal(count('tensorboard'), 3, 'training, rewards, metrics -> tensorboard');
+  });
+});
