@@ -1,1 +1,1 @@
-export const CLI_PLACEHOLDER = 1;
+export { main, VERSION } from './main.js';

@@ -1,0 +1,42 @@
+import { runExample } from './commands/example.js';
+import { type CommandIO, validateConfig } from './commands/validateConfig.js';
+
+const USAGE = `grpo-otel: telemetry for GRPO training
+
+usage:
+  grpo-otel validate-config <config.yaml>   check a config and show where each channel goes
+  grpo-otel example [--steps N] [--config F] [--out DIR]
+                                            a small instrumented training loop (synthetic rewards)
+  grpo-otel help | --version`;
+
+export const VERSION = '0.1.0';
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[], io: Partial<CommandIO> = {}): Promise<number> {
+  const full: CommandIO = {
+    out: io.out ?? ((l) => process.stdout.write(`${l}\n`)),
+    err: io.err ?? ((l) => process.stderr.write(`${l}\n`)),
+    cwd: io.cwd ?? process.cwd(),
+    env: io.env ?? process.env,
+  };
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'validate-config':
+      return validateConfig(rest, full);
+    case 'example':
+      return runExample(rest, full);
+    case '--version':
+    case 'version':
+      full.out(VERSION);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      full.out(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      full.err(`grpo-otel: unknown command '${cmd}'\n\n${USAGE}`);
+      return 2;
+  }
+}
