@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The one command that runs every check on a fresh machine: installs pnpm and the dependencies,
+# builds, typechecks, lints, builds the collector distribution (cached outside the repo), then runs
+# every test with Node's test runner. Extra arguments filter test files by path substring.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh
+echo "== typecheck" >&2
+pnpm run --silent typecheck
+echo "== lint" >&2
+pnpm run --silent lint
+echo "== collector" >&2
+GRPO_OTELCOL_BIN="$(bash scripts/build-collector.sh | tail -n 1)"
+export GRPO_OTELCOL_BIN
+echo "== tests" >&2
+node scripts/run-tests.mjs "$@"
