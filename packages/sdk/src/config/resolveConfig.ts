@@ -216,11 +216,24 @@ export function resolveConfig(
   if (me) signalEndpoints.metrics = me;
   if (te) signalEndpoints.traces = te;
   const envEnabled = Boolean(envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') || le || me || te);
-  const hasOtlpHandler = [...handlers.values()].some((h) => h.type === 'otlp');
+  const firstOtlpHandler = [...handlers.values()].find((h) => h.type === 'otlp');
+  const hasOtlpHandler = firstOtlpHandler !== undefined;
+  // With only an `otlp` handler in the file (no `otlp:` endpoint, no OTEL_EXPORTER_OTLP_ENDPOINT),
+  // metrics and traces go where that handler sends logs.
+  const signalSettings: OtlpSettings =
+    firstOtlpHandler && typeof rawOtlp.endpoint !== 'string' && !envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')
+      ? {
+          endpoint: firstOtlpHandler.endpoint,
+          protocol: firstOtlpHandler.protocol,
+          headers: { ...firstOtlpHandler.headers },
+          timeoutMs: firstOtlpHandler.timeoutMs,
+          compression: firstOtlpHandler.compression,
+        }
+      : settings;
   const enabled = bool(rawOtlp.enabled, envEnabled || typeof rawOtlp.endpoint === 'string' || hasOtlpHandler);
   const exporterOff = (name: string) => envValue(env, name)?.toLowerCase() === 'none';
   const otlp: OtlpConfig = {
-    ...settings,
+    ...signalSettings,
     enabled,
     metrics: enabled && bool(rawOtlp.metrics, true) && !exporterOff('OTEL_METRICS_EXPORTER'),
     traces: enabled && bool(rawOtlp.traces, true) && !exporterOff('OTEL_TRACES_EXPORTER'),

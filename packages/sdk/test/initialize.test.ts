@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, test } from 'node:test';
+import {
+  getLogger,
+  getTelemetry,
+  getTrainingLogger,
+  initialize,
+  logTrainingProgress,
+  shutdown,
+} from '@grpo-otel/sdk';
+
+const dir = mkdtempSync(join(tmpdir(), 'grpo-init-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => shutdown());
+
+const opts = { handleExit: false, registerGlobal: false } as const;
+
+function config(name: string, text: string): string {
+  const f = join(dir, `${name}.yaml`);
+  writeFileSync(f, text);
+  return f;
+}
+const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+
+test('OTEL_SDK_DISABLED=true: nothing is set up, every call is a no-op', async () => {
+  const t = initialize({ ...opts, env: { OTEL_SDK_DISABLED: 'true' } });
+  assert.equal(t, undefined);
+  assert.equal(getTelemetry(), undefined);
+  getTrainingLogger().info('ignored');
+  logTrainingProgress(1, { loss: 1 });
+  await shutdown();
+});
+
+test('propagate, handler levels and de-duplication follow Python logging', async () => {
+  const f = config(
+    'propagate',
+    `version: 1
+root: { level: DEBUG, handlers: [all, errors] }
+loggers:
+  rewards: { level: INFO, handlers: [own, all], propagate: true }
+  quiet: { level: WARNING, handlers: [own], propagate: false }
+  inherits: { handlers: [own] }
+handlers:
+  all: { class: file, filename: all.log, formatter: f }
+  errors: { class: file, filename: errors.log, formatter: f, level: ERROR }
+  own: { class: file, filename: own.log, formatter: f }
+formatters:
+  f: { format: "%(name)s %(levelname)s %(message)s" }
+`,
+  );
+  initialize({ ...opts, configPath: f });
+  getLogger('rewards').debug('below channel level');
+  getLogger('rewards').info('r-info');
+  getLogger('rewards').error('r-error');
+  getLogger('quiet').info('below');
+  getLogger('quiet').warning('q-warn');
+  getLogger('inherits').debug('i-debug');
+  getLogger('unlisted').debug('u-debug');
+  await shutdown();
+  // rewards reaches `all` once although it is both its own and root's handler.
+  assert.equal(
+    read('all.log'),
+    'rewards INFO r-info\nrewards ERROR r-error\ninherits DEBUG i-debug\nunlisted DEBUG u-debug\n',
+  );
+  assert.equal(read('errors.log'), 'rewards ERROR r-error\n');
+  assert.equal(
+    read('own.log'),
+    'rewards INFO r-info\nrewards ERROR r-error\nquiet WARNING q-warn\ninherits DEBUG i-debug\n',
+  );
+});
+
+test('loggers obtained before initialize() start routing once it runs; shutdown flushes', async () => {
+  const early = getLogger('early');
+  const f = config(
+    'early',
+    `root: { level: INFO, handlers: [f] }\nhandlers:\n  f: { class: file, filename: early.log }\n`,
+  );
+  initialize({ ...opts, configPath: f });
+  early.info('now routed');
+  await shutdown();
+  assert.equal(read('early.log'), 'now routed\n');
+});
+
+test('json formatter with the seed fields', async () => {
+  const f = config(
+    'json',
+    `root: { level: INFO, handlers: [j] }
+handlers:
+  j: { class: file, filename: j.log, formatter: json }
+formatters:
+  json: { format: json, fields: [timestamp, level, name, message] }
+`,
+  );
+  initialize({ ...opts, configPath: f });
+  getTrainingLogger().info('hello', { 'grpo.step': 3 });
+  await shutdown();
+  const line = JSON.parse(read('j.log'));
+  assert.deepEqual(Object.keys(line), ['timestamp', 'level', 'name', 'message']);
+  assert.equal(line.level, 'INFO');
+  assert.equal(line.name, 'training');
+  assert.equal(line.message, 'hello');
+  assert.match(line.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+});
