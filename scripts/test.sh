@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every check on a fresh machine: installs pnpm and the dependencies,
-# builds, typechecks, lints, builds the collector distribution (cached outside the repo), then runs
+# builds, typechecks, lints, builds the collector distribution and a Python venv with the real
+# TensorBoard (both cached outside the repo), then runs
 # every test with Node's test runner. Extra arguments filter test files by path substring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,5 +14,8 @@ pnpm run --silent lint
 echo "== collector" >&2
 GRPO_OTELCOL_BIN="$(bash scripts/build-collector.sh | tail -n 1)"
 export GRPO_OTELCOL_BIN
+echo "== python venv (TensorBoard, tensorboardX, numpy, scipy)" >&2
+GRPO_PYTHON="$(bash scripts/setup-python.sh | tail -n 1)"
+export GRPO_PYTHON
 echo "== tests" >&2
 node scripts/run-tests.mjs "$@"
