@@ -1,10 +1,10 @@
+import { RotatingFileWriter } from '@grpo-otel/file-writer';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { LogFormatter } from '../formatters/FormatInput.js';
 import { PythonFormatter, STANDARD_DATEFMT, STANDARD_FORMAT } from '../formatters/PythonFormatter.js';
 import { toFormatInput } from '../formatters/toFormatInput.js';
-import { RotatingFileWriter } from '../internal/RotatingFileWriter.js';
 
 export interface RotatingFileLogRecordExporterOptions {
   /** The log file; parent directories are created. */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RotatingFileWriter } from '../src/internal/RotatingFileWriter.js';
+import { RotatingFileWriter } from '@grpo-otel/file-writer';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'grpo-rfw-'));

@@ -1,0 +1,1 @@
+export { RotatingFileWriter, type RotatingFileWriterOptions } from './RotatingFileWriter.js';
