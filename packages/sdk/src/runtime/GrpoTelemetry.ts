@@ -24,7 +24,12 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  type MetricReader,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -33,6 +38,7 @@ import type { ResolvedConfig } from '../config/ResolvedConfig.js';
 import { DropCounter } from '../internal/DropCounter.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
+import { StepMetricReader } from '../processors/StepMetricReader.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
 import { installExitHooks } from './exitHooks.js';
 import { Instruments } from './Instruments.js';
@@ -50,6 +56,11 @@ export interface GrpoTelemetryOptions {
   metricReaders?: MetricReader[];
   /** Extra span processors. */
   spanProcessors?: SpanProcessor[];
+  /**
+   * Push exporters keyed by training step (e.g. TensorBoard): each is wrapped in a StepMetricReader
+   * that collects whenever the trainer logs progress (`logTrainingProgress`).
+   */
+  stepExporters?: { name: string; exporter: PushMetricExporter }[];
 }
 
 function buildResource(config: ResolvedConfig, runId: string): Resource {
@@ -89,6 +100,7 @@ export class GrpoTelemetry {
   private step: number | undefined;
   private readonly cumulative = new Map<string, number>();
   private readonly peaks = new Map<string, number>();
+  private readonly stepReaders: StepMetricReader[] = [];
   private readonly pipeline: LogPipeline;
   private removeExitHooks: (() => void) | undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -100,6 +112,11 @@ export class GrpoTelemetry {
     this.resource = buildResource(config, this.runId);
 
     const readers: MetricReader[] = [...(options.metricReaders ?? [])];
+    for (const { name, exporter } of options.stepExporters ?? []) {
+      const reader = new StepMetricReader({ exporter, name, drops: this.drops });
+      this.stepReaders.push(reader);
+      readers.push(reader);
+    }
     if (config.otlp.metrics) {
       readers.push(
         new PeriodicExportingMetricReader({
@@ -204,6 +221,14 @@ export class GrpoTelemetry {
     this.step = step;
     this.instruments.record(METRICS.trainingCurrentStep, step);
     if (step > previous) this.instruments.record(METRICS.trainingSteps, step - previous);
+  }
+
+  /**
+   * The trainer reached a logging step: step-keyed readers (TensorBoard) collect what was recorded
+   * since the previous one. Returns when it is exported (callers need not wait).
+   */
+  collectStep(): Promise<void> {
+    return Promise.all(this.stepReaders.map((r) => r.collectAtStep())).then(() => undefined);
   }
 
   /** Records a running total reported as its current value (e.g. TRL's `num_tokens`) as counter increments. */
