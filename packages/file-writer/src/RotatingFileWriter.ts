@@ -1,16 +1,18 @@
 import {
   close as closeCb,
   closeSync,
+  existsSync,
   fdatasync as fdatasyncCb,
   fdatasyncSync,
   fstatSync,
   mkdirSync,
   openSync,
+  readSync,
   renameSync,
   write as writeCb,
   writeSync,
 } from 'node:fs';
-import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
+import { access, type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface RotatingFileWriterOptions {
@@ -22,6 +24,14 @@ export interface RotatingFileWriterOptions {
   backupCount?: number;
   /** Permission bits of files this writer creates (before the umask). Default 0o640. */
   mode?: number;
+  /**
+   * Written at the start of every new file (its line ending included, e.g. a CSV header row). An
+   * existing non-empty file is appended to only when it starts with exactly these bytes and ends
+   * with the header's line ending (its last record is whole); otherwise it is renamed aside to
+   * `name.YYYY-MM-DD_HH-MM-SS` (UTC; `_2`, `_3`, ... appended if taken), outside the rotation set
+   * so rollover never deletes it, and a new file is started. Default: none.
+   */
+  header?: string;
 }
 
 interface Entry {
@@ -45,7 +55,10 @@ interface Batch {
  * `name.N` (the oldest is replaced), ..., `name` becomes `name.1`, and writing goes on in a fresh
  * `name`. A record is never split: one larger than maxBytes goes alone into a fresh file. With
  * maxBytes or backupCount 0 there is no rollover, as in Python. Special files (/dev/stdout, FIFOs)
- * are never rolled over.
+ * are never rolled over. With a `header`, every new file (the first one, and each one after a rollover)
+ * starts with it; the header counts toward maxBytes, and a file holding only the header counts as
+ * empty. It is written in the same write call as the file's first records, so a file is never left
+ * with a header alone or with a header after records.
  *
  * I/O is asynchronous: `write()` queues, one drain loop writes everything queued so far with one
  * write call per file segment, in call order. An fs error rejects the calls whose records were in
@@ -58,6 +71,12 @@ export class RotatingFileWriter {
   readonly maxBytes: number;
   readonly backupCount: number;
   readonly mode: number;
+  readonly header: string | undefined;
+  private readonly headerBuf: Buffer | undefined;
+  /** Bytes of the header: a file this size or smaller counts as empty for rollover. */
+  private readonly base: number;
+  /** The header's trailing line ending: an existing file must end with it to be appended to. */
+  private readonly headerEnd: Buffer | undefined;
   private readonly rolls: boolean;
   private file: OpenFile | undefined;
   private queue: Entry[] = [];
@@ -80,6 +99,14 @@ export class RotatingFileWriter {
       );
     }
     this.mode = mode;
+    if (options.header !== undefined && (typeof options.header !== 'string' || options.header === '')) {
+      throw new TypeError('RotatingFileWriter: header must be a non-empty string when set');
+    }
+    this.header = options.header;
+    this.headerBuf = this.header === undefined ? undefined : Buffer.from(this.header, 'utf8');
+    this.base = this.headerBuf?.length ?? 0;
+    const ending = this.header === undefined ? '' : /[\r\n]*$/.exec(this.header)![0];
+    this.headerEnd = ending === '' ? undefined : Buffer.from(ending, 'utf8');
     this.rolls = this.maxBytes > 0 && this.backupCount > 0;
   }
 
@@ -187,22 +214,26 @@ export class RotatingFileWriter {
         continue;
       }
       batch.next = end;
-      const buf = Buffer.from(
-        end - start === 1 ? records[start]! : records.slice(start, end).join(''),
-        'utf8',
-      );
-      await file.write(buf);
+      const text = end - start === 1 ? records[start]! : records.slice(start, end).join('');
+      await file.write(this.withHeader(file, text));
     }
+  }
+
+  /** The bytes to write: `text`, after the header when the file has none yet. */
+  private withHeader(file: OpenFile, text: string): Buffer {
+    if (!file.needsHeader) return Buffer.from(text, 'utf8');
+    file.needsHeader = false;
+    return Buffer.from(this.header + text, 'utf8');
   }
 
   /** End of the run of records from `start` that fits in `file` (`start` itself: roll over first). */
   private segmentEnd(file: OpenFile, records: readonly string[], start: number): number {
     if (!this.rolls || !file.regular) return records.length;
-    let bytes = file.size;
+    let bytes = file.size + (file.needsHeader ? this.base : 0);
     let end = start;
     while (end < records.length) {
       const b = Buffer.byteLength(records[end]!, 'utf8');
-      if (bytes > 0 && bytes + b > this.maxBytes) break;
+      if (bytes > this.base && bytes + b > this.maxBytes) break;
       bytes += b;
       end++;
     }
@@ -211,24 +242,80 @@ export class RotatingFileWriter {
 
   private async open(): Promise<OpenFile> {
     await mkdir(dirname(this.filename), { recursive: true });
-    const handle = await open(this.filename, 'a', this.mode);
-    let size: number;
-    let regular: boolean;
-    try {
-      const st = await handle.stat();
-      size = st.size;
-      regular = st.isFile();
-    } catch (err) {
-      await handle.close().catch(() => {});
-      throw err;
-    }
-    if (this.file) {
-      // The sync path opened the file while we waited: keep the one it writes to.
-      await handle.close().catch(() => {});
+    for (;;) {
+      const handle = await open(this.filename, 'a', this.mode);
+      let size: number;
+      let regular: boolean;
+      let keep = true;
+      try {
+        const st = await handle.stat();
+        size = st.size;
+        regular = st.isFile();
+        if (regular && size > 0 && this.headerBuf) keep = await this.continues(size);
+      } catch (err) {
+        await handle.close().catch(() => {});
+        throw err;
+      }
+      if (this.file) {
+        // The sync path opened the file while we waited: keep the one it writes to.
+        await handle.close().catch(() => {});
+        return this.file;
+      }
+      if (!keep) {
+        await handle.close();
+        await rename(this.filename, await this.asideName());
+        continue;
+      }
+      this.file = new OpenFile(handle.fd, handle, size, regular);
+      this.file.needsHeader = this.headerBuf !== undefined && (size === 0 || !regular);
       return this.file;
     }
-    this.file = new OpenFile(handle.fd, handle, size, regular);
-    return this.file;
+  }
+
+  /** Whether an existing file of `size` bytes starts with the header and ends with its line ending. */
+  private async continues(size: number): Promise<boolean> {
+    const reader = await open(this.filename, 'r');
+    try {
+      const { head, tail } = this.probe(size);
+      if (head.length > 0) await reader.read(head, 0, head.length, 0);
+      if (tail.length > 0) await reader.read(tail, 0, tail.length, size - tail.length);
+      return this.matches(head, tail);
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private probe(size: number): { head: Buffer; tail: Buffer } {
+    const headLen = this.headerBuf!.length;
+    const tailLen = this.headerEnd?.length ?? 0;
+    if (size < headLen || size < tailLen) return { head: Buffer.alloc(0), tail: Buffer.alloc(0) };
+    return { head: Buffer.alloc(headLen), tail: Buffer.alloc(tailLen) };
+  }
+
+  private matches(head: Buffer, tail: Buffer): boolean {
+    if (head.length === 0 && this.headerBuf!.length > 0) return false;
+    return head.equals(this.headerBuf!) && (this.headerEnd === undefined || tail.equals(this.headerEnd));
+  }
+
+  /** `name.YYYY-MM-DD_HH-MM-SS` (UTC), as Python's TimedRotatingFileHandler names; `_N` if taken. */
+  private async asideName(): Promise<string> {
+    const base = `${this.filename}.${asideStamp()}`;
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? base : `${base}_${n}`;
+      try {
+        await access(candidate);
+      } catch {
+        return candidate;
+      }
+    }
+  }
+
+  private asideNameSync(): string {
+    const base = `${this.filename}.${asideStamp()}`;
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? base : `${base}_${n}`;
+      if (!existsSync(candidate)) return candidate;
+    }
   }
 
   private async rollOver(file: OpenFile): Promise<void> {
@@ -285,22 +372,46 @@ export class RotatingFileWriter {
         this.rollOverSync(file);
         continue;
       }
-      file.writeSync(Buffer.from(records.slice(start, end).join(''), 'utf8'));
+      file.writeSync(this.withHeader(file, records.slice(start, end).join('')));
       start = end;
     }
   }
 
   private openSync(): OpenFile {
     mkdirSync(dirname(this.filename), { recursive: true });
-    const fd = openSync(this.filename, 'a', this.mode);
-    try {
-      const st = fstatSync(fd);
-      this.file = new OpenFile(fd, undefined, st.size, st.isFile());
-    } catch (err) {
-      closeSync(fd);
-      throw err;
+    for (;;) {
+      const fd = openSync(this.filename, 'a', this.mode);
+      let file: OpenFile;
+      let keep = true;
+      try {
+        const st = fstatSync(fd);
+        file = new OpenFile(fd, undefined, st.size, st.isFile());
+        if (file.regular && file.size > 0 && this.headerBuf) keep = this.continuesSync(file.size);
+      } catch (err) {
+        closeSync(fd);
+        throw err;
+      }
+      if (!keep) {
+        closeSync(fd);
+        renameSync(this.filename, this.asideNameSync());
+        continue;
+      }
+      file.needsHeader = this.headerBuf !== undefined && (file.size === 0 || !file.regular);
+      this.file = file;
+      return file;
     }
-    return this.file;
+  }
+
+  private continuesSync(size: number): boolean {
+    const fd = openSync(this.filename, 'r');
+    try {
+      const { head, tail } = this.probe(size);
+      if (head.length > 0) readSync(fd, head, 0, head.length, 0);
+      if (tail.length > 0) readSync(fd, tail, 0, tail.length, size - tail.length);
+      return this.matches(head, tail);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private rollOverSync(file: OpenFile): void {
@@ -311,6 +422,11 @@ export class RotatingFileWriter {
     }
     renameIfExistsSync(this.filename, `${this.filename}.1`);
   }
+}
+
+function asideStamp(): string {
+  const iso = new Date().toISOString(); // 2024-05-01T12:34:56.789Z
+  return `${iso.slice(0, 10)}_${iso.slice(11, 19).replaceAll(':', '-')}`;
 }
 
 function count(name: string, value: number | undefined): number {
@@ -343,6 +459,8 @@ function renameIfExistsSync(from: string, to: string): void {
  */
 class OpenFile {
   size: number;
+  /** The writer's header goes before the next bytes written (a new file, or a special file). */
+  needsHeader = false;
   private busy = 0;
   private closeRequested = false;
   private closing: Promise<void> | undefined;

@@ -278,3 +278,154 @@ test('options are validated with what was wrong', () => {
     /mode must be permission bits/,
   );
 });
+
+// ---------------------------------------------------------------------------------------- header
+
+const HEADER = 'index,body\r\n';
+
+function asideFiles(dir: string, base: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => n.startsWith(`${base}.`) && !/\.\d+$/.test(n))
+    .sort();
+}
+
+test('header: starts a new file; a second writer appending to the same file does not repeat it', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'out.csv');
+  const w1 = new RotatingFileWriter({ filename, header: HEADER });
+  await w1.write(['1,a\r\n', '2,b\r\n']);
+  await w1.close();
+  assert.equal(readFileSync(filename, 'utf8'), `${HEADER}1,a\r\n2,b\r\n`);
+  const w2 = new RotatingFileWriter({ filename, header: HEADER });
+  await w2.write(['3,c\r\n']);
+  await w2.close();
+  const w3 = new RotatingFileWriter({ filename, header: HEADER });
+  w3.writeSync(['4,d\r\n']);
+  w3.flushSync();
+  await w3.close();
+  assert.equal(readFileSync(filename, 'utf8'), `${HEADER}1,a\r\n2,b\r\n3,c\r\n4,d\r\n`);
+  assert.deepEqual(readdirSync(dir), ['out.csv']);
+});
+
+test('header: nothing is written (not even the header) until the first record', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'lazy.csv');
+  const w = new RotatingFileWriter({ filename, header: HEADER });
+  await w.flush();
+  assert.ok(!existsSync(filename));
+  await w.write([]);
+  await w.close();
+  // An empty file (opened, nothing to write) gets the header with its first record later.
+  const w2 = new RotatingFileWriter({ filename, header: HEADER });
+  await w2.write(['1,a\r\n']);
+  await w2.close();
+  assert.equal(readFileSync(filename, 'utf8'), `${HEADER}1,a\r\n`);
+});
+
+test('header: a file with a different first line is renamed aside (kept whole) and a new file started', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'out.csv');
+  const old = 'index,other\r\n1,x\r\n';
+  writeFileSync(filename, old);
+  const w = new RotatingFileWriter({ filename, header: HEADER, maxBytes: 1000, backupCount: 2 });
+  await w.write(['1,a\r\n']);
+  await w.close();
+  assert.equal(readFileSync(filename, 'utf8'), `${HEADER}1,a\r\n`);
+  const aside = asideFiles(dir, 'out.csv');
+  assert.equal(aside.length, 1);
+  assert.match(aside[0]!, /^out\.csv\.\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/);
+  assert.equal(readFileSync(join(dir, aside[0]!), 'utf8'), old);
+  // The sync path does the same; a name taken in the same second gets _2.
+  const third = 'index,third\r\n';
+  const w2 = new RotatingFileWriter({ filename, header: third });
+  w2.writeSync(['9,z\r\n']);
+  await w2.close();
+  assert.equal(readFileSync(filename, 'utf8'), `${third}9,z\r\n`);
+  const aside2 = asideFiles(dir, 'out.csv');
+  assert.equal(aside2.length, 2);
+  const contents = aside2.map((n) => readFileSync(join(dir, n), 'utf8')).sort();
+  assert.deepEqual(contents, [old, `${HEADER}1,a\r\n`].sort());
+  // Rollover never touches files set aside.
+  assert.ok(!existsSync(`${filename}.1`));
+});
+
+test('header: a file whose last record is torn, or shorter than the header, is set aside too', async (t) => {
+  for (const [label, content] of [
+    ['torn last row', `${HEADER}1,a\r\n2,"b`],
+    ['torn before CR LF', `${HEADER}1,a\r`],
+    ['torn header', HEADER.slice(0, 4)],
+    ['header with another line ending', 'index,body\n1,a\n'],
+  ] as const) {
+    const dir = tempDir(t);
+    const filename = join(dir, 'out.csv');
+    writeFileSync(filename, content);
+    const w = new RotatingFileWriter({ filename, header: HEADER });
+    if (label.startsWith('torn b')) w.writeSync(['3,c\r\n']);
+    else await w.write(['3,c\r\n']);
+    await w.close();
+    assert.equal(readFileSync(filename, 'utf8'), `${HEADER}3,c\r\n`, label);
+    const aside = asideFiles(dir, 'out.csv');
+    assert.equal(aside.length, 1, label);
+    assert.equal(readFileSync(join(dir, aside[0]!), 'utf8'), content, label);
+  }
+});
+
+test('header: every rotated file starts with it once, counts it toward maxBytes, records whole and in order', async (t) => {
+  for (const sync of [false, true]) {
+    const dir = tempDir(t);
+    const filename = join(dir, 'rot.csv');
+    const maxBytes = 2048;
+    const backupCount = 4;
+    const header = 'index,body 😀\n';
+    const records = makeRecords(3000, new Set([2985]), maxBytes);
+    const w = new RotatingFileWriter({ filename, maxBytes, backupCount, header });
+    if (sync) {
+      for (let i = 0; i < records.length; i += 41) w.writeSync(records.slice(i, i + 41));
+      w.flushSync();
+    } else {
+      const pending: Promise<void>[] = [];
+      for (let i = 0; i < records.length; i += 53) pending.push(w.write(records.slice(i, i + 53)));
+      await Promise.all(pending);
+    }
+    await w.close();
+    const kept: string[] = [];
+    let sawOversized = false;
+    for (let k = backupCount; k >= 0; k--) {
+      const name = k === 0 ? filename : `${filename}.${k}`;
+      const buf = readFileSync(name);
+      const text = buf.toString('utf8');
+      assert.ok(text.startsWith(header), `${name} does not start with the header`);
+      const body = text.slice(header.length);
+      assert.ok(!body.includes(header), `${name} repeats the header`);
+      const recs = body
+        .slice(0, -1)
+        .split('\n')
+        .map((l) => `${l}\n`);
+      if (buf.length > maxBytes) {
+        assert.equal(recs.length, 1, `${name} is over maxBytes with ${recs.length} records`);
+        sawOversized = true;
+      }
+      kept.push(...recs);
+    }
+    assert.ok(sawOversized, 'the oversized record should sit alone (after the header) in its file');
+    assert.deepEqual(kept, records.slice(records.length - kept.length), `sync=${sync}`);
+  }
+});
+
+test('header: a special file gets it when opened', { skip: !existsSync('/dev/null') }, async () => {
+  const w = new RotatingFileWriter({ filename: '/dev/null', header: HEADER, maxBytes: 10, backupCount: 1 });
+  await w.write(['1,a\r\n']);
+  w.writeSync(['2,b\r\n']);
+  await w.close();
+});
+
+test('header option is validated', () => {
+  assert.throws(
+    () => new RotatingFileWriter({ filename: 'x', header: '' }),
+    /header must be a non-empty string/,
+  );
+  assert.throws(
+    () => new RotatingFileWriter({ filename: 'x', header: 3 as unknown as string }),
+    /header must be a non-empty string/,
+  );
+});
