@@ -1,0 +1,105 @@
+import { History, type Smoothing, smoother } from './internal/smoother.js';
+
+export interface CollapseDetectorOptions {
+  /** Collapse when the (smoothed) value falls below this (e.g. an entropy or distinct-n floor). */
+  threshold?: number;
+  /**
+   * Collapse when the (smoothed) value fell by more than this fraction over `window` updates:
+   * (v_{t-window} - v_t) / v_{t-window} > maxDrop (e.g. 0.5 = lost half). Needs v_{t-window} > 0.
+   */
+  maxDrop?: number;
+  /** Updates over which the drop is measured (default 50). */
+  window?: number;
+  /** 'none' (default), 'ema' or 'sma'. */
+  smoothing?: Smoothing;
+  /** EMA span or SMA length (default 10). */
+  smoothingWindow?: number;
+}
+
+export interface CollapseUpdate {
+  step?: number;
+  /** The (smoothed) value after this update. */
+  value: number;
+  /** Relative drop over the window, (v_{t-window} - v_t) / v_{t-window}; NaN until defined. */
+  drop: number;
+  /** True while collapsed. */
+  collapsed: boolean;
+  /** True only on the update where a collapse fires (once per episode). */
+  fired: boolean;
+  /** Why it is collapsed: below the threshold (checked first) or falling too fast. */
+  reason?: 'below-threshold' | 'falling';
+}
+
+/**
+ * Mode-collapse detection on a health series such as token entropy or distinct-n.
+ *
+ * An update is in collapse when the (optionally smoothed) value v_t < `threshold`, or when
+ * drop_t = (v_{t-window} - v_t) / v_{t-window} > `maxDrop` (only once `window` + 1 values exist and
+ * v_{t-window} > 0). The first such update fires (`fired`); the detector stays collapsed, without firing
+ * again, until an update meets neither condition, which re-arms it. Windows count updates. Non-finite
+ * values are skipped and counted. With neither `threshold` nor `maxDrop` it never fires.
+ */
+export class CollapseDetector {
+  readonly threshold: number | undefined;
+  readonly maxDrop: number | undefined;
+  readonly window: number;
+  private readonly smooth: (x: number) => number;
+  private readonly history: History;
+  private isCollapsed = false;
+  private last = Number.NaN;
+  private nSkipped = 0;
+  private nFired = 0;
+
+  constructor(options?: CollapseDetectorOptions) {
+    this.threshold = options?.threshold;
+    this.maxDrop = options?.maxDrop;
+    this.window = options?.window ?? 50;
+    if (!Number.isInteger(this.window) || this.window < 1) {
+      throw new RangeError(`CollapseDetector: window must be a positive integer, got ${this.window}`);
+    }
+    this.smooth = smoother(options?.smoothing ?? 'none', options?.smoothingWindow ?? 10, 'CollapseDetector');
+    this.history = new History(this.window + 1);
+  }
+
+  update(value: number, step?: number): CollapseUpdate {
+    if (!Number.isFinite(value)) {
+      this.nSkipped++;
+      return { step, value: this.last, drop: this.drop(), collapsed: this.isCollapsed, fired: false };
+    }
+    const v = this.smooth(value);
+    this.last = v;
+    this.history.push(v);
+    const drop = this.drop();
+    let reason: CollapseUpdate['reason'];
+    if (this.threshold !== undefined && v < this.threshold) reason = 'below-threshold';
+    else if (this.maxDrop !== undefined && drop > this.maxDrop) reason = 'falling';
+    let fired = false;
+    if (reason !== undefined) {
+      if (!this.isCollapsed) {
+        fired = true;
+        this.nFired++;
+      }
+      this.isCollapsed = true;
+    } else {
+      this.isCollapsed = false;
+    }
+    const out: CollapseUpdate = { step, value: v, drop, collapsed: this.isCollapsed, fired };
+    if (reason !== undefined) out.reason = reason;
+    return out;
+  }
+
+  private drop(): number {
+    const old = this.history.back(this.window);
+    return old > 0 ? (old - this.history.back(0)) / old : Number.NaN;
+  }
+
+  get collapsed(): boolean {
+    return this.isCollapsed;
+  }
+  get fired(): number {
+    return this.nFired;
+  }
+  get skipped(): number {
+    return this.nSkipped;
+  }
+}

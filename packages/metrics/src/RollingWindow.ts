@@ -1,0 +1,155 @@
+import { compensatedSum, sumSquaredDeviations } from './internal/finite.js';
+
+/**
+ * The last `capacity` finite values pushed (a step window; default 100, the seed plan's reward-trend
+ * window), with O(1) push and O(1) mean, variance, min and max.
+ *
+ * - mean and variance are updated in place when a value enters and the oldest leaves
+ *   (mean' = mean + (x - y) / n; m2' = m2 + (x - y) * (x - mean' + y - mean), y the evicted value),
+ *   and recomputed exactly (compensated two-pass) once every `capacity` pushes, so rounding error
+ *   cannot accumulate over a long run; amortised cost stays O(1).
+ * - min and max come from monotonic deques (each value enters and leaves each deque once).
+ *
+ * Non-finite values do not enter the window; they are counted in `skipped`. So the window always
+ * holds the last `capacity` finite values, which may span more than `capacity` pushes.
+ * An empty window reports NaN.
+ */
+export class RollingWindow {
+  readonly capacity: number;
+  private readonly buf: Float64Array;
+  /** Finite values pushed so far; value number s lives in buf[s % capacity]. */
+  private pushes = 0;
+  private n = 0;
+  private mu = 0;
+  private m2 = 0;
+  private sinceExact = 0;
+  private nSkipped = 0;
+  // Monotonic deques of push numbers, circular over `capacity` slots.
+  private readonly maxQ: Float64Array;
+  private maxHead = 0;
+  private maxLen = 0;
+  private readonly minQ: Float64Array;
+  private minHead = 0;
+  private minLen = 0;
+
+  constructor(capacity = 100) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`RollingWindow: capacity must be a positive integer, got ${capacity}`);
+    }
+    this.capacity = capacity;
+    this.buf = new Float64Array(capacity);
+    this.maxQ = new Float64Array(capacity);
+    this.minQ = new Float64Array(capacity);
+  }
+
+  /** Adds `x`, evicting the oldest value when full; NaN and ±Infinity are counted in `skipped`. */
+  push(x: number): this {
+    if (!Number.isFinite(x)) {
+      this.nSkipped++;
+      return this;
+    }
+    const cap = this.capacity;
+    const s = this.pushes++;
+    const slot = s % cap;
+    if (this.n === cap) {
+      const y = this.buf[slot]!;
+      this.buf[slot] = x;
+      const old = this.mu;
+      this.mu += (x - y) / cap;
+      this.m2 += (x - y) * (x - this.mu + y - old);
+      if (++this.sinceExact >= cap) this.recompute();
+    } else {
+      this.buf[slot] = x;
+      this.n++;
+      const d = x - this.mu;
+      this.mu += d / this.n;
+      this.m2 += d * (x - this.mu);
+    }
+    const oldest = s - cap; // push numbers <= oldest have left the window
+    // max deque: values strictly decreasing from front to back
+    while (this.maxLen > 0 && this.buf[this.maxQ[(this.maxHead + this.maxLen - 1) % cap]! % cap]! <= x) {
+      this.maxLen--;
+    }
+    if (this.maxLen > 0 && this.maxQ[this.maxHead]! <= oldest) {
+      this.maxHead = (this.maxHead + 1) % cap;
+      this.maxLen--;
+    }
+    this.maxQ[(this.maxHead + this.maxLen++) % cap] = s;
+    // min deque: values strictly increasing from front to back
+    while (this.minLen > 0 && this.buf[this.minQ[(this.minHead + this.minLen - 1) % cap]! % cap]! >= x) {
+      this.minLen--;
+    }
+    if (this.minLen > 0 && this.minQ[this.minHead]! <= oldest) {
+      this.minHead = (this.minHead + 1) % cap;
+      this.minLen--;
+    }
+    this.minQ[(this.minHead + this.minLen++) % cap] = s;
+    return this;
+  }
+
+  /** Pushes every value of `values` in order. */
+  pushAll(values: ArrayLike<number>): this {
+    for (let i = 0; i < values.length; i++) this.push(values[i]!);
+    return this;
+  }
+
+  private recompute(): void {
+    this.sinceExact = 0;
+    this.mu = compensatedSum(this.buf, 0, this.n) / this.n;
+    this.m2 = sumSquaredDeviations(this.buf, this.mu, 0, this.n);
+  }
+
+  /** Empties the window (and the skipped count). */
+  reset(): this {
+    this.pushes = 0;
+    this.n = 0;
+    this.mu = 0;
+    this.m2 = 0;
+    this.sinceExact = 0;
+    this.nSkipped = 0;
+    this.maxHead = this.maxLen = this.minHead = this.minLen = 0;
+    return this;
+  }
+
+  /** Number of values in the window (at most `capacity`). */
+  get count(): number {
+    return this.n;
+  }
+  /** True once the window holds `capacity` values. */
+  get full(): boolean {
+    return this.n === this.capacity;
+  }
+  /** Non-finite values rejected so far. */
+  get skipped(): number {
+    return this.nSkipped;
+  }
+  /** Mean of the window: the moving average. */
+  get mean(): number {
+    return this.n === 0 ? Number.NaN : this.mu;
+  }
+  get min(): number {
+    return this.minLen === 0 ? Number.NaN : this.buf[this.minQ[this.minHead]! % this.capacity]!;
+  }
+  get max(): number {
+    return this.maxLen === 0 ? Number.NaN : this.buf[this.maxQ[this.maxHead]! % this.capacity]!;
+  }
+  /** The most recently pushed finite value (NaN when empty). */
+  get last(): number {
+    return this.n === 0 ? Number.NaN : this.buf[(this.pushes - 1) % this.capacity]!;
+  }
+  /** sum((x - mean)^2) / (n - ddof) over the window; population (ddof 0) by default; NaN when n <= ddof. */
+  variance(ddof: 0 | 1 = 0): number {
+    return this.n > ddof ? Math.max(0, this.m2) / (this.n - ddof) : Number.NaN;
+  }
+  /** sqrt(variance(ddof)); population standard deviation by default. */
+  std(ddof: 0 | 1 = 0): number {
+    return Math.sqrt(this.variance(ddof));
+  }
+  /** The window's values, oldest first (a copy). */
+  values(): Float64Array {
+    const out = new Float64Array(this.n);
+    const start = this.pushes - this.n;
+    for (let i = 0; i < this.n; i++) out[i] = this.buf[(start + i) % this.capacity]!;
+    return out;
+  }
+}

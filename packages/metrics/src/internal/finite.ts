@@ -1,0 +1,50 @@
+/** The finite values of `values`, in order, in a fresh Float64Array; `skipped` counts NaN and ±Infinity. */
+export function finiteValues(values: ArrayLike<number>): { xs: Float64Array; skipped: number } {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
+  const xs = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) xs[j++] = v;
+  }
+  return { xs, skipped: values.length - n };
+}
+
+/**
+ * Neumaier-compensated sum of `xs[from..to)`: the error of each addition is carried separately, so
+ * the result is as accurate as summing in twice the precision (pairwise summation, numpy's method,
+ * is within a few ulps of it).
+ */
+export function compensatedSum(xs: ArrayLike<number>, from = 0, to = xs.length): number {
+  let sum = 0;
+  let c = 0;
+  for (let i = from; i < to; i++) {
+    const x = xs[i]!;
+    const t = sum + x;
+    c += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return sum + c;
+}
+
+/** Compensated sum of squared deviations from `mean` over `xs[from..to)`. */
+export function sumSquaredDeviations(xs: ArrayLike<number>, mean: number, from = 0, to = xs.length): number {
+  let sum = 0;
+  let c = 0;
+  for (let i = from; i < to; i++) {
+    const d = (xs[i]! - mean) * (xs[i]! - mean);
+    const t = sum + d;
+    c += Math.abs(sum) >= Math.abs(d) ? sum - t + d : d - t + sum;
+    sum = t;
+  }
+  return sum + c;
+}
+
+/** The median of sorted values `xs[from..to)` (the mean of the two middle values for an even count). */
+export function sortedMedian(xs: ArrayLike<number>, from = 0, to = xs.length): number {
+  const n = to - from;
+  if (n <= 0) return Number.NaN;
+  const mid = from + (n >> 1);
+  return n % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
+}
