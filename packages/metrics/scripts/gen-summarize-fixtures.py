@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Reference values for summarize() from Python's statistics module (an independent implementation).
-Run: python3 packages/metrics/scripts/gen-summarize-fixtures.py  (writes test/fixtures/summarize.json)"""
+Run: python3 packages/metrics/scripts/gen-summarize-fixtures.py  (writes test/fixtures/summarize.json),
+then `pnpm exec biome format --write packages/metrics/test/fixtures` (the repository's JSON style)."""
 import json, math, os, random, statistics
 
 random.seed(20261125)
@@ -27,6 +28,7 @@ for name, xs in cases:
         "skipped": len(xs) - len(finite),
         "mean": statistics.fmean(finite),
         "std": statistics.pstdev(finite),
+        "std_ddof1": statistics.stdev(finite) if len(finite) > 1 else "NaN",
         "min": min(finite),
         "max": max(finite),
         "median": statistics.median(finite),

@@ -1,4 +1,4 @@
-import { compensatedSum, sumSquaredDeviations } from './internal/finite.js';
+import { compensatedSum } from './internal/finite.js';
 
 /**
  * The last `capacity` finite values pushed (a step window; default 100, the seed plan's reward-trend
@@ -6,8 +6,9 @@ import { compensatedSum, sumSquaredDeviations } from './internal/finite.js';
  *
  * - mean and variance are updated in place when a value enters and the oldest leaves
  *   (mean' = mean + (x - y) / n; m2' = m2 + (x - y) * (x - mean' + y - mean), y the evicted value),
- *   and recomputed exactly (compensated two-pass) once every `capacity` pushes, so rounding error
- *   cannot accumulate over a long run; amortised cost stays O(1).
+ *   on values shifted by a recent mean (so a large common offset such as 1e9 loses no precision), and
+ *   recomputed exactly (compensated two-pass) once every `capacity` pushes, so rounding error cannot
+ *   accumulate over a long run; amortised cost stays O(1).
  * - min and max come from monotonic deques (each value enters and leaves each deque once).
  *
  * Non-finite values do not enter the window; they are counted in `skipped`. So the window always
@@ -20,6 +21,9 @@ export class RollingWindow {
   /** Finite values pushed so far; value number s lives in buf[s % capacity]. */
   private pushes = 0;
   private n = 0;
+  /** Values are accumulated relative to `shift` (a recent mean), so a large common offset costs no precision. */
+  private shift = 0;
+  /** Mean of (x - shift) over the window. */
   private mu = 0;
   private m2 = 0;
   private sinceExact = 0;
@@ -51,19 +55,21 @@ export class RollingWindow {
     const cap = this.capacity;
     const s = this.pushes++;
     const slot = s % cap;
+    if (this.n === 0) this.shift = x;
+    const xs = x - this.shift;
     if (this.n === cap) {
-      const y = this.buf[slot]!;
+      const ys = this.buf[slot]! - this.shift;
       this.buf[slot] = x;
       const old = this.mu;
-      this.mu += (x - y) / cap;
-      this.m2 += (x - y) * (x - this.mu + y - old);
+      this.mu += (xs - ys) / cap;
+      this.m2 += (xs - ys) * (xs - this.mu + ys - old);
       if (++this.sinceExact >= cap) this.recompute();
     } else {
       this.buf[slot] = x;
       this.n++;
-      const d = x - this.mu;
+      const d = xs - this.mu;
       this.mu += d / this.n;
-      this.m2 += d * (x - this.mu);
+      this.m2 += d * (xs - this.mu);
     }
     const oldest = s - cap; // push numbers <= oldest have left the window
     // max deque: values strictly decreasing from front to back
@@ -95,14 +101,33 @@ export class RollingWindow {
 
   private recompute(): void {
     this.sinceExact = 0;
-    this.mu = compensatedSum(this.buf, 0, this.n) / this.n;
-    this.m2 = sumSquaredDeviations(this.buf, this.mu, 0, this.n);
+    const n = this.n;
+    const shift = compensatedSum(this.buf, 0, n) / n;
+    // the rounded mean becomes the new reference; the residual mean of (x - shift) is kept exactly
+    let r = 0;
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const x = this.buf[i]! - shift;
+      const t = r + x;
+      c += Math.abs(r) >= Math.abs(x) ? r - t + x : x - t + r;
+      r = t;
+    }
+    const mu = (r + c) / n;
+    let m2 = 0;
+    for (let i = 0; i < n; i++) {
+      const d = this.buf[i]! - shift - mu;
+      m2 += d * d;
+    }
+    this.shift = shift;
+    this.mu = mu;
+    this.m2 = m2;
   }
 
   /** Empties the window (and the skipped count). */
   reset(): this {
     this.pushes = 0;
     this.n = 0;
+    this.shift = 0;
     this.mu = 0;
     this.m2 = 0;
     this.sinceExact = 0;
@@ -125,7 +150,7 @@ export class RollingWindow {
   }
   /** Mean of the window: the moving average. */
   get mean(): number {
-    return this.n === 0 ? Number.NaN : this.mu;
+    return this.n === 0 ? Number.NaN : this.shift + this.mu;
   }
   get min(): number {
     return this.minLen === 0 ? Number.NaN : this.buf[this.minQ[this.minHead]! % this.capacity]!;

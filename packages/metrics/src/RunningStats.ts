@@ -1,7 +1,12 @@
 /** A plain-data snapshot of {@link RunningStats}, safe to send between threads (structured clone / JSON). */
 export interface RunningStatsState {
   count: number;
-  mean: number;
+  /**
+   * The mean is shift + delta: `shift` is a reference value (the first value seen) and `delta` the mean
+   * of (x - shift), kept apart so a large offset (1e12 + noise) survives a snapshot and a merge exactly.
+   */
+  shift: number;
+  delta: number;
   /** Sum of squared deviations from the mean, sum((x - mean)^2). */
   m2: number;
   min: number;
@@ -16,11 +21,15 @@ export interface RunningStatsState {
  * push(x): n += 1; d = x - mean; mean += d / n; m2 += d * (x - mean).
  * merge(B): n = nA + nB; d = meanB - meanA; mean = meanA + d * nB / n; m2 = m2A + m2B + d^2 * nA * nB / n.
  * variance(ddof) = m2 / (n - ddof): ddof 0 (default) is the population variance, 1 the unbiased one.
+ * Values are accumulated relative to the first one (shifted data), so a large offset loses no precision.
  *
  * Non-finite values are not added; they are counted in `skipped`. Empty stats report NaN.
  */
 export class RunningStats {
   private n = 0;
+  /** Values are accumulated relative to the first one, so a large common offset costs no precision. */
+  private shift = 0;
+  /** Mean of (x - shift). */
   private mu = 0;
   private m2 = 0;
   private lo = Number.POSITIVE_INFINITY;
@@ -33,10 +42,12 @@ export class RunningStats {
       this.nSkipped++;
       return this;
     }
+    if (this.n === 0) this.shift = x;
     this.n++;
-    const d = x - this.mu;
+    const xs = x - this.shift;
+    const d = xs - this.mu;
     this.mu += d / this.n;
-    this.m2 += d * (x - this.mu);
+    this.m2 += d * (xs - this.mu);
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
     return this;
@@ -55,14 +66,15 @@ export class RunningStats {
     if (o.count === 0) return this;
     if (this.n === 0) {
       this.n = o.count;
-      this.mu = o.mean;
+      this.shift = o.shift;
+      this.mu = o.delta;
       this.m2 = o.m2;
       this.lo = o.min;
       this.hi = o.max;
       return this;
     }
     const n = this.n + o.count;
-    const d = o.mean - this.mu;
+    const d = o.shift - this.shift + (o.delta - this.mu);
     this.mu += (d * o.count) / n;
     this.m2 += o.m2 + ((d * d * this.n) / n) * o.count;
     this.n = n;
@@ -74,6 +86,7 @@ export class RunningStats {
   /** Forgets everything. */
   reset(): this {
     this.n = 0;
+    this.shift = 0;
     this.mu = 0;
     this.m2 = 0;
     this.lo = Number.POSITIVE_INFINITY;
@@ -91,7 +104,7 @@ export class RunningStats {
     return this.nSkipped;
   }
   get mean(): number {
-    return this.n === 0 ? Number.NaN : this.mu;
+    return this.n === 0 ? Number.NaN : this.shift + this.mu;
   }
   get min(): number {
     return this.n === 0 ? Number.NaN : this.lo;
@@ -110,7 +123,15 @@ export class RunningStats {
 
   /** A plain-data copy of the state (for `merge` across threads or persisting). */
   snapshot(): RunningStatsState {
-    return { count: this.n, mean: this.mu, m2: this.m2, min: this.lo, max: this.hi, skipped: this.nSkipped };
+    return {
+      count: this.n,
+      shift: this.shift,
+      delta: this.mu,
+      m2: this.m2,
+      min: this.lo,
+      max: this.hi,
+      skipped: this.nSkipped,
+    };
   }
 
   /** Rebuilds an accumulator from {@link snapshot}'s output. */

@@ -10,6 +10,7 @@ interface Case {
   skipped: number;
   mean: number;
   std: number;
+  std_ddof1: number | string;
   min: number;
   max: number;
   median: number;
@@ -24,12 +25,16 @@ function close(actual: number, expected: number, what: string) {
 }
 
 for (const c of cases) {
-  test(`summarize matches Python's statistics module: ${c.name}`, () => {
+  test(`summarize matches Python's statistics module (pstdev and stdev): ${c.name}`, () => {
     const values = c.values.map((v) => (typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : v));
     const s = summarize(values);
     assert.equal(s.count, c.count);
     assert.equal(s.skipped, c.skipped);
     for (const k of ['mean', 'std', 'min', 'max', 'median'] as const) close(s[k], c[k], k);
+    const s1 = summarize(values, { ddof: 1 });
+    if (typeof c.std_ddof1 === 'string')
+      assert.ok(Number.isNaN(s1.std), 'stdev of fewer than 2 values is NaN');
+    else close(s1.std, c.std_ddof1, 'std (ddof 1)');
   });
 }
 
