@@ -46,14 +46,14 @@ test('Python csv and csv-parse read back arbitrary Unicode cells exactly (modulo
     { numRuns: 400, seed: 20240501 },
   );
   const files: string[] = [];
-  for (const [i, [data, escape]] of cases.entries()) {
+  for (const [i, [data, guard]] of cases.entries()) {
     const filename = join(dir, `case-${i}.csv`);
-    await writeRows(filename, data, { formulaEscape: escape });
+    await writeRows(filename, data, { formulaEscape: guard });
     files.push(filename);
   }
   const byPython = readWithPython(files);
-  for (const [i, [data, escape]] of cases.entries()) {
-    const want = [columnNames(data[0]!.length), ...data.map((r) => r.map((c) => expectedCell(c, escape)))];
+  for (const [i, [data, guard]] of cases.entries()) {
+    const want = [columnNames(data[0]!.length), ...data.map((r) => r.map((c) => expectedCell(c, guard)))];
     assert.deepEqual(byPython[i], want, `Python read case ${i} differently: ${JSON.stringify(data)}`);
     assert.deepEqual(parseCsv(readFileSync(files[i]!, 'utf8')), want, `csv-parse, case ${i}`);
   }
@@ -63,11 +63,11 @@ test('Python csv: a property over arbitrary rows, shrinking to the smallest fail
   const dir = tempDir(t, 'grpo-csv-py-');
   let run = 0;
   await fc.assert(
-    fc.asyncProperty(rows(3, 8), fc.boolean(), async (data, escape) => {
+    fc.asyncProperty(rows(3, 8), fc.boolean(), async (data, guard) => {
       const filename = join(dir, `p-${run++}.csv`);
-      await writeRows(filename, data, { formulaEscape: escape });
+      await writeRows(filename, data, { formulaEscape: guard });
       const [got] = readWithPython([filename]);
-      assert.deepEqual(got, [columnNames(3), ...data.map((r) => r.map((c) => expectedCell(c, escape)))]);
+      assert.deepEqual(got, [columnNames(3), ...data.map((r) => r.map((c) => expectedCell(c, guard)))]);
     }),
     { numRuns: 25 },
   );

@@ -15,15 +15,15 @@ test('round trip through csv-parse: any Unicode text comes back identical, modul
     fc.asyncProperty(
       fc.integer({ min: 1, max: 5 }).chain((n) => rows(n)),
       fc.boolean(),
-      async (data, escape) => {
+      async (data, guard) => {
         const filename = join(dir, `rt-${run++}.csv`);
-        await writeRows(filename, data, { formulaEscape: escape });
+        await writeRows(filename, data, { formulaEscape: guard });
         const parsed = parseCsv(readFileSync(filename, 'utf8'));
         const cols = data[0]!.length;
         assert.deepEqual(parsed[0], columnNames(cols));
         assert.deepEqual(
           parsed.slice(1),
-          data.map((r) => r.map((c) => expectedCell(c, escape))),
+          data.map((r) => r.map((c) => expectedCell(c, guard))),
         );
       },
     ),
