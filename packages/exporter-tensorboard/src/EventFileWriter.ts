@@ -1,0 +1,611 @@
+import {
+  close as closeCb,
+  closeSync,
+  constants,
+  existsSync,
+  fdatasync as fdatasyncCb,
+  fdatasyncSync,
+  fstatSync,
+  mkdir as mkdirCb,
+  mkdirSync,
+  open as openCb,
+  openSync,
+  writeSync,
+  writev as writevCb,
+} from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { diag } from '@opentelemetry/api';
+import type { Event } from './Event.js';
+import { encodeEventInto } from './encodeEvent.js';
+import { ProtoWriter } from './internal/ProtoWriter.js';
+import { TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES, writeFramedRecord } from './tfrecord.js';
+
+export interface EventFileWriterOptions {
+  /** The run directory (`<log_dir>/<run>`); created with its parents. */
+  dir: string;
+  /**
+   * Start a new event file (a new name, never a rename) before a record would take the current one
+   * past this many bytes. 0: never. Default 128 MiB.
+   */
+  maxFileBytes?: number;
+  /**
+   * Bytes accepted but not yet handed to the OS; records beyond it are dropped and counted
+   * (`stats.droppedRecords`). Default 64 MiB.
+   */
+  maxQueuedBytes?: number;
+  /** Appended to file names (`events.out.tfevents.<ts>.<host>.<pid>.<n><suffix>`). Default ''. */
+  filenameSuffix?: string;
+  /** Host name in file names. Default `os.hostname()`. */
+  hostname?: string;
+  /** Permission bits of created files (before the umask). Default 0o640. */
+  mode?: number;
+}
+
+export interface EventFileWriterStats {
+  /** Records accepted (the file_version records excluded). */
+  records: number;
+  /** Records refused: queue full, or written after close(). */
+  droppedRecords: number;
+  /** Records lost to a failed write (the error is reported through `diag`). */
+  failedRecords: number;
+  /** Bytes handed to the OS. */
+  bytesWritten: number;
+}
+
+const FILE_VERSION = 'brain.Event:2';
+const SLAB_BYTES = 1 << 20;
+const DEFAULT_MAX_FILE_BYTES = 128 * 1024 * 1024;
+const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/** How long the synchronous path waits for a write the async path already submitted. */
+const SYNC_SETTLE_MS = 2000;
+
+/** Process-wide counter in file names: two writers of one process never pick the same name. */
+let fileCounter = 0;
+
+/** Bytes for one logical file: records in order; `file` indexes `paths`. */
+interface DataOp {
+  kind: 'data';
+  file: number;
+  buf: Buffer;
+  records: number;
+}
+
+interface SyncOp {
+  kind: 'sync';
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+type Op = DataOp | SyncOp;
+
+interface OpenFile {
+  fd: number;
+  /** Logical file index this descriptor belongs to. */
+  file: number;
+  path: string;
+  /** Bytes handed to write calls (submitted or done). */
+  size: number;
+}
+
+/**
+ * Appends TensorBoard events to `events.out.tfevents.*` files in one run directory, as TFRecords.
+ *
+ * `write()` encodes and frames the event on the caller's stack (a few hundred nanoseconds) into an
+ * in-memory slab and returns; the bytes are handed to the OS asynchronously (libuv's thread pool), one
+ * `writev` per drain, in order. Only whole records are ever written. Every file starts with a
+ * `file_version: "brain.Event:2"` record. Before a record would take a file past `maxFileBytes`, the
+ * writer starts a new file with a new name (a later timestamp, so TensorBoard's lexical file order
+ * is the write order); files are never renamed, so a TensorBoard reading the run never loses its
+ * place. `flush()` resolves once everything accepted before it is written and fdatasync'ed.
+ * `flushSync()` is for process exit.
+ */
+export class EventFileWriter {
+  readonly dir: string;
+  readonly maxFileBytes: number;
+  readonly maxQueuedBytes: number;
+  private readonly suffix: string;
+  private readonly host: string;
+  private readonly mode: number;
+  private readonly scratch = new ProtoWriter(512);
+  private readonly headerBytes: number;
+
+  /** Paths of logical files; a failed file is replaced by a new name. */
+  private readonly paths: string[] = [];
+  private readonly created: string[] = [];
+  private lastTimestamp = 0;
+  /** Logical file receiving new records, and its size counting queued bytes. */
+  private fileIndex = 0;
+  private fileBytes = 0;
+  private fileRecords = 0;
+
+  private slab: Buffer = Buffer.allocUnsafe(SLAB_BYTES);
+  private slabStart = 0;
+  private slabPos = 0;
+  private slabRecords = 0;
+  private queue: Op[] = [];
+  private queuedBytes = 0;
+
+  private file: OpenFile | undefined;
+  private draining = false;
+  private scheduled = false;
+  /** A write the async path submitted and that has not completed: what the file size becomes. */
+  private inflightEnd: number | undefined;
+  /** Data ops the async path took from the queue and has not submitted yet. */
+  private taken: DataOp[] | undefined;
+  /** An open the async path started: its path. */
+  private inflightOpen: string | undefined;
+  /** Bumped when the synchronous path takes over, so a pending async step does not apply its result. */
+  private generation = 0;
+
+  private closed = false;
+  private closePromise: Promise<void> | undefined;
+  private dropWarned = false;
+  private readonly counters: EventFileWriterStats = {
+    records: 0,
+    droppedRecords: 0,
+    failedRecords: 0,
+    bytesWritten: 0,
+  };
+
+  constructor(options: EventFileWriterOptions) {
+    if (typeof options?.dir !== 'string' || options.dir === '') {
+      throw new TypeError('EventFileWriter: dir must be a non-empty string');
+    }
+    this.dir = options.dir;
+    this.maxFileBytes = nonNegative('maxFileBytes', options.maxFileBytes, DEFAULT_MAX_FILE_BYTES);
+    this.maxQueuedBytes = nonNegative('maxQueuedBytes', options.maxQueuedBytes, DEFAULT_MAX_QUEUED_BYTES);
+    this.suffix = options.filenameSuffix ?? '';
+    if (/[/\\\0]/.test(this.suffix)) {
+      throw new TypeError(`EventFileWriter: filenameSuffix must not contain / or \\, got ${this.suffix}`);
+    }
+    this.host = (options.hostname ?? osHostname()).replace(/[/\\\0]/g, '_') || 'localhost';
+    const mode = options.mode ?? 0o640;
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
+      throw new RangeError(`EventFileWriter: mode must be permission bits, got ${String(mode)}`);
+    }
+    this.mode = mode;
+    this.headerBytes = this.headerRecord(0).length;
+    // Create the first file right away, so TensorBoard lists the run before its first value.
+    this.paths.push(this.nextPath());
+    this.fileBytes = this.headerBytes;
+    this.queue.push({ kind: 'data', file: 0, buf: Buffer.alloc(0), records: 0 });
+    this.schedule();
+  }
+
+  /** The event file new records go to. */
+  get path(): string {
+    return this.paths[this.fileIndex]!;
+  }
+
+  /** Every event file this writer has created, oldest first. */
+  get files(): readonly string[] {
+    return this.created;
+  }
+
+  get stats(): Readonly<EventFileWriterStats> {
+    return { ...this.counters };
+  }
+
+  /**
+   * Encodes and appends one event. Returns false when it was dropped (queue full, or after close()),
+   * which `stats.droppedRecords` counts. Never throws for I/O; throws TypeError on an event that
+   * cannot be encoded (e.g. a non-numeric step).
+   */
+  write(event: Event): boolean {
+    if (this.closed || this.queuedBytes + (this.slabPos - this.slabStart) > this.maxQueuedBytes) {
+      return this.drop();
+    }
+    const w = this.scratch;
+    w.reset();
+    encodeEventInto(w, event);
+    return this.append(w.view());
+  }
+
+  /** Appends one already-serialized `Event` (protobuf bytes; this writer adds the TFRecord framing). */
+  writeRecord(data: Uint8Array): boolean {
+    if (this.closed || this.queuedBytes + (this.slabPos - this.slabStart) > this.maxQueuedBytes) {
+      return this.drop();
+    }
+    return this.append(data);
+  }
+
+  /** Resolves once everything accepted so far is in the file and synced (fdatasync). */
+  flush(): Promise<void> {
+    if (this.closePromise) return this.closePromise;
+    return new Promise<void>((resolve, reject) => {
+      this.seal();
+      this.queue.push({ kind: 'sync', resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Flushes, then closes the file. Idempotent; later writes are dropped. */
+  close(): Promise<void> {
+    this.closePromise ??= (async () => {
+      const flushed = this.flush();
+      this.closed = true;
+      try {
+        await flushed;
+      } finally {
+        const file = this.file;
+        this.file = undefined;
+        if (file) await closeFd(file.fd).catch(() => {});
+      }
+    })();
+    return this.closePromise;
+  }
+
+  /**
+   * For process exit: writes, synchronously, everything accepted that the async path has not handed
+   * to the OS, then fdatasyncs. A write the async path already submitted is waited for (up to 2 s)
+   * so records stay in order. Throws the fs error when writing fails.
+   */
+  flushSync(): void {
+    if (this.closePromise && this.file === undefined && this.queue.length === 0 && !this.hasSlabData()) {
+      return;
+    }
+    this.seal();
+    this.generation++;
+    this.settleInflight();
+    const ops: Op[] = [...(this.taken ?? []), ...this.queue];
+    this.taken = undefined;
+    this.queue = [];
+    this.queuedBytes = 0;
+    let error: unknown;
+    for (const op of ops) {
+      if (op.kind === 'sync') {
+        if (error === undefined) {
+          try {
+            if (this.file) fdatasyncSync(this.file.fd);
+          } catch (err) {
+            error = err;
+          }
+        }
+        if (error === undefined) op.resolve();
+        else op.reject(error);
+        continue;
+      }
+      if (error !== undefined) {
+        this.counters.failedRecords += op.records;
+        continue;
+      }
+      try {
+        const file = this.file?.file === op.file ? this.file : this.openSyncFor(op.file);
+        const parts = file.size === 0 ? [this.headerRecord(Date.now() / 1000), op.buf] : [op.buf];
+        for (const part of parts) {
+          let off = 0;
+          while (off < part.length) off += writeSync(file.fd, part, off, part.length - off);
+          file.size += part.length;
+          this.counters.bytesWritten += part.length;
+        }
+      } catch (err) {
+        error = err;
+        this.counters.failedRecords += op.records;
+        this.discardFile();
+      }
+    }
+    if (error === undefined && this.file) {
+      try {
+        fdatasyncSync(this.file.fd);
+      } catch (err) {
+        error = err;
+      }
+    }
+    if (error !== undefined) throw error;
+  }
+
+  // ---------------------------------------------------------------------------------------- enqueue
+
+  private drop(): false {
+    this.counters.droppedRecords++;
+    if (!this.dropWarned) {
+      this.dropWarned = true;
+      diag.warn(
+        this.closed
+          ? `EventFileWriter(${this.dir}): write after close(); records are dropped and counted`
+          : `EventFileWriter(${this.dir}): more than ${this.maxQueuedBytes} bytes queued; records are dropped and counted`,
+      );
+    }
+    return false;
+  }
+
+  private append(data: Uint8Array): boolean {
+    const n = data.length + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES;
+    if (this.maxFileBytes > 0 && this.fileRecords > 0 && this.fileBytes + n > this.maxFileBytes) {
+      this.seal();
+      this.fileIndex++;
+      this.paths.push(this.nextPath());
+      this.fileBytes = this.headerBytes;
+      this.fileRecords = 0;
+    }
+    if (this.slabPos + n > this.slab.length) {
+      this.seal();
+      this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, n));
+      this.slabStart = 0;
+      this.slabPos = 0;
+    }
+    this.slabPos = writeFramedRecord(this.slab, this.slabPos, data);
+    this.slabRecords++;
+    this.fileBytes += n;
+    this.fileRecords++;
+    this.counters.records++;
+    this.schedule();
+    return true;
+  }
+
+  private hasSlabData(): boolean {
+    return this.slabPos > this.slabStart;
+  }
+
+  /** Moves the slab's unqueued bytes into the queue (they are never modified afterwards). */
+  private seal(): void {
+    if (!this.hasSlabData()) return;
+    const buf = this.slab.subarray(this.slabStart, this.slabPos);
+    this.queue.push({ kind: 'data', file: this.fileIndex, buf, records: this.slabRecords });
+    this.queuedBytes += buf.length;
+    this.slabStart = this.slabPos;
+    this.slabRecords = 0;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.draining) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.drain();
+    });
+  }
+
+  private nextPath(): string {
+    const now = Math.floor(Date.now() / 1000);
+    // Strictly increasing per writer: TensorBoard reads a run's files in lexical order.
+    const ts = Math.max(now, this.lastTimestamp + 1);
+    this.lastTimestamp = ts;
+    const name = `events.out.tfevents.${String(ts).padStart(10, '0')}.${this.host}.${process.pid}.${fileCounter++}${this.suffix}`;
+    return join(this.dir, name);
+  }
+
+  private headerRecord(wallTime: number): Buffer {
+    const w = new ProtoWriter(64);
+    encodeEventInto(w, { wallTime, step: 0, fileVersion: FILE_VERSION });
+    const data = w.view();
+    const out = Buffer.allocUnsafe(data.length + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES);
+    writeFramedRecord(out, 0, data);
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------ async drain
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (;;) {
+        this.seal();
+        const op = this.queue.shift();
+        if (op === undefined) break;
+        if (op.kind === 'sync') {
+          await this.syncOp(op);
+          continue;
+        }
+        // Coalesce the following data ops of the same file into one writev.
+        const ops: DataOp[] = [op];
+        let bytes = op.buf.length;
+        while (this.queue[0]?.kind === 'data' && this.queue[0].file === op.file && ops.length < 512) {
+          const next = this.queue.shift() as DataOp;
+          ops.push(next);
+          bytes += next.buf.length;
+        }
+        this.queuedBytes -= bytes;
+        await this.writeOps(op.file, ops);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async syncOp(op: SyncOp): Promise<void> {
+    const file = this.file;
+    if (!file) {
+      op.resolve();
+      return;
+    }
+    try {
+      await new Promise<void>((resolve, reject) => fdatasyncCb(file.fd, (e) => (e ? reject(e) : resolve())));
+      op.resolve();
+    } catch (err) {
+      op.reject(err);
+    }
+  }
+
+  private async writeOps(fileIndex: number, ops: DataOp[]): Promise<void> {
+    const gen = this.generation;
+    // Until the writev is submitted, the synchronous path can still take these ops over.
+    this.taken = ops;
+    const records = ops.reduce((n, o) => n + o.records, 0);
+    let file = this.file;
+    try {
+      if (file?.file !== fileIndex) {
+        if (file) await this.retire(file);
+        if (gen !== this.generation) return;
+        file = await this.openFor(fileIndex, gen);
+        if (file === undefined) return;
+      }
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.taken = undefined;
+      this.fail(fileIndex, records, err);
+      return;
+    }
+    this.taken = undefined;
+    const bufs: Buffer[] = [];
+    if (file.size === 0) bufs.push(this.headerRecord(Date.now() / 1000));
+    for (const o of ops) if (o.buf.length > 0) bufs.push(o.buf);
+    let total = 0;
+    for (const b of bufs) total += b.length;
+    if (total === 0) return;
+    file.size += total;
+    this.inflightEnd = file.size;
+    try {
+      await writevAll(file.fd, bufs, total);
+      this.counters.bytesWritten += total;
+    } catch (err) {
+      if (gen !== this.generation) {
+        this.counters.failedRecords += records;
+        diag.error(`EventFileWriter(${this.dir}): writing ${records} record(s) failed`, err);
+        return;
+      }
+      this.fail(fileIndex, records, err);
+    } finally {
+      this.inflightEnd = undefined;
+    }
+  }
+
+  /** After a failed open or write: count the loss; the file may end in a partial record, so go on in a new file. */
+  private fail(fileIndex: number, records: number, err: unknown): void {
+    this.counters.failedRecords += records;
+    diag.error(`EventFileWriter(${this.dir}): writing ${records} record(s) failed`, err);
+    if (this.file?.file === fileIndex) this.discardFile();
+    this.paths[fileIndex] = this.nextPath();
+    if (fileIndex === this.fileIndex) {
+      this.fileBytes = this.headerBytes;
+      this.fileRecords = 0;
+    }
+  }
+
+  /** Before moving to the next file: sync the old one (flush() promises cover it), then close it. */
+  private async retire(file: OpenFile): Promise<void> {
+    this.file = undefined;
+    try {
+      await new Promise<void>((resolve, reject) => fdatasyncCb(file.fd, (e) => (e ? reject(e) : resolve())));
+    } catch (err) {
+      diag.warn(`EventFileWriter(${this.dir}): fdatasync of ${file.path} failed`, err);
+    }
+    await closeFd(file.fd).catch(() => {});
+  }
+
+  private async openFor(fileIndex: number, gen: number): Promise<OpenFile | undefined> {
+    const path = this.paths[fileIndex]!;
+    this.inflightOpen = path;
+    let fd: number;
+    try {
+      await new Promise<void>((resolve, reject) =>
+        mkdirCb(this.dir, { recursive: true, mode: 0o755 }, (e) => (e ? reject(e) : resolve())),
+      );
+      fd = await new Promise<number>((resolve, reject) =>
+        openCb(path, OPEN_FLAGS, this.mode, (e, fd) => (e ? reject(e) : resolve(fd))),
+      );
+    } finally {
+      this.inflightOpen = undefined;
+    }
+    if (gen !== this.generation) {
+      // flushSync opened (or will open) this file itself.
+      await closeFd(fd).catch(() => {});
+      return undefined;
+    }
+    this.file = { fd, file: fileIndex, path, size: 0 };
+    this.created.push(path);
+    return this.file;
+  }
+
+  private discardFile(): void {
+    const file = this.file;
+    this.file = undefined;
+    if (file) closeCb(file.fd, () => {});
+  }
+
+  // ------------------------------------------------------------------------------------- sync path
+
+  /** Waits (bounded) for what the async path already submitted, so records stay in order. */
+  private settleInflight(): void {
+    const deadline = Date.now() + SYNC_SETTLE_MS;
+    const end = this.inflightEnd;
+    const file = this.file;
+    if (end !== undefined && file) {
+      while (Date.now() < deadline) {
+        try {
+          if (fstatSync(file.fd).size >= end) break;
+        } catch {
+          break;
+        }
+        sleepSync(1);
+      }
+      return;
+    }
+    const opening = this.inflightOpen;
+    if (opening !== undefined) {
+      while (!existsSync(opening) && Date.now() < deadline) sleepSync(1);
+      if (existsSync(opening)) {
+        // The async open created the file; its descriptor is closed when its callback runs.
+        const index = this.paths.indexOf(opening);
+        const fd = openSync(opening, constants.O_WRONLY | constants.O_APPEND);
+        this.file = { fd, file: index, path: opening, size: fstatSync(fd).size };
+        this.created.push(opening);
+      }
+    }
+  }
+
+  private openSyncFor(fileIndex: number): OpenFile {
+    const old = this.file;
+    if (old) {
+      this.file = undefined;
+      try {
+        fdatasyncSync(old.fd);
+      } finally {
+        closeSync(old.fd);
+      }
+    }
+    mkdirSync(this.dir, { recursive: true, mode: 0o755 });
+    const path = this.paths[fileIndex]!;
+    const fd = openSync(path, OPEN_FLAGS, this.mode);
+    this.file = { fd, file: fileIndex, path, size: 0 };
+    this.created.push(path);
+    return this.file;
+  }
+}
+
+const OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND;
+
+function nonNegative(name: string, value: number | undefined, dflt: number): number {
+  if (value === undefined) return dflt;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`EventFileWriter: ${name} must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function closeFd(fd: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => closeCb(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+async function writevAll(fd: number, bufs: Buffer[], total: number): Promise<void> {
+  let written = 0;
+  let parts = bufs;
+  while (written < total) {
+    const n = await new Promise<number>((resolve, reject) =>
+      writevCb(fd, parts, (e, bytes) => (e ? reject(e) : resolve(bytes))),
+    );
+    written += n;
+    if (written < total) parts = dropBytes(parts, n);
+  }
+}
+
+function dropBytes(bufs: Buffer[], n: number): Buffer[] {
+  const out: Buffer[] = [];
+  let skip = n;
+  for (const b of bufs) {
+    if (skip >= b.length) {
+      skip -= b.length;
+      continue;
+    }
+    out.push(skip > 0 ? b.subarray(skip) : b);
+    skip = 0;
+  }
+  return out;
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+function sleepSync(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}

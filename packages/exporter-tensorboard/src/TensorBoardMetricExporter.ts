@@ -1,0 +1,130 @@
+import { diag } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  InstrumentType,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import type { OmitAttribute } from './metricTag.js';
+import { TensorBoardRun, type TensorBoardRunOptions } from './TensorBoardRun.js';
+import { metricsToSummaries } from './transform.js';
+
+/** A run to write to: an existing {@link TensorBoardRun} (shared), or the options to create one. */
+export type TensorBoardRunSource = { run: TensorBoardRun } | TensorBoardRunOptions;
+
+export type TensorBoardMetricExporterOptions = TensorBoardRunSource & {
+  /**
+   * The trainer's current step, read at each export; every point of the collection is written at
+   * it. When it returns undefined (or throws, or is not a safe integer), the exporter's own count
+   * of exports is used (0 for the first).
+   */
+  getStep?: () => number | undefined;
+  /** Which attributes stay out of tags. Default: `grpo.split=train` and `grpo.window.size`. */
+  omitAttribute?: OmitAttribute;
+};
+
+/**
+ * OpenTelemetry `PushMetricExporter` writing TensorBoard event files: gauges and sums as scalars,
+ * histograms as histograms, all points of one export in one event at the step `getStep()` returns
+ * (tags: see `metricTag`). Meant for a reader that collects at each logging step (the SDK's
+ * StepMetricReader); it asks for delta temporality for counters, histograms and gauges, so each
+ * step holds that step's values, and cumulative for up-down counters (levels).
+ *
+ * `export()` encodes and queues the event and calls back at once: SUCCESS when queued, FAILED when
+ * the writer dropped it (queue full) or after shutdown. It never throws. `forceFlush()` resolves when
+ * everything exported is written and synced; `shutdown()` is idempotent, flushes and releases the run.
+ */
+export class TensorBoardMetricExporter implements PushMetricExporter {
+  readonly run: TensorBoardRun;
+  private readonly getStep: (() => number | undefined) | undefined;
+  private readonly omitAttribute: OmitAttribute | undefined;
+  private exports = 0;
+  private stepWarned = false;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: TensorBoardMetricExporterOptions) {
+    this.run = ('run' in options ? options.run : new TensorBoardRun(options)).retain();
+    if (options.getStep !== undefined && typeof options.getStep !== 'function') {
+      throw new TypeError('TensorBoardMetricExporter: getStep must be a function');
+    }
+    this.getStep = options.getStep;
+    this.omitAttribute = options.omitAttribute;
+  }
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    let result: ExportResult;
+    try {
+      result = this.exportNow(metrics);
+    } catch (err) {
+      result = { code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) };
+    }
+    try {
+      resultCallback(result);
+    } catch (err) {
+      diag.error('TensorBoardMetricExporter: the export result callback threw', err);
+    }
+  }
+
+  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
+    return instrumentType === InstrumentType.UP_DOWN_COUNTER ||
+      instrumentType === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
+      ? AggregationTemporality.CUMULATIVE
+      : AggregationTemporality.DELTA;
+  }
+
+  /** Resolves once every exported point is written and synced. */
+  forceFlush(): Promise<void> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    return this.run.flush();
+  }
+
+  /** Flushes and releases the run (closing it when no other exporter uses it). Idempotent. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.run.release();
+    return this.shutdownPromise;
+  }
+
+  private exportNow(metrics: ResourceMetrics): ExportResult {
+    if (this.shutdownPromise) {
+      return {
+        code: ExportResultCode.FAILED,
+        error: new Error('TensorBoardMetricExporter: export after shutdown'),
+      };
+    }
+    const step = this.step();
+    this.exports++;
+    const values = metricsToSummaries(metrics, {
+      scalarForm: this.run.scalarForm,
+      ...(this.omitAttribute ? { omitAttribute: this.omitAttribute } : {}),
+    });
+    if (this.run.addSummaries(step, values)) return { code: ExportResultCode.SUCCESS };
+    return {
+      code: ExportResultCode.FAILED,
+      error: new Error(
+        `TensorBoardMetricExporter(${this.run.dir}): the event writer dropped the export (queue full)`,
+      ),
+    };
+  }
+
+  private step(): number {
+    let step: number | undefined;
+    try {
+      step = this.getStep?.();
+    } catch (err) {
+      this.warnStep('getStep() threw', err);
+    }
+    if (step === undefined) return this.exports;
+    if (!Number.isSafeInteger(step)) {
+      this.warnStep(`getStep() returned ${String(step)}, not an integer`);
+      return this.exports;
+    }
+    return step;
+  }
+
+  private warnStep(message: string, err?: unknown): void {
+    if (this.stepWarned) return;
+    this.stepWarned = true;
+    diag.warn(`TensorBoardMetricExporter: ${message}; using the export count as step`, err);
+  }
+}

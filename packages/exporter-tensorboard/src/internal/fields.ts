@@ -1,0 +1,36 @@
+// Field numbers of the TensorBoard protobuf messages we write and read, from TensorBoard's own
+// .proto files (tensorboard/compat/proto/*.proto).
+export const EVENT_WALL_TIME = 1; // double
+export const EVENT_STEP = 2; // int64
+export const EVENT_FILE_VERSION = 3; // string (oneof what)
+export const EVENT_SUMMARY = 5; // Summary (oneof what)
+export const SUMMARY_VALUE = 1; // repeated Summary.Value
+export const VALUE_TAG = 1;
+export const VALUE_SIMPLE_VALUE = 2; // float
+export const VALUE_HISTO = 5; // HistogramProto
+export const VALUE_TENSOR = 8; // TensorProto
+export const VALUE_METADATA = 9; // SummaryMetadata
+export const METADATA_PLUGIN_DATA = 1;
+export const METADATA_DISPLAY_NAME = 2;
+export const METADATA_SUMMARY_DESCRIPTION = 3;
+export const METADATA_DATA_CLASS = 4;
+export const PLUGIN_DATA_PLUGIN_NAME = 1;
+export const PLUGIN_DATA_CONTENT = 2;
+export const HISTO_MIN = 1;
+export const HISTO_MAX = 2;
+export const HISTO_NUM = 3;
+export const HISTO_SUM = 4;
+export const HISTO_SUM_SQUARES = 5;
+export const HISTO_BUCKET_LIMIT = 6; // packed double
+export const HISTO_BUCKET = 7; // packed double
+export const TENSOR_DTYPE = 1;
+export const TENSOR_SHAPE = 2;
+export const TENSOR_CONTENT = 4;
+export const TENSOR_FLOAT_VAL = 5;
+export const TENSOR_DOUBLE_VAL = 6;
+export const TENSOR_INT_VAL = 7;
+export const TENSOR_STRING_VAL = 8;
+export const TENSOR_INT64_VAL = 10;
+export const TENSOR_BOOL_VAL = 11;
+export const SHAPE_DIM = 2;
+export const DIM_SIZE = 1;
