@@ -1,0 +1,211 @@
+// Our CSV exporter vs Python's csv module writing the same seed-shaped model-output rows, side by
+// side in one run, plus the training thread's own cost per record (logger.emit + processor onEmit).
+// Usage: node --conditions=source --import tsx bench/csv/bench.ts [--rows 200000] [--reps 3] [--check]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { LocalSinkProcessor, type LocalSinkProcessorOptions } from '@grpo-otel/sdk';
+import {
+  ATTR_GRPO_SAMPLE_ANSWER,
+  ATTR_GRPO_SAMPLE_EXPECTED_ANSWER,
+  ATTR_GRPO_SAMPLE_QUESTION,
+  ATTR_GRPO_SAMPLE_REASONING,
+} from '@grpo-otel/semconv';
+import { benchPipeline, otelBatchProcessor } from '../../packages/exporter-csv/scripts/benchPipeline.js';
+import { CsvLogRecordExporter } from '../../packages/exporter-csv/src/index.js';
+import { type ModelOutputRow, modelOutputRows } from './rows.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const ROWS = arg('rows', 200_000);
+const REPS = arg('reps', 3);
+const BATCH = arg('batch', 512); // records per export: the sdk's LocalSinkProcessor default
+const STEP = 64; // records emitted per "training step" before the loop yields
+const CHECK = args.includes('--check');
+const TARGET = 3;
+const COLUMNS = ['timestamp', 'question', 'true_answer', 'model_answer', 'model_reasoning'];
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..', '..');
+
+function pythonBinary(): string {
+  if (process.env.GRPO_PYTHON) return process.env.GRPO_PYTHON;
+  const r = spawnSync('bash', [join(root, 'scripts/setup-python.sh')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scripts/setup-python.sh failed:\n${r.stderr}`);
+  return r.stdout.trim().split('\n').pop()!;
+}
+
+const attributesOf = (r: ModelOutputRow) => ({
+  [ATTR_GRPO_SAMPLE_QUESTION]: r.question,
+  [ATTR_GRPO_SAMPLE_EXPECTED_ANSWER]: r.trueAnswer,
+  [ATTR_GRPO_SAMPLE_ANSWER]: r.modelAnswer,
+  [ATTR_GRPO_SAMPLE_REASONING]: r.modelReasoning,
+});
+
+/** Real SDK log records (what a processor hands an exporter), built through a LoggerProvider. */
+function sdkRecords(rows: readonly ModelOutputRow[]) {
+  const captured: Parameters<CsvLogRecordExporter['export']>[0] = [];
+  const { logger } = benchPipeline({
+    onEmit: (r) => void captured.push(r),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  });
+  for (const r of rows)
+    logger.emit({ timestamp: r.hrTime, body: 'model output', attributes: attributesOf(r) });
+  return captured;
+}
+
+/** The exporter alone: batches exported one after another (as a processor does), then forceFlush. */
+async function exporterOnly(file: string, records: ReturnType<typeof sdkRecords>, formulaEscape: boolean) {
+  rmSync(file, { force: true });
+  const exporter = new CsvLogRecordExporter({ filename: file, columns: COLUMNS, formulaEscape });
+  const t0 = performance.now();
+  for (let i = 0; i < records.length; i += BATCH) {
+    await new Promise<void>((resolve, reject) =>
+      exporter.export(records.slice(i, i + BATCH), (r) => (r.code === 0 ? resolve() : reject(r.error))),
+    );
+  }
+  await exporter.forceFlush();
+  const s = (performance.now() - t0) / 1000;
+  await exporter.shutdown();
+  return s;
+}
+
+/** The whole path: logger.emit -> processor -> exporter -> file; the emit loop timed on its own. */
+async function pipeline(file: string, rows: readonly ModelOutputRow[], processorKind: 'local' | 'otel') {
+  rmSync(file, { force: true });
+  const exporter = new CsvLogRecordExporter({ filename: file, columns: COLUMNS });
+  let dropped = 0;
+  const drops = {
+    record: (_s: string, _r: string, _w: string, n = 1) => {
+      dropped += n;
+    },
+  };
+  const processor =
+    processorKind === 'local'
+      ? new LocalSinkProcessor(exporter, {
+          name: 'csv',
+          flushIntervalMs: 1000,
+          maxQueueSize: rows.length,
+          maxExportBatchSize: BATCH,
+          drops: drops as unknown as LocalSinkProcessorOptions['drops'],
+        })
+      : otelBatchProcessor(exporter, BATCH, rows.length);
+  const { logger, provider } = benchPipeline(processor);
+  const attrs = rows.map(attributesOf); // the trainer's own work, not timed
+  let emitMs = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < rows.length; i += STEP) {
+    const end = Math.min(rows.length, i + STEP);
+    const e0 = performance.now();
+    for (let k = i; k < end; k++)
+      logger.emit({ timestamp: rows[k]!.hrTime, body: 'model output', attributes: attrs[k] });
+    emitMs += performance.now() - e0;
+    await yieldToLoop(); // the rest of the training step; background writes run here
+  }
+  await provider.forceFlush();
+  const wall = (performance.now() - t0) / 1000;
+  await provider.shutdown();
+  return { wall, emitUsPerRecord: (emitMs * 1000) / rows.length, dropped };
+}
+
+const best = (xs: number[]) => Math.min(...xs);
+const fmt = (n: number, d = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'grpo-csv-bench-'));
+  try {
+    const rows = modelOutputRows(ROWS);
+    const rowsJson = join(dir, 'rows.json');
+    writeFileSync(
+      rowsJson,
+      JSON.stringify(
+        rows.map((r) => [r.timestamp, r.question, r.trueAnswer, r.modelAnswer, r.modelReasoning]),
+      ),
+    );
+    const py = pythonBinary();
+    const pyOut = join(dir, 'python.csv');
+    const pyTimes: number[] = [];
+    const runPython = () => {
+      const run = spawnSync(py, [join(here, 'python_csv_writer.py'), rowsJson, pyOut, '1'], {
+        encoding: 'utf8',
+      });
+      if (run.status !== 0) throw new Error(`python failed:\n${run.stderr}`);
+      pyTimes.push((JSON.parse(run.stdout) as { best_s: number }).best_s);
+    };
+    runPython();
+    const pyVersion = spawnSync(py, ['-c', 'import sys; print(sys.version.split()[0])'], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    const bytes = readFileSync(pyOut).length;
+
+    const records = sdkRecords(rows);
+    const ours = join(dir, 'ours.csv');
+    // Same bytes as Python's writer when both quote alike (formula escape off): the same work was done.
+    await exporterOnly(ours, records, false);
+    const same = readFileSync(ours).equals(readFileSync(pyOut));
+
+    const exp: number[] = [];
+    const local: Awaited<ReturnType<typeof pipeline>>[] = [];
+    const otel: Awaited<ReturnType<typeof pipeline>>[] = [];
+    // Interleaved, so a noisy neighbour slows both sides alike; best of REPS for each.
+    for (let r = 0; r < REPS; r++) {
+      if (r > 0) runPython();
+      exp.push(await exporterOnly(ours, records, true));
+      local.push(await pipeline(ours, rows, 'local'));
+      otel.push(await pipeline(ours, rows, 'otel'));
+    }
+    const pyBest = best(pyTimes);
+    const pyRate = ROWS / pyBest;
+    const expRate = ROWS / best(exp);
+    const localBest = local.reduce((a, b) => (b.wall < a.wall ? b : a));
+    const otelBest = otel.reduce((a, b) => (b.wall < a.wall ? b : a));
+    const localRate = ROWS / localBest.wall;
+    const otelRate = ROWS / otelBest.wall;
+    const mb = bytes / 1e6;
+
+    console.log(
+      `CSV writers, ${fmt(ROWS)} seed-shaped model-output rows (${fmt(mb, 1)} MB), best of ${REPS}, fsync at the end`,
+    );
+    console.log(
+      `node ${process.version}, Python ${pyVersion}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`,
+    );
+    console.log(`identical bytes to Python's csv.writer (formula escape off): ${same ? 'yes' : 'NO'}`);
+    console.log('');
+    console.log('writer                                             seconds    rows/s     MB/s   vs Python');
+    const line = (name: string, s: number) =>
+      console.log(
+        `${name.padEnd(50)} ${fmt(s, 3).padStart(7)} ${fmt(ROWS / s).padStart(9)} ${fmt(mb / s, 1).padStart(8)} ${fmt(pyRate > 0 ? ROWS / s / pyRate : 0, 2).padStart(9)}x`,
+      );
+    line('Python csv.writer (writerow per row)', pyBest);
+    line(`CsvLogRecordExporter, batches of ${BATCH}`, best(exp));
+    line('logger.emit -> LocalSinkProcessor -> exporter', localBest.wall);
+    line('logger.emit -> OTel BatchLogRecordProcessor -> exporter', otelBest.wall);
+    console.log('');
+    console.log('training thread, per record (logger.emit + processor onEmit, writes excluded):');
+    console.log(
+      `  with LocalSinkProcessor:          ${fmt(localBest.emitUsPerRecord, 2)} us   (dropped ${localBest.dropped})`,
+    );
+    console.log(`  with OTel BatchLogRecordProcessor: ${fmt(otelBest.emitUsPerRecord, 2)} us`);
+    const ratio = expRate / pyRate;
+    const pipeRatio = Math.min(localRate, otelRate) / pyRate;
+    console.log('');
+    console.log(
+      `ratio (exporter / Python): ${fmt(ratio, 2)}x; end to end through the SDK: ${fmt(pipeRatio, 2)}x (target ${TARGET}x)`,
+    );
+    if (CHECK && (ratio < TARGET || !same)) {
+      console.error(`FAIL: below the ${TARGET}x target or output differs`);
+      process.exitCode = 1;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
