@@ -822,7 +822,7 @@ def numbers_in(t):
         j = i
         if c in "+-\u2212" and (i + 1 < n) and (t[i + 1] in DIG or (t[i + 1] == "." and i + 2 < n and t[i + 2] in DIG)):
             prev = t[i - 1] if i > 0 else ""
-            if not (prev.isascii() and (prev.isalnum() or prev in "_.)")):
+            if not (prev != "" and prev.isascii() and (prev.isalnum() or prev in "_.)")):
                 sign = c
             j = i + 1
         b = scan_body(t, j)

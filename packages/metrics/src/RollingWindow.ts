@@ -9,7 +9,11 @@ import { compensatedSum } from './internal/finite.js';
  *   on values shifted by a recent mean (so a large common offset such as 1e9 loses no precision), and
  *   recomputed exactly (compensated two-pass) once every `capacity` pushes, so rounding error cannot
  *   accumulate over a long run; amortised cost stays O(1).
- * - min and max come from monotonic deques (each value enters and leaves each deque once).
+ * - min and max come from monotonic deques (each value enters and leaves each deque once). When they
+ *   are equal the window is constant and mean and variance are reported exactly (value and 0); otherwise
+ *   the variance carries the rounding of O(1) updates, about 1e-16 * max(x^2) over the values pushed
+ *   since the last exact recompute (fewer than 2 * capacity), so a std far below that magnitude is
+ *   accurate to about 1e-8 * max|x| (the square root), not to 1e-16.
  *
  * Non-finite values do not enter the window; they are counted in `skipped`. So the window always
  * holds the last `capacity` finite values, which may span more than `capacity` pushes.
@@ -150,7 +154,9 @@ export class RollingWindow {
   }
   /** Mean of the window: the moving average. */
   get mean(): number {
-    return this.n === 0 ? Number.NaN : this.shift + this.mu;
+    if (this.n === 0) return Number.NaN;
+    const lo = this.min;
+    return lo === this.max ? lo : this.shift + this.mu;
   }
   get min(): number {
     return this.minLen === 0 ? Number.NaN : this.buf[this.minQ[this.minHead]! % this.capacity]!;
@@ -164,7 +170,8 @@ export class RollingWindow {
   }
   /** sum((x - mean)^2) / (n - ddof) over the window; population (ddof 0) by default; NaN when n <= ddof. */
   variance(ddof: 0 | 1 = 0): number {
-    return this.n > ddof ? Math.max(0, this.m2) / (this.n - ddof) : Number.NaN;
+    if (this.n <= ddof) return Number.NaN;
+    return this.min === this.max ? 0 : Math.max(0, this.m2) / (this.n - ddof);
   }
   /** sqrt(variance(ddof)); population standard deviation by default. */
   std(ddof: 0 | 1 = 0): number {

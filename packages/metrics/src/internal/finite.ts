@@ -28,17 +28,30 @@ export function compensatedSum(xs: ArrayLike<number>, from = 0, to = xs.length):
   return sum + c;
 }
 
-/** Compensated sum of squared deviations from `mean` over `xs[from..to)`. */
+/**
+ * sum((x - mean)^2) over `xs[from..to)`, corrected for the rounding of `mean` (the corrected two-pass
+ * algorithm of Chan, Golub and LeVeque): sum(d^2) - (sum d)^2 / n with d = x - mean, both sums compensated.
+ * When `mean` is off the exact mean by delta, sum(d^2) is too large by n * delta^2, which the second term
+ * removes; this matters when the spread is near the resolution of the mean (1e9 + 1e-7 noise).
+ */
 export function sumSquaredDeviations(xs: ArrayLike<number>, mean: number, from = 0, to = xs.length): number {
   let sum = 0;
   let c = 0;
+  let lin = 0;
+  let lc = 0;
   for (let i = from; i < to; i++) {
-    const d = (xs[i]! - mean) * (xs[i]! - mean);
+    const e = xs[i]! - mean;
+    const d = e * e;
     const t = sum + d;
     c += Math.abs(sum) >= Math.abs(d) ? sum - t + d : d - t + sum;
     sum = t;
+    const u = lin + e;
+    lc += Math.abs(lin) >= Math.abs(e) ? lin - u + e : e - u + lin;
+    lin = u;
   }
-  return sum + c;
+  const n = to - from;
+  const s1 = lin + lc;
+  return n > 0 ? Math.max(0, sum + c - (s1 * s1) / n) : 0;
 }
 
 /** The median of sorted values `xs[from..to)` (the mean of the two middle values for an even count). */
