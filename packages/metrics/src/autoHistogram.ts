@@ -29,6 +29,15 @@ function percentile(xs: Float64Array, q: number): number {
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
+/** numpy.linspace(first, last, bins + 1): edge i = i * step + first, the last edge exactly `last`. */
+function linspace(first: number, last: number, bins: number): Float64Array {
+  const edges = new Float64Array(bins + 1);
+  const step = (last - first) / bins;
+  for (let i = 0; i < bins; i++) edges[i] = i * step + first;
+  edges[bins] = last;
+  return edges;
+}
+
 /**
  * Histogram with automatically chosen equal-width bins, as `numpy.histogram(x, bins='auto')` (numpy 2.x):
  *
@@ -38,7 +47,8 @@ function percentile(xs: Float64Array, q: number): number {
  * - edges = linspace(min, max, bins + 1) (min - 0.5 and max + 0.5 for constant data; [0, 1] when empty);
  * - bins are half-open [a, b) except the last, which includes its right edge.
  *
- * Non-finite values are skipped and counted (numpy would refuse them).
+ * Non-finite values are skipped and counted, and a range too narrow for distinct edges (a few ulps) gets
+ * one bin (numpy refuses both).
  */
 export function autoHistogram(values: ArrayLike<number>, options?: AutoHistogramOptions): AutoHistogram {
   const { xs, skipped } = finiteValues(values);
@@ -61,10 +71,15 @@ export function autoHistogram(values: ArrayLike<number>, options?: AutoHistogram
   }
   const maxBins = options?.maxBins;
   if (maxBins !== undefined && maxBins >= 1 && bins > maxBins) bins = Math.floor(maxBins);
-  const edges = new Float64Array(bins + 1);
-  const step = (last - first) / bins;
-  for (let i = 0; i < bins; i++) edges[i] = i * step + first;
-  edges[bins] = last;
+  let edges = linspace(first, last, bins);
+  // numpy refuses ("Too many bins for data range") when the range is a few ulps wide; one bin instead
+  for (let i = 1; i <= bins; i++) {
+    if (!(edges[i]! > edges[i - 1]!)) {
+      bins = 1;
+      edges = linspace(first, last, 1);
+      break;
+    }
+  }
   const counts = new Float64Array(bins);
   const denom = last - first;
   for (let j = 0; j < n; j++) {

@@ -30,8 +30,9 @@ export interface SummarizeOptions {
  *
  * mean = sum(x) / n; std = sqrt(sum((x - mean)^2) / (n - ddof)); median = the middle order statistic
  * (the mean of the two middle ones for even n). The mean uses Neumaier-compensated summation and the
- * variance the two-pass formula, so large offsets do not lose precision. Empty input gives count 0 and
- * NaN statistics; a single value has std 0 (ddof 0) or NaN (ddof 1).
+ * variance the corrected two-pass formula (compensated, and corrected for the rounding of the mean), so
+ * large offsets do not lose precision. Empty input gives count 0 and NaN statistics; a single value has
+ * std 0 (ddof 0) or NaN (ddof 1).
  */
 export function summarize(
   values: ArrayLike<number>,

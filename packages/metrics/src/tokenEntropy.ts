@@ -56,7 +56,7 @@ function rowEntropy(
   let plogp = 0;
   for (let i = from; i < to; i++) {
     const lp = data[i]!;
-    if (Number.isNaN(lp) || lp > 1e-12 || lp === Number.POSITIVE_INFINITY) return Number.NaN;
+    if (!(lp <= 1e-12)) return Number.NaN; // NaN, +Infinity, or a probability above 1
     if (lp === Number.NEGATIVE_INFINITY) continue;
     const p = Math.exp(lp);
     mass += p;

@@ -52,3 +52,9 @@ test('histogram rejects boundaries that are not finite and strictly increasing',
   assert.throws(() => histogram([1], [0, 0]), /strictly increasing; boundaries\[1\] = 0/);
   assert.throws(() => histogram([1], [0, Number.NaN]), /boundaries\[1\] = NaN/);
 });
+
+test('autoHistogram: a range a few ulps wide gets one bin instead of equal edges', () => {
+  const h = autoHistogram([999999.9999999984, 999999.9999999983]);
+  assert.deepEqual([...h.edges], [999999.9999999983, 999999.9999999984]);
+  assert.deepEqual([...h.counts], [2]);
+});

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  classifyAnswer,
   completeness,
   correctnessRate,
   extractNumericAnswer,
@@ -113,4 +114,16 @@ test('hallucinations: numbers in the reasoning found neither in the question nor
     [b.numbers, b.unsupported, b.items, b.skipped],
     [e.numbers, e.unsupported, e.items, e.skipped],
   );
+});
+
+test('classifyAnswer: the error-pattern category of one answer', () => {
+  const ok = '<reasoning>\n3 + 4 = 7\n</reasoning>\n<answer>\n7\n</answer>';
+  assert.equal(classifyAnswer(ok, 7), 'correct');
+  assert.equal(classifyAnswer(ok, '#### 7'), 'correct');
+  assert.equal(classifyAnswer(ok, 8), 'wrong-number');
+  assert.equal(classifyAnswer('the answer is 7', 7), 'correct');
+  assert.equal(classifyAnswer('<reasoning>r</reasoning><answer>seven</answer>', 7), 'no-number');
+  assert.equal(classifyAnswer('I do not know', 7), 'wrong-format');
+  assert.equal(classifyAnswer(' \n\t', 7), 'empty');
+  assert.equal(classifyAnswer('7', 'no number'), 'wrong-number');
 });

@@ -3,13 +3,38 @@ import { tokenizeWords } from '../tokenizeWords.js';
 /** A completion as text (split into words like Python's str.split()) or as its tokens (ids or strings). */
 export type TokenSequence = string | ArrayLike<number | string>;
 
-/** Sequences with each token replaced by a dense id (0..vocab-1), tokens compared by SameValueZero. */
+/** Sequences with each token replaced by an id in 0..vocab-1 (equal tokens by SameValueZero, equal ids). */
 export interface Interned {
   seqs: Int32Array[];
   vocab: number;
 }
 
 export function intern(sequences: readonly TokenSequence[]): Interned {
+  // Fast path: token ids that are already small non-negative integers are used as they are
+  // (an Int32Array is not even copied); the vocabulary is then max id + 1.
+  let max = -1;
+  let direct = true;
+  for (const s of sequences) {
+    if (typeof s === 'string' || s === null || s === undefined) {
+      direct = false;
+      break;
+    }
+    for (let i = 0; i < s.length; i++) {
+      const t = s[i];
+      if (typeof t !== 'number' || !(t >= 0 && t <= 0x7fffffff) || t !== Math.floor(t)) {
+        direct = false;
+        break;
+      }
+      if (t > max) max = t;
+    }
+    if (!direct) break;
+  }
+  if (direct) {
+    const seqs = sequences.map((s) =>
+      s instanceof Int32Array ? s : Int32Array.from(s as ArrayLike<number>),
+    );
+    return { seqs, vocab: max + 1 };
+  }
   const ids = new Map<number | string, number>();
   const seqs: Int32Array[] = [];
   for (const s of sequences) {
