@@ -41,6 +41,8 @@ export interface PlateauUpdate {
  * only). It stays in plateau (no further firing) until an update with improvement_t >= minDelta, which
  * re-arms it. Windows count updates (calls with a finite value), not training steps: call it at a fixed
  * logging frequency. Non-finite values are skipped (counted in `skipped`) and change nothing.
+ * Noise around `minDelta` can re-arm the detector and fire it again a few updates later; a `patience`
+ * above 1 or a longer `smoothingWindow` prevents that flapping.
  */
 export class PlateauDetector {
   readonly window: number;

@@ -60,7 +60,12 @@ const ZERO_STD = 1e-8;
  *   A_i = (r_i - mean_g) / (std + 1e-4)   with std = std_g ('group'), the batch std ('batch'),
  *   A_i = r_i - mean_g                     ('none', Dr. GRPO style)
  *
- * and the metrics TRL logs beside them (`reward`, `reward_std`, `frac_reward_zero_std`).
+ * and the metrics TRL logs beside them (`reward`, `reward_std`, `frac_reward_zero_std`). Source followed:
+ * huggingface/trl, trl/trainer/grpo_trainer.py, `_generate_and_score_completions`, in the releases where
+ * `scale_rewards` is 'group' | 'batch' | 'none' (older ones had a boolean, true meaning 'group'): rewards
+ * are the `nansum` of weighted reward functions (our `weightedTotal`), viewed as (-1, num_generations);
+ * the std is `Tensor.std` (unbiased), replaced by zeros when num_generations (or the batch) is 1;
+ * `is_std_zero = torch.isclose(std_rewards, 0)`. TRL computes in float32 on the device, we in float64.
  * Non-finite rewards are left out of their group's statistics (their advantage is NaN); groups of size 1
  * have std 0 and advantage 0; empty groups have NaN mean and std and no weight.
  */
