@@ -1,4 +1,5 @@
 import { createNoopMeter, type Meter, ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
+import type { SignalNotice } from './analysis/applyAnalysisResult.js';
 import type { ChannelLogger } from './ChannelLogger.js';
 import type { Env } from './config/envSubstitution.js';
 import { loadConfigFile, parseConfig } from './config/loadConfig.js';
@@ -96,4 +97,20 @@ export function getMeter(): Meter {
 /** The SDK's tracer, for step/generation/reward/update spans (a no-op tracer when not initialized). */
 export function getTracer(): Tracer {
   return activeTelemetry()?.tracer ?? NOOP_TRACER;
+}
+
+/**
+ * Registers `callback` for plateau and collapse signals of the analysis (`reward_plateau`,
+ * `entropy_collapse`, `diversity_collapse`), fired once per episode; returns a function that removes
+ * it. Use it for early stopping or checkpointing. Registered callbacks survive until `shutdown()`.
+ */
+export function onSignal(callback: (signal: SignalNotice) => void): () => void {
+  return activeTelemetry()?.onSignal(callback) ?? (() => undefined);
+}
+
+/** {@link onSignal} for reward plateaus only (the seed's early-stopping hook). */
+export function onPlateau(callback: (signal: SignalNotice) => void): () => void {
+  return onSignal((s) => {
+    if (s.kind === 'reward_plateau') callback(s);
+  });
 }

@@ -1,3 +1,5 @@
+export type { SignalEvent } from './analysis/AnalysisResult.js';
+export type { SignalNotice } from './analysis/applyAnalysisResult.js';
 export {
   CHANNELS,
   type ChannelName,
@@ -14,6 +16,8 @@ export {
   getWhitelistLogger,
   type InitializeOptions,
   initialize,
+  onPlateau,
+  onSignal,
   shutdown,
 } from './api.js';
 export { ChannelLogger, type LogAttributes } from './ChannelLogger.js';
@@ -39,12 +43,20 @@ export {
   ConsoleLogRecordExporter,
   type ConsoleLogRecordExporterOptions,
 } from './exporters/ConsoleLogRecordExporter.js';
+export {
+  type Generation,
+  type GenerationMetricsOptions,
+  type GenerationReferenceInput,
+  logGenerationMetrics,
+} from './facade/logGenerationMetrics.js';
 export { logMemoryUsage, type MemorySnapshot } from './facade/logMemoryUsage.js';
 export { ATTR_MODEL_OUTPUT, extractTag, logModelOutput } from './facade/logModelOutput.js';
 export { logReward } from './facade/logReward.js';
+export { logRewardMetrics, type RewardMetricsOptions } from './facade/logRewardMetrics.js';
 export { logTrainingProgress, resolveMetricKey } from './facade/logTrainingProgress.js';
 export { withSpan, withStepSpan } from './facade/withSpan.js';
 export type { DropEntry, DropReason, DropSignal } from './internal/DropCounter.js';
 export { LEVEL_NUMBERS, type LevelName } from './levels.js';
 export { LocalSinkProcessor, type LocalSinkProcessorOptions } from './processors/LocalSinkProcessor.js';
+export { StepMetricReader, type StepMetricReaderOptions } from './processors/StepMetricReader.js';
 export { GrpoTelemetry, type GrpoTelemetryOptions, SDK_VERSION } from './runtime/GrpoTelemetry.js';

@@ -38,7 +38,14 @@ function points(metrics: ResourceMetrics, name: string): DataPoint<unknown>[] {
 
 test('collects per step with the exporter temporality: each step holds that step only', async () => {
   const exporter = new StepRecorder();
-  const reader = new StepMetricReader({ exporter, name: 'tb', drops: new DropCounter() });
+  const reader = new StepMetricReader({
+    exporter,
+    name: 'tb',
+    drops: new DropCounter(),
+    setExportStep: (step) => {
+      exporter.step = step;
+    },
+  });
   const meter = new MeterProvider({ readers: [reader] }).getMeter('t');
   const hist = meter.createHistogram('grpo.reward.value');
   const gauge = meter.createGauge('grpo.policy.loss');
@@ -49,12 +56,10 @@ test('collects per step with the exporter temporality: each step holds that step
   ] as const) {
     for (const v of values) hist.record(v);
     gauge.record(step / 10);
-    exporter.step = step;
-    await reader.collectAtStep();
+    await reader.collectAtStep(step);
   }
   // Nothing recorded since step 2: no empty export.
-  exporter.step = 3;
-  await reader.collectAtStep();
+  await reader.collectAtStep(3);
 
   assert.deepEqual(
     exporter.exports.map((e) => e.step),

@@ -87,6 +87,9 @@ export interface MetricsConfig {
   validationFrequency: number;
   samplingRatio: number;
   historyWindow: number;
+  plateau: { window: number; minDelta: number; patience: number };
+  collapse: { entropyThreshold?: number; diversityThreshold?: number; maxDrop?: number; window: number };
+  maxPendingAnalyses: number;
   enable: {
     rewardMetrics: boolean;
     generationMetrics: boolean;

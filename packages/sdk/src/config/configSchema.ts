@@ -198,7 +198,54 @@ const metrics = {
       exclusiveMinimum: 0,
       maximum: 1,
     },
-    history_window: { description: 'Steps in moving averages and plateau windows.', ...positiveInt },
+    history_window: { description: 'Steps in reward moving averages (default 100).', ...positiveInt },
+    plateau: {
+      description:
+        'Reward plateau detection (early stopping): no improvement of the smoothed reward over `window` steps.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        window: {
+          description: 'Steps over which the smoothed reward must improve (default 50).',
+          ...positiveInt,
+        },
+        min_delta: {
+          description: 'Smallest improvement that counts (default 0.01).',
+          type: 'number',
+          minimum: 0,
+        },
+        patience: {
+          description: 'Consecutive stalled updates before a plateau fires (default 1).',
+          ...positiveInt,
+        },
+      },
+    },
+    collapse: {
+      description: 'Policy collapse detection on token entropy and distinct-2 diversity.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        entropy_threshold: {
+          description: 'Entropy (nats) below which the policy has collapsed.',
+          type: 'number',
+        },
+        diversity_threshold: {
+          description: 'distinct-2 below which generations have collapsed.',
+          type: 'number',
+        },
+        max_drop: {
+          description: 'Fall over `window` steps that counts as collapsing.',
+          type: 'number',
+          minimum: 0,
+        },
+        window: { description: 'Steps for the fall (default 50).', ...positiveInt },
+      },
+    },
+    max_pending_analyses: {
+      description:
+        'Metric computations queued for the analysis worker before new ones are dropped and counted (default 64).',
+      ...positiveInt,
+    },
     enable: {
       type: 'object',
       additionalProperties: false,

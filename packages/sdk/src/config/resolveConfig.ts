@@ -169,12 +169,30 @@ export function resolveConfig(
   const m = (cfg.metrics ?? {}) as Obj;
   const en = (m.enable ?? {}) as Obj;
   const val = (m.validation ?? {}) as Obj;
+  const plateau = (m.plateau ?? {}) as Obj;
+  const collapse = (m.collapse ?? {}) as Obj;
   const datasetPath = str(val.dataset_path);
   const metrics: MetricsConfig = {
     loggingFrequency: num(m.logging_frequency, 50),
     validationFrequency: num(m.validation_frequency, 250),
     samplingRatio: num(m.sampling_ratio, 0.1),
     historyWindow: num(m.history_window, 100),
+    plateau: {
+      window: num(plateau.window, 50),
+      minDelta: num(plateau.min_delta, 0.01),
+      patience: num(plateau.patience, 1),
+    },
+    collapse: {
+      window: num(collapse.window, 50),
+      ...(typeof collapse.entropy_threshold === 'number'
+        ? { entropyThreshold: collapse.entropy_threshold }
+        : {}),
+      ...(typeof collapse.diversity_threshold === 'number'
+        ? { diversityThreshold: collapse.diversity_threshold }
+        : {}),
+      ...(typeof collapse.max_drop === 'number' ? { maxDrop: collapse.max_drop } : {}),
+    },
+    maxPendingAnalyses: num(m.max_pending_analyses, 64),
     enable: {
       rewardMetrics: bool(en.reward_metrics, true),
       generationMetrics: bool(en.generation_metrics, true),

@@ -93,5 +93,5 @@ export function recordTrainingProgress(
     }
   }
   channelLogger('training').info(`step ${step}${parts.length ? `: ${parts.join(', ')}` : ''}`, attrs);
-  void t.collectStep();
+  void t.collectStep(step);
 }

@@ -14,6 +14,12 @@ export interface StepMetricReaderOptions {
   name: string;
   drops: DropCounter;
   metricProducers?: MetricProducer[];
+  /**
+   * Called with the step of a collection right before it is handed to the exporter, so a step-keyed
+   * exporter (whose `getStep` reads it) writes every point at the step it was collected for, even when
+   * the trainer has moved on by the time the export runs.
+   */
+  setExportStep?: (step: number) => void;
 }
 
 /**
@@ -45,23 +51,33 @@ export class StepMetricReader extends MetricReader {
     this.exporter = options.exporter;
   }
 
-  /** Collects everything recorded since the last step and exports it (at the step the SDK reports). */
-  collectAtStep(): Promise<void> {
-    this.chain = this.chain.then(() => this.collectAndExport());
+  private lastStep: number | undefined;
+
+  /**
+   * Collects everything recorded since the previous collection and exports it at `step`. `ready`
+   * (e.g. "the analysis worker has answered for this step") is awaited first, so results computed
+   * off the training thread for this step are in this collection.
+   */
+  collectAtStep(step: number | undefined, ready?: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (ready) await ready();
+      await this.collectAndExport(step ?? this.lastStep);
+    });
     return this.chain;
   }
 
   protected async onForceFlush(): Promise<void> {
-    await this.collectAtStep();
+    await this.collectAtStep(undefined);
     await this.exporter.forceFlush();
   }
 
   protected async onShutdown(): Promise<void> {
-    await this.collectAtStep();
+    await this.collectAtStep(undefined);
     await this.exporter.shutdown();
   }
 
-  private async collectAndExport(): Promise<void> {
+  private async collectAndExport(step: number | undefined): Promise<void> {
+    if (step !== undefined) this.lastStep = step;
     let metrics: ResourceMetrics;
     try {
       const { resourceMetrics, errors } = await this.collect();
@@ -76,6 +92,7 @@ export class StepMetricReader extends MetricReader {
       0,
     );
     if (points === 0) return;
+    if (this.lastStep !== undefined) this.options.setExportStep?.(this.lastStep);
     await new Promise<void>((resolve) => {
       try {
         this.exporter.export(metrics, (result) => {

@@ -1,4 +1,5 @@
 import { getHeapSpaceStatistics } from 'node:v8';
+import { RollingWindow } from '@grpo-otel/metrics';
 import {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GRPO_EXPERIMENT_NAME,
@@ -25,6 +26,7 @@ import {
 } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import {
+  AggregationTemporality,
   MeterProvider,
   type MetricReader,
   PeriodicExportingMetricReader,
@@ -33,6 +35,9 @@ import {
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { AnalysisWorker } from '../analysis/AnalysisWorker.js';
+import { applyAnalysisResult, type SignalNotice } from '../analysis/applyAnalysisResult.js';
+import { PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
 import type { ChannelLogger } from '../ChannelLogger.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
 import { DropCounter } from '../internal/DropCounter.js';
@@ -101,6 +106,14 @@ export class GrpoTelemetry {
   private readonly cumulative = new Map<string, number>();
   private readonly peaks = new Map<string, number>();
   private readonly stepReaders: StepMetricReader[] = [];
+  /** Histograms computed by the analysis worker, fed to every reader. */
+  readonly histograms = new PrecomputedHistograms();
+  /** The step of the collection a step-keyed exporter is writing (see StepMetricReader). */
+  exportStep: number | undefined;
+  private analysisWorker: AnalysisWorker | undefined;
+  private readonly plateauCallbacks: ((e: SignalNotice) => void)[] = [];
+  private readonly signalStates = new Map<string, boolean>();
+  private readonly trainingAccuracy = new RollingWindow(20);
   private readonly pipeline: LogPipeline;
   private removeExitHooks: (() => void) | undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -113,7 +126,15 @@ export class GrpoTelemetry {
 
     const readers: MetricReader[] = [...(options.metricReaders ?? [])];
     for (const { name, exporter } of options.stepExporters ?? []) {
-      const reader = new StepMetricReader({ exporter, name, drops: this.drops });
+      const reader = new StepMetricReader({
+        exporter,
+        name,
+        drops: this.drops,
+        metricProducers: [this.histograms.producer(AggregationTemporality.DELTA)],
+        setExportStep: (step) => {
+          this.exportStep = step;
+        },
+      });
       this.stepReaders.push(reader);
       readers.push(reader);
     }
@@ -123,6 +144,7 @@ export class GrpoTelemetry {
           exporter: createOtlpMetricExporter(config.otlp, config.otlp.signalEndpoints.metrics),
           exportIntervalMillis: config.otlp.exportIntervalMs,
           exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.otlp.exportIntervalMs),
+          metricProducers: [this.histograms.producer(AggregationTemporality.CUMULATIVE)],
         }),
       );
     }
@@ -185,6 +207,8 @@ export class GrpoTelemetry {
   /** Flushes and stops every provider. Idempotent. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
+      // Analyses still running belong in the final export.
+      await this.analysisWorker?.close(5000);
       const results = await Promise.allSettled([
         this.tracerProvider.shutdown(),
         this.meterProvider.shutdown(),
@@ -227,8 +251,77 @@ export class GrpoTelemetry {
    * The trainer reached a logging step: step-keyed readers (TensorBoard) collect what was recorded
    * since the previous one. Returns when it is exported (callers need not wait).
    */
-  collectStep(): Promise<void> {
-    return Promise.all(this.stepReaders.map((r) => r.collectAtStep())).then(() => undefined);
+  collectStep(step: number): Promise<void> {
+    const ready = () => this.analysisWorker?.settled(step, 2000) ?? Promise.resolve();
+    return Promise.all(this.stepReaders.map((r) => r.collectAtStep(step, ready))).then(() => undefined);
+  }
+
+  /** The analysis worker, started on first use. */
+  analysis(): AnalysisWorker | undefined {
+    if (this.isShutdown) return undefined;
+    if (!this.analysisWorker) {
+      const m = this.config.metrics;
+      this.analysisWorker = new AnalysisWorker({
+        settings: {
+          historyWindow: m.historyWindow,
+          plateau: { window: m.plateau.window, minDelta: m.plateau.minDelta, patience: m.plateau.patience },
+          collapse: {
+            window: m.collapse.window,
+            ...(m.collapse.entropyThreshold !== undefined
+              ? { entropyThreshold: m.collapse.entropyThreshold }
+              : {}),
+            ...(m.collapse.diversityThreshold !== undefined
+              ? { diversityThreshold: m.collapse.diversityThreshold }
+              : {}),
+            ...(m.collapse.maxDrop !== undefined ? { maxDrop: m.collapse.maxDrop } : {}),
+          },
+        },
+        maxPending: m.maxPendingAnalyses,
+        onResult: (r) => applyAnalysisResult(this, r),
+        onError: (message) => {
+          this.drops.record('metrics', 'export_failed', 'analysis');
+          diag.error(`grpo-otel: analysis failed: ${message}`);
+        },
+      });
+    }
+    return this.analysisWorker;
+  }
+
+  /** Registers a callback for plateau and collapse signals (fired once per episode). */
+  onSignal(callback: (e: SignalNotice) => void): () => void {
+    this.plateauCallbacks.push(callback);
+    return () => {
+      const i = this.plateauCallbacks.indexOf(callback);
+      if (i >= 0) this.plateauCallbacks.splice(i, 1);
+    };
+  }
+
+  /** @internal Delivers a fired signal to the registered callbacks. */
+  notifySignal(e: SignalNotice): void {
+    for (const cb of [...this.plateauCallbacks]) {
+      try {
+        cb(e);
+      } catch (err) {
+        diag.error('grpo-otel: a signal callback threw', err);
+      }
+    }
+  }
+
+  /** @internal Whether a signal (kind + subject) was active after the previous update. */
+  signalState(key: string, active?: boolean): boolean {
+    const was = this.signalStates.get(key) ?? false;
+    if (active !== undefined) this.signalStates.set(key, active);
+    return was;
+  }
+
+  /** Notes a training-batch answer accuracy (for the generalization gap). */
+  noteTrainingAccuracy(value: number): void {
+    if (Number.isFinite(value)) this.trainingAccuracy.push(value);
+  }
+
+  /** Mean of the recent training accuracies (NaN when none). */
+  get recentTrainingAccuracy(): number {
+    return this.trainingAccuracy.mean;
   }
 
   /** Records a running total reported as its current value (e.g. TRL's `num_tokens`) as counter increments. */

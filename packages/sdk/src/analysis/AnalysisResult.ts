@@ -1,0 +1,50 @@
+/** Attribute values on the points an analysis produces. */
+export type PointAttributes = Record<string, string | number | boolean>;
+
+/** A gauge value to record on the semconv instrument named `metric`. */
+export interface GaugeValue {
+  metric: string;
+  value: number;
+  attributes?: PointAttributes;
+}
+
+/** A histogram computed off the main thread, in OTel's explicit-bucket layout (counts.length = boundaries.length + 1). */
+export interface HistogramValue {
+  metric: string;
+  attributes?: PointAttributes;
+  boundaries: number[];
+  counts: number[];
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+/** A plateau or collapse detector's state after this step. */
+export interface SignalEvent {
+  kind: 'reward_plateau' | 'entropy_collapse' | 'diversity_collapse';
+  /** The reward function (plateaus) or the watched metric (collapses). */
+  subject: string;
+  active: boolean;
+  /** True only on the step the detector became active (callbacks fire then, once per episode). */
+  fired: boolean;
+  value: number;
+  detail: string;
+}
+
+/** What the analysis worker sends back for one `logRewardMetrics`/`logGenerationMetrics` call. */
+export interface AnalysisResult {
+  kind: 'rewards' | 'generations';
+  step: number;
+  gauges: GaugeValue[];
+  histograms: HistogramValue[];
+  signals: SignalEvent[];
+  /** One line for the `metrics` channel. */
+  summary: string;
+  /** Attributes for that line (the headline numbers). */
+  summaryAttributes: PointAttributes;
+  /** Training answer accuracy of the batch, when references were given (for the generalization gap). */
+  trainingAccuracy?: number;
+  /** Milliseconds the worker spent computing. */
+  workerMs: number;
+}

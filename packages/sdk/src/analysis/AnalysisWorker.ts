@@ -1,0 +1,147 @@
+import { Worker } from 'node:worker_threads';
+import { diag } from '@opentelemetry/api';
+import type { AnalysisResult } from './AnalysisResult.js';
+import type {
+  AnalysisJob,
+  AnalysisJobInput,
+  AnalysisSettings,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol.js';
+
+export interface AnalysisWorkerOptions {
+  settings: AnalysisSettings;
+  /** Jobs sent but not answered before new ones are refused (and counted by the caller). */
+  maxPending?: number;
+  onResult(result: AnalysisResult): void;
+  onError(message: string): void;
+}
+
+/**
+ * The worker thread that computes learning metrics off the training thread. `submit` only posts a
+ * message (typed arrays are transferred, not copied); results come back asynchronously to `onResult`.
+ * In development (sources run through tsx) the worker loads the TypeScript entry through tsx's API;
+ * built, it loads the compiled `.js`. The worker is unref'd: it never keeps the process alive.
+ */
+export class AnalysisWorker {
+  private readonly worker: Worker;
+  private pending = new Map<number, number>();
+  private nextId = 1;
+  private waiters: { step: number; done: () => void }[] = [];
+  private closed = false;
+  private readonly maxPending: number;
+
+  constructor(private readonly options: AnalysisWorkerOptions) {
+    this.maxPending = options.maxPending ?? 64;
+    this.worker = spawnAnalysisWorker();
+    this.worker.unref();
+    this.worker.on('message', (msg: WorkerResponse) => this.onMessage(msg));
+    this.worker.on('error', (err) => {
+      diag.error('grpo-otel: analysis worker failed', err);
+      this.options.onError(err.message);
+      this.failPending(err.message);
+    });
+    this.worker.on('exit', () => {
+      this.closed = true;
+      this.failPending('analysis worker exited');
+    });
+    this.post({ type: 'init', settings: options.settings });
+  }
+
+  /** Queues a job; false (nothing sent) when the worker is closed or `maxPending` jobs are unanswered. */
+  submit(job: AnalysisJobInput, transfer: ArrayBuffer[] = []): boolean {
+    if (this.closed || this.pending.size >= this.maxPending) return false;
+    const id = this.nextId++;
+    const full = { ...job, id } as AnalysisJob;
+    this.pending.set(id, full.step);
+    if (this.pending.size === 1) this.worker.ref();
+    this.post({ type: 'job', job: full }, transfer);
+    return true;
+  }
+
+  get pendingJobs(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves when every submitted job has been answered (or `timeoutMs` passed). */
+  drain(timeoutMs = 10_000): Promise<void> {
+    return this.settled(Number.POSITIVE_INFINITY, timeoutMs);
+  }
+
+  /** Resolves when every job for a step <= `step` has been answered and recorded (or `timeoutMs` passed). */
+  settled(step: number, timeoutMs = 10_000): Promise<void> {
+    if (!this.hasPendingUpTo(step)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push({ step, done });
+    });
+  }
+
+  private hasPendingUpTo(step: number): boolean {
+    for (const s of this.pending.values()) if (s <= step) return true;
+    return false;
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (this.hasPendingUpTo(w.step)) still.push(w);
+      else w.done();
+    }
+    this.waiters = still;
+  }
+
+  /** Waits for pending jobs, then stops the thread. Idempotent. */
+  async close(timeoutMs = 10_000): Promise<void> {
+    await this.drain(timeoutMs);
+    if (!this.closed) {
+      this.closed = true;
+      await this.worker.terminate();
+    }
+  }
+
+  private post(msg: WorkerRequest, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(msg, transfer);
+  }
+
+  private onMessage(msg: WorkerResponse): void {
+    if (!this.pending.delete(msg.id)) return;
+    if (msg.type === 'result') {
+      try {
+        this.options.onResult(msg.result);
+      } catch (err) {
+        diag.error('grpo-otel: recording analysis results failed', err);
+      }
+    } else {
+      this.options.onError(msg.message);
+    }
+    if (this.pending.size === 0) this.worker.unref();
+    this.wake();
+  }
+
+  private failPending(message: string): void {
+    if (this.pending.size === 0) return;
+    this.pending.clear();
+    this.options.onError(message);
+    this.wake();
+  }
+}
+
+function spawnAnalysisWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    // Running from sources under tsx: its loader is not inherited by workers, so register it there.
+    const entry = new URL('./analysisWorkerMain.ts', here).href;
+    return new Worker(
+      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
+      { eval: true },
+    );
+  }
+  return new Worker(new URL('./analysisWorkerMain.js', here));
+}

@@ -1,0 +1,354 @@
+import {
+  CollapseDetector,
+  clippedRatio,
+  correctnessRate,
+  distinctN,
+  duplicateCompletions,
+  formatAdherence,
+  groupAdvantages,
+  hallucinationRate,
+  histogram,
+  klEstimates,
+  lengthDistribution,
+  PlateauDetector,
+  pairwiseCorrelations,
+  RollingWindow,
+  reasoningAnswerRatio,
+  reasoningCompleteness,
+  repetitionRate,
+  rewardStatistics,
+  summarize,
+  tokenEntropy,
+  weightedTotal,
+} from '@grpo-otel/metrics';
+import {
+  ATTR_GRPO_CORRELATION_METHOD,
+  ATTR_GRPO_FORMAT_MODE,
+  ATTR_GRPO_KL_ESTIMATOR,
+  ATTR_GRPO_NGRAM_N,
+  ATTR_GRPO_REWARD_FUNCTION,
+  ATTR_GRPO_REWARD_OTHER_FUNCTION,
+  ATTR_GRPO_SPLIT,
+  ATTR_GRPO_WINDOW_SIZE,
+  METRICS,
+  type MetricDefinition,
+  REWARD_FUNCTION_TOTAL,
+} from '@grpo-otel/semconv';
+import type {
+  AnalysisResult,
+  GaugeValue,
+  HistogramValue,
+  PointAttributes,
+  SignalEvent,
+} from './AnalysisResult.js';
+import type { AnalysisSettings, GenerationJob, RewardJob } from './protocol.js';
+
+const TRAIN = { [ATTR_GRPO_SPLIT]: 'train' } as const;
+/** n of the n-grams in the repetition rate (rep-n). */
+const REPETITION_N = 4;
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+}
+
+/**
+ * Computes the GRPO learning metrics of a step from its raw data, off the training thread. Holds the
+ * state that spans steps: moving-average windows and plateau/collapse detectors per reward function.
+ * Pure computation (no I/O, no OTel): the main thread records what it returns.
+ */
+export class Analyzer {
+  private readonly windows = new Map<string, { size: number; window: RollingWindow }>();
+  private readonly plateaus = new Map<string, PlateauDetector>();
+  private readonly entropyCollapse: CollapseDetector | undefined;
+  private readonly diversityCollapse: CollapseDetector | undefined;
+
+  constructor(private readonly settings: AnalysisSettings) {
+    const c = settings.collapse;
+    const opts = (threshold: number | undefined) => ({
+      ...(threshold !== undefined ? { threshold } : {}),
+      ...(c.maxDrop !== undefined ? { maxDrop: c.maxDrop } : {}),
+      window: c.window,
+    });
+    if (c.entropyThreshold !== undefined || c.maxDrop !== undefined)
+      this.entropyCollapse = new CollapseDetector(opts(c.entropyThreshold));
+    if (c.diversityThreshold !== undefined || c.maxDrop !== undefined)
+      this.diversityCollapse = new CollapseDetector(opts(c.diversityThreshold));
+  }
+
+  analyze(job: RewardJob | GenerationJob): AnalysisResult {
+    return job.kind === 'rewards' ? this.analyzeRewards(job) : this.analyzeGenerations(job);
+  }
+
+  analyzeRewards(job: RewardJob): AnalysisResult {
+    const t0 = performance.now();
+    const gauges: GaugeValue[] = [];
+    const histograms: HistogramValue[] = [];
+    const signals: SignalEvent[] = [];
+    const gauge = (def: MetricDefinition, value: number, attributes: PointAttributes) => {
+      if (Number.isFinite(value)) gauges.push({ metric: def.name, value, attributes });
+    };
+    const window = job.historyWindow ?? this.settings.historyWindow;
+    const stats = rewardStatistics(job.rewards, job.weights ? { weights: job.weights } : {});
+    const names = Object.keys(job.rewards);
+    const series: [string, ArrayLike<number>, ReturnType<typeof summarize>][] = names.map((n) => [
+      n,
+      job.rewards[n]!,
+      stats.functions[n]!,
+    ]);
+    if (names.length > 1)
+      series.push([REWARD_FUNCTION_TOTAL, weightedTotal(job.rewards, job.weights), stats.total]);
+    const parts: string[] = [];
+    for (const [fn, values, s] of series) {
+      const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: fn, ...TRAIN };
+      gauge(METRICS.rewardMean, s.mean, attrs);
+      gauge(METRICS.rewardStd, s.std, attrs);
+      gauge(METRICS.rewardMin, s.min, attrs);
+      gauge(METRICS.rewardMax, s.max, attrs);
+      gauge(METRICS.rewardMedian, s.median, attrs);
+      histograms.push(toHistogram(METRICS.rewardValue, values, attrs));
+      if (Number.isFinite(s.mean)) {
+        let w = this.windows.get(fn);
+        if (!w || w.size !== window) {
+          w = { size: window, window: new RollingWindow(window) };
+          this.windows.set(fn, w);
+        }
+        w.window.push(s.mean);
+        gauge(METRICS.rewardMovingAverage, w.window.mean, { ...attrs, [ATTR_GRPO_WINDOW_SIZE]: window });
+        let p = this.plateaus.get(fn);
+        if (!p) {
+          p = new PlateauDetector(this.settings.plateau);
+          this.plateaus.set(fn, p);
+        }
+        const u = p.update(s.mean, job.step);
+        signals.push({
+          kind: 'reward_plateau',
+          subject: fn,
+          active: u.plateau,
+          fired: u.fired,
+          value: u.smoothed,
+          detail: `smoothed ${fn} reward ${fmt(u.smoothed)} improved by ${fmt(u.improvement)} over the last ${p.window} steps (min delta ${p.minDelta})`,
+        });
+      }
+      if (job.groupSize && job.groupSize > 1) {
+        const g = groupAdvantages(values, { groupSize: job.groupSize });
+        gauge(METRICS.rewardZeroStdRatio, g.fracRewardZeroStd, attrs);
+        gauge(METRICS.rewardMeanGroupStd, summarize(g.groupStds).mean, attrs);
+        histograms.push(toHistogram(METRICS.rewardGroupStd, g.groupStds, attrs));
+        if (fn === REWARD_FUNCTION_TOTAL || names.length === 1) {
+          const a = summarize(g.advantages);
+          gauge(METRICS.advantageMean, a.mean, {});
+          gauge(METRICS.advantageStd, a.std, {});
+          gauge(METRICS.advantageMin, a.min, {});
+          gauge(METRICS.advantageMax, a.max, {});
+          histograms.push(toHistogram(METRICS.advantageValue, g.advantages, {}));
+        }
+      }
+      parts.push(`${fn}=${fmt(s.mean)}±${fmt(s.std)}`);
+    }
+    for (const c of pairwiseCorrelations(job.rewards)) {
+      const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: c.a, [ATTR_GRPO_REWARD_OTHER_FUNCTION]: c.b, ...TRAIN };
+      gauge(METRICS.rewardCorrelation, c.pearson, { ...attrs, [ATTR_GRPO_CORRELATION_METHOD]: 'pearson' });
+      gauge(METRICS.rewardCorrelation, c.spearman, { ...attrs, [ATTR_GRPO_CORRELATION_METHOD]: 'spearman' });
+    }
+    const summaryAttributes: PointAttributes = {};
+    for (const [fn, , s] of series)
+      if (Number.isFinite(s.mean)) summaryAttributes[`grpo.reward.mean.${fn}`] = s.mean;
+    return {
+      kind: 'rewards',
+      step: job.step,
+      gauges,
+      histograms,
+      signals,
+      summary: `rewards at step ${job.step}: ${parts.join(', ')}`,
+      summaryAttributes,
+      workerMs: performance.now() - t0,
+    };
+  }
+
+  analyzeGenerations(job: GenerationJob): AnalysisResult {
+    const t0 = performance.now();
+    const gauges: GaugeValue[] = [];
+    const histograms: HistogramValue[] = [];
+    const signals: SignalEvent[] = [];
+    const gauge = (def: MetricDefinition, value: number, attributes: PointAttributes = TRAIN) => {
+      if (Number.isFinite(value)) gauges.push({ metric: def.name, value, attributes });
+    };
+    const n = job.texts.length;
+    const tokenCounts = job.tokenCounts ? Float64Array.from(job.tokenCounts) : undefined;
+    const lengths = lengthDistribution({ texts: job.texts, ...(tokenCounts ? { tokenCounts } : {}) });
+    const parts: string[] = [`${n} completions`];
+    if (lengths.tokens && tokenCounts) {
+      gauge(METRICS.completionMeanLength, lengths.tokens.mean);
+      gauge(METRICS.completionMinLength, lengths.tokens.min);
+      gauge(METRICS.completionMaxLength, lengths.tokens.max);
+      histograms.push(toHistogram(METRICS.completionLength, tokenCounts, TRAIN));
+      parts.push(`length ${fmt(lengths.tokens.mean)} tokens`);
+      if (job.terminated || job.maxTokens !== undefined) {
+        const c = clippedRatio({
+          tokenCounts,
+          ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
+          ...(job.terminated ? { terminated: Array.from(job.terminated, (x) => x === 1) } : {}),
+        });
+        gauge(METRICS.completionClippedRatio, c.ratio);
+        if (job.terminated) {
+          const term = tokenCounts.filter((_, i) => job.terminated![i] === 1);
+          const ts = summarize(term);
+          gauge(METRICS.completionMeanTerminatedLength, ts.mean);
+          gauge(METRICS.completionMinTerminatedLength, ts.min);
+          gauge(METRICS.completionMaxTerminatedLength, ts.max);
+        }
+      }
+    }
+    if (lengths.chars) {
+      gauge(METRICS.completionMeanCharLength, lengths.chars.mean);
+      histograms.push(
+        toHistogram(
+          METRICS.completionCharLength,
+          job.texts.map((t) => t.length),
+          TRAIN,
+        ),
+      );
+    }
+    const fa = formatAdherence(job.texts);
+    gauge(METRICS.completionFormatAdherence, fa.strict, { ...TRAIN, [ATTR_GRPO_FORMAT_MODE]: 'strict' });
+    gauge(METRICS.completionFormatAdherence, fa.lenient, { ...TRAIN, [ATTR_GRPO_FORMAT_MODE]: 'lenient' });
+    parts.push(`format ${fmt(fa.strict)} strict / ${fmt(fa.lenient)} lenient`);
+    gauge(METRICS.completionReasoningAnswerRatio, reasoningAnswerRatio(job.texts).ratio);
+
+    let trainingAccuracy: number | undefined;
+    if (job.references?.length) {
+      const refs = job.references;
+      const cr = correctnessRate(
+        job.texts,
+        refs.map((r) => r.answer),
+      );
+      gauge(METRICS.taskAccuracy, cr.rate, {});
+      if (cr.total > 0) gauge(METRICS.taskAnswerExtractedRatio, 1 - cr.unparsed / cr.total);
+      if (Number.isFinite(cr.rate)) {
+        trainingAccuracy = cr.rate;
+        parts.push(`correct ${fmt(cr.rate)}`);
+      }
+      const withSteps = refs.map((r, i) => ({ completion: job.texts[i] ?? '', required: r.steps ?? [] }));
+      if (withSteps.some((x) => x.required.length > 0)) {
+        gauge(METRICS.taskReasoningCompleteness, reasoningCompleteness(withSteps).value);
+      }
+      const withReasoning = refs.flatMap((r, i) =>
+        r.reasoning !== undefined || r.steps !== undefined
+          ? [
+              {
+                completion: job.texts[i] ?? '',
+                question: r.question ?? '',
+                referenceSteps: r.reasoning ?? r.steps ?? [],
+              },
+            ]
+          : [],
+      );
+      if (withReasoning.length) gauge(METRICS.taskHallucinationRatio, hallucinationRate(withReasoning).value);
+    }
+
+    const sample = job.sample;
+    if (sample && sample.indices.length > 0) {
+      const { offsets } = sample;
+      const m = sample.indices.length;
+      const seqs = (arr: Int32Array | Float64Array): ArrayLike<number>[] =>
+        Array.from({ length: m }, (_, j) => arr.subarray(offsets[j]!, offsets[j + 1]!));
+      // Entropy: from full per-token distributions when given, else from sampled token frequencies.
+      let entropy: ReturnType<typeof tokenEntropy> | undefined;
+      if (sample.distributions && sample.width) {
+        const w = sample.width;
+        const rows = Math.floor(sample.distributions.length / w);
+        entropy = tokenEntropy({ logprobs: { data: sample.distributions.subarray(0, rows * w), width: w } });
+      } else if (sample.tokens) {
+        entropy = tokenEntropy({ tokens: seqs(sample.tokens) });
+      }
+      if (entropy && Number.isFinite(entropy.value)) {
+        gauge(METRICS.policyEntropy, entropy.value, {});
+        parts.push(`entropy ${fmt(entropy.value)} (${entropy.method})`);
+        if (this.entropyCollapse)
+          signals.push(
+            collapse('entropy_collapse', 'entropy', this.entropyCollapse, entropy.value, job.step),
+          );
+      }
+      if (sample.logprobs && sample.refLogprobs) {
+        const kl = klEstimates(seqs(sample.logprobs), seqs(sample.refLogprobs));
+        gauge(METRICS.policyKl, kl.k1.tokenMean, { [ATTR_GRPO_KL_ESTIMATOR]: 'k1' });
+        gauge(METRICS.policyKl, kl.k3.tokenMean, { [ATTR_GRPO_KL_ESTIMATOR]: 'k3' });
+        parts.push(`kl ${fmt(kl.k3.tokenMean)} (k3)`);
+      }
+      const sequences = sample.tokens
+        ? seqs(sample.tokens)
+        : Array.from(sample.indices, (i) => job.texts[i]!);
+      let distinct2 = Number.NaN;
+      for (const k of [1, 2, 3]) {
+        const d = distinctN(sequences, k);
+        if (k === 2) distinct2 = d.value;
+        gauge(METRICS.completionDistinctNgramRatio, d.value, { ...TRAIN, [ATTR_GRPO_NGRAM_N]: k });
+      }
+      if (Number.isFinite(distinct2)) {
+        parts.push(`distinct-2 ${fmt(distinct2)}`);
+        if (this.diversityCollapse)
+          signals.push(
+            collapse('diversity_collapse', 'distinct-2', this.diversityCollapse, distinct2, job.step),
+          );
+      }
+      gauge(METRICS.completionRepetitionRatio, repetitionRate(sequences, REPETITION_N).value, {
+        ...TRAIN,
+        [ATTR_GRPO_NGRAM_N]: REPETITION_N,
+      });
+    }
+    gauge(
+      METRICS.completionDuplicateRatio,
+      duplicateCompletions(job.texts, job.groupSize ? { groupSize: job.groupSize } : {}).rate,
+    );
+    return {
+      kind: 'generations',
+      step: job.step,
+      gauges,
+      histograms,
+      signals,
+      summary: `generations at step ${job.step}: ${parts.join(', ')}`,
+      summaryAttributes: { 'grpo.completion.count': n },
+      ...(trainingAccuracy !== undefined ? { trainingAccuracy } : {}),
+      workerMs: performance.now() - t0,
+    };
+  }
+}
+
+function collapse(
+  kind: 'entropy_collapse' | 'diversity_collapse',
+  subject: string,
+  d: CollapseDetector,
+  value: number,
+  step: number,
+): SignalEvent {
+  const u = d.update(value, step);
+  return {
+    kind,
+    subject,
+    active: u.collapsed,
+    fired: u.fired,
+    value: u.value,
+    detail: u.reason
+      ? `${subject} ${fmt(u.value)} ${u.reason === 'below-threshold' ? `below ${d.threshold}` : `fell by ${fmt(u.drop)} over ${d.window} steps`}`
+      : `${subject} ${fmt(u.value)}`,
+  };
+}
+
+function toHistogram(
+  def: MetricDefinition,
+  values: ArrayLike<number>,
+  attributes: PointAttributes,
+): HistogramValue {
+  const boundaries = [...(def.advice?.explicitBucketBoundaries ?? [])];
+  const h = histogram(values, boundaries);
+  return {
+    metric: def.name,
+    attributes,
+    boundaries,
+    counts: Array.from(h.counts),
+    count: h.count,
+    sum: h.sum,
+    min: h.min,
+    max: h.max,
+  };
+}

@@ -1,0 +1,127 @@
+import { metricDefinition } from '@grpo-otel/semconv';
+import { type HrTime, ValueType } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  DataPointType,
+  type HistogramMetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import type { HistogramValue } from './AnalysisResult.js';
+
+interface Series {
+  metric: string;
+  attributes: Record<string, string | number | boolean>;
+  boundaries: number[];
+  counts: number[];
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  startTime: HrTime;
+}
+
+const SCOPE = { name: '@grpo-otel/sdk/analysis' };
+
+/**
+ * Histograms computed off the training thread (bucket counts from the analysis worker), fed to OTel
+ * metric readers through the SDK's own extension point, a `MetricProducer`: the training thread never
+ * records per-value. One producer per reader, because temporality is per reader: a cumulative producer
+ * (OTLP, Prometheus) accumulates forever; a delta producer (TensorBoard's step reader) reports what
+ * arrived since its last collection. Series are keyed by metric and attributes.
+ */
+export class PrecomputedHistograms {
+  private readonly producers: HistogramProducer[] = [];
+
+  /** A producer for a reader with the given temporality. */
+  producer(temporality: AggregationTemporality): MetricProducer {
+    const p = new HistogramProducer(temporality);
+    this.producers.push(p);
+    return p;
+  }
+
+  add(h: HistogramValue): void {
+    for (const p of this.producers) p.add(h);
+  }
+}
+
+class HistogramProducer implements MetricProducer {
+  private series = new Map<string, Series>();
+
+  constructor(private readonly temporality: AggregationTemporality) {}
+
+  add(h: HistogramValue): void {
+    if (h.count === 0) return;
+    const key = `${h.metric}\u0000${JSON.stringify(h.attributes ?? {})}`;
+    const s = this.series.get(key);
+    if (
+      !s ||
+      s.boundaries.length !== h.boundaries.length ||
+      s.boundaries.some((b, i) => b !== h.boundaries[i])
+    ) {
+      this.series.set(key, {
+        metric: h.metric,
+        attributes: { ...(h.attributes ?? {}) },
+        boundaries: [...h.boundaries],
+        counts: [...h.counts],
+        count: h.count,
+        sum: h.sum,
+        min: h.min,
+        max: h.max,
+        startTime: hrTime(),
+      });
+      return;
+    }
+    for (let i = 0; i < s.counts.length; i++) s.counts[i]! += h.counts[i] ?? 0;
+    s.count += h.count;
+    s.sum += h.sum;
+    s.min = Math.min(s.min, h.min);
+    s.max = Math.max(s.max, h.max);
+  }
+
+  async collect(): Promise<CollectionResult> {
+    const now = hrTime();
+    const byMetric = new Map<string, HistogramMetricData>();
+    for (const s of this.series.values()) {
+      let m = byMetric.get(s.metric);
+      if (!m) {
+        const def = metricDefinition(s.metric);
+        m = {
+          descriptor: {
+            name: s.metric,
+            description: def?.description ?? '',
+            unit: def?.unit ?? '',
+            valueType: ValueType.DOUBLE,
+          },
+          aggregationTemporality: this.temporality,
+          dataPointType: DataPointType.HISTOGRAM,
+          dataPoints: [],
+        };
+        byMetric.set(s.metric, m);
+      }
+      m.dataPoints.push({
+        startTime: s.startTime,
+        endTime: now,
+        attributes: { ...s.attributes },
+        value: {
+          buckets: { boundaries: [...s.boundaries], counts: [...s.counts] },
+          count: s.count,
+          sum: s.sum,
+          min: s.min,
+          max: s.max,
+        },
+      });
+    }
+    if (this.temporality === AggregationTemporality.DELTA) this.series = new Map();
+    return {
+      resourceMetrics: {
+        // Ignored by the reader: the SDK's resource is used.
+        resource: resourceFromAttributes({}),
+        scopeMetrics: byMetric.size ? [{ scope: SCOPE, metrics: [...byMetric.values()] }] : [],
+      },
+      errors: [],
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import type { AnalysisResult } from './AnalysisResult.js';
+
+/** Detector and window settings the worker is started with (from the config's `metrics` section). */
+export interface AnalysisSettings {
+  historyWindow: number;
+  plateau: { window: number; minDelta: number; patience: number };
+  collapse: { entropyThreshold?: number; diversityThreshold?: number; maxDrop?: number; window: number };
+}
+
+export interface RewardJob {
+  kind: 'rewards';
+  id: number;
+  step: number;
+  /** One array per reward function, aligned by completion. */
+  rewards: Record<string, Float64Array>;
+  historyWindow?: number;
+  groupSize?: number;
+  weights?: Record<string, number>;
+}
+
+/** A reference for one completion (answer, and optionally the steps a complete solution states). */
+export interface GenerationReference {
+  answer: string;
+  steps?: string[];
+  reasoning?: string;
+  question?: string;
+}
+
+/** Per-token data of the completions chosen for the expensive metrics (`sampling_ratio`), packed flat:
+ * sampled completion j owns [offsets[j], offsets[j+1]) of each array. */
+export interface PackedTokens {
+  /** Index of each sampled completion in the batch. */
+  indices: Int32Array;
+  offsets: Int32Array;
+  tokens?: Int32Array;
+  logprobs?: Float64Array;
+  refLogprobs?: Float64Array;
+  /** Per-token log-probability distributions, rows of `width`. */
+  distributions?: Float32Array;
+  width?: number;
+}
+
+/** A batch of completions, packed for transfer (typed arrays are transferred, not copied). */
+export interface GenerationJob {
+  kind: 'generations';
+  id: number;
+  step: number;
+  texts: string[];
+  /** Completion lengths in tokens, when known. */
+  tokenCounts?: Int32Array;
+  /** 1 where the completion ended with EOS, 0 where it hit the length limit. */
+  terminated?: Uint8Array;
+  maxTokens?: number;
+  groupSize?: number;
+  references?: GenerationReference[];
+  sample?: PackedTokens;
+}
+
+export type AnalysisJob = RewardJob | GenerationJob;
+
+/** A job before the worker client numbers it. */
+export type AnalysisJobInput = Omit<RewardJob, 'id'> | Omit<GenerationJob, 'id'>;
+
+export type WorkerRequest = { type: 'init'; settings: AnalysisSettings } | { type: 'job'; job: AnalysisJob };
+
+export type WorkerResponse =
+  | { type: 'result'; id: number; result: AnalysisResult }
+  | { type: 'error'; id: number; message: string };

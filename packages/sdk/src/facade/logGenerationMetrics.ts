@@ -1,0 +1,174 @@
+import type { GenerationReference, PackedTokens } from '../analysis/protocol.js';
+import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { strideIndices } from './strideIndices.js';
+
+/** One sampled completion, with what the trainer has of it. */
+export interface Generation {
+  text: string;
+  /** Token ids of the completion. */
+  tokens?: ArrayLike<number>;
+  /** Per sampled token: log-probability under the policy. */
+  logprobs?: ArrayLike<number>;
+  /** Per sampled token: log-probability under the reference (initial) policy, for KL. */
+  refLogprobs?: ArrayLike<number>;
+  /** Per token: the policy's full (or top-k) log-probability distribution, flat rows of `width`. */
+  distribution?: { data: ArrayLike<number>; width: number };
+  /** True when generation stopped at the length limit instead of EOS. */
+  truncated?: boolean;
+}
+
+/** The expected answer of a completion's prompt, optionally with the intermediate results a complete
+ * solution states (`steps`) and a reference reasoning (for hallucination checks). */
+export type GenerationReferenceInput =
+  | string
+  | number
+  | { answer: string | number; steps?: (string | number)[]; reasoning?: string; question?: string };
+
+export interface GenerationMetricsOptions {
+  /** Completions per prompt (GRPO's G), for duplicate-within-group statistics. */
+  groupSize?: number;
+  /** The generation length limit, when `truncated` is not given per completion. */
+  maxTokens?: number;
+}
+
+function toReference(r: GenerationReferenceInput): GenerationReference {
+  if (typeof r === 'string' || typeof r === 'number') return { answer: String(r) };
+  const out: GenerationReference = { answer: String(r?.answer ?? '') };
+  if (Array.isArray(r?.steps)) out.steps = r.steps.map(String);
+  if (typeof r?.reasoning === 'string') out.reasoning = r.reasoning;
+  if (typeof r?.question === 'string') out.question = r.question;
+  return out;
+}
+
+function pack(gens: readonly Generation[], indices: Int32Array): PackedTokens | undefined {
+  const lengthOf = (g: Generation) => g.tokens?.length ?? g.logprobs?.length ?? g.distribution?.data.length;
+  const offsets = new Int32Array(indices.length + 1);
+  for (let j = 0; j < indices.length; j++) {
+    const g = gens[indices[j]!]!;
+    const len =
+      g.tokens?.length ??
+      g.logprobs?.length ??
+      (g.distribution ? Math.floor(g.distribution.data.length / g.distribution.width) : 0);
+    offsets[j + 1] = offsets[j]! + len;
+  }
+  const total = offsets[indices.length]!;
+  if (total === 0 && indices.length > 0 && gens.every((g) => lengthOf(g) === undefined)) return undefined;
+  const all = (f: (g: Generation) => unknown) => Array.from(indices).every((i) => f(gens[i]!) !== undefined);
+  const out: PackedTokens = { indices, offsets };
+  const fill = <T extends Int32Array | Float64Array>(
+    arr: T,
+    get: (g: Generation) => ArrayLike<number>,
+  ): T => {
+    for (let j = 0; j < indices.length; j++) {
+      const src = get(gens[indices[j]!]!);
+      const start = offsets[j]!;
+      const len = Math.min(src.length, offsets[j + 1]! - start);
+      for (let k = 0; k < len; k++) arr[start + k] = src[k]!;
+    }
+    return arr;
+  };
+  if (all((g) => g.tokens)) out.tokens = fill(new Int32Array(total), (g) => g.tokens!);
+  if (all((g) => g.logprobs))
+    out.logprobs = fill(new Float64Array(total).fill(Number.NaN), (g) => g.logprobs!);
+  if (all((g) => g.refLogprobs))
+    out.refLogprobs = fill(new Float64Array(total).fill(Number.NaN), (g) => g.refLogprobs!);
+  const first = gens[indices[0] ?? 0]?.distribution;
+  if (first && all((g) => (g.distribution?.width === first.width ? g.distribution : undefined))) {
+    const w = first.width;
+    const d = new Float32Array(total * w).fill(Number.NaN);
+    for (let j = 0; j < indices.length; j++) {
+      const src = gens[indices[j]!]!.distribution!.data;
+      const len = Math.min(src.length, (offsets[j + 1]! - offsets[j]!) * w);
+      d.set(
+        src instanceof Float32Array
+          ? src.subarray(0, len)
+          : Float32Array.from({ length: len }, (_, k) => src[k]!),
+        offsets[j]! * w,
+      );
+    }
+    out.distributions = d;
+    out.width = w;
+  }
+  return out;
+}
+
+/**
+ * The seed's `log_generation_metrics(step, generations, references=None)`: length distribution (tokens
+ * and characters), clipped ratio, XML format adherence (strict and lenient), reasoning-to-answer ratio,
+ * duplicates within groups; on a `sampling_ratio` subset of the completions the expensive ones: token
+ * entropy (from distributions when given, else from token frequencies), KL to the reference policy
+ * (k1 and k3, from per-token logprobs), distinct-1/2/3 and repetition; with references, answer
+ * correctness, reasoning completeness and hallucination rate (and the training accuracy the
+ * generalization gap compares validation against); collapse detection on entropy and diversity.
+ *
+ * The training thread packs the batch into typed arrays and hands it to the analysis worker; the
+ * metrics are computed there. Runs on multiples of `metrics.logging_frequency` when
+ * `metrics.enable.generation_metrics` is on; returns whether the batch was taken.
+ */
+export function logGenerationMetrics(
+  step: number,
+  generations: readonly (Generation | string)[],
+  references?: readonly GenerationReferenceInput[],
+  options: GenerationMetricsOptions = {},
+): boolean {
+  const t = activeTelemetry();
+  if (!t) return false;
+  const m = t.config.metrics;
+  if (!m.enable.generationMetrics || !Number.isInteger(step) || step % m.loggingFrequency !== 0) {
+    if (!Number.isInteger(step) || step < 0)
+      t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics');
+    return false;
+  }
+  if (!Array.isArray(generations)) {
+    t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics');
+    return false;
+  }
+  const gens: Generation[] = generations.map((g) =>
+    typeof g === 'string'
+      ? { text: g }
+      : g && typeof g === 'object'
+        ? { ...g, text: String(g.text ?? '') }
+        : { text: '' },
+  );
+  const n = gens.length;
+  const texts = gens.map((g) => g.text);
+  const transfer: ArrayBuffer[] = [];
+  const haveLengths = gens.every((g) => g.tokens !== undefined || g.logprobs !== undefined);
+  const tokenCounts = haveLengths
+    ? Int32Array.from(gens, (g) => g.tokens?.length ?? g.logprobs?.length ?? 0)
+    : undefined;
+  const terminated = gens.some((g) => g.truncated !== undefined)
+    ? Uint8Array.from(gens, (g) => (g.truncated ? 0 : 1))
+    : undefined;
+  const sample = pack(gens, strideIndices(n, m.samplingRatio));
+  if (tokenCounts) transfer.push(tokenCounts.buffer as ArrayBuffer);
+  if (terminated) transfer.push(terminated.buffer as ArrayBuffer);
+  if (sample) {
+    for (const a of [
+      sample.indices,
+      sample.offsets,
+      sample.tokens,
+      sample.logprobs,
+      sample.refLogprobs,
+      sample.distributions,
+    ]) {
+      if (a) transfer.push(a.buffer as ArrayBuffer);
+    }
+  }
+  const ok = t.analysis()?.submit(
+    {
+      kind: 'generations',
+      step,
+      texts,
+      ...(tokenCounts ? { tokenCounts } : {}),
+      ...(terminated ? { terminated } : {}),
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      ...(options.groupSize !== undefined ? { groupSize: options.groupSize } : {}),
+      ...(references ? { references: references.slice(0, n).map(toReference) } : {}),
+      ...(sample ? { sample } : {}),
+    },
+    transfer,
+  );
+  if (!ok) t.drops.record('metrics', 'queue_full', 'analysis');
+  return ok === true;
+}

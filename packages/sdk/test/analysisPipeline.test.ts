@@ -1,0 +1,165 @@
+// logRewardMetrics / logGenerationMetrics through the real analysis worker thread, recorded on the
+// semconv instruments and read back through a step-keyed reader at the step they were logged for.
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import {
+  getTelemetry,
+  initialize,
+  logGenerationMetrics,
+  logRewardMetrics,
+  logTrainingProgress,
+  onPlateau,
+  parseConfig,
+  type SignalNotice,
+  shutdown,
+} from '@grpo-otel/sdk';
+import { ExportResultCode } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  type DataPoint,
+  type Histogram,
+  InstrumentType,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+
+/** A small local step-keyed exporter: keeps each export with the step the reader stamped on it. */
+class StepRecorder implements PushMetricExporter {
+  exports: { step: number; metrics: ResourceMetrics }[] = [];
+  constructor(private readonly getStep: () => number | undefined) {}
+  export(metrics: ResourceMetrics, cb: (r: { code: ExportResultCode }) => void): void {
+    this.exports.push({ step: this.getStep() ?? -1, metrics });
+    cb({ code: ExportResultCode.SUCCESS });
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+  selectAggregationTemporality(kind: InstrumentType): AggregationTemporality {
+    return kind === InstrumentType.UP_DOWN_COUNTER || kind === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
+      ? AggregationTemporality.CUMULATIVE
+      : AggregationTemporality.DELTA;
+  }
+  /** Points of `name` exported at `step` whose attributes include `attrs`. */
+  points(step: number, name: string, attrs: Record<string, unknown> = {}): DataPoint<unknown>[] {
+    return this.exports
+      .filter((e) => e.step === step)
+      .flatMap((e) => e.metrics.scopeMetrics.flatMap((s) => s.metrics))
+      .filter((m) => m.descriptor.name === name)
+      .flatMap((m) => m.dataPoints as DataPoint<unknown>[])
+      .filter((p) => Object.entries(attrs).every(([k, v]) => p.attributes[k] === v));
+  }
+}
+
+const CONFIG = `version: 1
+root: { level: WARNING, handlers: [] }
+metrics:
+  logging_frequency: 1
+  sampling_ratio: 1
+  plateau: { window: 5, min_delta: 0.01 }
+  collapse: { entropy_threshold: 0.1, window: 5 }
+`;
+
+let recorder: StepRecorder;
+function start() {
+  recorder = new StepRecorder(() => getTelemetry()?.exportStep);
+  initialize({
+    config: parseConfig(CONFIG, { source: 'analysis.yaml', baseDir: '/', env: {} }),
+    env: {},
+    handleExit: false,
+    registerGlobal: false,
+    stepExporters: [{ name: 'recorder', exporter: recorder }],
+  });
+}
+afterEach(() => shutdown());
+
+test('reward metrics: per-function and total statistics, histogram, group stats, at the logged step', async () => {
+  start();
+  assert.equal(
+    logRewardMetrics(3, { correct: [1, 0, 1, 1], format: [0.5, 0.5, 0, 0.5] }, { groupSize: 2 }),
+    true,
+  );
+  logTrainingProgress(3, {});
+  await getTelemetry()!.collectStep(3);
+  const fn = (f: string) => ({ 'grpo.reward.function': f });
+  assert.equal(recorder.points(3, 'grpo.reward.mean', fn('correct'))[0]?.value, 0.75);
+  assert.equal(recorder.points(3, 'grpo.reward.max', fn('format'))[0]?.value, 0.5);
+  assert.equal(recorder.points(3, 'grpo.reward.mean', fn('total'))[0]?.value, 1.125);
+  // Groups [1,0] and [1,1]: one of two has zero std.
+  assert.equal(recorder.points(3, 'grpo.reward.zero_std_ratio', fn('correct'))[0]?.value, 0.5);
+  const h = recorder.points(3, 'grpo.reward.value', fn('correct'))[0]?.value as Histogram | undefined;
+  assert.equal(h?.count, 4);
+  assert.equal(h?.sum, 3);
+  const corr = recorder.points(3, 'grpo.reward.correlation', { 'grpo.correlation.method': 'pearson' });
+  assert.equal(corr.length, 1);
+  assert.ok(corr[0]!.value === null || typeof corr[0]!.value === 'number');
+});
+
+test('plateau: constant rewards fire the callback once, and the signal gauge is 1', async () => {
+  start();
+  const fired: SignalNotice[] = [];
+  onPlateau((s) => fired.push(s));
+  for (let step = 1; step <= 20; step++) {
+    logRewardMetrics(step, { correct: [0.5, 0.5, 0.5, 0.5] });
+    logTrainingProgress(step, {});
+    // A trainer yields between steps (generation, update); waiting for the step's export stands in for that.
+    await getTelemetry()!.collectStep(step);
+  }
+  assert.equal(fired.length, 1, JSON.stringify(fired));
+  assert.equal(fired[0]!.subject, 'correct');
+  assert.ok(fired[0]!.step >= 6, `fired at ${fired[0]!.step}`);
+  const active = recorder.points(20, 'grpo.signal.active', { 'grpo.signal.kind': 'reward_plateau' });
+  assert.equal(active[0]?.value, 1);
+  // Every step has its own moving-average point, at its own step.
+  for (let step = 1; step <= 20; step++) {
+    assert.equal(recorder.points(step, 'grpo.reward.moving_average').length, 1, `step ${step}`);
+  }
+});
+
+test('generation metrics: lengths, format, KL from logprobs, entropy, accuracy from references', async () => {
+  start();
+  const gen = (text: string, lp: number[], ref: number[]) => ({
+    text,
+    tokens: lp.map((_, i) => i + 1),
+    logprobs: lp,
+    refLogprobs: ref,
+  });
+  const ok = logGenerationMetrics(
+    4,
+    [
+      gen('<reasoning>\n2+2=4\n</reasoning>\n<answer>\n4\n</answer>', [-0.1, -0.2, -0.3], [-0.1, -0.2, -0.3]),
+      gen('the answer is 5', [-1, -1], [-0.5, -0.5]),
+    ],
+    ['4', { answer: 4 }],
+    { groupSize: 2 },
+  );
+  assert.equal(ok, true);
+  await getTelemetry()!.collectStep(4);
+  assert.equal(recorder.points(4, 'grpo.completion.mean_length')[0]?.value, 2.5);
+  assert.equal(
+    recorder.points(4, 'grpo.completion.format_adherence', { 'grpo.format.mode': 'strict' })[0]?.value,
+    0.5,
+  );
+  assert.equal(recorder.points(4, 'grpo.task.accuracy')[0]?.value, 0.5);
+  // k1 per token: (0 + 0 + 0 + (-1 - -0.5) * 2) / 5 tokens = -0.2.
+  const k1 = recorder.points(4, 'grpo.policy.kl', { 'grpo.kl.estimator': 'k1' })[0]?.value as number;
+  assert.ok(Math.abs(k1 - -0.2) < 1e-12, String(k1));
+  const k3 = recorder.points(4, 'grpo.policy.kl', { 'grpo.kl.estimator': 'k3' })[0]?.value as number;
+  assert.ok(k3 > 0);
+  assert.ok((recorder.points(4, 'grpo.policy.entropy')[0]?.value as number) > 0);
+  assert.equal(getTelemetry()!.recentTrainingAccuracy, 0.5);
+});
+
+test('off-frequency steps and disabled categories cost nothing and return false', async () => {
+  initialize({
+    config: parseConfig('metrics: { logging_frequency: 10, enable: { generation_metrics: false } }', {
+      source: 'f.yaml',
+      baseDir: '/',
+      env: {},
+    }),
+    env: {},
+    handleExit: false,
+    registerGlobal: false,
+  });
+  assert.equal(logRewardMetrics(7, { a: [1] }), false);
+  assert.equal(logRewardMetrics(10, { a: [1] }), true);
+  assert.equal(logGenerationMetrics(10, ['x']), false);
+});
