@@ -60,3 +60,23 @@ export { LEVEL_NUMBERS, type LevelName } from './levels.js';
 export { LocalSinkProcessor, type LocalSinkProcessorOptions } from './processors/LocalSinkProcessor.js';
 export { StepMetricReader, type StepMetricReaderOptions } from './processors/StepMetricReader.js';
 export { GrpoTelemetry, type GrpoTelemetryOptions, SDK_VERSION } from './runtime/GrpoTelemetry.js';
+export {
+  DatasetError,
+  loadValidationDataset,
+  parseValidationDataset,
+  type ValidationSample,
+} from './validation/loadValidationDataset.js';
+export {
+  runValidation,
+  scoreValidationSample,
+  setValidationDataset,
+  type ValidationErrorType,
+  type ValidationResult,
+  type ValidationSampleResult,
+} from './validation/runValidation.js';
+export type {
+  GenerateFn,
+  GenerateResult,
+  ValidationModel,
+  ValidationTokenizer,
+} from './validation/ValidationModel.js';

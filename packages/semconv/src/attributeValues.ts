@@ -96,6 +96,8 @@ export const VALIDATION_ERROR_TYPE_VALUES = [
   'no_answer',
   'format_error',
   'incomplete_reasoning',
+  'empty',
+  'exception',
   'timeout',
 ] as const;
 export type ValidationErrorType = (typeof VALIDATION_ERROR_TYPE_VALUES)[number];
