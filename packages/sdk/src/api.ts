@@ -114,3 +114,8 @@ export function onPlateau(callback: (signal: SignalNotice) => void): () => void 
     if (s.kind === 'reward_plateau') callback(s);
   });
 }
+
+/** Reports tensor-library memory (e.g. `registerTensorMemory(() => tf.memory())`) as grpo.tfjs.* metrics. */
+export function registerTensorMemory(read: () => { numBytes: number; numTensors: number }): void {
+  activeTelemetry()?.registerTensorMemory(read);
+}

@@ -18,6 +18,7 @@ export {
   initialize,
   onPlateau,
   onSignal,
+  registerTensorMemory,
   shutdown,
 } from './api.js';
 export { ChannelLogger, type LogAttributes } from './ChannelLogger.js';
@@ -53,6 +54,7 @@ export { logMemoryUsage, type MemorySnapshot } from './facade/logMemoryUsage.js'
 export { ATTR_MODEL_OUTPUT, extractTag, logModelOutput } from './facade/logModelOutput.js';
 export { logReward } from './facade/logReward.js';
 export { logRewardMetrics, type RewardMetricsOptions } from './facade/logRewardMetrics.js';
+export { logStepTiming, type StepTiming } from './facade/logStepTiming.js';
 export { logTrainingProgress, resolveMetricKey } from './facade/logTrainingProgress.js';
 export { withSpan, withStepSpan } from './facade/withSpan.js';
 export type { DropEntry, DropReason, DropSignal } from './internal/DropCounter.js';

@@ -163,3 +163,34 @@ test('off-frequency steps and disabled categories cost nothing and return false'
   assert.equal(logRewardMetrics(10, { a: [1] }), true);
   assert.equal(logGenerationMetrics(10, ['x']), false);
 });
+
+test('step timing, tensor memory and computation-to-performance ratios', async () => {
+  start();
+  const { logStepTiming, registerTensorMemory, logMemoryUsage } = await import('@grpo-otel/sdk');
+  registerTensorMemory(() => ({ numBytes: 4096, numTensors: 7 }));
+  logStepTiming(1, { seconds: 2, samples: 64, tokens: 1000, phases: { generate: 1.5, update: 0.5 } });
+  logRewardMetrics(1, { correct: [0, 0, 0, 0] });
+  logTrainingProgress(1, {});
+  await getTelemetry()!.collectStep(1);
+  await new Promise((r) => setTimeout(r, 20));
+  logRewardMetrics(2, { correct: [1, 1, 1, 1] });
+  logTrainingProgress(2, {});
+  await getTelemetry()!.collectStep(2);
+  assert.equal(recorder.points(1, 'grpo.throughput.samples')[0]?.value, 32);
+  assert.equal(
+    recorder.points(1, 'grpo.throughput.tokens', { 'gen_ai.token.type': 'output' })[0]?.value,
+    500,
+  );
+  assert.equal(
+    (recorder.points(1, 'grpo.phase.duration', { 'grpo.phase': 'generate' })[0]!.value as Histogram).sum,
+    1.5,
+  );
+  assert.equal(recorder.points(1, 'grpo.tfjs.memory.usage')[0]?.value, 4096);
+  assert.equal(recorder.points(1, 'grpo.tfjs.tensor.count')[0]?.value, 7);
+  // Moving average 0 then 0.5: a gain of 0.5 over 1000 tokens.
+  assert.equal(recorder.points(2, 'grpo.efficiency.token_cost')[0]?.value, 2000);
+  assert.ok((recorder.points(2, 'grpo.efficiency.cpu_reward_gain')[0]?.value as number) > 0);
+  const snap = logMemoryUsage()!;
+  assert.deepEqual(snap.tensors, { numBytes: 4096, numTensors: 7, peakBytes: 4096 });
+  assert.ok(snap.averageRss > 0 && snap.peakRss >= snap.rss);
+});

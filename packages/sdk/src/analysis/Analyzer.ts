@@ -60,6 +60,8 @@ export class Analyzer {
   private readonly windows = new Map<string, { size: number; window: RollingWindow }>();
   private readonly plateaus = new Map<string, PlateauDetector>();
   private readonly entropyCollapse: CollapseDetector | undefined;
+  /** The first moving-average total reward, the baseline the efficiency ratios measure gains from. */
+  private baselineReward: number | undefined;
   private readonly diversityCollapse: CollapseDetector | undefined;
 
   constructor(private readonly settings: AnalysisSettings) {
@@ -144,6 +146,18 @@ export class Analyzer {
         }
       }
       parts.push(`${fn}=${fmt(s.mean)}±${fmt(s.std)}`);
+    }
+    // Computation-to-performance: reward gained (moving average of the total, or of the only function)
+    // since the first logged step, per hour, per CPU-second and per token.
+    const headline = this.windows.get(names.length > 1 ? REWARD_FUNCTION_TOTAL : (names[0] ?? ''));
+    if (headline && job.resources && headline.window.count > 0) {
+      const ma = headline.window.mean;
+      this.baselineReward ??= ma;
+      const gain = ma - this.baselineReward;
+      const r = job.resources;
+      if (r.elapsedS > 0) gauge(METRICS.efficiencyRewardGain, gain / (r.elapsedS / 3600), {});
+      if (r.cpuS > 0) gauge(METRICS.efficiencyCpuRewardGain, gain / r.cpuS, {});
+      if (gain > 0 && r.tokens > 0) gauge(METRICS.efficiencyTokenCost, r.tokens / gain, {});
     }
     for (const c of pairwiseCorrelations(job.rewards)) {
       const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: c.a, [ATTR_GRPO_REWARD_OTHER_FUNCTION]: c.b, ...TRAIN };

@@ -16,6 +16,8 @@ export interface RewardJob {
   historyWindow?: number;
   groupSize?: number;
   weights?: Record<string, number>;
+  /** Compute used so far, for the computation-to-performance ratios. */
+  resources?: { elapsedS: number; cpuS: number; tokens: number };
 }
 
 /** A reference for one completion (answer, and optionally the steps a complete solution states). */

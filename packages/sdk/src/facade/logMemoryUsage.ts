@@ -10,6 +10,10 @@ export interface MemorySnapshot {
   arrayBuffers: number;
   /** Highest RSS seen by the SDK so far, bytes. */
   peakRss: number;
+  /** Mean of the RSS samples the SDK has taken (each metric collection and each call), bytes. */
+  averageRss: number;
+  /** Tensor memory, when the trainer registered a reader (`registerTensorMemory`). */
+  tensors?: { numBytes: number; numTensors: number; peakBytes: number };
 }
 
 const MiB = 1024 * 1024;
@@ -25,6 +29,8 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
   const m = process.memoryUsage();
   const peakRss = t.notePeakMemory('rss', m.rss);
   t.notePeakMemory('v8_heap', m.heapUsed);
+  t.rssSamples.push(m.rss);
+  const tm = t.readTensorMemory();
   const snap: MemorySnapshot = {
     rss: m.rss,
     heapUsed: m.heapUsed,
@@ -32,6 +38,8 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
     external: m.external,
     arrayBuffers: m.arrayBuffers,
     peakRss,
+    averageRss: t.rssSamples.mean,
+    ...(tm ? { tensors: { ...tm, peakBytes: t.notePeakMemory('tensor', tm.numBytes) } } : {}),
   };
   const attrs: Record<string, number> = {
     'process.memory.usage': m.rss,
@@ -39,10 +47,15 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
     'v8js.memory.heap.total': m.heapTotal,
     'process.memory.external': m.external,
     'process.memory.peak_usage': peakRss,
+    'process.memory.average_usage': snap.averageRss,
   };
+  if (tm) {
+    attrs['grpo.tfjs.memory.usage'] = tm.numBytes;
+    attrs['grpo.tfjs.tensor.count'] = tm.numTensors;
+  }
   if (t.currentStep !== undefined) attrs[ATTR_GRPO_STEP] = t.currentStep;
   channelLogger('system').info(
-    `memory: rss=${(m.rss / MiB).toFixed(1)} MiB (peak ${(peakRss / MiB).toFixed(1)}), heap=${(m.heapUsed / MiB).toFixed(1)}/${(m.heapTotal / MiB).toFixed(1)} MiB, external=${(m.external / MiB).toFixed(1)} MiB`,
+    `memory: rss=${(m.rss / MiB).toFixed(1)} MiB (peak ${(peakRss / MiB).toFixed(1)}, average ${(snap.averageRss / MiB).toFixed(1)}), heap=${(m.heapUsed / MiB).toFixed(1)}/${(m.heapTotal / MiB).toFixed(1)} MiB, external=${(m.external / MiB).toFixed(1)} MiB${tm ? `, tensors=${(tm.numBytes / MiB).toFixed(1)} MiB in ${tm.numTensors}` : ''}`,
     attrs,
   );
   return snap;

@@ -81,6 +81,7 @@ export function logRewardMetrics(
         ? { groupSize: options.groupSize }
         : {}),
       ...(options.weights ? { weights: { ...options.weights } } : {}),
+      resources: t.computeUsed(),
     },
     transfer,
   );

@@ -1,5 +1,5 @@
 import { getHeapSpaceStatistics } from 'node:v8';
-import { RollingWindow } from '@grpo-otel/metrics';
+import { RollingWindow, RunningStats } from '@grpo-otel/metrics';
 import {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GRPO_EXPERIMENT_NAME,
@@ -114,6 +114,12 @@ export class GrpoTelemetry {
   private readonly plateauCallbacks: ((e: SignalNotice) => void)[] = [];
   private readonly signalStates = new Map<string, boolean>();
   private readonly trainingAccuracy = new RollingWindow(20);
+  private readonly startedAt = performance.now();
+  private readonly cpuAtStart = process.cpuUsage();
+  private tokensLogged = 0;
+  private tensorMemory: (() => { numBytes: number; numTensors: number }) | undefined;
+  /** RSS samples taken by collections and logMemoryUsage (for the average). */
+  readonly rssSamples = new RunningStats();
   private readonly pipeline: LogPipeline;
   private removeExitHooks: (() => void) | undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -314,6 +320,42 @@ export class GrpoTelemetry {
     return was;
   }
 
+  /** Wall-clock seconds since initialize, process CPU seconds used since then, tokens logged so far. */
+  computeUsed(): { elapsedS: number; cpuS: number; tokens: number } {
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    return {
+      elapsedS: (performance.now() - this.startedAt) / 1000,
+      cpuS: (cpu.user + cpu.system) / 1e6,
+      tokens: this.tokensLogged,
+    };
+  }
+
+  /** @internal Adds to the token total used by the computation-to-performance ratios. */
+  addTokens(n: number): void {
+    if (Number.isFinite(n) && n > 0) this.tokensLogged += n;
+  }
+
+  /**
+   * Reports TensorFlow.js (or any tensor library's) memory: `read` is called at each metric collection
+   * and by `logMemoryUsage` (e.g. `() => tf.memory()`, whose `numBytes`/`numTensors` are used).
+   */
+  registerTensorMemory(read: () => { numBytes: number; numTensors: number }): void {
+    this.tensorMemory = read;
+  }
+
+  /** @internal The registered tensor memory reader's current values, if any. */
+  readTensorMemory(): { numBytes: number; numTensors: number } | undefined {
+    if (!this.tensorMemory) return undefined;
+    try {
+      const m = this.tensorMemory();
+      this.notePeakMemory('tensor', m.numBytes);
+      return m;
+    } catch (err) {
+      diag.warn('grpo-otel: the registered tensor memory reader threw', err);
+      return undefined;
+    }
+  }
+
   /** Notes a training-batch answer accuracy (for the generalization gap). */
   noteTrainingAccuracy(value: number): void {
     if (Number.isFinite(value)) this.trainingAccuracy.push(value);
@@ -381,6 +423,7 @@ export class GrpoTelemetry {
     this.observable(METRICS.processMemoryUsage).addCallback((r) => {
       const rss = process.memoryUsage.rss();
       this.notePeakMemory('rss', rss);
+      this.rssSamples.push(rss);
       r.observe(rss);
     });
     this.observable(METRICS.v8jsMemoryHeapUsed).addCallback((r) => {
@@ -390,6 +433,14 @@ export class GrpoTelemetry {
         r.observe(space.space_used_size, { [ATTR_V8JS_HEAP_SPACE_NAME]: space.space_name });
       }
       this.notePeakMemory('v8_heap', total);
+    });
+    this.observable(METRICS.tfjsMemoryUsage).addCallback((r) => {
+      const m = this.readTensorMemory();
+      if (m) r.observe(m.numBytes);
+    });
+    this.observable(METRICS.tfjsTensorCount).addCallback((r) => {
+      const m = this.readTensorMemory();
+      if (m) r.observe(m.numTensors);
     });
     this.observable(METRICS.memoryPeakUsage).addCallback((r) => {
       for (const [pool, bytes] of this.peaks) r.observe(bytes, { [ATTR_GRPO_MEMORY_POOL]: pool });

@@ -84,6 +84,15 @@ export const RESOURCE_METRICS = {
       'Improvement of the moving-average total reward since the start of the run, per hour of training.',
     note: 'Computation-to-performance: falling towards 0 means more compute buys no more reward.',
   }),
+  efficiencyCpuRewardGain: defineMetric({
+    name: 'grpo.efficiency.cpu_reward_gain',
+    instrument: 'gauge',
+    unit: '{reward}/s',
+    category: 'resources',
+    description:
+      'Improvement of the moving-average total reward since the start of the run, per CPU-second the training process used.',
+    note: 'Computation-to-performance in CPU time (user + system, all threads), so it is comparable across machines with different core counts.',
+  }),
   efficiencyTokenCost: defineMetric({
     name: 'grpo.efficiency.token_cost',
     instrument: 'gauge',

@@ -1,0 +1,54 @@
+import { ATTR_GEN_AI_TOKEN_TYPE, ATTR_GRPO_PHASE, METRICS } from '@grpo-otel/semconv';
+import { activeTelemetry } from '../runtime/channelRegistry.js';
+
+export interface StepTiming {
+  /** Wall-clock seconds of the whole step (generation to optimiser update). */
+  seconds: number;
+  /** Completions (examples) processed in the step. */
+  samples?: number;
+  /** Completion tokens generated in the step. */
+  tokens?: number;
+  /** Prompt tokens processed in the step. */
+  promptTokens?: number;
+  /** Seconds per phase, e.g. { generate: 0.8, reward: 0.05, update: 0.4 } (verl's timing_s/*). */
+  phases?: Record<string, number>;
+}
+
+/**
+ * Throughput and timing of one step: step and phase durations (histograms), samples and tokens
+ * (counters), and samples/s and tokens/s (gauges); the tokens also feed the computation-to-performance
+ * ratios. A handful of instrument records: cheap enough for every step. Non-finite or negative values
+ * are counted as dropped.
+ */
+export function logStepTiming(step: number, timing: StepTiming): void {
+  const t = activeTelemetry();
+  if (!t?.config.metrics.enable.resourceMetrics) return;
+  const { seconds } = timing;
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    t.drops.record('metrics', 'invalid_value', METRICS.stepDuration.name);
+    return;
+  }
+  void step;
+  t.instruments.record(METRICS.stepDuration, seconds);
+  for (const [phase, s] of Object.entries(timing.phases ?? {})) {
+    t.instruments.record(METRICS.phaseDuration, s, { [ATTR_GRPO_PHASE]: phase });
+  }
+  if (timing.samples !== undefined) {
+    t.instruments.record(METRICS.trainingSamples, timing.samples);
+    t.instruments.record(METRICS.throughputSamples, timing.samples / seconds);
+  }
+  if (timing.tokens !== undefined) {
+    t.instruments.record(METRICS.trainingTokens, timing.tokens, { [ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+    t.instruments.record(METRICS.throughputTokens, timing.tokens / seconds, {
+      [ATTR_GEN_AI_TOKEN_TYPE]: 'output',
+    });
+    t.addTokens(timing.tokens);
+  }
+  if (timing.promptTokens !== undefined) {
+    t.instruments.record(METRICS.trainingTokens, timing.promptTokens, { [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+    t.instruments.record(METRICS.throughputTokens, timing.promptTokens / seconds, {
+      [ATTR_GEN_AI_TOKEN_TYPE]: 'input',
+    });
+    t.addTokens(timing.promptTokens);
+  }
+}
