@@ -2,7 +2,6 @@ import {
   close as closeCb,
   closeSync,
   constants,
-  existsSync,
   fdatasync as fdatasyncCb,
   fdatasyncSync,
   fstatSync,
@@ -133,8 +132,6 @@ export class EventFileWriter {
   private inflightEnd: number | undefined;
   /** Data ops the async path took from the queue and has not submitted yet. */
   private taken: DataOp[] | undefined;
-  /** An open the async path started: its path. */
-  private inflightOpen: string | undefined;
   /** Bumped when the synchronous path takes over, so a pending async step does not apply its result. */
   private generation = 0;
 
@@ -487,18 +484,12 @@ export class EventFileWriter {
 
   private async openFor(fileIndex: number, gen: number): Promise<OpenFile | undefined> {
     const path = this.paths[fileIndex]!;
-    this.inflightOpen = path;
-    let fd: number;
-    try {
-      await new Promise<void>((resolve, reject) =>
-        mkdirCb(this.dir, { recursive: true, mode: 0o755 }, (e) => (e ? reject(e) : resolve())),
-      );
-      fd = await new Promise<number>((resolve, reject) =>
-        openCb(path, OPEN_FLAGS, this.mode, (e, fd) => (e ? reject(e) : resolve(fd))),
-      );
-    } finally {
-      this.inflightOpen = undefined;
-    }
+    await new Promise<void>((resolve, reject) =>
+      mkdirCb(this.dir, { recursive: true, mode: 0o755 }, (e) => (e ? reject(e) : resolve())),
+    );
+    const fd = await new Promise<number>((resolve, reject) =>
+      openCb(path, OPEN_FLAGS, this.mode, (e, fd) => (e ? reject(e) : resolve(fd))),
+    );
     if (gen !== this.generation) {
       // flushSync opened (or will open) this file itself.
       await closeFd(fd).catch(() => {});
@@ -517,32 +508,22 @@ export class EventFileWriter {
 
   // ------------------------------------------------------------------------------------- sync path
 
-  /** Waits (bounded) for what the async path already submitted, so records stay in order. */
+  /**
+   * Waits (bounded) for a write the async path already submitted, so records stay in order. An
+   * open in flight needs no wait: the synchronous path opens the file itself (see openSyncFor).
+   */
   private settleInflight(): void {
-    const deadline = Date.now() + SYNC_SETTLE_MS;
     const end = this.inflightEnd;
     const file = this.file;
-    if (end !== undefined && file) {
-      while (Date.now() < deadline) {
-        try {
-          if (fstatSync(file.fd).size >= end) break;
-        } catch {
-          break;
-        }
-        sleepSync(1);
+    if (end === undefined || !file) return;
+    const deadline = Date.now() + SYNC_SETTLE_MS;
+    while (Date.now() < deadline) {
+      try {
+        if (fstatSync(file.fd).size >= end) return;
+      } catch {
+        return;
       }
-      return;
-    }
-    const opening = this.inflightOpen;
-    if (opening !== undefined) {
-      while (!existsSync(opening) && Date.now() < deadline) sleepSync(1);
-      if (existsSync(opening)) {
-        // The async open created the file; its descriptor is closed when its callback runs.
-        const index = this.paths.indexOf(opening);
-        const fd = openSync(opening, constants.O_WRONLY | constants.O_APPEND);
-        this.file = { fd, file: index, path: opening, size: fstatSync(fd).size };
-        this.created.push(opening);
-      }
+      sleepSync(1);
     }
   }
 
@@ -558,9 +539,11 @@ export class EventFileWriter {
     }
     mkdirSync(this.dir, { recursive: true, mode: 0o755 });
     const path = this.paths[fileIndex]!;
-    const fd = openSync(path, OPEN_FLAGS, this.mode);
-    this.file = { fd, file: fileIndex, path, size: 0 };
-    this.created.push(path);
+    // Not O_EXCL: an open the async path submitted may create this very file at any moment (its
+    // own exclusive open then fails, harmlessly). Names are unique per process, so nothing else does.
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, this.mode);
+    this.file = { fd, file: fileIndex, path, size: fstatSync(fd).size };
+    if (!this.created.includes(path)) this.created.push(path);
     return this.file;
   }
 }

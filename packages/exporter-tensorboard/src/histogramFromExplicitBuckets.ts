@@ -43,14 +43,18 @@ export function histogramFromExplicitBuckets(h: ExplicitBucketHistogram): Histog
     const b = boundaries[i];
     return a !== undefined && b !== undefined && b > a ? b - a : 1;
   };
-  const lower = (i: number): number =>
+  // Edges of bucket i; the unbounded ones extend their neighbour's width.
+  const lowerEdge = (i: number): number =>
     i === 0 ? (nb > 0 ? boundaries[0]! - width(1) : 0) : boundaries[i - 1]!;
-  const upper = (i: number): number =>
+  const upperEdge = (i: number): number =>
     i >= nb ? (nb > 0 ? boundaries[nb - 1]! + width(nb - 1) : 0) : boundaries[i]!;
   let num = 0;
   for (let i = first; i <= last; i++) num += counts[i]!;
-  const min = finite(h.min) ? h.min : lower(first);
-  const max = finite(h.max) ? h.max : upper(last);
+  const min = finite(h.min) ? h.min : lowerEdge(first);
+  const max = finite(h.max) ? h.max : upperEdge(last);
+  // With the point's min/max, the unbounded buckets end there.
+  const lower = (i: number): number => (i === 0 ? min : lowerEdge(i));
+  const upper = (i: number): number => (i >= nb ? max : upperEdge(i));
   const bucketLimit: number[] = [];
   const bucket: number[] = [];
   let midSum = 0;

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EventFileWriter, parseEventFile } from '@grpo-otel/exporter-tensorboard';
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'grpo-tb-writer-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const scalar = (step: number, value: number) => ({
+  wallTime: 1000 + step,
+  step,
+  summary: [{ tag: 'loss', simpleValue: value }],
+});
+
+function readRun(dir: string) {
+  return readdirSync(dir)
+    .sort()
+    .map((f) => parseEventFile(readFileSync(join(dir, f)), f));
+}
+
+test('EventFileWriter: file name, file_version first, then every event in order', async (t) => {
+  const dir = join(tempDir(t), 'logs', 'run-a');
+  const w = new EventFileWriter({ dir });
+  for (let i = 0; i < 100; i++) assert.equal(w.write(scalar(i, i / 10)), true);
+  await w.close();
+  const names = readdirSync(dir);
+  assert.equal(names.length, 1);
+  const host = hostname().replace(/[/\\\0]/g, '_');
+  assert.match(
+    names[0]!,
+    new RegExp(`^events\\.out\\.tfevents\\.\\d{10}\\.${host.replace(/\./g, '\\.')}\\.${process.pid}\\.\\d+$`),
+  );
+  assert.deepEqual(w.files, [join(dir, names[0]!)]);
+  const [file] = readRun(dir);
+  assert.deepEqual(file!.issues, []);
+  assert.equal(file!.events[0]!.event.fileVersion, 'brain.Event:2');
+  const steps = file!.events.slice(1).map((e) => e.event.step);
+  assert.deepEqual(
+    steps,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.equal(w.stats.records, 100);
+  assert.equal(w.stats.bytesWritten, statSync(join(dir, names[0]!)).size);
+});
+
+test('EventFileWriter: the run directory and an event file exist before the first event', async (t) => {
+  const dir = join(tempDir(t), 'r');
+  const w = new EventFileWriter({ dir });
+  await w.flush();
+  const [file] = readRun(dir);
+  assert.equal(file!.events.length, 1);
+  assert.equal(file!.events[0]!.event.fileVersion, 'brain.Event:2');
+  await w.close();
+});
+
+test('EventFileWriter: rolls over to new file names by size; whole records only; names sort in write order', async (t) => {
+  const dir = tempDir(t);
+  const w = new EventFileWriter({ dir, maxFileBytes: 1000 });
+  for (let i = 0; i < 300; i++) w.write(scalar(i, i));
+  await w.close();
+  const files = readRun(dir);
+  assert.ok(files.length >= 10, `expected many files, got ${files.length}`);
+  assert.deepEqual(
+    w.files.map((f) => f.slice(dir.length + 1)),
+    files.map((f) => f.path),
+    'files listed in write order equal the lexical order',
+  );
+  const steps: number[] = [];
+  for (const f of files) {
+    assert.deepEqual(f.issues, []);
+    assert.equal(f.events[0]!.event.fileVersion, 'brain.Event:2', `${f.path} starts with file_version`);
+    assert.ok(statSync(join(dir, f.path)).size <= 1000, `${f.path} stays within maxFileBytes`);
+    for (const e of f.events.slice(1)) steps.push(e.event.step);
+  }
+  assert.deepEqual(
+    steps,
+    Array.from({ length: 300 }, (_, i) => i),
+  );
+});
+
+test('EventFileWriter: a record larger than maxFileBytes goes alone into a fresh file', async (t) => {
+  const dir = tempDir(t);
+  const w = new EventFileWriter({ dir, maxFileBytes: 200 });
+  w.write(scalar(1, 1));
+  w.write({ wallTime: 1, step: 2, summary: [{ tag: 'x'.repeat(500), simpleValue: 2 }] });
+  w.write(scalar(3, 3));
+  await w.close();
+  const files = readRun(dir);
+  assert.deepEqual(
+    files.map((f) => f.events.slice(1).map((e) => e.event.step)),
+    [[1], [2], [3]],
+  );
+});
+
+test('EventFileWriter: close() is idempotent; later writes are dropped and counted', async (t) => {
+  const w = new EventFileWriter({ dir: tempDir(t) });
+  w.write(scalar(0, 0));
+  const a = w.close();
+  assert.equal(w.close(), a);
+  await a;
+  assert.equal(w.write(scalar(1, 1)), false);
+  assert.equal(w.stats.droppedRecords, 1);
+  await w.flush();
+  w.flushSync();
+});
+
+test('EventFileWriter: records beyond maxQueuedBytes are dropped and counted, never buffered without bound', async (t) => {
+  const dir = tempDir(t);
+  const w = new EventFileWriter({ dir, maxQueuedBytes: 1000 });
+  let accepted = 0;
+  for (let i = 0; i < 200; i++) if (w.write(scalar(i, i))) accepted++;
+  assert.ok(accepted < 200 && accepted > 10, `accepted ${accepted}`);
+  assert.equal(w.stats.droppedRecords, 200 - accepted);
+  await w.close();
+  const [file] = readRun(dir);
+  assert.equal(file!.events.length - 1, accepted);
+});
+
+test('EventFileWriter: write() returns before any I/O; flush() resolves once written and synced', async (t) => {
+  const dir = tempDir(t);
+  const w = new EventFileWriter({ dir });
+  await w.flush();
+  const before = statSync(w.path).size;
+  w.write(scalar(5, 5));
+  assert.equal(statSync(w.path).size, before, 'nothing written on the caller stack');
+  await w.flush();
+  assert.ok(statSync(w.path).size > before);
+  await w.close();
+});
+
+test('EventFileWriter: flushSync writes everything accepted, in order, even while async writes are in flight', async (t) => {
+  const dir = tempDir(t);
+  const w = new EventFileWriter({ dir, maxFileBytes: 4000 });
+  for (let round = 0; round < 20; round++) {
+    for (let i = 0; i < 50; i++) w.write(scalar(round * 50 + i, i));
+    // Let the async path start some writes, then take over synchronously.
+    if (round % 3 === 0) await new Promise((r) => setImmediate(r));
+    if (round % 5 === 4) w.flushSync();
+  }
+  w.flushSync();
+  const steps = readRun(dir).flatMap((f) => {
+    assert.deepEqual(f.issues, []);
+    return f.events.slice(1).map((e) => e.event.step);
+  });
+  assert.deepEqual(
+    steps,
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
+  await w.close();
+  const again = readRun(dir).flatMap((f) => f.events.slice(1).map((e) => e.event.step));
+  assert.equal(again.length, 1000, 'nothing written twice');
+});
+
+test('EventFileWriter: flushSync right after construction creates the file synchronously', (t) => {
+  const dir = tempDir(t);
+  const w = new EventFileWriter({ dir });
+  w.write(scalar(1, 1));
+  w.flushSync();
+  const [file] = readRun(dir);
+  assert.deepEqual(
+    file!.events.map((e) => e.event.fileVersion ?? e.event.step),
+    ['brain.Event:2', 1],
+  );
+  return w.close();
+});
+
+test('EventFileWriter: an unwritable directory fails the records, reports them, never throws from write', async (t) => {
+  const base = tempDir(t);
+  writeFileSync(join(base, 'file'), '');
+  const w = new EventFileWriter({ dir: join(base, 'file', 'run') }); // ENOTDIR
+  assert.equal(w.write(scalar(1, 1)), true);
+  await w.flush();
+  await w.close();
+  assert.equal(w.stats.failedRecords, 1);
+  assert.equal(w.stats.bytesWritten, 0);
+});
+
+test('EventFileWriter: options are validated', () => {
+  assert.throws(() => new EventFileWriter({ dir: '' }), /dir must be a non-empty string/);
+  assert.throws(() => new EventFileWriter({ dir: '/tmp/x', maxFileBytes: -1 }), /maxFileBytes/);
+  assert.throws(() => new EventFileWriter({ dir: '/tmp/x', filenameSuffix: 'a/b' }), /filenameSuffix/);
+});
