@@ -41,7 +41,7 @@ import type {
   PointAttributes,
   SignalEvent,
 } from './AnalysisResult.js';
-import type { AnalysisSettings, GenerationJob, RewardJob } from './protocol.js';
+import type { AnalysisSettings, GenerationJob, GenerationReference, RewardJob } from './protocol.js';
 
 const TRAIN = { [ATTR_GRPO_SPLIT]: 'train' } as const;
 /** n of the n-grams in the repetition rate (rep-n). */
@@ -150,14 +150,18 @@ export class Analyzer {
     // Computation-to-performance: reward gained (moving average of the total, or of the only function)
     // since the first logged step, per hour, per CPU-second and per token.
     const headline = this.windows.get(names.length > 1 ? REWARD_FUNCTION_TOTAL : (names[0] ?? ''));
-    if (headline && job.resources && headline.window.count > 0) {
+    if (headline && headline.window.count > 0) {
       const ma = headline.window.mean;
       this.baselineReward ??= ma;
       const gain = ma - this.baselineReward;
-      const r = job.resources;
-      if (r.elapsedS > 0) gauge(METRICS.efficiencyRewardGain, gain / (r.elapsedS / 3600), {});
-      if (r.cpuS > 0) gauge(METRICS.efficiencyCpuRewardGain, gain / r.cpuS, {});
-      if (gain > 0 && r.tokens > 0) gauge(METRICS.efficiencyTokenCost, r.tokens / gain, {});
+      // process.cpuUsage is process-wide (all threads), so the worker reads it, not the training thread.
+      const cpu = process.cpuUsage();
+      const cpuS = (cpu.user + cpu.system - this.settings.cpuAtStartUs) / 1e6;
+      const elapsedS = (Date.now() - this.settings.startedAtMs) / 1000;
+      if (elapsedS > 0) gauge(METRICS.efficiencyRewardGain, gain / (elapsedS / 3600), {});
+      if (cpuS > 0) gauge(METRICS.efficiencyCpuRewardGain, gain / cpuS, {});
+      const tokens = job.tokens ?? 0;
+      if (gain > 0 && tokens > 0) gauge(METRICS.efficiencyTokenCost, tokens / gain, {});
     }
     for (const c of pairwiseCorrelations(job.rewards)) {
       const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: c.a, [ATTR_GRPO_REWARD_OTHER_FUNCTION]: c.b, ...TRAIN };
@@ -187,9 +191,17 @@ export class Analyzer {
     const gauge = (def: MetricDefinition, value: number, attributes: PointAttributes = TRAIN) => {
       if (Number.isFinite(value)) gauges.push({ metric: def.name, value, attributes });
     };
-    const n = job.texts.length;
+    const texts: string[] = [];
+    for (let i = 0, at = 0; i < job.textLengths.length; i++) {
+      texts.push(job.textBlob.slice(at, at + job.textLengths[i]!));
+      at += job.textLengths[i]!;
+    }
+    const references = job.referencesJson
+      ? (JSON.parse(job.referencesJson) as GenerationReference[])
+      : undefined;
+    const n = texts.length;
     const tokenCounts = job.tokenCounts ? Float64Array.from(job.tokenCounts) : undefined;
-    const lengths = lengthDistribution({ texts: job.texts, ...(tokenCounts ? { tokenCounts } : {}) });
+    const lengths = lengthDistribution({ texts: texts, ...(tokenCounts ? { tokenCounts } : {}) });
     const parts: string[] = [`${n} completions`];
     if (lengths.tokens && tokenCounts) {
       gauge(METRICS.completionMeanLength, lengths.tokens.mean);
@@ -218,22 +230,22 @@ export class Analyzer {
       histograms.push(
         toHistogram(
           METRICS.completionCharLength,
-          job.texts.map((t) => t.length),
+          texts.map((t) => t.length),
           TRAIN,
         ),
       );
     }
-    const fa = formatAdherence(job.texts);
+    const fa = formatAdherence(texts);
     gauge(METRICS.completionFormatAdherence, fa.strict, { ...TRAIN, [ATTR_GRPO_FORMAT_MODE]: 'strict' });
     gauge(METRICS.completionFormatAdherence, fa.lenient, { ...TRAIN, [ATTR_GRPO_FORMAT_MODE]: 'lenient' });
     parts.push(`format ${fmt(fa.strict)} strict / ${fmt(fa.lenient)} lenient`);
-    gauge(METRICS.completionReasoningAnswerRatio, reasoningAnswerRatio(job.texts).ratio);
+    gauge(METRICS.completionReasoningAnswerRatio, reasoningAnswerRatio(texts).ratio);
 
     let trainingAccuracy: number | undefined;
-    if (job.references?.length) {
-      const refs = job.references;
+    if (references?.length) {
+      const refs = references;
       const cr = correctnessRate(
-        job.texts,
+        texts,
         refs.map((r) => r.answer),
       );
       gauge(METRICS.taskAccuracy, cr.rate, {});
@@ -242,7 +254,7 @@ export class Analyzer {
         trainingAccuracy = cr.rate;
         parts.push(`correct ${fmt(cr.rate)}`);
       }
-      const withSteps = refs.map((r, i) => ({ completion: job.texts[i] ?? '', required: r.steps ?? [] }));
+      const withSteps = refs.map((r, i) => ({ completion: texts[i] ?? '', required: r.steps ?? [] }));
       if (withSteps.some((x) => x.required.length > 0)) {
         gauge(METRICS.taskReasoningCompleteness, reasoningCompleteness(withSteps).value);
       }
@@ -250,7 +262,7 @@ export class Analyzer {
         r.reasoning !== undefined || r.steps !== undefined
           ? [
               {
-                completion: job.texts[i] ?? '',
+                completion: texts[i] ?? '',
                 question: r.question ?? '',
                 referenceSteps: r.reasoning ?? r.steps ?? [],
               },
@@ -289,9 +301,7 @@ export class Analyzer {
         gauge(METRICS.policyKl, kl.k3.tokenMean, { [ATTR_GRPO_KL_ESTIMATOR]: 'k3' });
         parts.push(`kl ${fmt(kl.k3.tokenMean)} (k3)`);
       }
-      const sequences = sample.tokens
-        ? seqs(sample.tokens)
-        : Array.from(sample.indices, (i) => job.texts[i]!);
+      const sequences = sample.tokens ? seqs(sample.tokens) : Array.from(sample.indices, (i) => texts[i]!);
       let distinct2 = Number.NaN;
       for (const k of [1, 2, 3]) {
         const d = distinctN(sequences, k);
@@ -312,7 +322,7 @@ export class Analyzer {
     }
     gauge(
       METRICS.completionDuplicateRatio,
-      duplicateCompletions(job.texts, job.groupSize ? { groupSize: job.groupSize } : {}).rate,
+      duplicateCompletions(texts, job.groupSize ? { groupSize: job.groupSize } : {}).rate,
     );
     return {
       kind: 'generations',

@@ -25,6 +25,7 @@ export function applyAnalysisResult(t: GrpoTelemetry, r: AnalysisResult): void {
     if (def) t.instruments.record(def, g.value, g.attributes);
   }
   for (const h of r.histograms) t.histograms.add(h);
+  t.analysisWorkerMs[r.kind].push(r.workerMs);
   if (r.trainingAccuracy !== undefined) t.noteTrainingAccuracy(r.trainingAccuracy);
   const log = channelLogger('metrics');
   log.info(r.summary, {

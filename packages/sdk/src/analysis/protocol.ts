@@ -3,6 +3,9 @@ import type { AnalysisResult } from './AnalysisResult.js';
 /** Detector and window settings the worker is started with (from the config's `metrics` section). */
 export interface AnalysisSettings {
   historyWindow: number;
+  /** When the SDK started (epoch ms) and the process CPU time then (µs), for the efficiency ratios. */
+  startedAtMs: number;
+  cpuAtStartUs: number;
   plateau: { window: number; minDelta: number; patience: number };
   collapse: { entropyThreshold?: number; diversityThreshold?: number; maxDrop?: number; window: number };
 }
@@ -16,8 +19,8 @@ export interface RewardJob {
   historyWindow?: number;
   groupSize?: number;
   weights?: Record<string, number>;
-  /** Compute used so far, for the computation-to-performance ratios. */
-  resources?: { elapsedS: number; cpuS: number; tokens: number };
+  /** Tokens processed so far, for the computation-to-performance ratios (time and CPU the worker reads itself). */
+  tokens?: number;
 }
 
 /** A reference for one completion (answer, and optionally the steps a complete solution states). */
@@ -47,14 +50,17 @@ export interface GenerationJob {
   kind: 'generations';
   id: number;
   step: number;
-  texts: string[];
+  /** The completions concatenated (one string clones far faster than many), split by `textLengths`. */
+  textBlob: string;
+  textLengths: Int32Array;
   /** Completion lengths in tokens, when known. */
   tokenCounts?: Int32Array;
   /** 1 where the completion ended with EOS, 0 where it hit the length limit. */
   terminated?: Uint8Array;
   maxTokens?: number;
   groupSize?: number;
-  references?: GenerationReference[];
+  /** JSON of GenerationReference[] (one string instead of many small objects). */
+  referencesJson?: string;
   sample?: PackedTokens;
 }
 

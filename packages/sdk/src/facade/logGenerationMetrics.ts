@@ -63,7 +63,12 @@ function pack(gens: readonly Generation[], indices: Int32Array): PackedTokens | 
       const src = get(gens[indices[j]!]!);
       const start = offsets[j]!;
       const len = Math.min(src.length, offsets[j + 1]! - start);
-      for (let k = 0; k < len; k++) arr[start + k] = src[k]!;
+      if (ArrayBuffer.isView(src)) {
+        // Typed arrays (e.g. tfjs dataSync()) copy natively.
+        arr.set((src as unknown as Float64Array).subarray(0, len), start);
+      } else {
+        for (let k = 0; k < len; k++) arr[start + k] = src[k]!;
+      }
     }
     return arr;
   };
@@ -132,7 +137,8 @@ export function logGenerationMetrics(
   );
   const n = gens.length;
   const texts = gens.map((g) => g.text);
-  const transfer: ArrayBuffer[] = [];
+  const textLengths = Int32Array.from(texts, (x) => x.length);
+  const transfer: ArrayBuffer[] = [textLengths.buffer as ArrayBuffer];
   const haveLengths = gens.every((g) => g.tokens !== undefined || g.logprobs !== undefined);
   const tokenCounts = haveLengths
     ? Int32Array.from(gens, (g) => g.tokens?.length ?? g.logprobs?.length ?? 0)
@@ -159,12 +165,13 @@ export function logGenerationMetrics(
     {
       kind: 'generations',
       step,
-      texts,
+      textBlob: texts.join(''),
+      textLengths,
       ...(tokenCounts ? { tokenCounts } : {}),
       ...(terminated ? { terminated } : {}),
       ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
       ...(options.groupSize !== undefined ? { groupSize: options.groupSize } : {}),
-      ...(references ? { references: references.slice(0, n).map(toReference) } : {}),
+      ...(references ? { referencesJson: JSON.stringify(references.slice(0, n).map(toReference)) } : {}),
       ...(sample ? { sample } : {}),
     },
     transfer,

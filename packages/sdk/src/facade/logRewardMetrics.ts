@@ -61,9 +61,12 @@ export function logRewardMetrics(
       );
       continue;
     }
-    const copy = Float64Array.from(values as ArrayLike<number>, (v) =>
-      typeof v === 'number' ? v : Number.NaN,
-    );
+    const src = values as ArrayLike<unknown>;
+    const copy = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i];
+      copy[i] = typeof v === 'number' ? v : Number.NaN;
+    }
     rewards[name] = copy;
     transfer.push(copy.buffer as ArrayBuffer);
   }
@@ -81,7 +84,7 @@ export function logRewardMetrics(
         ? { groupSize: options.groupSize }
         : {}),
       ...(options.weights ? { weights: { ...options.weights } } : {}),
-      resources: t.computeUsed(),
+      tokens: t.tokensUsed,
     },
     transfer,
   );

@@ -114,10 +114,12 @@ export class GrpoTelemetry {
   private readonly plateauCallbacks: ((e: SignalNotice) => void)[] = [];
   private readonly signalStates = new Map<string, boolean>();
   private readonly trainingAccuracy = new RollingWindow(20);
-  private readonly startedAt = performance.now();
+  private readonly startedAtMs = Date.now();
   private readonly cpuAtStart = process.cpuUsage();
   private tokensLogged = 0;
   private tensorMemory: (() => { numBytes: number; numTensors: number }) | undefined;
+  /** Milliseconds the analysis worker spent per job, by kind (for health checks and benchmarks). */
+  readonly analysisWorkerMs = { rewards: new RunningStats(), generations: new RunningStats() };
   /** RSS samples taken by collections and logMemoryUsage (for the average). */
   readonly rssSamples = new RunningStats();
   private readonly pipeline: LogPipeline;
@@ -270,6 +272,8 @@ export class GrpoTelemetry {
       this.analysisWorker = new AnalysisWorker({
         settings: {
           historyWindow: m.historyWindow,
+          startedAtMs: this.startedAtMs,
+          cpuAtStartUs: this.cpuAtStart.user + this.cpuAtStart.system,
           plateau: { window: m.plateau.window, minDelta: m.plateau.minDelta, patience: m.plateau.patience },
           collapse: {
             window: m.collapse.window,
@@ -320,14 +324,9 @@ export class GrpoTelemetry {
     return was;
   }
 
-  /** Wall-clock seconds since initialize, process CPU seconds used since then, tokens logged so far. */
-  computeUsed(): { elapsedS: number; cpuS: number; tokens: number } {
-    const cpu = process.cpuUsage(this.cpuAtStart);
-    return {
-      elapsedS: (performance.now() - this.startedAt) / 1000,
-      cpuS: (cpu.user + cpu.system) / 1e6,
-      tokens: this.tokensLogged,
-    };
+  /** Tokens reported through logStepTiming so far. */
+  get tokensUsed(): number {
+    return this.tokensLogged;
   }
 
   /** @internal Adds to the token total used by the computation-to-performance ratios. */
