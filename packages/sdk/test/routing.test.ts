@@ -69,22 +69,34 @@ describe('the seed config routes each channel as it says', () => {
       assert.ok(m, `line in the standard format: ${l}`);
       return [m[1], m[2], m[3]];
     });
-    assert.deepEqual(
-      parsed,
-      ['training', 'model_outputs', 'rewards', 'whitelist', 'metrics', 'system'].map((ch) => [
+    assert.deepEqual(parsed, [
+      ...['training', 'model_outputs', 'rewards', 'whitelist', 'metrics', 'system'].map((ch) => [
         ch,
         'INFO',
         `info-on-${ch}`,
       ]),
-    );
+      ['model_outputs', 'INFO', 'correct: What is 2+2, "exactly"? -> 4 (expected 4)'],
+    ]);
   });
 
-  test('csv and tensorboard handlers: routed, and their records counted (not silently lost) until those sinks ship', () => {
+  test('csv handler: the seed columns, header once, model outputs from logModelOutput', () => {
+    const csv = readFileSync(join(dir, 'logs/model_outputs.csv'), 'utf8');
+    const rows = csv.split('\r\n');
+    assert.equal(rows[0], 'timestamp,question,true_answer,model_answer,model_reasoning');
+    assert.match(
+      rows[1]!,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,,,,$/,
+      'plain record: only the timestamp',
+    );
+    assert.match(rows[2]!, /^\d{4}-[^,]+,"What is 2\+2, ""exactly""\?",4,4,2\+2=4$/);
+    assert.deepEqual(rows.slice(3), ['']);
+  });
+
+  test('tensorboard handler: routed; its records are counted (never silently lost) while it is unavailable', () => {
     const count = (where: string) =>
       result.drops
         .filter((d) => d.where === where && d.reason === 'sink_unavailable')
         .reduce((n, d) => n + d.count, 0);
-    assert.equal(count('csv'), 1, 'model_outputs -> csv');
     assert.equal(count('tensorboard'), 3, 'training, rewards, metrics -> tensorboard');
   });
 });

@@ -1,4 +1,5 @@
 import { truncateSync } from 'node:fs';
+import { CsvLogRecordExporter } from '@grpo-otel/exporter-csv';
 import { diag, type MeterProvider } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { channelRoutes, IMPLICIT_OTLP_HANDLER, levelThreshold } from '../config/channelRoutes.js';
@@ -57,11 +58,12 @@ function createSink(
   drops: DropCounter,
   selfObs: MeterProvider | undefined,
 ): LogRecordProcessor | undefined {
-  const local = (exporter: ConstructorParameters<typeof LocalSinkProcessor>[0]) =>
+  const local = (exporter: ConstructorParameters<typeof LocalSinkProcessor>[0], batchSize?: number) =>
     new LocalSinkProcessor(exporter, {
       name: h.name,
       flushIntervalMs: h.flushIntervalMs,
       maxQueueSize: h.maxQueueSize,
+      ...(batchSize !== undefined ? { maxExportBatchSize: batchSize } : {}),
       drops,
     });
   switch (h.type) {
@@ -97,6 +99,16 @@ function createSink(
         ...(selfObs ? { selfObsMeterProvider: selfObs } : {}),
       });
     case 'csv':
+      // buffer_size: rows gathered before a background write (or the flush interval, whichever first).
+      return local(
+        new CsvLogRecordExporter({
+          filename: h.filename,
+          columns: h.columns,
+          maxBytes: h.maxBytes,
+          backupCount: h.backupCount,
+        }),
+        h.bufferSize,
+      );
     case 'tensorboard':
       diag.warn(
         `grpo-otel: handler '${h.name}' (${h.className}) is not available in this build; its records are counted as dropped`,
