@@ -34,8 +34,14 @@ export interface RotatingFileWriterOptions {
   header?: string;
 }
 
+/**
+ * One whole record: text (written as UTF-8) or bytes already encoded. Bytes let a caller encode a
+ * batch at once, off the JS heap, instead of handing over many strings that live until written.
+ */
+export type FileRecord = string | Uint8Array;
+
 interface Entry {
-  records: readonly string[];
+  records: readonly FileRecord[];
   flush: boolean;
   resolve(): void;
   reject(error: unknown): void;
@@ -43,14 +49,14 @@ interface Entry {
 
 /** Records the async path has taken; `next` is the first not yet handed to a write call. */
 interface Batch {
-  records: string[];
+  records: FileRecord[];
   next: number;
   /** Set when the synchronous path took over the rest of the batch and failed writing it. */
   error?: unknown;
 }
 
 /**
- * Python's RotatingFileHandler as a byte sink: appends whole records (UTF-8) to `filename` and,
+ * Python's RotatingFileHandler as a byte sink: appends whole records (text as UTF-8, or bytes) to `filename` and,
  * before a record would take a non-empty file past `maxBytes`, rolls over: `name.(N-1)` becomes
  * `name.N` (the oldest is replaced), ..., `name` becomes `name.1`, and writing goes on in a fresh
  * `name`. A record is never split: one larger than maxBytes goes alone into a fresh file. With
@@ -110,8 +116,11 @@ export class RotatingFileWriter {
     this.rolls = this.maxBytes > 0 && this.backupCount > 0;
   }
 
-  /** Appends records (each a whole record, newline included) after everything written before. */
-  write(records: readonly string[]): Promise<void> {
+  /**
+   * Appends records (each a whole record, newline included) after everything written before.
+   * Byte records are kept by reference until written: do not change them afterwards.
+   */
+  write(records: readonly FileRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(this.closedError());
     return this.enqueue(records, false);
   }
@@ -143,7 +152,7 @@ export class RotatingFileWriter {
    * synchronously. A write already submitted by the async path completes on its own. Throws the fs
    * error if writing fails, and an Error after close().
    */
-  writeSync(records: readonly string[]): void {
+  writeSync(records: readonly FileRecord[]): void {
     if (this.closed) throw this.closedError();
     this.drainSync(records, false);
   }
@@ -157,7 +166,7 @@ export class RotatingFileWriter {
     return new Error(`RotatingFileWriter: ${this.filename} is closed; write() after close() is not possible`);
   }
 
-  private enqueue(records: readonly string[], flush: boolean): Promise<void> {
+  private enqueue(records: readonly FileRecord[], flush: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ records, flush, resolve, reject });
       if (!this.draining) {
@@ -172,7 +181,7 @@ export class RotatingFileWriter {
       while (this.queue.length > 0) {
         const entries = this.queue;
         this.queue = [];
-        const records: string[] = [];
+        const records: FileRecord[] = [];
         let flush = false;
         for (const e of entries) {
           for (const r of e.records) records.push(r);
@@ -214,25 +223,25 @@ export class RotatingFileWriter {
         continue;
       }
       batch.next = end;
-      const text = end - start === 1 ? records[start]! : records.slice(start, end).join('');
-      await file.write(this.withHeader(file, text));
+      await file.write(this.withHeader(file, toBuffer(records, start, end)));
     }
   }
 
-  /** The bytes to write: `text`, after the header when the file has none yet. */
-  private withHeader(file: OpenFile, text: string): Buffer {
-    if (!file.needsHeader) return Buffer.from(text, 'utf8');
+  /** The bytes to write: `bytes`, after the header when the file has none yet. */
+  private withHeader(file: OpenFile, bytes: Buffer): Buffer {
+    if (!file.needsHeader) return bytes;
     file.needsHeader = false;
-    return Buffer.from(this.header + text, 'utf8');
+    return Buffer.concat([this.headerBuf!, bytes]);
   }
 
   /** End of the run of records from `start` that fits in `file` (`start` itself: roll over first). */
-  private segmentEnd(file: OpenFile, records: readonly string[], start: number): number {
+  private segmentEnd(file: OpenFile, records: readonly FileRecord[], start: number): number {
     if (!this.rolls || !file.regular) return records.length;
     let bytes = file.size + (file.needsHeader ? this.base : 0);
     let end = start;
     while (end < records.length) {
-      const b = Buffer.byteLength(records[end]!, 'utf8');
+      const r = records[end]!;
+      const b = typeof r === 'string' ? Buffer.byteLength(r, 'utf8') : r.byteLength;
       if (bytes > this.base && bytes + b > this.maxBytes) break;
       bytes += b;
       end++;
@@ -336,8 +345,8 @@ export class RotatingFileWriter {
 
   // ------------------------------------------------------------------ synchronous path
 
-  private drainSync(records: readonly string[], flush: boolean): void {
-    const taken: string[] = [];
+  private drainSync(records: readonly FileRecord[], flush: boolean): void {
+    const taken: FileRecord[] = [];
     const batch = this.batch;
     const fromBatch = batch !== undefined && batch.next < batch.records.length;
     if (fromBatch) {
@@ -363,7 +372,7 @@ export class RotatingFileWriter {
     for (const e of entries) e.resolve();
   }
 
-  private writeAllSync(records: readonly string[]): void {
+  private writeAllSync(records: readonly FileRecord[]): void {
     let start = 0;
     while (start < records.length) {
       const file = this.file ?? this.openSync();
@@ -372,7 +381,7 @@ export class RotatingFileWriter {
         this.rollOverSync(file);
         continue;
       }
-      file.writeSync(this.withHeader(file, records.slice(start, end).join('')));
+      file.writeSync(this.withHeader(file, toBuffer(records, start, end)));
       start = end;
     }
   }
@@ -422,6 +431,23 @@ export class RotatingFileWriter {
     }
     renameIfExistsSync(this.filename, `${this.filename}.1`);
   }
+}
+
+/** Records `start` to `end` as one buffer: strings joined and encoded once, bytes copied at most once. */
+function toBuffer(records: readonly FileRecord[], start: number, end: number): Buffer {
+  if (end - start === 1) {
+    const r = records[start]!;
+    return typeof r === 'string' ? Buffer.from(r, 'utf8') : Buffer.from(r.buffer, r.byteOffset, r.byteLength);
+  }
+  let text = true;
+  for (let i = start; i < end && text; i++) text = typeof records[i] === 'string';
+  if (text) return Buffer.from((records.slice(start, end) as string[]).join(''), 'utf8');
+  const parts: Uint8Array[] = [];
+  for (let i = start; i < end; i++) {
+    const r = records[i]!;
+    parts.push(typeof r === 'string' ? Buffer.from(r, 'utf8') : r);
+  }
+  return Buffer.concat(parts);
 }
 
 function asideStamp(): string {

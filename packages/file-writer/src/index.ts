@@ -1,1 +1,1 @@
-export { RotatingFileWriter, type RotatingFileWriterOptions } from './RotatingFileWriter.js';
+export { type FileRecord, RotatingFileWriter, type RotatingFileWriterOptions } from './RotatingFileWriter.js';
