@@ -1,6 +1,6 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { type ColumnAccessor, columnAccessor } from './columnAccessor.js';
-import { csvField, startsFormula } from './csvField.js';
+import { csvField, FORMULA_ESCAPE_PREFIX, needsQuotes, startsFormula } from './csvField.js';
 import { isPlainScalar, renderValue } from './renderValue.js';
 
 /** Every row (the header too) ends with CR LF, as RFC 4180 says and Python's csv module writes. */
@@ -29,6 +29,11 @@ export interface RowFormatter {
   readonly counts: Readonly<RowFormatterCounts>;
   /** One record as one row, line ending included. Never throws for an OTel log record. */
   format(record: ReadableLogRecord): string;
+  /**
+   * Records as rows, encoded to UTF-8 in one new buffer: the same bytes as `format` of each,
+   * without building row strings. With `rowEnds`, the offset after each row is pushed to it.
+   */
+  encode(records: readonly ReadableLogRecord[], rowEnds?: number[]): Buffer;
 }
 
 interface WellFormedString {
@@ -59,38 +64,119 @@ export function createRowFormatter(
   const n = accessors.length;
   const header = names.map((c) => csvField(c, false)).join(',') + CSV_LINE_ENDING;
 
-  // Set when a cell of the row being formatted held lone surrogates.
+  // State of the cell last prepared, and of the row being formatted.
+  let quoted = false;
+  let prefixed = false;
   let repaired = false;
+  let scratch = Buffer.allocUnsafe(1 << 16);
 
-  const textCell = (raw: string): string => {
-    let text = raw;
+  /**
+   * The text of a cell without its quotes or prefix (inner quotes already doubled); sets `quoted`
+   * and `prefixed` for it. `format` and `encode` both build on this, so they cannot disagree.
+   */
+  const prepare = (value: unknown): string => {
+    quoted = false;
+    prefixed = false;
+    let text: string;
+    if (typeof value === 'string') text = value;
+    else if (typeof value === 'number') return String(value);
+    else if (value === undefined || value === null) return '';
+    else {
+      text = renderValue(value);
+      if (isPlainScalar(value)) return text;
+    }
+    if (text.length === 0) return text;
     // Checked per cell, on the caller's (usually flat, often one-byte) strings: O(1) for one-byte
     // strings, where checking the concatenated row would first flatten it.
     if (!(text as unknown as WellFormedString).isWellFormed()) {
       text = (text as unknown as WellFormedString).toWellFormed();
       repaired = true;
     }
-    if (formulaEscape && text.length > 0 && startsFormula(text.charCodeAt(0))) counts.formulaEscapedCells++;
-    return csvField(text, formulaEscape);
+    if (formulaEscape && startsFormula(text.charCodeAt(0))) {
+      prefixed = true;
+      counts.formulaEscapedCells++;
+    }
+    // A quote is looked for first: when there is one, the other three scans are not needed.
+    if (text.indexOf('"') >= 0) {
+      quoted = true;
+      text = text.replaceAll('"', '""');
+    } else if (needsQuotes(text)) {
+      quoted = true;
+    }
+    return text;
   };
 
-  const cell = (value: unknown): string => {
-    if (typeof value === 'string') return textCell(value);
-    if (typeof value === 'number') return String(value);
-    if (value === undefined || value === null) return '';
-    const text = renderValue(value);
-    return isPlainScalar(value) ? text : textCell(text);
+  const field = (value: unknown): string => {
+    const text = prepare(value);
+    const body = prefixed ? FORMULA_ESCAPE_PREFIX + text : text;
+    return quoted ? `"${body}"` : body;
   };
 
   const format = (record: ReadableLogRecord): string => {
     repaired = false;
-    let row = cell(accessors[0]!(record));
-    for (let i = 1; i < n; i++) row += `,${cell(accessors[i]!(record))}`;
+    let row = field(accessors[0]!(record));
+    for (let i = 1; i < n; i++) row += `,${field(accessors[i]!(record))}`;
     if (n === 1 && row === '') row = '""';
     counts.rows++;
     if (repaired) counts.loneSurrogateRows++;
     return row + CSV_LINE_ENDING;
   };
 
-  return { columns: names, header, counts, format };
+  const encode = (records: readonly ReadableLogRecord[], rowEnds?: number[]): Buffer => {
+    let buf = scratch;
+    let off = 0;
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
+      repaired = false;
+      const rowStart = off;
+      for (let i = 0; i < n; i++) {
+        const text = prepare(accessors[i]!(record));
+        // Worst case: 3 UTF-8 bytes per UTF-16 unit, quotes, prefix, comma, CR LF.
+        const need = off + text.length * 3 + 8;
+        if (need > buf.length) {
+          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, need));
+          buf.copy(bigger, 0, 0, off);
+          buf = bigger;
+        }
+        if (i > 0) buf[off++] = 0x2c;
+        if (quoted) buf[off++] = 0x22;
+        if (prefixed) buf[off++] = 0x27;
+        off = writeText(buf, text, off);
+        if (quoted) buf[off++] = 0x22;
+      }
+      if (n === 1 && off === rowStart) {
+        buf[off++] = 0x22;
+        buf[off++] = 0x22;
+      }
+      buf[off++] = 0x0d;
+      buf[off++] = 0x0a;
+      counts.rows++;
+      if (repaired) counts.loneSurrogateRows++;
+      rowEnds?.push(off);
+    }
+    // Keep a grown scratch buffer for the next batch, within reason (4 MiB).
+    if (buf.length <= 1 << 22) scratch = buf;
+    const out = Buffer.allocUnsafe(off);
+    buf.copy(out, 0, 0, off);
+    return out;
+  };
+
+  return { columns: names, header, counts, format, encode };
+}
+
+/**
+ * Writes `text` as UTF-8 at `offset` (room is already there); returns the new offset. Short ASCII
+ * text is copied by a loop: measured, a native write call costs more than the copy for cells like
+ * a timestamp or a numeric answer.
+ */
+function writeText(buf: Buffer, text: string, offset: number): number {
+  const length = text.length;
+  if (length > 32) return offset + buf.write(text, offset, 'utf8');
+  let off = offset;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return offset + buf.write(text, offset, 'utf8');
+    buf[off++] = c;
+  }
+  return off;
 }

@@ -11,6 +11,8 @@ import {
   ATTR_GRPO_STEP,
 } from '@grpo-otel/semconv';
 import { SeverityNumber } from '@opentelemetry/api-logs';
+import fc from 'fast-check';
+import { cellText } from './helpers/arbitraries.js';
 import { fakeRecord } from './helpers/fakeRecord.js';
 
 const SEED_COLUMNS = ['timestamp', 'question', 'true_answer', 'model_answer', 'model_reasoning'];
@@ -134,4 +136,50 @@ test('a one-column row with an empty cell is written as "" (not a blank line)', 
 
 test('column names needing quotes are quoted in the header, never formula-escaped', () => {
   assert.equal(createRowFormatter(['a,b', 'say "x"', '-neg']).header, '"a,b","say ""x""",-neg\r\n');
+});
+
+test('encode writes exactly the bytes of format, row by row, with the row ends', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          body: fc.oneof(
+            cellText({ loneSurrogates: true }),
+            fc.double(),
+            fc.boolean(),
+            fc.constant(undefined),
+          ),
+          a: cellText({ loneSurrogates: true, maxLength: 40 }),
+          b: fc.oneof(fc.integer(), fc.array(fc.string()), fc.constant(undefined)),
+        }),
+        { maxLength: 30 },
+      ),
+      fc.boolean(),
+      fc.integer({ min: 1, max: 4 }),
+      (inputs, formulaEscape, width) => {
+        const columns = ['message', 'a', 'b', 'level'].slice(0, width);
+        const records = inputs.map((x) => fakeRecord({ body: x.body, attributes: { a: x.a, b: x.b } }));
+        const byFormat = createRowFormatter(columns, { formulaEscape });
+        const byEncode = createRowFormatter(columns, { formulaEscape });
+        const rows = records.map((r) => byFormat.format(r));
+        const ends: number[] = [];
+        const bytes = byEncode.encode(records, ends);
+        assert.ok(bytes.equals(Buffer.from(rows.join(''), 'utf8')));
+        let end = 0;
+        assert.deepEqual(
+          ends,
+          rows.map((r) => {
+            end += Buffer.byteLength(r, 'utf8');
+            return end;
+          }),
+        );
+        assert.deepEqual({ ...byEncode.counts }, { ...byFormat.counts });
+      },
+    ),
+  );
+  // A batch larger than the encoder's scratch buffer grows it.
+  const big = createRowFormatter(['message']);
+  const text = '€'.repeat(50_000);
+  const out = big.encode([fakeRecord({ body: text }), fakeRecord({ body: text })]);
+  assert.equal(out.toString('utf8'), `${text}\r\n${text}\r\n`);
 });
