@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { readEvents } from '@grpo-otel/exporter-tensorboard';
 
 // The seed's YAML, byte for byte, in a fresh directory (its paths are relative to the file), run in a
 // child process so that its console output (stderr, as Python's StreamHandler) can be read.
@@ -92,11 +93,18 @@ describe('the seed config routes each channel as it says', () => {
     assert.deepEqual(rows.slice(3), ['']);
   });
 
-  test('tensorboard handler: routed; its records are counted (never silently lost) while it is unavailable', () => {
-    const count = (where: string) =>
-      result.drops
-        .filter((d) => d.where === where && d.reason === 'sink_unavailable')
-        .reduce((n, d) => n + d.count, 0);
-    assert.equal(count('tensorboard'), 3, 'training, rewards, metrics -> tensorboard');
+  test('tensorboard handler: one run directory whose events hold the routed channels as text', async () => {
+    const tbDir = join(dir, 'logs/tensorboard');
+    const runs = readdirSync(tbDir);
+    assert.equal(runs.length, 1, 'one run directory (the run id)');
+    const contents = await readEvents(join(tbDir, runs[0]!));
+    assert.ok(contents.every((c) => c.issues.length === 0 && c.path.includes('tfevents')));
+    const texts = contents
+      .flatMap((c) => c.events.flatMap((e) => e.values))
+      .flatMap((v) => (v.kind === 'text' ? [[v.tag, v.text] as const] : []));
+    const byTag = new Map(texts.map(([tag, text]) => [tag, text]));
+    assert.deepEqual([...byTag.keys()].sort(), ['logs/metrics', 'logs/rewards', 'logs/training']);
+    for (const [tag, text] of byTag) assert.match(text, new RegExp(`info.{0,2}on.{0,2}${tag.slice(5)}`), tag);
+    assert.equal(result.drops.filter((d) => d.reason === 'sink_unavailable').length, 0);
   });
 });

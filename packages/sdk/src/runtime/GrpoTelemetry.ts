@@ -1,4 +1,5 @@
 import { getHeapSpaceStatistics } from 'node:v8';
+import { TensorBoardMetricExporter, TensorBoardRun } from '@grpo-otel/exporter-tensorboard';
 import { RollingWindow, RunningStats } from '@grpo-otel/metrics';
 import {
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -123,6 +124,8 @@ export class GrpoTelemetry {
   /** RSS samples taken by collections and logMemoryUsage (for the average). */
   readonly rssSamples = new RunningStats();
   private readonly pipeline: LogPipeline;
+  /** TensorBoard runs by tensorboard handler name. */
+  readonly tensorBoardRuns = new Map<string, TensorBoardRun>();
   private removeExitHooks: (() => void) | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private readonly registeredGlobal: boolean;
@@ -132,8 +135,31 @@ export class GrpoTelemetry {
     this.runId = config.resource.runId ?? generateRunId();
     this.resource = buildResource(config, this.runId);
 
+    // One TensorBoard run per tensorboard handler: its text records (log pipeline) and every metric
+    // (step reader) share the run's event files under <log_dir>/<run id>.
+    for (const h of config.handlers.values()) {
+      if (h.type !== 'tensorboard') continue;
+      try {
+        const run = new TensorBoardRun({
+          logDir: h.logDir,
+          runName: this.runId,
+          maxFileBytes: h.maxFileBytes,
+        });
+        run.addCustomScalarsLayout();
+        this.tensorBoardRuns.set(h.name, run);
+      } catch (err) {
+        diag.error(`grpo-otel: cannot open TensorBoard run for handler '${h.name}'`, err);
+      }
+    }
+    const stepExporters = [
+      ...(options.stepExporters ?? []),
+      ...[...this.tensorBoardRuns].map(([name, run]) => ({
+        name,
+        exporter: new TensorBoardMetricExporter({ run, getStep: () => this.exportStep }),
+      })),
+    ];
     const readers: MetricReader[] = [...(options.metricReaders ?? [])];
-    for (const { name, exporter } of options.stepExporters ?? []) {
+    for (const { name, exporter } of stepExporters) {
       const reader = new StepMetricReader({
         exporter,
         name,
@@ -158,7 +184,12 @@ export class GrpoTelemetry {
     }
     this.meterProvider = new MeterProvider({ resource: this.resource, readers });
 
-    this.pipeline = buildLogPipeline(config, this.drops, this.meterProvider);
+    this.pipeline = buildLogPipeline(config, {
+      drops: this.drops,
+      selfObs: this.meterProvider,
+      tensorBoardRuns: this.tensorBoardRuns,
+      getStep: () => this.step,
+    });
     this.loggerProvider = new LoggerProvider({ resource: this.resource, processors: [this.pipeline.router] });
 
     const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];

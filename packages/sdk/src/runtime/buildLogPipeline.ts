@@ -1,5 +1,6 @@
 import { truncateSync } from 'node:fs';
 import { CsvLogRecordExporter } from '@grpo-otel/exporter-csv';
+import { TensorBoardLogRecordExporter, type TensorBoardRun } from '@grpo-otel/exporter-tensorboard';
 import { diag, type MeterProvider } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { channelRoutes, IMPLICIT_OTLP_HANDLER, levelThreshold } from '../config/channelRoutes.js';
@@ -23,7 +24,7 @@ export interface LogPipeline {
   channelLevel(name: string): number;
 }
 
-/** A sink for handler types this build does not implement yet: every record is counted as dropped. */
+/** A sink that cannot write (e.g. a TensorBoard handler without a run): every record is counted as dropped. */
 class UnavailableSinkProcessor implements LogRecordProcessor {
   constructor(
     private readonly name: string,
@@ -52,12 +53,22 @@ export function createFormatter(config: ResolvedConfig, name: string | undefined
   });
 }
 
+/** What the pipeline needs from the runtime besides the config. */
+export interface PipelineContext {
+  drops: DropCounter;
+  selfObs?: MeterProvider;
+  /** The TensorBoard run of each tensorboard handler (shared with its metric exporter). */
+  tensorBoardRuns: ReadonlyMap<string, TensorBoardRun>;
+  /** The trainer's current step, for text records without a `grpo.step` attribute. */
+  getStep: () => number | undefined;
+}
+
 function createSink(
   config: ResolvedConfig,
   h: HandlerConfig,
-  drops: DropCounter,
-  selfObs: MeterProvider | undefined,
+  ctx: PipelineContext,
 ): LogRecordProcessor | undefined {
+  const { drops, selfObs } = ctx;
   const local = (exporter: ConstructorParameters<typeof LocalSinkProcessor>[0], batchSize?: number) =>
     new LocalSinkProcessor(exporter, {
       name: h.name,
@@ -109,26 +120,28 @@ function createSink(
         }),
         h.bufferSize,
       );
-    case 'tensorboard':
-      diag.warn(
-        `grpo-otel: handler '${h.name}' (${h.className}) is not available in this build; its records are counted as dropped`,
-      );
-      return new UnavailableSinkProcessor(h.name, drops);
+    case 'tensorboard': {
+      const run = ctx.tensorBoardRuns.get(h.name);
+      if (!run) {
+        diag.warn(
+          `grpo-otel: handler '${h.name}' has no TensorBoard run; its records are counted as dropped`,
+        );
+        return new UnavailableSinkProcessor(h.name, drops);
+      }
+      return local(new TensorBoardLogRecordExporter({ run, getStep: ctx.getStep }));
+    }
     case 'null':
       return undefined;
   }
 }
 
 /** Builds one sink per handler and the routing table of every configured channel. */
-export function buildLogPipeline(
-  config: ResolvedConfig,
-  drops: DropCounter,
-  selfObs?: MeterProvider,
-): LogPipeline {
+export function buildLogPipeline(config: ResolvedConfig, ctx: PipelineContext): LogPipeline {
+  const { selfObs } = ctx;
   const sinks = new Map<string, LogRecordProcessor>();
   const localSinks: LocalSinkProcessor[] = [];
   for (const h of config.handlers.values()) {
-    const sink = createSink(config, h, drops, selfObs);
+    const sink = createSink(config, h, ctx);
     if (!sink) continue;
     sinks.set(h.name, sink);
     if (sink instanceof LocalSinkProcessor) localSinks.push(sink);
