@@ -50,6 +50,7 @@ export {
   type GenerationReferenceInput,
   logGenerationMetrics,
 } from './facade/logGenerationMetrics.js';
+export { logHparams } from './facade/logHparams.js';
 export { logMemoryUsage, type MemorySnapshot } from './facade/logMemoryUsage.js';
 export { ATTR_MODEL_OUTPUT, extractTag, logModelOutput } from './facade/logModelOutput.js';
 export { logReward } from './facade/logReward.js';
