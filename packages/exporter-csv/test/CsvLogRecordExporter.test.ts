@@ -225,3 +225,32 @@ test('options are validated with what was wrong', () => {
     /CsvLogRecordExporter: maxBytes must be a non-negative integer, got -5/,
   );
 });
+
+test('exportSync rotates by the same rule: every file starts with the header, rows whole and in order', async (t) => {
+  const dir = tempDir(t);
+  const filename = join(dir, 'sync-rot.csv');
+  const exporter = new CsvLogRecordExporter({ filename, columns: COLUMNS, maxBytes: 1500, backupCount: 50 });
+  // Async exports still queued when the exit path starts are written first, in order.
+  exporter.export([sample(0, 'queued, "async"')], () => {});
+  for (let i = 1; i < 200; i += 9) {
+    exporter.exportSync(Array.from({ length: 9 }, (_, k) => sample(i + k, `q${i + k}, "é"\n😀`)));
+  }
+  exporter.forceFlushSync();
+  await exporter.shutdown();
+  const names = readdirSync(dir)
+    .filter((n) => /^sync-rot\.csv\.\d+$/.test(n))
+    .sort((a, b) => Number(b.split('.').pop()) - Number(a.split('.').pop()));
+  assert.ok(names.length > 3, 'expected several rollovers');
+  const steps: string[] = [];
+  for (const name of [...names, 'sync-rot.csv']) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    assert.ok(Buffer.byteLength(text) <= 1500, `${name} is over maxBytes`);
+    const rows = parseCsv(text);
+    assert.deepEqual(rows[0], COLUMNS, `${name} does not start with the header`);
+    for (const r of rows.slice(1)) steps.push(r[0]!);
+  }
+  assert.deepEqual(
+    steps,
+    Array.from({ length: 208 }, (_, i) => String(i)),
+  );
+});
