@@ -1,6 +1,7 @@
 import type { AnyValueMap, Logger } from '@opentelemetry/api-logs';
 import type { DropCounter } from './internal/DropCounter.js';
 import type { StrideSampler } from './internal/StrideSampler.js';
+import type { StringSanitizer } from './internal/StringSanitizer.js';
 import type { TokenBucket } from './internal/TokenBucket.js';
 import { LEVEL_ALIASES, LEVEL_NUMBERS, LEVEL_TO_SEVERITY, type LevelName } from './levels.js';
 
@@ -15,6 +16,26 @@ export interface ChannelBinding {
   limiter?: TokenBucket;
   sampler?: StrideSampler;
   drops: DropCounter;
+  /** Truncation and redaction of the message and string attributes (config `limits`). */
+  sanitizer?: StringSanitizer;
+}
+
+/** String attributes (top level and in arrays) through the sanitizer; copies only when something changed. */
+function sanitizeAttributes(attrs: LogAttributes, z: StringSanitizer): LogAttributes {
+  let out: LogAttributes | undefined;
+  for (const key of Object.keys(attrs)) {
+    const v = attrs[key];
+    let nv: unknown = v;
+    if (typeof v === 'string') nv = z.apply(v);
+    else if (Array.isArray(v) && v.some((x) => typeof x === 'string')) {
+      nv = v.map((x) => (typeof x === 'string' ? z.apply(x) : x));
+    }
+    if (nv !== v) {
+      out ??= { ...attrs };
+      out[key] = nv as LogAttributes[string];
+    }
+  }
+  return out ?? attrs;
 }
 
 const LEVEL_NAMES: readonly LevelName[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
@@ -99,11 +120,18 @@ export class ChannelLogger {
       return;
     }
     const levelName = levelNameOf(levelno);
+    let body = typeof message === 'string' ? message : String(message);
+    let attrs = attributes;
+    const z = b.sanitizer;
+    if (z) {
+      body = z.apply(body);
+      if (attrs) attrs = sanitizeAttributes(attrs, z);
+    }
     b.logger.emit({
       severityNumber: LEVEL_TO_SEVERITY[levelName],
       severityText: levelName,
-      body: message,
-      ...(attributes ? { attributes } : {}),
+      body,
+      ...(attrs ? { attributes: attrs } : {}),
     });
   }
 }

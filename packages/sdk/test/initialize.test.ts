@@ -104,3 +104,34 @@ formatters:
   assert.equal(line.message, 'hello');
   assert.match(line.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 });
+
+test('limits: long strings are cut with a marker, redact patterns replaced, both counted', async () => {
+  const f = config(
+    'limits',
+    `root: { level: INFO, handlers: [f] }
+handlers:
+  f: { class: file, filename: limits.log, formatter: j }
+formatters:
+  j: { format: json, fields: [message, attributes] }
+limits:
+  max_string_length: 20
+  redact: ['sk-[A-Za-z0-9]+', '\\b\\d{3}-\\d{2}-\\d{4}\\b']
+`,
+  );
+  const t = initialize({ ...opts, configPath: f })!;
+  getTrainingLogger().info('key sk-abc123 and 123-45-6789', { prompt: 'x'.repeat(50), short: 'ok', n: 5 });
+  await shutdown();
+  const line = JSON.parse(read('limits.log'));
+  assert.equal(line.message, 'key [REDACTED] and […[truncated 9 chars]');
+  assert.deepEqual(line.attributes, { prompt: `${'x'.repeat(20)}…[truncated 30 chars]`, short: 'ok', n: 5 });
+  assert.equal(t.sanitized.get('redacted'), 2);
+  assert.equal(t.sanitized.get('truncated'), 2);
+});
+
+test('limits: an invalid redact pattern is a config error with its position', () => {
+  const f = config('badre', 'limits:\n  redact: ["ok", "(unclosed"]\n');
+  assert.throws(
+    () => initialize({ ...opts, configPath: f }),
+    /badre\.yaml:2:\d+: limits\.redact\[1\]: invalid regular expression/,
+  );
+});

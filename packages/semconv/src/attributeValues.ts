@@ -77,6 +77,7 @@ export const SANITIZE_REASON_VALUES = [
   'formula_escaped',
   'control_characters',
   'coerced',
+  'redacted',
 ] as const;
 export type SanitizeReason = (typeof SANITIZE_REASON_VALUES)[number];
 

@@ -361,6 +361,7 @@ const DEFINITIONS: readonly AttributeDefinition[] = [
       formula_escaped: 'CSV cell starting with = + - @ (formula injection) was escaped.',
       control_characters: 'Binary or control characters were replaced.',
       coerced: 'Value converted to the expected type (e.g. bigint to number).',
+      redacted: 'Parts matching a configured redaction pattern replaced by [REDACTED].',
     }),
   }),
   defineAttribute({

@@ -138,4 +138,5 @@ export interface ResolvedConfig {
   metrics: MetricsConfig;
   resource: ResourceConfig;
   otlp: OtlpConfig;
+  limits: { maxStringLength: number; redact: RegExp[] };
 }

@@ -332,6 +332,24 @@ export const CONFIG_SCHEMA = {
     metrics,
     resource,
     otlp,
+    limits: {
+      description: 'Limits applied to every log record before it leaves the process.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        max_string_length: {
+          description:
+            'Longest message or string attribute kept, in characters (default 65536); longer ones are cut and end with a marker saying how much was cut.',
+          ...positiveInt,
+        },
+        redact: {
+          description:
+            'Regular expressions (JavaScript syntax) whose matches in messages and string attributes are replaced by [REDACTED], e.g. to keep prompts or secrets out of logs.',
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+        },
+      },
+    },
   },
   $defs: {
     channel,

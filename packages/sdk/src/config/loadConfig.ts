@@ -122,6 +122,7 @@ export interface RawConfig {
   metrics?: Record<string, unknown>;
   resource?: Record<string, unknown>;
   otlp?: Record<string, unknown>;
+  limits?: Record<string, unknown>;
 }
 export interface RawChannel {
   level?: string;
@@ -426,6 +427,14 @@ function checkReferences(
       );
     }
   }
+  ((cfg.limits?.redact as string[] | undefined) ?? []).forEach((pattern, i) => {
+    try {
+      new RegExp(pattern, 'g');
+    } catch (err) {
+      const p = ['limits', 'redact', i];
+      fail(offsetOf(doc, p, false), p, `invalid regular expression: ${(err as Error).message}`);
+    }
+  });
   for (const [name, f] of Object.entries(cfg.formatters ?? {})) {
     if (f.format === 'json' || f.class === 'json') continue;
     if (f.fields !== undefined) {

@@ -260,5 +260,21 @@ export function resolveConfig(
     signalEndpoints,
   };
 
-  return { source: ctx.source, baseDir, root, channels, handlers, formatters, metrics, resource, otlp };
+  const l = (cfg.limits ?? {}) as Obj;
+  const limits = {
+    maxStringLength: num(l.max_string_length, 65536),
+    redact: ((l.redact as string[] | undefined) ?? []).map((p) => new RegExp(p, 'g')),
+  };
+  return {
+    source: ctx.source,
+    baseDir,
+    root,
+    channels,
+    handlers,
+    formatters,
+    metrics,
+    resource,
+    otlp,
+    limits,
+  };
 }

@@ -9,6 +9,7 @@ import {
   ATTR_GRPO_RUN_ID,
   ATTR_GRPO_SDK_DROP_REASON,
   ATTR_GRPO_SDK_EXPORTER,
+  ATTR_GRPO_SDK_SANITIZE_REASON,
   ATTR_GRPO_SDK_SIGNAL,
   ATTR_GRPO_WORLD_SIZE,
   ATTR_V8JS_HEAP_SPACE_NAME,
@@ -43,6 +44,7 @@ import type { ChannelLogger } from '../ChannelLogger.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
 import { DropCounter } from '../internal/DropCounter.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
+import { type SanitizeReason, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
 import { StepMetricReader } from '../processors/StepMetricReader.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
@@ -100,6 +102,9 @@ export class GrpoTelemetry {
   readonly meterProvider: MeterProvider;
   readonly tracerProvider: NodeTracerProvider;
   readonly drops = new DropCounter();
+  /** Strings changed by the config's `limits` (truncated, redacted), by reason. */
+  readonly sanitized = new Map<SanitizeReason, number>();
+  private readonly sanitizer: StringSanitizer;
   readonly meter: Meter;
   readonly tracer: Tracer;
   readonly instruments: Instruments;
@@ -133,6 +138,9 @@ export class GrpoTelemetry {
   constructor(config: ResolvedConfig, options: GrpoTelemetryOptions = {}) {
     this.config = config;
     this.runId = config.resource.runId ?? generateRunId();
+    this.sanitizer = new StringSanitizer(config.limits.maxStringLength, config.limits.redact, (reason) =>
+      this.sanitized.set(reason, (this.sanitized.get(reason) ?? 0) + 1),
+    );
     this.resource = buildResource(config, this.runId);
 
     // One TensorBoard run per tensorboard handler: its text records (log pipeline) and every metric
@@ -204,6 +212,7 @@ export class GrpoTelemetry {
     this.tracer = this.tracerProvider.getTracer(SDK_NAME, SDK_VERSION);
     this.instruments = new Instruments(this.meter, this.drops);
     this.registerSelfMetrics();
+    this.registerSanitizedMetric();
     this.registerResourceMetrics();
 
     this.registeredGlobal = options.registerGlobal ?? true;
@@ -226,6 +235,7 @@ export class GrpoTelemetry {
         : {}),
       ...(ch?.sample !== undefined ? { sampler: new StrideSampler(ch.sample) } : {}),
       drops: this.drops,
+      sanitizer: this.sanitizer,
     });
   }
 
@@ -444,6 +454,19 @@ export class GrpoTelemetry {
             [ATTR_GRPO_SDK_DROP_REASON]: e.reason,
             [ATTR_GRPO_SDK_EXPORTER]: e.where,
           });
+        }
+      });
+  }
+
+  private registerSanitizedMetric(): void {
+    this.meter
+      .createObservableCounter(METRICS.sdkValueSanitized.name, {
+        description: METRICS.sdkValueSanitized.description,
+        unit: METRICS.sdkValueSanitized.unit,
+      })
+      .addCallback((result) => {
+        for (const [reason, n] of this.sanitized) {
+          result.observe(n, { [ATTR_GRPO_SDK_SIGNAL]: 'logs', [ATTR_GRPO_SDK_SANITIZE_REASON]: reason });
         }
       });
   }
