@@ -28,6 +28,11 @@ export interface StartTensorBoardOptions {
   loadFast: boolean;
   /** How long to wait for the server to answer. Default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * `--samples_per_plugin`: points kept per time series (TensorBoard downsamples beyond; the Python
+   * loader keeps only 10 texts by default). Default `scalars=10000,histograms=1000,text=1000`.
+   */
+  samplesPerPlugin?: string;
 }
 
 const live = new Set<ChildProcess>();
@@ -63,6 +68,8 @@ export async function startTensorBoard(options: StartTensorBoardOptions): Promis
     `--load_fast=${options.loadFast}`,
     '--reload_interval',
     '1',
+    '--samples_per_plugin',
+    options.samplesPerPlugin ?? 'scalars=10000,histograms=1000,text=1000',
   ];
   const child = spawn(python, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -135,8 +142,13 @@ export async function startTensorBoard(options: StartTensorBoardOptions): Promis
         const runs = await get<string[]>('/data/runs');
         if (!runs.includes(run)) return undefined;
         if (!tag) return true;
-        const tags = await get<Record<string, Record<string, unknown>>>(`/data/plugin/${tag.plugin}/tags`);
-        return tags[run]?.[tag.tag] !== undefined ? true : undefined;
+        // {run: {tag: info}} for most plugins, {run: [tag, ...]} for text
+        const tags = await get<Record<string, Record<string, unknown> | string[]>>(
+          `/data/plugin/${tag.plugin}/tags`,
+        );
+        const forRun = tags[run];
+        const found = Array.isArray(forRun) ? forRun.includes(tag.tag) : forRun?.[tag.tag] !== undefined;
+        return found ? true : undefined;
       },
       timeoutMs,
       `tensorboard to list run ${run}${tag ? ` with ${tag.plugin} tag ${tag.tag}` : ''}`,
@@ -180,4 +192,73 @@ export function runPython(script: string, args: readonly string[] = [], timeoutM
 /** Float32 rounding, as TensorBoard stores scalars. */
 export function f32(v: number): number {
   return Math.fround(v);
+}
+
+/**
+ * A Python script reading one run directory with TensorBoard's own EventAccumulator (everything kept,
+ * no sampling) and printing JSON: `{ scalars: {tag: [[step, value]]}, histograms: {tag: [[step,
+ * {min, max, num, sum, sum_squares, bucket_limit, bucket}]]}, tensors: {tag: [[step, plugin, strings
+ * | numbers]]} }`. Tensor-form scalars (plugin `scalars`) are listed under scalars. Run it with {@link readWithEventAccumulator}.
+ */
+export const EVENT_ACCUMULATOR_SCRIPT = `
+import json, sys
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+ea = EventAccumulator(sys.argv[1], size_guidance={'scalars': 0, 'histograms': 0, 'tensors': 0,
+                                                   'compressedHistograms': 0, 'images': 0, 'audio': 0})
+ea.Reload()
+tags = ea.Tags()
+out = {'scalars': {}, 'histograms': {}, 'tensors': {}}
+for t in tags['scalars']:
+    out['scalars'][t] = [[e.step, e.value] for e in ea.Scalars(t)]
+for t in tags['histograms']:
+    out['histograms'][t] = [[e.step, {'min': e.histogram_value.min, 'max': e.histogram_value.max,
+        'num': e.histogram_value.num, 'sum': e.histogram_value.sum,
+        'sum_squares': e.histogram_value.sum_squares,
+        'bucket_limit': list(e.histogram_value.bucket_limit), 'bucket': list(e.histogram_value.bucket)}]
+        for e in ea.Histograms(t)]
+for t in tags['tensors']:
+    md = ea.SummaryMetadata(t)
+    if md.plugin_data.plugin_name == 'scalars':
+        # the TF2 form (rank-0 tensor, plugin scalars): this accumulator files it under tensors
+        out['scalars'][t] = [[e.step, (list(e.tensor_proto.float_val) + list(e.tensor_proto.double_val))[0]]
+                             for e in ea.Tensors(t)]
+        continue
+    rows = []
+    for e in ea.Tensors(t):
+        tp = e.tensor_proto
+        vals = [s.decode('utf-8', 'replace') for s in tp.string_val] if tp.string_val else list(tp.float_val) + list(tp.double_val)
+        rows.append([e.step, md.plugin_data.plugin_name, vals])
+    out['tensors'][t] = rows
+json.dump(out, sys.stdout, allow_nan=True)
+`;
+
+export interface AccumulatedRun {
+  scalars: Record<string, [number, number][]>;
+  histograms: Record<
+    string,
+    [
+      number,
+      {
+        min: number;
+        max: number;
+        num: number;
+        sum: number;
+        sum_squares: number;
+        bucket_limit: number[];
+        bucket: number[];
+      },
+    ][]
+  >;
+  tensors: Record<string, [number, string, (string | number)[]][]>;
+}
+
+/** Reads a run directory with TensorBoard's EventAccumulator (Python). */
+export function readWithEventAccumulator(runDir: string): AccumulatedRun {
+  const r = spawnSync(pythonBinary(), ['-c', EVENT_ACCUMULATOR_SCRIPT, runDir], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`EventAccumulator failed (status ${r.status}):\n${r.stderr}`);
+  return parseJson(r.stdout) as AccumulatedRun;
 }
