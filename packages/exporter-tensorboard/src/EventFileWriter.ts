@@ -130,6 +130,9 @@ export class EventFileWriter {
   private scheduled = false;
   /** A write the async path submitted and that has not completed: what the file size becomes. */
   private inflightEnd: number | undefined;
+  /** Old files being synced and closed in the background. */
+  private readonly retiring = new Set<Promise<void>>();
+  private retireError: unknown;
   /** Data ops the async path took from the queue and has not submitted yet. */
   private taken: DataOp[] | undefined;
   /** Bumped when the synchronous path takes over, so a pending async step does not apply its result. */
@@ -235,8 +238,10 @@ export class EventFileWriter {
 
   /**
    * For process exit: writes, synchronously, everything accepted that the async path has not handed
-   * to the OS, then fdatasyncs. A write the async path already submitted is waited for (up to 2 s)
-   * so records stay in order. Throws the fs error when writing fails.
+   * to the OS, then fdatasyncs the current file. A write the async path already submitted is waited
+   * for (up to 2 s) so records stay in order. Files the async path is still syncing in the background
+   * after a rollover are left to it (their bytes are already with the OS). Throws the fs error when
+   * writing fails.
    */
   flushSync(): void {
     if (this.closePromise && this.file === undefined && this.queue.length === 0 && !this.hasSlabData()) {
@@ -404,12 +409,16 @@ export class EventFileWriter {
 
   private async syncOp(op: SyncOp): Promise<void> {
     const file = this.file;
-    if (!file) {
-      op.resolve();
-      return;
-    }
     try {
-      await new Promise<void>((resolve, reject) => fdatasyncCb(file.fd, (e) => (e ? reject(e) : resolve())));
+      await Promise.all(this.retiring);
+      const retireError = this.retireError;
+      this.retireError = undefined;
+      if (retireError) throw retireError;
+      if (file) {
+        await new Promise<void>((resolve, reject) =>
+          fdatasyncCb(file.fd, (e) => (e ? reject(e) : resolve())),
+        );
+      }
       op.resolve();
     } catch (err) {
       op.reject(err);
@@ -424,8 +433,7 @@ export class EventFileWriter {
     let file = this.file;
     try {
       if (file?.file !== fileIndex) {
-        if (file) await this.retire(file);
-        if (gen !== this.generation) return;
+        if (file) this.retire(file);
         file = await this.openFor(fileIndex, gen);
         if (file === undefined) return;
       }
@@ -471,15 +479,22 @@ export class EventFileWriter {
     }
   }
 
-  /** Before moving to the next file: sync the old one (flush() promises cover it), then close it. */
-  private async retire(file: OpenFile): Promise<void> {
+  /**
+   * Before moving to the next file: sync and close the old one in the background, so writing goes on
+   * meanwhile (a flush() waits for it). An fdatasync failure fails the next flush().
+   */
+  private retire(file: OpenFile): void {
     this.file = undefined;
-    try {
-      await new Promise<void>((resolve, reject) => fdatasyncCb(file.fd, (e) => (e ? reject(e) : resolve())));
-    } catch (err) {
-      diag.warn(`EventFileWriter(${this.dir}): fdatasync of ${file.path} failed`, err);
-    }
-    await closeFd(file.fd).catch(() => {});
+    const done: Promise<void> = new Promise<void>((resolve) =>
+      fdatasyncCb(file.fd, (e) => {
+        if (e) {
+          this.retireError ??= e;
+          diag.warn(`EventFileWriter(${this.dir}): fdatasync of ${file.path} failed`, e);
+        }
+        closeCb(file.fd, () => resolve());
+      }),
+    ).finally(() => this.retiring.delete(done));
+    this.retiring.add(done);
   }
 
   private async openFor(fileIndex: number, gen: number): Promise<OpenFile | undefined> {
