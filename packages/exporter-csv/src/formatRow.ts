@@ -1,6 +1,7 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { type ColumnAccessor, columnAccessor } from './columnAccessor.js';
 import { csvField, FORMULA_ESCAPE_PREFIX, needsQuotes, startsFormula } from './csvField.js';
+import { writeTimestamp } from './internal/writeTimestamp.js';
 import { isPlainScalar, renderValue } from './renderValue.js';
 
 /** Every row (the header too) ends with CR LF, as RFC 4180 says and Python's csv module writes. */
@@ -62,6 +63,7 @@ export function createRowFormatter(
   const formulaEscape = options.formulaEscape ?? true;
   const counts: RowFormatterCounts = { rows: 0, formulaEscapedCells: 0, loneSurrogateRows: 0 };
   const n = accessors.length;
+  const timestampAt = names.map((c) => c === 'timestamp');
   const header = names.map((c) => csvField(c, false)).join(',') + CSV_LINE_ENDING;
 
   // State of the cell last prepared, and of the row being formatted.
@@ -130,6 +132,20 @@ export function createRowFormatter(
       repaired = false;
       const rowStart = off;
       for (let i = 0; i < n; i++) {
+        if (timestampAt[i]) {
+          if (off + 32 > buf.length) {
+            const bigger = Buffer.allocUnsafe(buf.length * 2);
+            buf.copy(bigger, 0, 0, off);
+            buf = bigger;
+          }
+          if (i > 0) buf[off++] = 0x2c;
+          const end = writeTimestamp(buf, off, record.hrTime);
+          if (end >= 0) {
+            off = end;
+            continue;
+          }
+          if (i > 0) off--; // an unusual time: written as a text cell below
+        }
         const text = prepare(accessors[i]!(record));
         // Worst case: 3 UTF-8 bytes per UTF-16 unit, quotes, prefix, comma, CR LF.
         const need = off + text.length * 3 + 8;

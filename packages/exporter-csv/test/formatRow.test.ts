@@ -183,3 +183,30 @@ test('encode writes exactly the bytes of format, row by row, with the row ends',
   const out = big.encode([fakeRecord({ body: text }), fakeRecord({ body: text })]);
   assert.equal(out.toString('utf8'), `${text}\r\n${text}\r\n`);
 });
+
+test('encode writes the timestamp column with the same bytes as format, for any time', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(
+          fc.oneof(
+            fc.integer({ min: 0, max: 4_102_444_800 }),
+            fc.integer({ min: -70_000_000_000, max: 300_000_000_000 }),
+            fc.constantFrom(Number.NaN, 1e15, -1),
+          ),
+          fc.oneof(fc.integer({ min: 0, max: 999_999_999 }), fc.constantFrom(-1, 1e9, Number.NaN)),
+        ),
+        { minLength: 1, maxLength: 20 },
+      ),
+      fc.boolean(),
+      (times, first) => {
+        const columns = first ? ['timestamp', 'message'] : ['message', 'timestamp'];
+        const records = times.map(([s, ns]) => fakeRecord({ hrTime: [s, ns], body: 'b' }));
+        const byFormat = createRowFormatter(columns);
+        const rows = records.map((r) => byFormat.format(r));
+        const bytes = createRowFormatter(columns).encode(records);
+        assert.equal(bytes.toString('utf8'), rows.join(''));
+      },
+    ),
+  );
+});
