@@ -1,4 +1,5 @@
 import { runExample } from './commands/example.js';
+import { tbDump } from './commands/tbDump.js';
 import { type CommandIO, validateConfig } from './commands/validateConfig.js';
 
 const USAGE = `grpo-otel: telemetry for GRPO training
@@ -7,6 +8,8 @@ usage:
   grpo-otel validate-config <config.yaml>   check a config and show where each channel goes
   grpo-otel example [--steps N] [--config F] [--out DIR]
                                             a small instrumented training loop (synthetic rewards)
+  grpo-otel tb-dump <logdir> [--run NAME] [--limit N]
+                                            print the scalars, histograms and text of TensorBoard event files
   grpo-otel help | --version`;
 
 export const VERSION = '0.1.0';
@@ -25,6 +28,8 @@ export async function main(argv: string[], io: Partial<CommandIO> = {}): Promise
       return validateConfig(rest, full);
     case 'example':
       return runExample(rest, full);
+    case 'tb-dump':
+      return tbDump(rest, full);
     case '--version':
     case 'version':
       full.out(VERSION);
