@@ -14,6 +14,7 @@ pnpm run --silent lint
 echo "== collector" >&2
 GRPO_OTELCOL_BIN="$(bash scripts/build-collector.sh | tail -n 1)"
 export GRPO_OTELCOL_BIN
+bash scripts/install-prometheus.sh # Prometheus, promtool, Alertmanager, amtool from Debian, if missing
 echo "== python venv (TensorBoard, tensorboardX, numpy, scipy)" >&2
 GRPO_PYTHON="$(bash scripts/setup-python.sh | tail -n 1)"
 export GRPO_PYTHON
