@@ -3,6 +3,9 @@ import type { HistogramProto } from './Event.js';
 const DBL_MAX = Number.MAX_VALUE;
 
 let defaultLimits: Float64Array | undefined;
+/** Index of 0 in the default limits (774 negative limits before it). */
+const DEFAULT_ZERO = 775;
+const INV_LOG_1_1 = 1 / Math.log(1.1);
 
 /**
  * TensorFlow's default histogram bucket limits (tensorflow/core/lib/histogram/histogram.cc, also
@@ -52,6 +55,7 @@ export function histogramFromValues(
   options: HistogramFromValuesOptions = {},
 ): ValuesHistogram {
   const limits = options.bucketLimits ?? defaultBucketLimits();
+  const isDefault = limits === defaultLimits;
   const nb = limits.length;
   if (nb === 0) throw new RangeError('histogramFromValues: bucketLimits must not be empty');
   if (scratch.length < nb) scratch = new Float64Array(nb);
@@ -76,14 +80,27 @@ export function histogramFromValues(
     if (v < min) min = v;
     if (v > max) max = v;
     // upper_bound: the first limit > v; values >= the last limit go to the last bucket.
-    let lo = 0;
-    let hi = nb;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (limits[mid]! > v) hi = mid;
-      else lo = mid + 1;
+    let u: number;
+    if (isDefault) {
+      // The default limits grow geometrically: guess from a logarithm, then step to the exact index.
+      const a = v < 0 ? -v : v;
+      const j = a < 1e-12 ? -1 : Math.floor(Math.log(a * 1e12) * INV_LOG_1_1);
+      u = v >= 0 ? DEFAULT_ZERO + 2 + j : DEFAULT_ZERO - 1 - j;
+      if (u < 0) u = 0;
+      else if (u > nb) u = nb;
+      while (u > 0 && limits[u - 1]! > v) u--;
+      while (u < nb && limits[u]! <= v) u++;
+    } else {
+      let lo = 0;
+      let hi = nb;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (limits[mid]! > v) hi = mid;
+        else lo = mid + 1;
+      }
+      u = lo;
     }
-    const b = lo === nb ? nb - 1 : lo;
+    const b = u === nb ? nb - 1 : u;
     counts[b]! += 1;
     if (b < first) first = b;
     if (b > last) last = b;

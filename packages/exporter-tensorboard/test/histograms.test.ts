@@ -138,3 +138,31 @@ test('histogramFromExponentialBuckets: negative, zero and positive buckets in va
   assert.equal(h.min, -1.5);
   assert.equal(h.max, 7);
 });
+
+test('histogramFromValues: the fast path for the default limits buckets exactly like a binary search', () => {
+  const limits = defaultBucketLimits();
+  const copy = Float64Array.from(limits); // not the default array: forces the binary search
+  const values: number[] = [
+    0,
+    -0,
+    1e-12,
+    -1e-12,
+    1e-13,
+    -1e-13,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    1e25,
+    -1e25,
+  ];
+  for (const l of limits) values.push(l, l * (1 + 1e-15), l * (1 - 1e-15), l / 1.05);
+  let x = 12345;
+  for (let i = 0; i < 50_000; i++) {
+    x = (x * 48271) % 2147483647;
+    values.push((x / 2147483647 - 0.5) * 10 ** ((i % 40) - 20));
+  }
+  const finite = values.filter(Number.isFinite);
+  const fast = histogramFromValues(finite).histogram!;
+  const slow = histogramFromValues(finite, { bucketLimits: copy }).histogram!;
+  assert.deepEqual(Array.from(fast.bucketLimit), Array.from(slow.bucketLimit));
+  assert.deepEqual(Array.from(fast.bucket), Array.from(slow.bucket));
+});
