@@ -1,5 +1,6 @@
 import {
   ATTR_GRPO_SAMPLE_ANSWER,
+  ATTR_GRPO_SAMPLE_COMPLETION,
   ATTR_GRPO_SAMPLE_CORRECT,
   ATTR_GRPO_SAMPLE_EXPECTED_ANSWER,
   ATTR_GRPO_SAMPLE_QUESTION,
@@ -9,7 +10,6 @@ import {
 } from '@grpo-otel/semconv';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { formatTimestamp } from './formatTimestamp.js';
-import { ATTR_GRPO_SAMPLE_COMPLETION } from './internal/attributeKeys.js';
 import { levelName } from './levelName.js';
 
 /**

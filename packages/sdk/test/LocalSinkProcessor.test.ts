@@ -94,3 +94,28 @@ test('shutdown flushes, is idempotent, and later records are counted as dropped'
   emit('after');
   assert.equal(drops.total({ reason: 'shutdown' }), 1);
 });
+
+test('exportTriggerSize starts a write early; a backlog still goes out in large batches', async () => {
+  const exporter = new FakeExporter();
+  const sink = new LocalSinkProcessor(exporter, {
+    name: 'csv',
+    flushIntervalMs: 60_000,
+    maxQueueSize: 1000,
+    maxExportBatchSize: 100,
+    exportTriggerSize: 5,
+    drops: new DropCounter(),
+  });
+  const logger = new LoggerProvider({ processors: [sink] }).getLogger('model_outputs');
+  for (let i = 0; i < 4; i++) logger.emit({ body: `r${i}` });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(exporter.batches.length, 0, 'below the trigger: waits for the flush interval');
+  for (let i = 4; i < 35; i++) logger.emit({ body: `r${i}` });
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(
+    exporter.batches.map((b) => b.length),
+    [35],
+    'one write for everything queued by then',
+  );
+  await sink.shutdown();
+});

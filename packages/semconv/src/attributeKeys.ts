@@ -94,4 +94,6 @@ export const ATTR_GRPO_SAMPLE_REASONING = 'grpo.sample.reasoning';
 export const ATTR_GRPO_SAMPLE_CORRECT = 'grpo.sample.correct';
 export const ATTR_GRPO_SAMPLE_FORMAT_VALID = 'grpo.sample.format_valid';
 export const ATTR_GRPO_SAMPLE_REWARD = 'grpo.sample.reward';
+/** The full completion text of a sample. */
+export const ATTR_GRPO_SAMPLE_COMPLETION = 'grpo.sample.completion';
 export const ATTR_GRPO_SAMPLE_COMPLETION_TOKENS = 'grpo.sample.completion_tokens';

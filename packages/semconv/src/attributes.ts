@@ -497,6 +497,15 @@ const DEFINITIONS: readonly AttributeDefinition[] = [
     note: 'Large; truncated to the configured limit and escaped for CSV by the SDK.',
   }),
   defineAttribute({
+    key: K.ATTR_GRPO_SAMPLE_COMPLETION,
+    type: 'string',
+    description: 'The full completion text (reasoning and answer).',
+    examples: ['<reasoning>\n2+2=4\n</reasoning>\n<answer>\n4\n</answer>'],
+    requirementLevel: 'opt_in',
+    metricSafe: false,
+    note: 'Large; truncated to the configured limit (limits.max_string_length) by the SDK.',
+  }),
+  defineAttribute({
     key: K.ATTR_GRPO_SAMPLE_CORRECT,
     type: 'boolean',
     description: 'Whether the extracted answer matches the reference.',

@@ -1,5 +1,6 @@
 import {
   ATTR_GRPO_SAMPLE_ANSWER,
+  ATTR_GRPO_SAMPLE_COMPLETION,
   ATTR_GRPO_SAMPLE_CORRECT,
   ATTR_GRPO_SAMPLE_EXPECTED_ANSWER,
   ATTR_GRPO_SAMPLE_QUESTION,
@@ -9,8 +10,8 @@ import {
 import type { LogAttributes } from '../ChannelLogger.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
-/** Attribute carrying the full completion text. */
-export const ATTR_MODEL_OUTPUT = 'grpo.sample.completion';
+/** Attribute carrying the full completion text (semconv `grpo.sample.completion`). */
+export const ATTR_MODEL_OUTPUT = ATTR_GRPO_SAMPLE_COMPLETION;
 
 /** The text between the first `<tag>` and the following `</tag>`, trimmed; undefined when absent. */
 export function extractTag(text: string, tag: string): string | undefined {

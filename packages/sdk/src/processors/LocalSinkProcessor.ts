@@ -23,8 +23,14 @@ export interface LocalSinkProcessorOptions {
   flushIntervalMs: number;
   /** Records held before new ones are dropped (and counted). */
   maxQueueSize: number;
-  /** Records per export call (default 512). */
+  /** Records per export call at most (default 1024). */
   maxExportBatchSize?: number;
+  /**
+   * Queued records that start an export before the flush interval (the CSV handler's `buffer_size`;
+   * default `maxExportBatchSize`). When more are queued by then, one export takes up to
+   * `maxExportBatchSize`, so a small trigger does not mean small writes under load.
+   */
+  exportTriggerSize?: number;
   drops: DropCounter;
 }
 
@@ -42,13 +48,15 @@ export class LocalSinkProcessor implements LogRecordProcessor {
   private chain: Promise<void> = Promise.resolve();
   private shutdownPromise: Promise<void> | undefined;
   private readonly batchSize: number;
+  private readonly triggerSize: number;
   private failureReported = false;
 
   constructor(
     private readonly exporter: SyncLogRecordExporter,
     private readonly options: LocalSinkProcessorOptions,
   ) {
-    this.batchSize = Math.max(1, Math.min(options.maxExportBatchSize ?? 512, options.maxQueueSize));
+    this.batchSize = Math.max(1, Math.min(options.maxExportBatchSize ?? 1024, options.maxQueueSize));
+    this.triggerSize = Math.max(1, Math.min(options.exportTriggerSize ?? this.batchSize, this.batchSize));
   }
 
   onEmit(record: SdkLogRecord): void {
@@ -61,7 +69,7 @@ export class LocalSinkProcessor implements LogRecordProcessor {
       return;
     }
     this.queue.push(record);
-    if (this.queue.length >= this.batchSize) {
+    if (this.queue.length >= this.triggerSize) {
       this.immediate ??= setImmediate(() => {
         this.immediate = undefined;
         void this.drain();

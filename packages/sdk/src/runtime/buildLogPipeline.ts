@@ -74,7 +74,9 @@ function createSink(
       name: h.name,
       flushIntervalMs: h.flushIntervalMs,
       maxQueueSize: h.maxQueueSize,
-      ...(batchSize !== undefined ? { maxExportBatchSize: batchSize } : {}),
+      ...(batchSize !== undefined
+        ? { exportTriggerSize: batchSize, maxExportBatchSize: Math.max(batchSize, 1024) }
+        : {}),
       drops,
     });
   switch (h.type) {
