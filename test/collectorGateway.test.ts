@@ -89,11 +89,12 @@ const LABEL_ATTRIBUTES = RESOURCE_ATTRIBUTES.map((a) => a.key)
 describe('collector-config/gateway.yaml', { timeout: 15 * 60_000 }, () => {
   test('otelcol-grpo validate accepts it with every variable set, for each exporter choice', async () => {
     const env = await gatewayEnv(await tempDir('grpo-gw-validate-'));
-    for (const choice of [
+    const choices: Array<Record<string, string>> = [
       {},
       { GRPO_METRICS_EXPORTERS: '[prometheus_remote_write]' },
       { GRPO_TRACES_EXPORTERS: '[otlp_grpc/tempo]' },
-    ]) {
+    ];
+    for (const choice of choices) {
       const r = await validate(gatewayConfig, { ...env, ...choice });
       assert.equal(r.code, 0, `${JSON.stringify(choice)}: ${r.out}`);
     }
