@@ -1,0 +1,133 @@
+import {
+  type Generation,
+  type GenerationReferenceInput,
+  getWhitelistLogger,
+  logGenerationMetrics,
+  logModelOutput,
+  logReward,
+  logRewardMetrics,
+  logStepTiming,
+} from '@grpo-otel/sdk';
+import { ATTR_GRPO_STEP } from '@grpo-otel/semconv';
+import { mean, std } from './internal/stats.js';
+import type { RewardFunction } from './rewards/RewardFunction.js';
+import { whitelistMatches } from './rewards/topicRelevanceReward.js';
+import type { StepResult } from './StepResult.js';
+
+/** Samples attached to the reward records of a logging step. */
+const REWARD_SAMPLES = 8;
+
+export interface ReportStepOptions {
+  rewards: readonly RewardFunction[];
+  /** A logging step: reward records carry samples, the reward and generation analyses run. */
+  loggingStep: boolean;
+  /** Token limit of the rollouts (for the clipped ratio). */
+  maxTokens: number;
+  /** Prompt tokens of the step (for throughput). */
+  promptTokens: number;
+}
+
+/**
+ * Reports one GRPO step through the grpo-otel API (every step: rewards per function, whitelist
+ * matches, one model output, step timing; on logging steps also the reward and generation analyses)
+ * and returns the step's scalars for the progress record (`logTrainingProgress`, TRL names).
+ */
+export function reportStep(result: StepResult, options: ReportStepOptions): Record<string, number> {
+  const { completions, step } = result;
+  const texts = completions.map((c) => c.text);
+
+  const rewardsDict: Record<string, number[]> = {};
+  for (const f of options.rewards) {
+    const values = completions.map((c) => c.rewards[f.name] ?? Number.NaN);
+    rewardsDict[f.name] = values;
+    logReward(f.name, values, options.loggingStep ? texts.slice(0, REWARD_SAMPLES) : undefined);
+  }
+  if (options.loggingStep) {
+    logRewardMetrics(step, rewardsDict, { groupSize: result.groupSize });
+    const generations: Generation[] = completions.map((c) => ({
+      text: c.text,
+      tokens: c.tokens,
+      logprobs: c.logprobs,
+      refLogprobs: c.refLogprobs,
+      truncated: !c.finished,
+      ...(c.distribution
+        ? {
+            distribution: {
+              data: c.distribution,
+              width: c.distribution.length / Math.max(1, c.tokens.length),
+            },
+          }
+        : {}),
+    }));
+    const references: GenerationReferenceInput[] = completions.map(({ problem: p }) => ({
+      answer: p.answer,
+      steps: [p.a, p.b, p.answer],
+      question: p.question,
+    }));
+    logGenerationMetrics(step, generations, references, {
+      groupSize: result.groupSize,
+      maxTokens: options.maxTokens,
+    });
+  }
+
+  const counts = new Map<string, number>();
+  let withMatch = 0;
+  for (const text of texts) {
+    const matches = whitelistMatches(text);
+    if (matches.length) withMatch++;
+    for (const m of matches) counts.set(m, (counts.get(m) ?? 0) + 1);
+  }
+  const matched = [...counts].sort((a, b) => b[1] - a[1]);
+  getWhitelistLogger().info(
+    `step ${step}: ${withMatch}/${texts.length} completions use whitelist words${matched.length ? `: ${matched.map(([w, n]) => `${w} x${n}`).join(', ')}` : ''}`,
+    {
+      [ATTR_GRPO_STEP]: step,
+      'grpo.whitelist.matches': matched.map(([w]) => w),
+      'grpo.whitelist.match_counts': matched.map(([, n]) => n),
+      'grpo.whitelist.completions_matched': withMatch,
+    },
+  );
+
+  // One completion per step in the model-output log (and its CSV): the first of a rotating group.
+  const shown = completions[(step % Math.max(1, completions.length / result.groupSize)) * result.groupSize];
+  if (shown) logModelOutput(shown.problem.question, String(shown.problem.answer), shown.text);
+
+  const tokens = completions.reduce((n, c) => n + c.tokens.length, 0);
+  logStepTiming(step, {
+    seconds: result.timings.total,
+    samples: completions.length,
+    tokens,
+    promptTokens: options.promptTokens,
+    phases: {
+      generate: result.timings.generate,
+      reward: result.timings.reward,
+      reference: result.timings.reference,
+      update: result.timings.update,
+    },
+  });
+
+  const lengths = completions.map((c) => c.tokens.length);
+  const scalars: Record<string, number> = {
+    loss: result.loss,
+    grad_norm: result.gradNorm,
+    learning_rate: result.learningRate,
+    kl: result.kl,
+    entropy: result.entropy,
+    'clip_ratio/low_mean': result.clipLow,
+    'clip_ratio/high_mean': result.clipHigh,
+    'clip_ratio/region_mean': result.clipLow + result.clipHigh,
+    reward: result.rewardMean,
+    reward_std: result.meanGroupStd,
+    frac_reward_zero_std: result.zeroStdRatio,
+    accuracy: result.correctness,
+    'completions/mean_length': mean(lengths),
+    'completions/min_length': Math.min(...lengths),
+    'completions/max_length': Math.max(...lengths),
+    'completions/clipped_ratio': mean(completions.map((c) => (c.finished ? 0 : 1))),
+  };
+  for (const [name, values] of Object.entries(rewardsDict)) {
+    scalars[`rewards/${name}/mean`] = mean(values);
+    scalars[`rewards/${name}/std`] = std(values);
+  }
+  return scalars;
+}
