@@ -1,0 +1,489 @@
+// Every PromQL query of every panel of the generated dashboards (deploy/grafana/dashboards/*.json) returns
+// data from a real Prometheus. The data is real too: the SDK records a short GRPO run through its public
+// API, exports it over OTLP/HTTP to the real otelcol-grpo, whose `prometheus` exporter Prometheus 2.42
+// scrapes every second. The template variables are resolved as Grafana would, through Prometheus's label
+// API, and substituted into each query, which then runs as a range query over the run (instant for tables).
+// Everything binds to 127.0.0.1; the collector and Prometheus are stopped by their PID.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  forceFlush,
+  type Generation,
+  type GenerationReferenceInput,
+  getTrainingLogger,
+  initialize,
+  logGenerationMetrics,
+  logMemoryUsage,
+  logRewardMetrics,
+  logStepTiming,
+  logTrainingProgress,
+  parseConfig,
+  registerTensorMemory,
+  runValidation,
+  shutdown,
+} from '@grpo-otel/sdk';
+import { ATTR_GRPO_EXPERIMENT_NAME, ATTR_GRPO_RUN_ID, METRICS, prometheusName } from '@grpo-otel/semconv';
+import {
+  label,
+  type PanelQuery,
+  panelQueries,
+  parseLabelValues,
+  substituteVariables,
+  VAR,
+  variableQueries,
+} from '../packages/dashboards/src/index.js';
+import { freePort, type RunningCollector, repoRoot, startCollector, waitFor } from './helpers/collector.js';
+
+const PROMETHEUS_BIN = process.env.GRPO_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+const DASHBOARD_DIR = join(repoRoot, 'deploy', 'grafana', 'dashboards');
+/** The shared local collector config when it exists, else this package's own. */
+const LOCAL_CONFIG = join(repoRoot, 'collector-config', 'local.yaml');
+const FIXTURE_CONFIG = join(
+  repoRoot,
+  'packages',
+  'dashboards',
+  'test',
+  'fixtures',
+  'collector-prometheus.yaml',
+);
+
+const SERVICE = 'grpo-dashboards-e2e';
+const RUN_ID = `dashboards-e2e-${process.pid}`;
+const RANK = '0';
+const REWARD_FUNCTIONS = ['correctness', 'format', 'length'];
+/** Grafana's $__rate_interval for a 1 s scrape interval: max($__interval + 1s, 4 * 1s). */
+const RATE_INTERVAL = '4s';
+const STEPS = 12;
+const GROUP_SIZE = 4;
+const PROMPTS = 4;
+
+/**
+ * Queries with no data in this run, and why. Keep this short: every other query must return data.
+ * Keyed by `<dashboard uid> / <panel title> / <refId>`.
+ */
+const EXPECTED_EMPTY: Readonly<Record<string, string>> = {
+  'grpo-sdk-health / Export errors per second / A':
+    'grpo.sdk.export.errors is defined in semconv but nothing in the SDK records it yet; ' +
+    'and an export error would need a failing exporter',
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Prometheus: started on a free loopback port with a 1 s scrape of the collector's prometheus exporter.
+
+interface RunningPrometheus {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startPrometheus(dir: string, exporterPort: number): Promise<RunningPrometheus> {
+  assert.ok(
+    existsSync(PROMETHEUS_BIN),
+    `${PROMETHEUS_BIN} not found: install Debian's prometheus package (apt-get install prometheus)`,
+  );
+  const port = await freePort();
+  // One rule that fires at once for any run that has a step, so the alert panels have real ALERTS series
+  // to show. Like the rules in deploy/prometheus, it aggregates to the run: its alerts carry grpo_run_id
+  // but no service_name or grpo_rank, which the dashboards' alert matchers must accept.
+  writeFileSync(
+    join(dir, 'rules.yml'),
+    [
+      'groups:',
+      '  - name: dashboards-e2e',
+      '    rules:',
+      '      - alert: GRPODashboardsE2E',
+      `        expr: max by (${label(ATTR_GRPO_EXPERIMENT_NAME)}, ${label(ATTR_GRPO_RUN_ID)}) (${prometheusName(METRICS.trainingCurrentStep)}) > 0`,
+      '        labels:',
+      '          severity: info',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      '  - rules.yml',
+      'scrape_configs:',
+      '  - job_name: otelcol-grpo',
+      '    honor_labels: true',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${exporterPort}']`,
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(
+    PROMETHEUS_BIN,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const append = (chunk: string) => {
+    output = (output + chunk).slice(-64 * 1024);
+  };
+  child.stdout!.setEncoding('utf8').on('data', append);
+  child.stderr!.setEncoding('utf8').on('data', append);
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', kill);
+  const url = `http://127.0.0.1:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      process.off('exit', kill);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const done = await Promise.race([exited.then(() => true), sleep(10_000, false)]);
+      if (!done) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    })();
+    return stopping;
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${output}`);
+        const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+        await res.body?.cancel();
+        return res.status === 200 ? true : undefined;
+      },
+      30_000,
+      'prometheus /-/ready',
+      100,
+    );
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\nprometheus output:\n${output}`);
+  }
+  return { url, stop };
+}
+
+interface PromSeries {
+  metric: Record<string, string>;
+  value?: [number, string];
+  values?: [number, string][];
+}
+
+async function promApi<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json()) as { status: string; data?: T; error?: string; errorType?: string };
+  if (body.status !== 'success' || body.data === undefined) {
+    throw new Error(`${body.errorType ?? res.status}: ${body.error ?? 'no data'} (${url})`);
+  }
+  return body.data;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A short GRPO run recorded through the SDK's public API.
+
+/** Correct answers become more frequent as the run goes on (so rewards and accuracy rise). */
+function isCorrect(step: number, i: number): boolean {
+  return (i * 7 + step) % 4 < Math.min(3, 1 + Math.floor(step / 4));
+}
+
+function completion(step: number, prompt: number, k: number): { text: string; correct: boolean } {
+  const a = prompt + 2;
+  const b = prompt + 5;
+  const correct = isCorrect(step, prompt * GROUP_SIZE + k);
+  const answer = correct ? a + b : a + b + 1 + k;
+  if (k === 3 && step % 2 === 0) return { text: `the answer is ${answer}`, correct }; // unformatted
+  const reasoning = k === 2 ? `${a} plus ${b} makes ${a + b}` : `add ${a} and ${b}: ${a + b}`;
+  return { text: `<reasoning>\n${reasoning}\n</reasoning>\n<answer>\n${answer}\n</answer>`, correct };
+}
+
+function generations(step: number): {
+  gens: Generation[];
+  refs: GenerationReferenceInput[];
+  correct: number[];
+} {
+  const gens: Generation[] = [];
+  const refs: GenerationReferenceInput[] = [];
+  const correct: number[] = [];
+  for (let p = 0; p < PROMPTS; p++) {
+    for (let k = 0; k < GROUP_SIZE; k++) {
+      const c = completion(step, p, k);
+      const tokens = Array.from(c.text.slice(0, 40), (ch, j) => (ch.charCodeAt(0) + j * k) % 61);
+      const logprobs = tokens.map((t, j) => -0.2 - ((t + j + step) % 5) * 0.15);
+      gens.push({
+        text: c.text,
+        tokens,
+        logprobs,
+        refLogprobs: logprobs.map((l, j) => l - 0.01 * ((j % 3) + 1)),
+        truncated: c.text.length > 40,
+      });
+      refs.push({
+        answer: 2 * p + 7,
+        steps: [p + 2, p + 5, 2 * p + 7],
+        reasoning: `add ${p + 2} and ${p + 5}: ${2 * p + 7}`,
+        question: `What is ${p + 2}+${p + 5}?`,
+      });
+      correct.push(c.correct ? 1 : 0);
+    }
+  }
+  return { gens, refs, correct };
+}
+
+/** Validation model: right on even questions, wrong on odd ones, never answers the last (a timeout). */
+async function validationModel(prompt: string, { signal }: { signal: AbortSignal }): Promise<string> {
+  const [, x, y] = /What is (\d+)\+(\d+)/.exec(prompt)!.map(Number) as [number, number, number];
+  if (x === 6) {
+    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  }
+  const sum = x % 2 === 0 ? x + y : x + y + 1;
+  return `<reasoning>\n${x} + ${y}\n</reasoning>\n<answer>\n${sum}\n</answer>`;
+}
+
+async function recordRun(dir: string, otlpEndpoint: string): Promise<void> {
+  const dataset = join(dir, 'validation.jsonl');
+  writeFileSync(
+    dataset,
+    `${[1, 2, 3, 4, 5, 6].map((x) => JSON.stringify({ id: `v${x}`, question: `What is ${x}+${x + 1}?`, answer: String(2 * x + 1) })).join('\n')}\n`,
+  );
+  const yaml = [
+    'version: 1',
+    'root: { level: WARNING, handlers: [] }',
+    'loggers:',
+    '  training: { level: INFO, handlers: [], propagate: false }',
+    'metrics:',
+    '  logging_frequency: 1',
+    '  sampling_ratio: 1',
+    '  history_window: 4',
+    '  plateau: { window: 3, min_delta: 0.01 }',
+    '  collapse: { entropy_threshold: 0.01, diversity_threshold: 0.01, window: 3 }',
+    `  validation: { dataset_path: ${dataset}, max_samples: 6, timeout_per_sample: 0.2 }`,
+    'resource:',
+    `  service_name: ${SERVICE}`,
+    `  run_id: ${RUN_ID}`,
+    '  experiment: dashboards-e2e',
+    '  model: tiny',
+    `  rank: ${RANK}`,
+    '  world_size: 1',
+    'otlp:',
+    '  traces: false',
+    '  export_interval: 0.5',
+    'limits: { max_string_length: 200 }',
+    '',
+  ].join('\n');
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' };
+  initialize({
+    config: parseConfig(yaml, { source: 'dashboards-e2e.yaml', baseDir: dir, env }),
+    env,
+    handleExit: false,
+  });
+  let tensors = 100;
+  registerTensorMemory(() => ({ numBytes: tensors * 4096, numTensors: tensors }));
+
+  for (let step = 1; step <= STEPS; step++) {
+    const t0 = performance.now();
+    const { gens, refs, correct } = generations(step);
+    logGenerationMetrics(step, gens, refs, { groupSize: GROUP_SIZE, maxTokens: 40 });
+    logRewardMetrics(
+      step,
+      {
+        correctness: correct,
+        format: correct.map(() => 1),
+        length: gens.map((g) => (g.tokens?.length ?? 0) / 40),
+      },
+      { groupSize: GROUP_SIZE },
+    );
+    logTrainingProgress(step, {
+      loss: 0.05 / step,
+      grad_norm: 1 + 0.1 * (step % 3),
+      learning_rate: 1e-5,
+      epoch: step / STEPS,
+      'clip_ratio/low_mean': 0.01,
+      'clip_ratio/high_mean': 0.02,
+      'clip_ratio/region_mean': 0.03,
+    });
+    if (step === 3) {
+      // Bad input is dropped and counted (grpo.sdk.record.dropped), and over-long strings are cut
+      // (grpo.sdk.value.sanitized): the SDK health panels have something to show.
+      logTrainingProgress(step, { loss: Number.NaN });
+      getTrainingLogger().info(`a very long message: ${'x'.repeat(500)}`);
+    }
+    if (step % 4 === 0) await runValidation(step, validationModel);
+    tensors += 10;
+    logMemoryUsage();
+    await sleep(600);
+    const seconds = (performance.now() - t0) / 1000;
+    logStepTiming(step, {
+      seconds,
+      samples: PROMPTS * GROUP_SIZE,
+      tokens: gens.reduce((n, g) => n + (g.tokens?.length ?? 0), 0),
+      promptTokens: PROMPTS * GROUP_SIZE * 12,
+      phases: { generation: seconds * 0.6, reward: seconds * 0.1, update: seconds * 0.3 },
+    });
+  }
+  await forceFlush();
+  await shutdown();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function loadDashboards(): { file: string; json: unknown }[] {
+  return readdirSync(DASHBOARD_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, json: JSON.parse(readFileSync(join(DASHBOARD_DIR, file), 'utf8')) as unknown }));
+}
+
+const key = (q: PanelQuery) => `${q.dashboard} / ${q.panel} / ${q.refId}`;
+
+describe('every dashboard query returns data from a real Prometheus', { timeout: 10 * 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'grpo-dashboards-'));
+  let collector: RunningCollector | undefined;
+  let prometheus: RunningPrometheus | undefined;
+  let start = 0;
+  let end = 0;
+  let collectorConfig = '';
+
+  before(async () => {
+    const exporterPort = await freePort();
+    collectorConfig = existsSync(LOCAL_CONFIG) ? LOCAL_CONFIG : FIXTURE_CONFIG;
+    collector = await startCollector({
+      config: collectorConfig,
+      env: {
+        GRPO_PROMETHEUS_EXPORTER_PORT: String(exporterPort),
+        // collector-config/local.yaml also receives gRPC and writes logs and traces to files.
+        GRPO_OTLP_GRPC_PORT: String(await freePort()),
+        GRPO_LOGS_EXPORT_PATH: join(dir, 'logs.jsonl'),
+        GRPO_TRACES_EXPORT_PATH: join(dir, 'traces.jsonl'),
+      },
+    });
+    prometheus = await startPrometheus(dir, exporterPort);
+    start = Math.floor(Date.now() / 1000);
+    await recordRun(dir, collector.otlpHttpEndpoint);
+    // The last values exported, then several more scrapes, so every rate() window holds two samples.
+    const lastStep = prometheusName(METRICS.trainingCurrentStep);
+    await waitFor(
+      async () => {
+        const data = await promApi<{ result: PromSeries[] }>(
+          `${prometheus!.url}/api/v1/query?query=${encodeURIComponent(`${lastStep}{grpo_run_id="${RUN_ID}"}`)}`,
+        );
+        return data.result.some((s) => Number(s.value?.[1]) === STEPS) ? true : undefined;
+      },
+      30_000,
+      `step ${STEPS} in Prometheus`,
+      250,
+    );
+    await sleep(4_000);
+    end = Math.ceil(Date.now() / 1000);
+  });
+
+  after(async () => {
+    await prometheus?.stop();
+    await collector?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const dashboards = loadDashboards();
+
+  test('the generated dashboards are there', (t) => {
+    t.diagnostic(`collector config: ${collectorConfig}`);
+    assert.ok(dashboards.length >= 6, `dashboards in ${DASHBOARD_DIR}`);
+  });
+
+  /** Variable values as Grafana would pick them for this run, resolved through the label API. */
+  async function resolveVariables(json: unknown): Promise<Record<string, string[]>> {
+    const chosen: Record<string, string> = { [VAR.service]: SERVICE, [VAR.run]: RUN_ID, [VAR.rank]: RANK };
+    const found: Record<string, string[]> = {};
+    for (const v of variableQueries(json)) {
+      const { selector, label } = parseLabelValues(substituteVariables(v.query, chosen));
+      const params = new URLSearchParams({ 'match[]': selector, start: String(start), end: String(end) });
+      const values = await promApi<string[]>(`${prometheus!.url}/api/v1/label/${label}/values?${params}`);
+      found[v.name] = values;
+      if (chosen[v.name] === undefined) chosen[v.name] = values[0] ?? '';
+    }
+    return found;
+  }
+
+  for (const { file, json } of dashboards) {
+    describe(file, () => {
+      test('the variables find the run', async () => {
+        const found = await resolveVariables(json);
+        assert.ok(found[VAR.service]?.includes(SERVICE), `service: ${found[VAR.service]}`);
+        assert.ok(found[VAR.run]?.includes(RUN_ID), `run: ${found[VAR.run]}`);
+        assert.deepEqual(found[VAR.rank], [RANK]);
+        if (found[VAR.rewardFunction] !== undefined) {
+          assert.deepEqual(found[VAR.rewardFunction], [...REWARD_FUNCTIONS, 'total'].sort());
+        }
+      });
+
+      test('every panel query returns data for the run', async (t) => {
+        const found = await resolveVariables(json);
+        const base: Record<string, string> = {
+          [VAR.service]: SERVICE,
+          [VAR.run]: RUN_ID,
+          [VAR.rank]: RANK,
+          __rate_interval: RATE_INTERVAL,
+        };
+        const functions = found[VAR.rewardFunction] ?? [];
+        const failures: string[] = [];
+        let ran = 0;
+        for (const q of panelQueries(json)) {
+          // A repeated panel gets one value per copy; any other panel gets "All", which Grafana renders as
+          // a regex of every value for a multi-value variable.
+          const runs: Record<string, string>[] =
+            q.repeat === VAR.rewardFunction
+              ? functions.map((f) => ({ ...base, [VAR.rewardFunction]: f }))
+              : [{ ...base, [VAR.rewardFunction]: `(${functions.join('|')})` }];
+          for (const values of runs) {
+            const expr = substituteVariables(q.expr, values);
+            const label = `${key(q)}${q.repeat ? ` [${values[q.repeat]}]` : ''}`;
+            ran++;
+            let series: PromSeries[];
+            try {
+              series = q.instant
+                ? (
+                    await promApi<{ result: PromSeries[] }>(
+                      `${prometheus!.url}/api/v1/query?${new URLSearchParams({ query: expr, time: String(end) })}`,
+                    )
+                  ).result
+                : (
+                    await promApi<{ result: PromSeries[] }>(
+                      `${prometheus!.url}/api/v1/query_range?${new URLSearchParams({ query: expr, start: String(start), end: String(end), step: '1' })}`,
+                    )
+                  ).result;
+            } catch (err) {
+              failures.push(`${label}: ${(err as Error).message}\n    ${expr}`);
+              continue;
+            }
+            const finite = series.some((s) =>
+              (s.values ?? (s.value ? [s.value] : [])).some(([, v]) => Number.isFinite(Number(v))),
+            );
+            if (EXPECTED_EMPTY[key(q)] !== undefined) {
+              t.diagnostic(
+                `${label}: ${finite ? 'has data now: remove it from EXPECTED_EMPTY' : `empty as expected (${EXPECTED_EMPTY[key(q)]})`}`,
+              );
+              continue;
+            }
+            if (!finite) failures.push(`${label}: no data\n    ${expr}`);
+          }
+        }
+        t.diagnostic(`${ran} queries run`);
+        assert.ok(ran > 0, 'the dashboard has Prometheus queries');
+        assert.deepEqual(failures, [], `queries without data:\n${failures.join('\n')}`);
+      });
+    });
+  }
+
+  test('every expected-empty query still exists', () => {
+    const keys = new Set(dashboards.flatMap(({ json }) => panelQueries(json).map(key)));
+    for (const k of Object.keys(EXPECTED_EMPTY)) assert.ok(keys.has(k), `${k} is listed but no such query`);
+  });
+});
