@@ -79,6 +79,11 @@ export class TensorBoardMetricExporter implements PushMetricExporter {
     return this.run.flush();
   }
 
+  /** For process exit: writes everything exported so far synchronously and syncs the file. */
+  forceFlushSync(): void {
+    this.run.flushSync();
+  }
+
   /** Flushes and releases the run (closing it when no other exporter uses it). Idempotent. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= this.run.release();

@@ -153,9 +153,12 @@ export class TensorBoardRun {
     return this.writer.flush();
   }
 
-  /** For process exit: writes and syncs what is queued, synchronously. */
+  /**
+   * For process exit: writes and syncs what is queued, synchronously. An open hparams session stays
+   * open (TensorBoard shows its status as unknown) unless {@link endSession} was called first: the
+   * exit path cannot tell a finished run from a crash.
+   */
   flushSync(): void {
-    if (this.sessionOpen && !this.closePromise) this.endSession('success');
     this.writer.flushSync();
   }
 
@@ -171,7 +174,10 @@ export class TensorBoardRun {
     return this.refs === 0 ? this.close() : this.flush();
   }
 
-  /** Ends an open hparams session (success), flushes and closes. Idempotent. */
+  /**
+   * Ends an open hparams session with status success (call {@link endSession} first for another
+   * status), flushes and closes. Idempotent.
+   */
   close(): Promise<void> {
     if (!this.closePromise) {
       if (this.sessionOpen) this.endSession('success');

@@ -155,6 +155,22 @@ test('TensorBoardMetricExporter: temporality, step fallback, callback once, shut
   await provider.shutdown().catch(() => {});
 });
 
+test('TensorBoardMetricExporter: forceFlushSync puts every exported point on disk before returning', async (t) => {
+  const logDir = tempDir(t);
+  const exporter = new TensorBoardMetricExporter({ logDir, runName: 'r', getStep: () => 4 });
+  const reader = new StepReader(exporter);
+  const provider = new MeterProvider({ readers: [reader] });
+  provider.getMeter('m').createGauge('g').record(2.5);
+  const { resourceMetrics } = await reader.collect();
+  exporter.export(resourceMetrics, () => {});
+  exporter.forceFlushSync();
+  assert.deepEqual(
+    (await points(logDir)).map((p) => [p.step, p.value.tag]),
+    [[4, 'g']],
+  );
+  await provider.shutdown();
+});
+
 test('TensorBoardMetricExporter: a getStep that throws or returns a non-integer falls back; export never throws', async (t) => {
   const logDir = tempDir(t);
   const exporter = new TensorBoardMetricExporter({
