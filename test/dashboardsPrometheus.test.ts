@@ -5,8 +5,7 @@
 // API, and substituted into each query, which then runs as a range query over the run (instant for tables).
 // Everything binds to 127.0.0.1; the collector and Prometheus are stopped by their PID.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -37,20 +36,15 @@ import {
   VAR,
   variableQueries,
 } from '../packages/dashboards/src/index.js';
-import { freePort, type RunningCollector, repoRoot, startCollector, waitFor } from './helpers/collector.js';
+import { repoRoot, waitFor } from './helpers/collector.js';
+import {
+  type LocalCollector,
+  type RunningPrometheus,
+  startLocalCollector,
+  startPrometheus,
+} from './helpers/prometheus.js';
 
-const PROMETHEUS_BIN = process.env.GRPO_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const DASHBOARD_DIR = join(repoRoot, 'deploy', 'grafana', 'dashboards');
-/** The shared local collector config when it exists, else this package's own. */
-const LOCAL_CONFIG = join(repoRoot, 'collector-config', 'local.yaml');
-const FIXTURE_CONFIG = join(
-  repoRoot,
-  'packages',
-  'dashboards',
-  'test',
-  'fixtures',
-  'collector-prometheus.yaml',
-);
 
 const SERVICE = 'grpo-dashboards-e2e';
 const RUN_ID = `dashboards-e2e-${process.pid}`;
@@ -73,19 +67,9 @@ const EXPECTED_EMPTY: Readonly<Record<string, string>> = {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Prometheus: started on a free loopback port with a 1 s scrape of the collector's prometheus exporter.
+// Prometheus scrapes the collector's prometheus exporter every second.
 
-interface RunningPrometheus {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startPrometheus(dir: string, exporterPort: number): Promise<RunningPrometheus> {
-  assert.ok(
-    existsSync(PROMETHEUS_BIN),
-    `${PROMETHEUS_BIN} not found: install Debian's prometheus package (apt-get install prometheus)`,
-  );
-  const port = await freePort();
+function writePrometheusConfig(dir: string, exporter: string): string {
   // One rule that fires at once for any run that has a step, so the alert panels have real ALERTS series
   // to show. Like the rules in deploy/prometheus, it aggregates to the run: its alerts carry grpo_run_id
   // but no service_name or grpo_rank, which the dashboards' alert matchers must accept.
@@ -102,89 +86,40 @@ async function startPrometheus(dir: string, exporterPort: number): Promise<Runni
       '',
     ].join('\n'),
   );
+  const config = join(dir, 'prometheus.yml');
   writeFileSync(
-    join(dir, 'prometheus.yml'),
+    config,
     [
       'global:',
       '  scrape_interval: 1s',
       '  evaluation_interval: 1s',
       'rule_files:',
-      '  - rules.yml',
+      `  - ${join(dir, 'rules.yml')}`,
       'scrape_configs:',
       '  - job_name: otelcol-grpo',
       '    honor_labels: true',
       '    static_configs:',
-      `      - targets: ['127.0.0.1:${exporterPort}']`,
+      `      - targets: ['${exporter}']`,
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const append = (chunk: string) => {
-    output = (output + chunk).slice(-64 * 1024);
-  };
-  child.stdout!.setEncoding('utf8').on('data', append);
-  child.stderr!.setEncoding('utf8').on('data', append);
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  process.on('exit', kill);
-  const url = `http://127.0.0.1:${port}`;
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      process.off('exit', kill);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(10_000, false)]);
-      if (!done) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    })();
-    return stopping;
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${output}`);
-        const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-        await res.body?.cancel();
-        return res.status === 200 ? true : undefined;
-      },
-      30_000,
-      'prometheus /-/ready',
-      100,
-    );
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\nprometheus output:\n${output}`);
-  }
-  return { url, stop };
+  return config;
 }
 
-interface PromSeries {
-  metric: Record<string, string>;
-  value?: [number, string];
-  values?: [number, string][];
-}
-
-async function promApi<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json()) as { status: string; data?: T; error?: string; errorType?: string };
-  if (body.status !== 'success' || body.data === undefined) {
-    throw new Error(`${body.errorType ?? res.status}: ${body.error ?? 'no data'} (${url})`);
-  }
+/** Values of a label on the series a selector matches, from Prometheus's label API. */
+async function labelValues(
+  prometheus: RunningPrometheus,
+  labelName: string,
+  selector: string,
+  start: number,
+  end: number,
+): Promise<string[]> {
+  const params = new URLSearchParams({ 'match[]': selector, start: String(start), end: String(end) });
+  const res = await fetch(`${prometheus.url}/api/v1/label/${labelName}/values?${params}`, {
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await res.json()) as { status: string; data?: string[]; error?: string };
+  if (body.status !== 'success' || !body.data) throw new Error(`label values of ${labelName}: ${body.error}`);
   return body.data;
 }
 
@@ -346,36 +281,22 @@ const key = (q: PanelQuery) => `${q.dashboard} / ${q.panel} / ${q.refId}`;
 
 describe('every dashboard query returns data from a real Prometheus', { timeout: 10 * 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'grpo-dashboards-'));
-  let collector: RunningCollector | undefined;
+  let local: LocalCollector | undefined;
   let prometheus: RunningPrometheus | undefined;
   let start = 0;
   let end = 0;
-  let collectorConfig = '';
 
   before(async () => {
-    const exporterPort = await freePort();
-    collectorConfig = existsSync(LOCAL_CONFIG) ? LOCAL_CONFIG : FIXTURE_CONFIG;
-    collector = await startCollector({
-      config: collectorConfig,
-      env: {
-        GRPO_PROMETHEUS_EXPORTER_PORT: String(exporterPort),
-        // collector-config/local.yaml also receives gRPC and writes logs and traces to files.
-        GRPO_OTLP_GRPC_PORT: String(await freePort()),
-        GRPO_LOGS_EXPORT_PATH: join(dir, 'logs.jsonl'),
-        GRPO_TRACES_EXPORT_PATH: join(dir, 'traces.jsonl'),
-      },
-    });
-    prometheus = await startPrometheus(dir, exporterPort);
+    local = await startLocalCollector();
+    prometheus = await startPrometheus(writePrometheusConfig(dir, local.prometheusExporter));
     start = Math.floor(Date.now() / 1000);
-    await recordRun(dir, collector.otlpHttpEndpoint);
+    await recordRun(dir, local.collector.otlpHttpEndpoint);
     // The last values exported, then several more scrapes, so every rate() window holds two samples.
     const lastStep = prometheusName(METRICS.trainingCurrentStep);
     await waitFor(
       async () => {
-        const data = await promApi<{ result: PromSeries[] }>(
-          `${prometheus!.url}/api/v1/query?query=${encodeURIComponent(`${lastStep}{grpo_run_id="${RUN_ID}"}`)}`,
-        );
-        return data.result.some((s) => Number(s.value?.[1]) === STEPS) ? true : undefined;
+        const result = await prometheus!.query(`${lastStep}{${label(ATTR_GRPO_RUN_ID)}="${RUN_ID}"}`);
+        return result.some((s) => Number(s.value[1]) === STEPS) ? true : undefined;
       },
       30_000,
       `step ${STEPS} in Prometheus`,
@@ -387,14 +308,13 @@ describe('every dashboard query returns data from a real Prometheus', { timeout:
 
   after(async () => {
     await prometheus?.stop();
-    await collector?.stop();
+    await local?.collector.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const dashboards = loadDashboards();
 
-  test('the generated dashboards are there', (t) => {
-    t.diagnostic(`collector config: ${collectorConfig}`);
+  test('the generated dashboards are there', () => {
     assert.ok(dashboards.length >= 6, `dashboards in ${DASHBOARD_DIR}`);
   });
 
@@ -403,9 +323,8 @@ describe('every dashboard query returns data from a real Prometheus', { timeout:
     const chosen: Record<string, string> = { [VAR.service]: SERVICE, [VAR.run]: RUN_ID, [VAR.rank]: RANK };
     const found: Record<string, string[]> = {};
     for (const v of variableQueries(json)) {
-      const { selector, label } = parseLabelValues(substituteVariables(v.query, chosen));
-      const params = new URLSearchParams({ 'match[]': selector, start: String(start), end: String(end) });
-      const values = await promApi<string[]>(`${prometheus!.url}/api/v1/label/${label}/values?${params}`);
+      const parsed = parseLabelValues(substituteVariables(v.query, chosen));
+      const values = await labelValues(prometheus!, parsed.label, parsed.selector, start, end);
       found[v.name] = values;
       if (chosen[v.name] === undefined) chosen[v.name] = values[0] ?? '';
     }
@@ -444,35 +363,25 @@ describe('every dashboard query returns data from a real Prometheus', { timeout:
               : [{ ...base, [VAR.rewardFunction]: `(${functions.join('|')})` }];
           for (const values of runs) {
             const expr = substituteVariables(q.expr, values);
-            const label = `${key(q)}${q.repeat ? ` [${values[q.repeat]}]` : ''}`;
+            const name = `${key(q)}${q.repeat ? ` [${values[q.repeat]}]` : ''}`;
             ran++;
-            let series: PromSeries[];
+            let points: [number, string][];
             try {
-              series = q.instant
-                ? (
-                    await promApi<{ result: PromSeries[] }>(
-                      `${prometheus!.url}/api/v1/query?${new URLSearchParams({ query: expr, time: String(end) })}`,
-                    )
-                  ).result
-                : (
-                    await promApi<{ result: PromSeries[] }>(
-                      `${prometheus!.url}/api/v1/query_range?${new URLSearchParams({ query: expr, start: String(start), end: String(end), step: '1' })}`,
-                    )
-                  ).result;
+              points = q.instant
+                ? (await prometheus!.query(expr)).map((x) => x.value)
+                : (await prometheus!.queryRange(expr, start, end, 1)).flatMap((x) => x.values);
             } catch (err) {
-              failures.push(`${label}: ${(err as Error).message}\n    ${expr}`);
+              failures.push(`${name}: ${(err as Error).message}\n    ${expr}`);
               continue;
             }
-            const finite = series.some((s) =>
-              (s.values ?? (s.value ? [s.value] : [])).some(([, v]) => Number.isFinite(Number(v))),
-            );
+            const finite = points.some(([, v]) => Number.isFinite(Number(v)));
             if (EXPECTED_EMPTY[key(q)] !== undefined) {
               t.diagnostic(
-                `${label}: ${finite ? 'has data now: remove it from EXPECTED_EMPTY' : `empty as expected (${EXPECTED_EMPTY[key(q)]})`}`,
+                `${name}: ${finite ? 'has data now: remove it from EXPECTED_EMPTY' : `empty as expected (${EXPECTED_EMPTY[key(q)]})`}`,
               );
               continue;
             }
-            if (!finite) failures.push(`${label}: no data\n    ${expr}`);
+            if (!finite) failures.push(`${name}: no data\n    ${expr}`);
           }
         }
         t.diagnostic(`${ran} queries run`);
