@@ -1,0 +1,34 @@
+"""The example Alertmanager receiver of deploy/docker-compose.yml: prints every notification.
+
+Alertmanager POSTs JSON (webhook payload version 4) to /<receiver name>; this prints one line per alert:
+  [grpo-warning] firing GRPORewardPlateau run=<run id> Run <run id>: reward correctness stopped improving
+Replace it with your own service (chat, paging, a training controller that checkpoints or stops the run).
+"""
+
+import json
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            payload = json.loads(self.rfile.read(length) or b"{}")
+        except json.JSONDecodeError:
+            payload = {}
+        for alert in payload.get("alerts", []):
+            labels = alert.get("labels", {})
+            print(
+                f"[{payload.get('receiver', self.path)}] {alert.get('status')} {labels.get('alertname')}"
+                f" run={labels.get('grpo_run_id', '-')} {alert.get('annotations', {}).get('summary', '')}",
+                flush=True,
+            )
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+if __name__ == "__main__":
+    HTTPServer(("0.0.0.0", 8080), Handler).serve_forever()
