@@ -42,12 +42,16 @@ interface JsonDashboard {
   uid?: string;
   title?: string;
   panels?: JsonPanel[];
+  annotations?: {
+    list?: { name?: string; datasource?: { type?: string }; expr?: string; target?: { expr?: string } }[];
+  };
   templating?: { list?: { type?: string; name?: string; query?: unknown }[] };
 }
 
 /**
- * Every Prometheus target of every panel, including panels inside rows; a panel after a repeated row
- * inherits the row's repeat variable (Grafana repeats the panels below a repeated row with it).
+ * Every Prometheus target of every panel, including panels inside rows, and every Prometheus annotation
+ * query (as panel `annotation: <name>`, refId `Anno`). A panel after a repeated row inherits the row's
+ * repeat variable (Grafana repeats the panels below a repeated row with it).
  */
 export function panelQueries(dashboardJson: unknown): PanelQuery[] {
   const d = dashboardJson as JsonDashboard;
@@ -74,6 +78,21 @@ export function panelQueries(dashboardJson: unknown): PanelQuery[] {
   for (const p of d.panels ?? []) {
     if (p.type === 'row') rowRepeat = p.repeat;
     visit(p, p.type === 'row' ? undefined : rowRepeat);
+  }
+  for (const a of d.annotations?.list ?? []) {
+    const expr = a.target?.expr ?? a.expr;
+    if (a.datasource?.type !== 'prometheus' || expr === undefined) continue;
+    if (a.expr !== undefined && a.target?.expr !== undefined && a.expr !== a.target.expr) {
+      throw new Error(`annotation '${a.name}' of ${name} has two different queries`);
+    }
+    out.push({
+      dashboard: name,
+      panel: `annotation: ${a.name ?? '?'}`,
+      refId: 'Anno',
+      expr,
+      format: 'time_series',
+      instant: false,
+    });
   }
   return out;
 }

@@ -43,9 +43,10 @@ export function buildDashboards(): GeneratedDashboard[] {
   return BUILDERS.map((build) => {
     const dashboard = build().build();
     numberPanels(dashboard.panels as PanelLike[]);
-    // The builder places links in the controls menu (a Grafana 12 option, hidden behind a button);
-    // without `placement` they show above the panels, in every Grafana version.
+    // The builder places links and annotation toggles in the controls menu (a Grafana 12 option, hidden
+    // behind a button); without `placement` they show above the panels, in every Grafana version.
     for (const link of dashboard.links ?? []) delete link.placement;
+    for (const a of dashboard.annotations?.list ?? []) delete a.placement;
     if (!dashboard.uid) throw new Error(`dashboard '${dashboard.title}' has no uid`);
     return { file: `${dashboard.uid}.json`, dashboard };
   });

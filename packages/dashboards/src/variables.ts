@@ -56,7 +56,7 @@ export function runVariables(): cog.Builder<VariableModel>[] {
     labelValues(
       VAR.rank,
       'Rank',
-      `{${re(ATTR_SERVICE_NAME, `$${VAR.service}`)}, ${re(ATTR_GRPO_RUN_ID, `$${VAR.run}`)}}`,
+      `{${re(ATTR_SERVICE_NAME, `$${VAR.service}`)}, ${re(ATTR_GRPO_RUN_ID, `$${VAR.run}`)}, ${anyRun}}`,
       label(ATTR_GRPO_RANK),
     )
       .sort(VariableSort.NumericalAsc)

@@ -4,6 +4,12 @@ import { panelQueries, parseLabelValues, substituteVariables, variableQueries } 
 
 const dashboard = {
   uid: 'd',
+  annotations: {
+    list: [
+      { name: 'builtin', datasource: { type: 'grafana' }, builtIn: 1 },
+      { name: 'marks', datasource: { type: 'prometheus' }, target: { expr: 'z == 1' }, expr: 'z == 1' },
+    ],
+  },
   templating: {
     list: [
       { type: 'datasource', name: 'datasource', query: 'prometheus' },
@@ -50,7 +56,7 @@ const dashboard = {
 };
 
 describe('panelQueries', () => {
-  test('every Prometheus target, with repeats inherited from the row above', () => {
+  test('every Prometheus target and annotation, with repeats inherited from the row above', () => {
     assert.deepEqual(panelQueries(dashboard), [
       {
         dashboard: 'd',
@@ -71,7 +77,24 @@ describe('panelQueries', () => {
         repeat: 'fn',
       },
       { dashboard: 'd', panel: 'p4', refId: 'A', expr: 'y', format: 'time_series', instant: false },
+      {
+        dashboard: 'd',
+        panel: 'annotation: marks',
+        refId: 'Anno',
+        expr: 'z == 1',
+        format: 'time_series',
+        instant: false,
+      },
     ]);
+  });
+
+  test('an annotation whose legacy and current queries differ is an error', () => {
+    const bad = {
+      annotations: {
+        list: [{ name: 'a', datasource: { type: 'prometheus' }, target: { expr: 'x' }, expr: 'y' }],
+      },
+    };
+    assert.throws(() => panelQueries(bad), /two different queries/);
   });
 });
 
