@@ -1,6 +1,7 @@
 // A trainer-like process for the SIGKILL test (test/tensorboardCrash.test.ts): writes a long run
 // (20 scalars, a histogram and every 10 steps a text per step, rolling over files), yielding to the
-// event loop between steps like a training loop, and reports its progress on stdout until killed.
+// event loop between steps like a training loop, and reports its progress on stdout until killed:
+// `step N` once step N is handed to the writer, `flushed N` once flush() resolved after step N.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { TensorBoardRun } from '@grpo-otel/exporter-tensorboard';
 
@@ -15,5 +16,10 @@ for (let step = 0; ; step++) {
   run.addHistogram('crash/h', values, step);
   if (step % 10 === 0) run.addText('crash/text', `step ${step} | ${'x'.repeat(step % 300)}`, step);
   if (step % 100 === 0) process.stdout.write(`step ${step}\n`);
+  if (step % 500 === 0) {
+    // what flush() resolved for must survive the kill
+    await run.flush();
+    process.stdout.write(`flushed ${step}\n`);
+  }
   await yieldToLoop();
 }
