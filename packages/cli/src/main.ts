@@ -1,5 +1,6 @@
 import { demo } from './commands/demo.js';
 import { runExample } from './commands/example.js';
+import { runReport } from './commands/report.js';
 import { tbDump } from './commands/tbDump.js';
 import { type CommandIO, validateConfig } from './commands/validateConfig.js';
 
@@ -13,6 +14,8 @@ usage:
                                             a small instrumented training loop (synthetic rewards)
   grpo-otel tb-dump <logdir> [--run NAME] [--limit N]
                                             print the scalars, histograms and text of TensorBoard event files
+  grpo-otel report <output folder> [--out FILE]
+                                            a self-contained HTML report of a run (charts, completions); prints its path
   grpo-otel help | --version`;
 
 export const VERSION = '0.1.0';
@@ -35,6 +38,8 @@ export async function main(argv: string[], io: Partial<CommandIO> = {}): Promise
       return runExample(rest, full);
     case 'tb-dump':
       return tbDump(rest, full);
+    case 'report':
+      return runReport(rest, full);
     case '--version':
     case 'version':
       full.out(VERSION);
