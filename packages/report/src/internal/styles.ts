@@ -32,8 +32,9 @@ table.completions th, table.completions td, table.signals th, table.signals td {
   padding: 6px 8px; text-align: left; vertical-align: top; }
 table.completions th, table.signals th { background: var(--panel); font-weight: 600; }
 .table-wrap table.completions th { position: sticky; top: 0; }
-td.num, td.step, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.time { color: var(--muted); font-size: 12px; white-space: nowrap; }
+table.completions td.num, table.completions td.step, table.completions th.num, table.signals td.step,
+table.signals th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
+table.completions td.time { color: var(--muted); font-size: 12px; white-space: nowrap; width: 1%; }
 td.text .cell { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 12em; overflow: auto;
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 td.ok { color: var(--ok); font-weight: 600; }
