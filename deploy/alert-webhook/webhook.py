@@ -3,9 +3,12 @@
 Alertmanager POSTs JSON (webhook payload version 4) to /<receiver name>; this prints one line per alert:
   [grpo-warning] firing GRPORewardPlateau run=<run id> Run <run id>: reward correctness stopped improving
 Replace it with your own service (chat, paging, a training controller that checkpoints or stops the run).
+Listens on WEBHOOK_HOST:WEBHOOK_PORT (default 0.0.0.0:8080, for the container; scripts/stack-up.sh runs it
+on 127.0.0.1).
 """
 
 import json
+import os
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 
@@ -26,9 +29,17 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.end_headers()
 
+    def do_GET(self):
+        # Health check.
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok\n")
+
     def log_message(self, *args):
         pass
 
 
 if __name__ == "__main__":
-    HTTPServer(("0.0.0.0", 8080), Handler).serve_forever()
+    host = os.environ.get("WEBHOOK_HOST", "0.0.0.0")
+    port = int(os.environ.get("WEBHOOK_PORT", "8080"))
+    HTTPServer((host, port), Handler).serve_forever()
