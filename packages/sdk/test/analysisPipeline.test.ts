@@ -194,3 +194,17 @@ test('step timing, tensor memory and computation-to-performance ratios', async (
   assert.deepEqual(snap.tensors, { numBytes: 4096, numTensors: 7, peakBytes: 4096 });
   assert.ok(snap.averageRss > 0 && snap.peakRss >= snap.rss);
 });
+
+test('logReward keeps negative rewards in the distribution (no per-value OTel histogram records)', async () => {
+  start();
+  const { logReward } = await import('@grpo-otel/sdk');
+  logReward('penalty', [-1, -0.5, 0.5]);
+  logTrainingProgress(1, {});
+  await getTelemetry()!.collectStep(1);
+  const h = recorder.points(1, 'grpo.reward.value', { 'grpo.reward.function': 'penalty' })[0]?.value as
+    | Histogram
+    | undefined;
+  assert.equal(h?.count, 3);
+  assert.equal(h?.sum, -1);
+  assert.equal(h?.min, -1);
+});

@@ -7,7 +7,6 @@ import {
   formatAdherence,
   groupAdvantages,
   hallucinationRate,
-  histogram,
   klEstimates,
   lengthDistribution,
   PlateauDetector,
@@ -42,6 +41,7 @@ import type {
   SignalEvent,
 } from './AnalysisResult.js';
 import type { AnalysisSettings, GenerationJob, GenerationReference, RewardJob } from './protocol.js';
+import { toHistogram } from './toHistogram.js';
 
 const TRAIN = { [ATTR_GRPO_SPLIT]: 'train' } as const;
 /** n of the n-grams in the repetition rate (rep-n). */
@@ -355,24 +355,5 @@ function collapse(
     detail: u.reason
       ? `${subject} ${fmt(u.value)} ${u.reason === 'below-threshold' ? `below ${d.threshold}` : `fell by ${fmt(u.drop)} over ${d.window} steps`}`
       : `${subject} ${fmt(u.value)}`,
-  };
-}
-
-function toHistogram(
-  def: MetricDefinition,
-  values: ArrayLike<number>,
-  attributes: PointAttributes,
-): HistogramValue {
-  const boundaries = [...(def.advice?.explicitBucketBoundaries ?? [])];
-  const h = histogram(values, boundaries);
-  return {
-    metric: def.name,
-    attributes,
-    boundaries,
-    counts: Array.from(h.counts),
-    count: h.count,
-    sum: h.sum,
-    min: h.min,
-    max: h.max,
   };
 }

@@ -1,5 +1,6 @@
 import { summarize } from '@grpo-otel/metrics';
 import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
+import { toHistogram } from '../analysis/toHistogram.js';
 import type { LogAttributes } from '../ChannelLogger.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
@@ -34,7 +35,9 @@ export function logReward(name: string, values: readonly number[], samples?: rea
   const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: name, [ATTR_GRPO_SPLIT]: 'train' };
   const s = summarize(values);
   if (s.skipped > 0) t.drops.record('metrics', 'invalid_value', METRICS.rewardValue.name, s.skipped);
-  for (const v of values) if (Number.isFinite(v)) t.instruments.record(METRICS.rewardValue, v, attrs);
+  // The distribution goes in as bucket counts (through the precomputed-histogram producers): one
+  // record per value would be per-value work here, and OTel JS histograms drop negative values.
+  t.histograms.add(toHistogram(METRICS.rewardValue, values, attrs));
   if (s.count > 0) {
     t.instruments.record(METRICS.rewardMean, s.mean, attrs);
     t.instruments.record(METRICS.rewardStd, s.std, attrs);
