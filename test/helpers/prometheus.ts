@@ -206,8 +206,14 @@ async function promApi<T>(url: string): Promise<T> {
   return body.data;
 }
 
-/** Starts Prometheus with a config file on a free loopback port, with its TSDB in a temporary directory. */
-export async function startPrometheus(configPath: string): Promise<RunningPrometheus> {
+/**
+ * Starts Prometheus with a config file on a free loopback port, with its TSDB in a temporary directory.
+ * `extraArgs` are added to the command line (e.g. `--web.enable-remote-write-receiver`).
+ */
+export async function startPrometheus(
+  configPath: string,
+  extraArgs: string[] = [],
+): Promise<RunningPrometheus> {
   const dir = await tempDir('grpo-prometheus-');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -219,6 +225,7 @@ export async function startPrometheus(configPath: string): Promise<RunningPromet
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...extraArgs,
     ],
     url,
     dir,
