@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one command that runs every check on a fresh machine: installs pnpm and the dependencies,
 # builds, typechecks, lints, builds the collector distribution and a Python venv with the real
-# TensorBoard (both cached outside the repo), then runs
-# every test with Node's test runner. Extra arguments filter test files by path substring.
+# TensorBoard (both cached outside the repo), installs Prometheus/Alertmanager and Chromium from Debian
+# when missing, then runs every test with Node's test runner. Extra arguments filter test files by
+# path substring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ echo "== collector" >&2
 GRPO_OTELCOL_BIN="$(bash scripts/build-collector.sh | tail -n 1)"
 export GRPO_OTELCOL_BIN
 bash scripts/install-prometheus.sh # Prometheus, promtool, Alertmanager, amtool from Debian, if missing
+bash scripts/install-chromium.sh   # headless Chromium from Debian for the report page test, if missing
 echo "== python venv (TensorBoard, tensorboardX, numpy, scipy)" >&2
 GRPO_PYTHON="$(bash scripts/setup-python.sh | tail -n 1)"
 export GRPO_PYTHON
