@@ -61,7 +61,7 @@ export const CLIENT_SCRIPT = `(function () {
         dash: s.style === 'dashed' ? [6, 4] : undefined,
         scale: s.y2 ? 'y2' : 'y',
         spanGaps: true,
-        points: s.style === 'points' ? { show: true, size: 7, fill: color } : { show: false },
+        points: s.style === 'points' ? { show: true, size: 7, fill: color } : { size: 5 },
         value: fmt
       });
     }
