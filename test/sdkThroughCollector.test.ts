@@ -8,6 +8,7 @@ import {
   logMemoryUsage,
   logModelOutput,
   logReward,
+  logRewardMetrics,
   logTrainingProgress,
   parseConfig,
   shutdown,
@@ -37,6 +38,8 @@ resource:
   rank: 0
   world_size: 1
   run_id: \${env:RUN_ID}
+metrics:
+  logging_frequency: 1
 `;
 
 for (const protocol of ['http/protobuf', 'http/json'] as const) {
@@ -63,6 +66,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
         getTrainingLogger().info('hello collector', { 'grpo.step': 5 });
         logTrainingProgress(5, { loss: 0.5, 'rewards/format/mean': 0.75, my_metric: 3 });
         logReward('correctness', [1, 0, 1]);
+        logRewardMetrics(5, { correctness: [1, 0, 1] });
         logModelOutput('What is 2+2?', '4', '<reasoning>2+2=4</reasoning><answer>4</answer>');
         logMemoryUsage();
       });

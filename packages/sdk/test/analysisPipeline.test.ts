@@ -195,10 +195,9 @@ test('step timing, tensor memory and computation-to-performance ratios', async (
   assert.ok(snap.averageRss > 0 && snap.peakRss >= snap.rss);
 });
 
-test('logReward keeps negative rewards in the distribution (no per-value OTel histogram records)', async () => {
+test('negative rewards stay in the distribution (no OTel histogram instrument, which drops them)', async () => {
   start();
-  const { logReward } = await import('@grpo-otel/sdk');
-  logReward('penalty', [-1, -0.5, 0.5]);
+  logRewardMetrics(1, { penalty: [-1, -0.5, 0.5] });
   logTrainingProgress(1, {});
   await getTelemetry()!.collectStep(1);
   const h = recorder.points(1, 'grpo.reward.value', { 'grpo.reward.function': 'penalty' })[0]?.value as
@@ -207,4 +206,14 @@ test('logReward keeps negative rewards in the distribution (no per-value OTel hi
   assert.equal(h?.count, 3);
   assert.equal(h?.sum, -1);
   assert.equal(h?.min, -1);
+});
+
+test('logReward records the summary gauges, not the distribution (logRewardMetrics owns it)', async () => {
+  start();
+  const { logReward } = await import('@grpo-otel/sdk');
+  logReward('format', [0, 1], undefined, { step: 1 });
+  logTrainingProgress(1, {});
+  await getTelemetry()!.collectStep(1);
+  assert.equal(recorder.points(1, 'grpo.reward.mean', { 'grpo.reward.function': 'format' })[0]?.value, 0.5);
+  assert.equal(recorder.points(1, 'grpo.reward.value', { 'grpo.reward.function': 'format' }).length, 0);
 });

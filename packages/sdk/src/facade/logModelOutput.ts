@@ -34,12 +34,14 @@ function normalize(answer: string): string {
  * `<answer>` part of the output, else the whole output), its reasoning (given, else the
  * `<reasoning>` part) and whether the answer matches, as semconv `grpo.sample.*` attributes. The CSV
  * handler's seed columns (question, true_answer, model_answer, model_reasoning) map onto these.
+ * `options.step` labels the record (default: the step of the last `logTrainingProgress`).
  */
 export function logModelOutput(
   question: string,
   trueAnswer: string,
   modelOutput: string,
   reasoning?: string,
+  options: { step?: number } = {},
 ): void {
   const t = activeTelemetry();
   if (!t) return;
@@ -56,7 +58,8 @@ export function logModelOutput(
     [ATTR_MODEL_OUTPUT]: output,
     [ATTR_GRPO_SAMPLE_CORRECT]: correct,
   };
-  if (t.currentStep !== undefined) attrs[ATTR_GRPO_STEP] = t.currentStep;
+  const step = options.step ?? t.currentStep;
+  if (step !== undefined) attrs[ATTR_GRPO_STEP] = step;
   const q = attrs[ATTR_GRPO_SAMPLE_QUESTION] as string;
   channelLogger('model_outputs').info(
     `${correct ? 'correct' : 'wrong'}: ${q.length > 80 ? `${q.slice(0, 77)}...` : q} -> ${answer} (expected ${expected})`,

@@ -1,6 +1,5 @@
 import { summarize } from '@grpo-otel/metrics';
 import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
-import { toHistogram } from '../analysis/toHistogram.js';
 import type { LogAttributes } from '../ChannelLogger.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
@@ -13,12 +12,19 @@ function fmt(v: number): string {
 }
 
 /**
- * The seed's `log_reward(reward_name, values, samples=None)`: every value on the reward
- * distribution histogram and the batch's mean/std/min/max/median gauges (labelled with the reward
- * function), plus one record on the `rewards` channel with the summary and the first samples.
- * Non-finite values are left out of the statistics and counted as dropped.
+ * The seed's `log_reward(reward_name, values, samples=None)`: the batch's mean/std/min/max/median
+ * gauges (labelled with the reward function), plus one record on the `rewards` channel with the
+ * summary and the first samples. The distribution (histogram), moving averages, correlations and
+ * group statistics belong to `logRewardMetrics`, so calling both for a batch counts nothing twice.
+ * Non-finite values are left out of the statistics and counted as dropped. `options.step` labels the
+ * record (default: the step of the last `logTrainingProgress`).
  */
-export function logReward(name: string, values: readonly number[], samples?: readonly string[]): void {
+export function logReward(
+  name: string,
+  values: readonly number[],
+  samples?: readonly string[],
+  options: { step?: number } = {},
+): void {
   const t = activeTelemetry();
   if (!t) return;
   const log = channelLogger('rewards');
@@ -35,9 +41,6 @@ export function logReward(name: string, values: readonly number[], samples?: rea
   const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: name, [ATTR_GRPO_SPLIT]: 'train' };
   const s = summarize(values);
   if (s.skipped > 0) t.drops.record('metrics', 'invalid_value', METRICS.rewardValue.name, s.skipped);
-  // The distribution goes in as bucket counts (through the precomputed-histogram producers): one
-  // record per value would be per-value work here, and OTel JS histograms drop negative values.
-  t.histograms.add(toHistogram(METRICS.rewardValue, values, attrs));
   if (s.count > 0) {
     t.instruments.record(METRICS.rewardMean, s.mean, attrs);
     t.instruments.record(METRICS.rewardStd, s.std, attrs);
@@ -54,7 +57,7 @@ export function logReward(name: string, values: readonly number[], samples?: rea
     'grpo.reward.max': s.max,
     'grpo.reward.median': s.median,
   };
-  const step = t.currentStep;
+  const step = options.step ?? t.currentStep;
   if (step !== undefined) record[ATTR_GRPO_STEP] = step;
   if (samples?.length) {
     record['grpo.reward.samples'] = samples.slice(0, MAX_SAMPLES).map((x) => {
