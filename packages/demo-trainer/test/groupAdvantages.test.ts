@@ -4,7 +4,7 @@ import { groupAdvantages } from '@grpo-otel/demo-trainer';
 
 test('advantages are centred and scaled within each group', () => {
   const { advantages, groupStds, zeroStdRatio } = groupAdvantages([1, 0, 0, 0, 0.5, 0.5, 0.5, 0.5], 4);
-  const std = Math.sqrt(3 / 16);
+  const std = Math.sqrt(0.75 / 3); // unbiased: sum of squares 0.75 over n - 1
   assert.ok(Math.abs(advantages[0]! - 0.75 / (std + 1e-4)) < 1e-12);
   assert.ok(Math.abs(advantages[1]! + 0.25 / (std + 1e-4)) < 1e-12);
   assert.deepEqual(advantages.slice(4), [0, 0, 0, 0]);
