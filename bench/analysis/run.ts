@@ -10,6 +10,7 @@ import {
   parseConfig,
   shutdown,
 } from '@grpo-otel/sdk';
+import { createRandom } from '../../packages/demo-trainer/src/random.js';
 
 const COMPLETIONS = 64;
 const TOKENS = 256;
@@ -17,17 +18,7 @@ const GROUP = 8;
 const WARMUP = 50;
 const STEPS = Number(process.env.BENCH_STEPS ?? 400);
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(42);
+const random = createRandom(42);
 
 function batch(): { rewards: Record<string, number[]>; gens: Generation[]; refs: string[] } {
   const rewards: Record<string, number[]> = {};

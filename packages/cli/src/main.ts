@@ -1,5 +1,4 @@
 import { demo } from './commands/demo.js';
-import { runExample } from './commands/example.js';
 import { runReport } from './commands/report.js';
 import { tbDump } from './commands/tbDump.js';
 import { type CommandIO, validateConfig } from './commands/validateConfig.js';
@@ -10,8 +9,6 @@ usage:
   grpo-otel validate-config <config.yaml>   check a config and show where each channel goes
   grpo-otel demo [--steps N] [--seed N] [--group-size G] [--config F] [--out DIR]
                                             a real GRPO training run (tfjs) with logs, CSV and TensorBoard files
-  grpo-otel example [--steps N] [--config F] [--out DIR]
-                                            a small instrumented training loop (synthetic rewards)
   grpo-otel tb-dump <logdir> [--run NAME] [--limit N]
                                             print the scalars, histograms and text of TensorBoard event files
   grpo-otel report <output folder> [--out FILE]
@@ -34,8 +31,6 @@ export async function main(argv: string[], io: Partial<CommandIO> = {}): Promise
       return validateConfig(rest, full);
     case 'demo':
       return demo(rest, full, io.err ? undefined : process.stderr);
-    case 'example':
-      return runExample(rest, full);
     case 'tb-dump':
       return tbDump(rest, full);
     case 'report':
