@@ -163,7 +163,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   const tWarmup = performance.now();
   log.info(`warm-up: ${o.warmupSteps} supervised steps on worked solutions (batch ${o.warmupBatchSize})`);
   let warmupLoss = Number.NaN;
-  for (let i = 1; i <= o.warmupSteps; i++) {
+  for (let i = 1; i <= o.warmupSteps && !options.signal?.aborted; i++) {
     warmupLoss = trainer.warmupStep();
     progress({ kind: 'warmup', step: i, total: o.warmupSteps, loss: warmupLoss });
     if (i % 50 === 0 || i === o.warmupSteps)
@@ -206,7 +206,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     correctness.push(result.correctness);
     rewards.push(result.rewardMean);
     const last = step === o.steps;
-    if (step % validationFrequency === 0 && !last) await validate(step);
+    // Validation first, so that the progress record's collection puts its accuracy at this step.
+    if (step % validationFrequency === 0 || last) await validate(step);
     if (loggingStep) logTrainingProgress(step, window.flush());
     if (step % MEMORY_EVERY === 0 || last) {
       logMemoryUsage();
@@ -239,14 +240,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     await yieldToEventLoop();
   }
   const stoppedEarly = step < o.steps;
-  if (stoppedEarly && step > 0) {
-    if (window.size > 0) logTrainingProgress(step, window.flush());
+  let end = validations[validations.length - 1]!;
+  if (end.step !== step) {
     log.warning(`stopped early at step ${step}/${o.steps}`);
+    end = await validate(step);
+    if (window.size > 0) logTrainingProgress(step, window.flush());
   }
-  const end =
-    validations[validations.length - 1]?.step === step && step > 0
-      ? validations[validations.length - 1]!
-      : await validate(step);
   trainingSeconds = (performance.now() - tTraining) / 1000;
 
   const c = firstLast(correctness);
