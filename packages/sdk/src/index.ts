@@ -73,6 +73,7 @@ export {
   runValidation,
   scoreValidationSample,
   setValidationDataset,
+  shouldValidate,
   type ValidationErrorType,
   type ValidationResult,
   type ValidationSampleResult,

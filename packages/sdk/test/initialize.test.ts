@@ -135,3 +135,19 @@ test('limits: an invalid redact pattern is a config error with its position', ()
     /badre\.yaml:2:\d+: limits\.redact\[1\]: invalid regular expression/,
   );
 });
+
+test('shouldValidate follows metrics.validation_frequency and enable.validation_metrics', async () => {
+  const { shouldValidate } = await import('@grpo-otel/sdk');
+  const f = config('valfreq', 'metrics: { validation_frequency: 25 }\n');
+  initialize({ ...opts, configPath: f });
+  assert.deepEqual(
+    [0, 10, 25, 40, 50].map((s) => shouldValidate(s)),
+    [true, false, true, false, true],
+  );
+  const g = config(
+    'valoff',
+    'metrics: { validation_frequency: 25, enable: { validation_metrics: false } }\n',
+  );
+  initialize({ ...opts, configPath: g });
+  assert.equal(shouldValidate(25), false);
+});

@@ -226,6 +226,17 @@ export async function runValidation(
   );
 }
 
+/**
+ * Whether the trainer should validate at `step`: validation metrics are enabled and `step` is a
+ * multiple of `metrics.validation_frequency` (the seed's `if step % validation_frequency == 0`).
+ * `runValidation` itself runs whenever it is called (a trainer may also validate at the start and end).
+ */
+export function shouldValidate(step: number): boolean {
+  const t = activeTelemetry();
+  if (!t?.config.metrics.enable.validationMetrics) return false;
+  return Number.isInteger(step) && step >= 0 && step % t.config.metrics.validationFrequency === 0;
+}
+
 let programmatic: { dataset: ValidationSample[]; name: string } | undefined;
 const fileCache = new Map<string, Promise<ValidationSample[]>>();
 
