@@ -15,6 +15,7 @@ import { GruPolicy } from './GruPolicy.js';
 import { groupAdvantages } from './groupAdvantages.js';
 import { grpoLoss } from './grpoLoss.js';
 import { clipGradients } from './internal/clipGradients.js';
+import { ScheduledAdam } from './internal/ScheduledAdam.js';
 import { mean, secondsSince, std } from './internal/stats.js';
 import { createRandom, pick, type Random } from './random.js';
 import { correctnessReward } from './rewards/correctnessReward.js';
@@ -59,7 +60,7 @@ export class GrpoTrainer {
   readonly rewards: readonly RewardFunction[];
   private reference: GruPolicy | undefined;
   private readonly random: Random;
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: ScheduledAdam;
   private readonly warmupOptimizer: tf.Optimizer;
   private warmupDone = 0;
 
@@ -83,7 +84,7 @@ export class GrpoTrainer {
     );
     this.rewards = DEFAULT_REWARDS;
     this.random = createRandom(options.seed * 7919 + 17);
-    this.optimizer = tf.train.adam(options.learningRate);
+    this.optimizer = new ScheduledAdam(options.learningRate);
     this.warmupOptimizer = tf.train.adam(options.warmupLearningRate);
   }
 
@@ -180,6 +181,8 @@ export class GrpoTrainer {
 
     const width = Math.max(1, ...sampled.tokens.map((t) => t.length));
     const batch = { prompts: promptIds, completions: sampled.tokens, groupSize: G };
+    const learningRate = o.learningRate * Math.min(1, step / Math.max(1, o.learningRateWarmupSteps));
+    this.optimizer.setLearningRate(learningRate);
     const refLogprobsT = tf.tidy(() => reference.tokenLogProbs(batch, o.temperature));
     const refRows = refLogprobsT.arraySync();
     const tReference = performance.now();
@@ -215,7 +218,7 @@ export class GrpoTrainer {
             return terms.loss;
           }, this.policy.variables);
           const clipped = clipGradients(grads, o.maxGradNorm);
-          this.optimizer.applyGradients(clipped.grads);
+          (this.optimizer as tf.Optimizer).applyGradients(clipped.grads);
           losses.push(value.dataSync()[0] ?? Number.NaN);
           if (u === 0) {
             [kl, clipLow, clipHigh] = stats.map((s) => s.dataSync()[0] ?? Number.NaN) as [
@@ -254,7 +257,7 @@ export class GrpoTrainer {
       completions,
       ...update,
       entropy: mean(allEntropies),
-      learningRate: o.learningRate,
+      learningRate,
       rewardMean: mean(scored.totals),
       rewardStd: std(scored.totals),
       correctness: mean(completions.map((c) => c.rewards[correctnessReward.name] ?? 0)),

@@ -14,6 +14,9 @@ export interface TrainerOptions {
   warmupLearningRate: number;
   /** Adam learning rate of the GRPO updates. */
   learningRate: number;
+  /** GRPO steps over which the learning rate rises linearly to `learningRate` (Adam's first steps are
+   * full-size whatever the gradient; a ramp keeps them from knocking the warmed-up policy about). */
+  learningRateWarmupSteps: number;
   /** KL penalty coefficient (k3 estimator, against the policy frozen after the warm-up). */
   beta: number;
   /** PPO clip range of the policy ratio. */
@@ -44,6 +47,7 @@ export const DEFAULT_TRAINER_OPTIONS: Readonly<TrainerOptions> = Object.freeze({
   warmupBatchSize: 32,
   warmupLearningRate: 1e-2,
   learningRate: 2e-3,
+  learningRateWarmupSteps: 50,
   beta: 0.02,
   clipEpsilon: 0.2,
   maxGradNorm: 1,
@@ -90,6 +94,11 @@ export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): Tr
       throw new RangeError(`${key} must be a positive number, got ${o[key]}`);
   }
   if (!Number.isInteger(o.seed)) throw new RangeError(`seed must be an integer, got ${o.seed}`);
+  if (!Number.isInteger(o.learningRateWarmupSteps) || o.learningRateWarmupSteps < 0) {
+    throw new RangeError(
+      `learningRateWarmupSteps must be a non-negative integer, got ${o.learningRateWarmupSteps}`,
+    );
+  }
   if (!Number.isInteger(o.warmupSteps) || o.warmupSteps < 0) {
     throw new RangeError(`warmupSteps must be a non-negative integer, got ${o.warmupSteps}`);
   }

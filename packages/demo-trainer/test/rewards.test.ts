@@ -41,10 +41,11 @@ test('anti-repetition: 0 without repeated bigrams, negative for loops', () => {
   assert.ok(antiRepetitionReward.score(loop, problem) < -0.2);
 });
 
-test('topic relevance: whitelist words of the reasoning, 0.1 each, at most 0.2', () => {
+test('topic relevance: 0.1 when the reasoning uses a whitelist word', () => {
   assert.deepEqual(whitelistMatches(good), ['plus']);
   assert.equal(topicRelevanceReward.score(good, problem), 0.1);
-  assert.equal(topicRelevanceReward.score('<reasoning>\ntotal add plus sum\n</reasoning>', problem), 0.2);
+  assert.equal(topicRelevanceReward.score('<reasoning>\ntotal add plus sum\n</reasoning>', problem), 0.1);
+  assert.equal(topicRelevanceReward.score('<reasoning>\n3 + 4 = 7\n</reasoning>', problem), 0);
   assert.deepEqual(whitelistMatches('<reasoning>\n3 + 4\n</reasoning><answer>\nplus\n</answer>'), []);
   assert.deepEqual(
     DEFAULT_REWARDS.map((f) => f.name),

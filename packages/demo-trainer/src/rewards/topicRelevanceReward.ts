@@ -25,11 +25,14 @@ export function whitelistMatches(
   return whitelist.filter((w) => words.has(w));
 }
 
-/** 0.1 per distinct whitelist word in the reasoning, at most 0.2. */
+/**
+ * 0.1 when the reasoning uses a whitelist word. One word is enough: paying per word made the policy
+ * stack them ("total 3 plus 4") and drift from the reference for no gain in correctness.
+ */
 export const topicRelevanceReward: RewardFunction = {
   name: 'topic_relevance_reward',
-  max: 0.2,
+  max: 0.1,
   score(completion: string): number {
-    return Math.min(0.2, 0.1 * whitelistMatches(completion).length);
+    return whitelistMatches(completion).length > 0 ? 0.1 : 0;
   },
 };
