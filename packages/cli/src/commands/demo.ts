@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type DemoProgress, type DemoSummary, runDemo } from '@grpo-otel/demo-trainer';
+import { writeReport } from '@grpo-otel/report';
 import { ConfigError } from '@grpo-otel/sdk';
 import { generateRunId } from '@grpo-otel/semconv';
 import type { CommandIO } from './validateConfig.js';
@@ -252,5 +253,14 @@ export async function demo(args: string[], io: CommandIO, progressStream?: Progr
   }
   progressBar?.close();
   printSummary(summary, io);
+  // The HTML report (charts and sampled completions) for people without TensorBoard or Grafana.
+  try {
+    const report = await writeReport(outDir);
+    io.out(
+      `report: ${relative(io.cwd, report.path) || report.path}   (open it in a browser; no server needed)`,
+    );
+  } catch (err) {
+    io.err(`grpo-otel demo: the HTML report could not be written: ${(err as Error).message}`);
+  }
   return stop.signal.aborted ? 130 : 0;
 }
