@@ -69,6 +69,7 @@ export const DROP_REASON_VALUES = [
   'invalid_value',
   'shutdown',
   'timeout',
+  'sink_unavailable',
 ] as const;
 export type DropReason = (typeof DROP_REASON_VALUES)[number];
 

@@ -348,6 +348,8 @@ const DEFINITIONS: readonly AttributeDefinition[] = [
       invalid_value: 'NaN, Infinity or a value of the wrong type.',
       shutdown: 'Recorded after shutdown().',
       timeout: 'Still queued when a flush or shutdown deadline expired.',
+      sink_unavailable:
+        'Routed to a handler that could not be opened (e.g. a TensorBoard log_dir that cannot be created).',
     }),
   }),
   defineAttribute({

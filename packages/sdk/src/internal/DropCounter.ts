@@ -1,16 +1,10 @@
+import type { DropReason as SemconvDropReason } from '@grpo-otel/semconv';
 import { diag } from '@opentelemetry/api';
 
 export type DropSignal = 'logs' | 'metrics' | 'traces';
 
-/** Why a record was not delivered. */
-export type DropReason =
-  | 'rate_limited'
-  | 'sampled'
-  | 'queue_full'
-  | 'export_failed'
-  | 'shutdown'
-  | 'sink_unavailable'
-  | 'invalid_value';
+/** Why a record was not delivered (semconv `grpo.sdk.drop.reason` values). */
+export type DropReason = SemconvDropReason;
 
 export interface DropEntry {
   signal: DropSignal;
