@@ -14,7 +14,10 @@ export interface InitializeOptions extends GrpoTelemetryOptions {
   configPath?: string;
   /** An already resolved config (overrides `configPath`). */
   config?: ResolvedConfig;
-  /** Directory for relative paths of the embedded default (default: the working directory). */
+  /**
+   * Directory relative paths in the config resolve against (default: the config file's directory; for
+   * the embedded default, the working directory). E.g. a run folder, so one run's files sit together.
+   */
   baseDir?: string;
   /** Environment for `${env:...}` and OTEL_* variables (default: process.env). */
   env?: Env;
@@ -46,7 +49,7 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
   const config =
     options.config ??
     (path
-      ? loadConfigFile(path, { env })
+      ? loadConfigFile(path, { env, ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}) })
       : parseConfig(DEFAULT_CONFIG_YAML, {
           source: '<embedded default>',
           baseDir: options.baseDir ?? process.cwd(),

@@ -151,3 +151,15 @@ test('shouldValidate follows metrics.validation_frequency and enable.validation_
   initialize({ ...opts, configPath: g });
   assert.equal(shouldValidate(25), false);
 });
+
+test('baseDir: relative paths of a config file can resolve against a run folder', async () => {
+  const f = config(
+    'based',
+    'root: { level: INFO, handlers: [f] }\nhandlers:\n  f: { class: file, filename: out/based.log }\n',
+  );
+  const runDir = join(dir, 'run-folder');
+  initialize({ ...opts, configPath: f, baseDir: runDir });
+  getTrainingLogger().info('in the run folder');
+  await shutdown();
+  assert.equal(readFileSync(join(runDir, 'out/based.log'), 'utf8'), 'in the run folder\n');
+});
