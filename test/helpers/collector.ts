@@ -250,11 +250,12 @@ export async function waitFor<T>(
 
 // Collectors still running when the test process exits are killed (by their PID), and their temp dirs
 // removed unless GRPO_KEEP_TEST_DIRS is set, so a failing test never leaves anything behind.
-const live = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
+// Shared with the other server harnesses (test/helpers/prometheus.ts).
+export const live = new Set<ChildProcess>();
+export const tempDirs = new Set<string>();
 let exitHookInstalled = false;
 
-function installExitHook(): void {
+export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {

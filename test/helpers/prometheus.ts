@@ -1,15 +1,23 @@
 // Test harness for the real Prometheus, Alertmanager, promtool and amtool (Debian's packages, installed by
 // scripts/install-prometheus.sh), and for the collector with collector-config/local.yaml. Servers bind
 // 127.0.0.1 on free ports and are stopped by their own PID; nothing talks to any other address.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { constants as fsConstants, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
 import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
-import { freePort, type RunningCollector, repoRoot, startCollector } from './collector.js';
+import {
+  freePort,
+  installExitHook,
+  live,
+  type RunningCollector,
+  repoRoot,
+  startCollector,
+  tempDirs,
+} from './collector.js';
 
 export const PROMETHEUS_BIN = process.env.GRPO_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 export const PROMTOOL_BIN = process.env.GRPO_PROMTOOL_BIN ?? '/usr/bin/promtool';
@@ -56,22 +64,7 @@ export async function runTool(bin: string, args: string[], cwd = repoRoot): Prom
 // ---------------------------------------------------------------------------------------------------------
 // Long-running servers.
 
-const live = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    if (!process.env.GRPO_KEEP_TEST_DIRS) {
-      for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
+// Servers and temp dirs are registered with the collector harness's exit hook (one registry).
 
 /** A temporary directory removed when the test process exits (unless GRPO_KEEP_TEST_DIRS is set). */
 export async function tempDir(prefix: string): Promise<string> {
