@@ -3,7 +3,7 @@
 # builds, typechecks, lints, builds the collector distribution and a Python venv with the real
 # TensorBoard (both cached outside the repo), installs Prometheus/Alertmanager and Chromium from Debian
 # when missing, then runs every test with Node's test runner. Extra arguments filter test files by
-# path substring.
+# path substring (and then skip the slow reliability suite, see scripts/run-tests.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +22,8 @@ GRPO_PYTHON="$(bash scripts/setup-python.sh | tail -n 1)"
 export GRPO_PYTHON
 echo "== tests" >&2
 node scripts/run-tests.mjs "$@"
+if [ "$#" -eq 0 ]; then
+  # The slow suite (SIGKILL trials, backpressure for minutes, soak): CI runs it too.
+  echo "== reliability suite" >&2
+  node scripts/run-tests.mjs --suite=reliability
+fi
