@@ -65,6 +65,9 @@ function firstLast(values: readonly number[]): FirstLast {
   return { first: mean(values.slice(0, window)), last: mean(values.slice(-window)), window };
 }
 
+/** User + system CPU time of the whole process (every thread), in seconds. */
+const cpuSeconds = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
+
 const fmt = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
 /**
@@ -131,9 +134,11 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   );
 
   let validationSeconds = 0;
+  let validationCpuSeconds = 0;
   const validations: ValidationPoint[] = [];
   const validate = async (step: number): Promise<ValidationPoint> => {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const local = trainer.evaluate();
     const point: ValidationPoint = {
       step,
@@ -145,6 +150,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     if (remote) point.telemetryAccuracy = remote.accuracy;
     validations.push(point);
     validationSeconds += (performance.now() - t0) / 1000;
+    validationCpuSeconds += cpuSeconds(process.cpuUsage(cpu0));
     log.info(
       `validation at step ${step}: accuracy ${fmt(point.accuracy)} (${point.correct}/${point.total} held-out problems)`,
       { [ATTR_GRPO_STEP]: step, 'grpo.validation.accuracy': point.accuracy },
@@ -180,10 +186,16 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   const window = new MetricWindow();
   const correctness: number[] = [];
   const rewards: number[] = [];
+  const stepSeconds: number[] = [];
+  const stepCpuSeconds: number[] = [];
   let trainingSeconds = 0;
   let step = 0;
   while (step < o.steps && !options.signal?.aborted) {
     step++;
+    const tStep = performance.now();
+    const cpuStep = process.cpuUsage();
+    const validationBefore = validationSeconds;
+    const validationCpuBefore = validationCpuSeconds;
     const loggingStep = step % loggingFrequency === 0 || step === o.steps;
     // Records logged during the step (model outputs, rewards) carry it; logTrainingProgress alone
     // would only set it every logging_frequency steps.
@@ -238,6 +250,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       );
     }
     await yieldToEventLoop();
+    stepSeconds.push((performance.now() - tStep) / 1000 - (validationSeconds - validationBefore));
+    stepCpuSeconds.push(cpuSeconds(process.cpuUsage(cpuStep)) - (validationCpuSeconds - validationCpuBefore));
   }
   const stoppedEarly = step < o.steps;
   let end = validations[validations.length - 1]!;
@@ -286,7 +300,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     correctness: c,
     reward: r,
     validation: { start, end, history: validations },
-    history: { correctness, reward: rewards },
+    history: { correctness, reward: rewards, stepSeconds, stepCpuSeconds },
     signals,
     drops,
     telemetry: telemetry !== undefined,

@@ -99,6 +99,10 @@ test('with OTEL_SDK_DISABLED the run trains the same and writes only its summary
   assert.equal(s.telemetry, false);
   assert.equal(s.steps, 3);
   assert.equal(s.validation.start.telemetryAccuracy, undefined);
+  // Step times are measured with telemetry off too (bench/overhead compares the two).
+  assert.equal(s.history.stepSeconds.length, 3);
+  assert.equal(s.history.stepCpuSeconds.length, 3);
+  for (const v of [...s.history.stepSeconds, ...s.history.stepCpuSeconds]) assert.ok(v > 0, String(v));
   assert.ok(existsSync(join(outDir, 'summary.json')));
   assert.ok(!existsSync(join(outDir, 'logs')));
 });

@@ -1,0 +1,99 @@
+// Pairing and summary statistics of the overhead benchmark (pure functions, tested in
+// test/benchOverhead.test.ts on fixed inputs).
+
+/** Which mode a run measures: full telemetry, or the SDK disabled (OTEL_SDK_DISABLED=true). */
+export type Mode = 'on' | 'off';
+
+/**
+ * The order of the runs: one pair after the other, each pair's two runs back to back, the first
+ * mode alternating from pair to pair (on-off, off-on, on-off, ...) so that whatever favours the first
+ * (or second) run of a pair, such as a cache warmed by the run before, falls on both modes equally.
+ */
+export function runOrder(pairs: number): { pair: number; mode: Mode }[] {
+  if (!Number.isInteger(pairs) || pairs < 1)
+    throw new RangeError(`pairs must be a positive integer, got ${pairs}`);
+  const order: { pair: number; mode: Mode }[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const first: Mode = pair % 2 === 0 ? 'on' : 'off';
+    order.push({ pair, mode: first }, { pair, mode: first === 'on' ? 'off' : 'on' });
+  }
+  return order;
+}
+
+/** Linear-interpolation quantile (type 7, numpy's default) of `values`, `q` in [0, 1]. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const h = (s.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+}
+
+export const median = (values: readonly number[]): number => quantile(values, 0.5);
+
+export const mean = (values: readonly number[]): number =>
+  values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The per-step times of one run that count: the first `skip` steps (warm-up of the JIT, caches) dropped. */
+export function measuredSteps(stepSeconds: readonly number[], skip: number): number[] {
+  if (stepSeconds.length <= skip)
+    throw new RangeError(`a run has ${stepSeconds.length} steps, not more than the ${skip} skipped`);
+  return stepSeconds.slice(skip);
+}
+
+/** One pair of runs, on and off, as their per-step times (seconds, warm-up steps already dropped). */
+export interface PairSteps {
+  on: readonly number[];
+  off: readonly number[];
+}
+
+export interface PairRatio {
+  /** Mean step time with telemetry over mean step time without (every step counts, spikes too). */
+  meanRatio: number;
+  /** Median step time with telemetry over median step time without. */
+  medianRatio: number;
+}
+
+export function pairRatio(p: PairSteps): PairRatio {
+  return { meanRatio: mean(p.on) / mean(p.off), medianRatio: median(p.on) / median(p.off) };
+}
+
+export interface OverheadSummary {
+  pairs: number;
+  ratios: PairRatio[];
+  /** Median over the pairs of the mean-step-time ratio, and its quartiles, minimum and maximum. */
+  meanRatio: { median: number; q1: number; q3: number; min: number; max: number };
+  /** The same for the median-step-time ratio. */
+  medianRatio: { median: number; q1: number; q3: number; min: number; max: number };
+  /** Pairs in which the run with telemetry was the slower one (by mean step time). */
+  slowerWithTelemetry: number;
+  /** Median step time over every measured step of every run, per mode (seconds). */
+  pooledMedianSeconds: Record<Mode, number>;
+}
+
+/** Per-pair ratios and their median and spread. */
+export function summarize(pairs: readonly PairSteps[]): OverheadSummary {
+  if (pairs.length === 0) throw new RangeError('no pairs to summarize');
+  const ratios = pairs.map(pairRatio);
+  const m = ratios.map((r) => r.meanRatio);
+  const d = ratios.map((r) => r.medianRatio);
+  const spread = (xs: number[]) => ({
+    median: median(xs),
+    q1: quantile(xs, 0.25),
+    q3: quantile(xs, 0.75),
+    min: Math.min(...xs),
+    max: Math.max(...xs),
+  });
+  return {
+    pairs: pairs.length,
+    ratios,
+    meanRatio: spread(m),
+    medianRatio: spread(d),
+    slowerWithTelemetry: m.filter((r) => r > 1).length,
+    pooledMedianSeconds: {
+      on: median(pairs.flatMap((p) => p.on)),
+      off: median(pairs.flatMap((p) => p.off)),
+    },
+  };
+}
