@@ -36,6 +36,8 @@ export type {
   NullHandlerConfig,
   OtlpConfig,
   OtlpHandlerConfig,
+  OtlpSettings,
+  OtlpTlsSettings,
   ResolvedConfig,
   ResourceConfig,
   TensorBoardHandlerConfig,

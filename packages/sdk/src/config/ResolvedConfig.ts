@@ -50,6 +50,15 @@ export interface TensorBoardHandlerConfig extends HandlerBase {
   logDir: string;
   maxFileBytes: number;
 }
+/** TLS files for an https:// OTLP endpoint (absolute paths of PEM files). */
+export interface OtlpTlsSettings {
+  /** CA certificate(s) that verify the collector, used instead of the system's roots. */
+  caFile?: string;
+  /** Client certificate chain, for mutual TLS (with `keyFile`). */
+  certFile?: string;
+  /** The client certificate's private key. */
+  keyFile?: string;
+}
 export interface OtlpSettings {
   /** Base URL (signal paths /v1/logs etc. are appended). */
   endpoint: string;
@@ -57,6 +66,13 @@ export interface OtlpSettings {
   headers: Record<string, string>;
   timeoutMs: number;
   compression: 'gzip' | 'none';
+  /** From the file's `tls`, else OTEL_EXPORTER_OTLP_{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}. */
+  tls: OtlpTlsSettings;
+  /**
+   * Per-signal OTEL_EXPORTER_OTLP_<SIGNAL>_{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}, over `tls` for
+   * that signal; absent when the file has a `tls` section (the file wins).
+   */
+  signalTls?: Partial<Record<'logs' | 'metrics' | 'traces', OtlpTlsSettings>>;
 }
 export interface OtlpHandlerConfig extends HandlerBase, OtlpSettings {
   type: 'otlp';

@@ -133,6 +133,21 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     },
     timeout: { description: 'Export timeout in seconds.', ...positiveSeconds },
     compression: { enum: ['gzip', 'none'] },
+    tls: {
+      description:
+        'TLS for an https:// endpoint: PEM files; relative paths resolve against the config file and must stay inside its directory. Overrides OTEL_EXPORTER_OTLP_{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}.',
+      type: 'object',
+      additionalProperties: false,
+      dependentRequired: { cert_file: ['key_file'], key_file: ['cert_file'] },
+      properties: {
+        ca_file: {
+          description: 'CA certificate(s) that verify the collector, used instead of the system roots.',
+          ...path,
+        },
+        cert_file: { description: 'Client certificate chain, for mutual TLS (needs key_file).', ...path },
+        key_file: { description: "The client certificate's private key (needs cert_file).", ...path },
+      },
+    },
   },
   null: {},
 };

@@ -20,6 +20,7 @@ import { type Env, EnvSubstitutionError, substituteEnv } from './envSubstitution
 import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
 import type { ResolvedConfig } from './ResolvedConfig.js';
 import { resolveConfig } from './resolveConfig.js';
+import { ConfigPathError } from './resolvePath.js';
 
 export interface LoadConfigOptions {
   /** Environment for `${env:...}` and OTEL_* variables (default: process.env). */
@@ -109,7 +110,13 @@ export function parseConfig(
   }
 
   checkReferences(doc, data as RawConfig, fail);
-  return resolveConfig(data as RawConfig, { source, baseDir: options.baseDir, env });
+  try {
+    return resolveConfig(data as RawConfig, { source, baseDir: options.baseDir, env });
+  } catch (err) {
+    if (!(err instanceof ConfigPathError)) throw err;
+    if (err.fromEnv) throw new ConfigError(source, 0, 0, formatPath(err.keyPath), err.detail);
+    return fail(offsetOf(doc, err.keyPath, false), err.keyPath, err.detail);
+  }
 }
 
 /** The validated file as plain data (shape guaranteed by the schema). */
@@ -235,6 +242,11 @@ function describeError(
   const value = valueAt(data, path);
   const schema = err.parentSchema as Record<string, unknown> | undefined;
   const section = path.length ? String(path[path.length - 1]) : 'the top level';
+  // Header values often carry credentials (Authorization): an error never repeats them.
+  const describe = (v: unknown) =>
+    path.includes('headers') && typeof v !== 'object'
+      ? 'a value not shown (headers may hold secrets)'
+      : describeValue(v);
   switch (err.keyword) {
     case 'additionalProperties': {
       const key = String((err.params as { additionalProperty: string }).additionalProperty);
@@ -267,11 +279,11 @@ function describeError(
         }
       }
       const expected = [...types].map((t) => TYPE_WORDS[t] ?? t).join(' or ');
-      return { path, pointAtKey: false, detail: `expected ${expected}, got ${describeValue(value)}` };
+      return { path, pointAtKey: false, detail: `expected ${expected}, got ${describe(value)}` };
     }
     case 'enum': {
       const allowed = (err.params as { allowedValues: unknown[] }).allowedValues.map(String);
-      const got = describeValue(value);
+      const got = describe(value);
       const hint = typeof value === 'string' ? didYouMeanSuffix(value, allowed) : '';
       const last = path[path.length - 1];
       if (last === 'class') {
@@ -296,7 +308,7 @@ function describeError(
       return {
         path,
         pointAtKey: false,
-        detail: `expected ${JSON.stringify(allowed)}, got ${describeValue(value)}`,
+        detail: `expected ${JSON.stringify(allowed)}, got ${describe(value)}`,
       };
     }
     case 'minimum':
@@ -308,17 +320,25 @@ function describeError(
       return {
         path,
         pointAtKey: false,
-        detail: `expected ${kind} ${p.comparison} ${p.limit}, got ${describeValue(value)}`,
+        detail: `expected ${kind} ${p.comparison} ${p.limit}, got ${describe(value)}`,
+      };
+    }
+    case 'dependentRequired': {
+      const p = err.params as { property: string; missingProperty: string };
+      return {
+        path: [...path, p.property],
+        pointAtKey: true,
+        detail: `'${p.property}' needs '${p.missingProperty}' in ${describeSection(path)}`,
       };
     }
     case 'minItems':
-      return { path, pointAtKey: false, detail: `expected a non-empty list, got ${describeValue(value)}` };
+      return { path, pointAtKey: false, detail: `expected a non-empty list, got ${describe(value)}` };
     case 'minLength':
       return { path, pointAtKey: false, detail: 'expected a non-empty string' };
     case 'uniqueItems': {
       const p = err.params as { i: number; j: number };
       const dup = Array.isArray(value) ? value[p.j] : undefined;
-      return { path: [...path, p.j], pointAtKey: false, detail: `duplicate entry ${describeValue(dup)}` };
+      return { path: [...path, p.j], pointAtKey: false, detail: `duplicate entry ${describe(dup)}` };
     }
     case 'pattern': {
       const last = path[path.length - 1];
@@ -326,7 +346,7 @@ function describeError(
         last === 'endpoint'
           ? 'a URL starting with http:// or https://'
           : `text matching ${(err.params as { pattern: string }).pattern}`;
-      return { path, pointAtKey: false, detail: `expected ${expected}, got ${describeValue(value)}` };
+      return { path, pointAtKey: false, detail: `expected ${expected}, got ${describe(value)}` };
     }
     default:
       return { path, pointAtKey: false, detail: err.message ?? 'invalid value' };

@@ -3,6 +3,7 @@ import type { Env } from './envSubstitution.js';
 import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
 import type { RawChannel, RawConfig } from './loadConfig.js';
 import { envValue, parseOtlpHeaders, parseResourceAttributes } from './otlpEnv.js';
+import { otlpTls } from './otlpTls.js';
 import type {
   ChannelConfig,
   FormatterConfig,
@@ -13,7 +14,7 @@ import type {
   ResolvedConfig,
   ResourceConfig,
 } from './ResolvedConfig.js';
-import { resolvePath } from './resolvePath.js';
+import { ConfigPathError, resolvePath } from './resolvePath.js';
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
 const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -47,11 +48,16 @@ function channel(name: string, raw: RawChannel | undefined, defaultLevel: LevelN
 }
 
 /** OTLP settings from the file's `otlp` section over the standard OTEL_EXPORTER_OTLP_* variables. */
-function otlpSettings(raw: Obj, env: Env, base?: OtlpSettings): OtlpSettings {
+function otlpSettings(
+  raw: Obj,
+  env: Env,
+  where: { baseDir: string; keyPath: string[] },
+  base?: OtlpSettings,
+): OtlpSettings {
   const envTimeout = Number(envValue(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'));
   const envCompression = envValue(env, 'OTEL_EXPORTER_OTLP_COMPRESSION');
   const envProtocol = envValue(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  return {
+  const out: OtlpSettings = {
     endpoint:
       str(raw.endpoint) ??
       base?.endpoint ??
@@ -73,7 +79,14 @@ function otlpSettings(raw: Obj, env: Env, base?: OtlpSettings): OtlpSettings {
       (str(raw.compression) as OtlpSettings['compression'] | undefined) ??
       base?.compression ??
       (envCompression === 'gzip' ? 'gzip' : 'none'),
+    ...otlpTls(raw, env, where.baseDir, where.keyPath, base),
   };
+  if (raw.tls !== undefined && /^http:/i.test(out.endpoint))
+    throw new ConfigPathError(
+      [...where.keyPath, 'tls'],
+      `TLS is configured but the endpoint ${out.endpoint} is plain http://; use https:// (or remove tls)`,
+    );
+  return out;
 }
 
 /** Turns the validated file into the runtime's view: defaults applied, paths absolute, env folded in. */
@@ -89,7 +102,7 @@ export function resolveConfig(
     channels.set(name, channel(name, raw, 'NOTSET'));
 
   const rawOtlp = (cfg.otlp ?? {}) as Obj;
-  const settings = otlpSettings(rawOtlp, env);
+  const settings = otlpSettings(rawOtlp, env, { baseDir, keyPath: ['otlp'] });
 
   const handlers = new Map<string, HandlerConfig>();
   for (const [name, raw] of Object.entries(cfg.handlers ?? {})) {
@@ -117,7 +130,7 @@ export function resolveConfig(
         handlers.set(name, {
           ...base,
           type,
-          filename: resolvePath(baseDir, String(raw.filename)),
+          filename: resolvePath(baseDir, String(raw.filename), ['handlers', name, 'filename']),
           mode: raw.mode === 'w' ? 'w' : 'a',
           maxBytes: num(raw.maxBytes, 0),
           backupCount: num(raw.backupCount, 0),
@@ -127,7 +140,7 @@ export function resolveConfig(
         handlers.set(name, {
           ...base,
           type,
-          filename: resolvePath(baseDir, String(raw.filename)),
+          filename: resolvePath(baseDir, String(raw.filename), ['handlers', name, 'filename']),
           columns: (raw.columns as string[] | undefined) ?? ['timestamp', 'level', 'name', 'message'],
           bufferSize: num(raw.buffer_size, 100),
           maxBytes: num(raw.maxBytes, 0),
@@ -138,12 +151,16 @@ export function resolveConfig(
         handlers.set(name, {
           ...base,
           type,
-          logDir: resolvePath(baseDir, String(raw.log_dir)),
+          logDir: resolvePath(baseDir, String(raw.log_dir), ['handlers', name, 'log_dir']),
           maxFileBytes: num(raw.max_file_bytes, 256 * 1024 * 1024),
         });
         break;
       case 'otlp':
-        handlers.set(name, { ...base, type, ...otlpSettings(raw, env, settings) });
+        handlers.set(name, {
+          ...base,
+          type,
+          ...otlpSettings(raw, env, { baseDir, keyPath: ['handlers', name] }, settings),
+        });
         break;
       case 'null':
         handlers.set(name, { ...base, type });
@@ -200,7 +217,9 @@ export function resolveConfig(
       resourceMetrics: bool(en.resource_metrics, true),
     },
     validation: {
-      ...(datasetPath ? { datasetPath: resolvePath(baseDir, datasetPath) } : {}),
+      ...(datasetPath
+        ? { datasetPath: resolvePath(baseDir, datasetPath, ['metrics', 'validation', 'dataset_path']) }
+        : {}),
       maxSamples: num(val.max_samples, 100),
       timeoutPerSampleMs: num(val.timeout_per_sample, 5) * 1000,
     },
@@ -246,6 +265,8 @@ export function resolveConfig(
           headers: { ...firstOtlpHandler.headers },
           timeoutMs: firstOtlpHandler.timeoutMs,
           compression: firstOtlpHandler.compression,
+          tls: { ...firstOtlpHandler.tls },
+          ...(firstOtlpHandler.signalTls ? { signalTls: { ...firstOtlpHandler.signalTls } } : {}),
         }
       : settings;
   const enabled = bool(rawOtlp.enabled, envEnabled || typeof rawOtlp.endpoint === 'string' || hasOtlpHandler);

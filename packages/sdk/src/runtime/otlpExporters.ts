@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
+import { diag } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as OTLPMetricExporterJson } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -8,6 +11,7 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { tlsFor } from '../config/otlpTls.js';
 import type { OtlpSettings } from '../config/ResolvedConfig.js';
 
 type Signal = 'logs' | 'metrics' | 'traces';
@@ -18,12 +22,37 @@ export function otlpUrl(settings: OtlpSettings, signal: Signal, signalEndpoint?:
   return `${settings.endpoint.replace(/\/+$/, '')}/v1/${signal}`;
 }
 
+/** Reads a PEM file named by the config; undefined (and one diag error) when it cannot be read now. */
+function readPem(file: string | undefined, what: string): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    diag.error(`grpo-otel: cannot read the OTLP ${what} ${file} (${(err as NodeJS.ErrnoException).code})`);
+    return undefined;
+  }
+}
+
+/**
+ * The https agent options of a signal's exporter: the config's TLS files (already folded over the
+ * OTEL_EXPORTER_OTLP_*CERTIFICATE / *CLIENT_KEY variables). Always set, so the exporter never falls
+ * back to reading process.env itself and the resolved config is the one source of truth.
+ */
+export function tlsAgentOptions(settings: OtlpSettings, signal: Signal): HttpsAgentOptions {
+  const tls = tlsFor(settings, signal);
+  const ca = readPem(tls.caFile, 'CA file');
+  const cert = readPem(tls.certFile, 'client certificate');
+  const key = readPem(tls.keyFile, 'client key');
+  return { keepAlive: true, ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+}
+
 function exporterConfig(settings: OtlpSettings, signal: Signal, signalEndpoint?: string) {
   return {
     url: otlpUrl(settings, signal, signalEndpoint),
     headers: { ...settings.headers },
     timeoutMillis: settings.timeoutMs,
     compression: settings.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+    httpAgentOptions: tlsAgentOptions(settings, signal),
   };
 }
 
