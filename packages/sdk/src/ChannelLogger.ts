@@ -1,5 +1,7 @@
 import type { AnyValueMap, Logger } from '@opentelemetry/api-logs';
 import type { DropCounter } from './internal/DropCounter.js';
+import { safeString as messageText } from './internal/describeValue.js';
+import { normalizeAttributes } from './internal/normalizeAttributes.js';
 import type { StrideSampler } from './internal/StrideSampler.js';
 import type { StringSanitizer } from './internal/StringSanitizer.js';
 import type { TokenBucket } from './internal/TokenBucket.js';
@@ -20,29 +22,14 @@ export interface ChannelBinding {
   sanitizer?: StringSanitizer;
 }
 
-/** String attributes (top level and in arrays) through the sanitizer; copies only when something changed. */
-function sanitizeAttributes(attrs: LogAttributes, z: StringSanitizer): LogAttributes {
-  let out: LogAttributes | undefined;
-  for (const key of Object.keys(attrs)) {
-    const v = attrs[key];
-    let nv: unknown = v;
-    if (typeof v === 'string') nv = z.apply(v);
-    else if (Array.isArray(v) && v.some((x) => typeof x === 'string')) {
-      nv = v.map((x) => (typeof x === 'string' ? z.apply(x) : x));
-    }
-    if (nv !== v) {
-      out ??= { ...attrs };
-      out[key] = nv as LogAttributes[string];
-    }
-  }
-  return out ?? attrs;
-}
-
 const LEVEL_NAMES: readonly LevelName[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
 
 function levelNumber(level: LevelName | number | string): number {
-  if (typeof level === 'number') return level;
-  const name = LEVEL_ALIASES[level.toUpperCase()];
+  if (typeof level === 'number') return Number.isNaN(level) ? LEVEL_NUMBERS.INFO : level;
+  if (typeof level !== 'string') return LEVEL_NUMBERS.INFO;
+  const name = Object.hasOwn(LEVEL_ALIASES, level.toUpperCase())
+    ? LEVEL_ALIASES[level.toUpperCase()]
+    : undefined;
   return name ? LEVEL_NUMBERS[name] : LEVEL_NUMBERS.INFO;
 }
 
@@ -95,10 +82,12 @@ export class ChannelLogger {
   /** An ERROR record with the exception's type, message and stack (OTel's `exception.*` attributes). */
   exception(message: string, error: unknown, attributes?: LogAttributes): void {
     const err = error instanceof Error ? error : undefined;
+    const own = attributes !== null && typeof attributes === 'object' && !Array.isArray(attributes);
+    if (attributes !== undefined && !own) this.binding?.drops.record('logs', 'invalid_value', this.name);
     this.log(LEVEL_NUMBERS.ERROR, message, {
-      ...attributes,
+      ...(own ? attributes : {}),
       'exception.type': err?.name ?? typeof error,
-      'exception.message': err?.message ?? String(error),
+      'exception.message': err?.message ?? messageText(error),
       ...(err?.stack ? { 'exception.stacktrace': err.stack } : {}),
     });
   }
@@ -107,7 +96,7 @@ export class ChannelLogger {
     const levelno = levelNumber(level);
     const b = this.binding;
     if (!b) {
-      if (levelno >= LEVEL_NUMBERS.WARNING) process.stderr.write(`${message}\n`);
+      if (levelno >= LEVEL_NUMBERS.WARNING) process.stderr.write(`${messageText(message)}\n`);
       return;
     }
     if (levelno < b.minLevel) return;
@@ -120,12 +109,23 @@ export class ChannelLogger {
       return;
     }
     const levelName = levelNameOf(levelno);
-    let body = typeof message === 'string' ? message : String(message);
+    let body: string;
+    if (typeof message === 'string') body = message;
+    else {
+      body = messageText(message);
+      b.sanitizer?.note('coerced');
+    }
     let attrs = attributes;
+    if (attrs !== undefined && attrs !== null && (typeof attrs !== 'object' || Array.isArray(attrs))) {
+      // Not a map of attributes (a string, a number, an array): nothing of it can be kept.
+      b.drops.record('logs', 'invalid_value', this.name);
+      attrs = undefined;
+    }
     const z = b.sanitizer;
     if (z) {
       body = z.apply(body);
-      if (attrs) attrs = sanitizeAttributes(attrs, z);
+      if (attrs)
+        attrs = normalizeAttributes(attrs, z, (n) => b.drops.record('logs', 'invalid_value', this.name, n));
     }
     b.logger.emit({
       severityNumber: LEVEL_TO_SEVERITY[levelName],

@@ -1,4 +1,5 @@
 import type { GenerationReference, PackedTokens } from '../analysis/protocol.js';
+import { safeString } from '../internal/describeValue.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import { strideIndices } from './strideIndices.js';
 
@@ -32,8 +33,8 @@ export interface GenerationMetricsOptions {
 }
 
 function toReference(r: GenerationReferenceInput): GenerationReference {
-  if (typeof r === 'string' || typeof r === 'number') return { answer: String(r) };
-  const out: GenerationReference = { answer: String(r?.answer ?? '') };
+  if (typeof r === 'string' || typeof r === 'number') return { answer: safeString(r) };
+  const out: GenerationReference = { answer: safeString(r?.answer ?? '') };
   if (Array.isArray(r?.steps)) out.steps = r.steps.map(String);
   if (typeof r?.reasoning === 'string') out.reasoning = r.reasoning;
   if (typeof r?.question === 'string') out.question = r.question;
@@ -132,7 +133,7 @@ export function logGenerationMetrics(
     typeof g === 'string'
       ? { text: g }
       : g && typeof g === 'object'
-        ? { ...g, text: String(g.text ?? '') }
+        ? { ...g, text: safeString(g.text ?? '') }
         : { text: '' },
   );
   const n = gens.length;

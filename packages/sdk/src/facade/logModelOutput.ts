@@ -8,6 +8,7 @@ import {
   ATTR_GRPO_STEP,
 } from '@grpo-otel/semconv';
 import type { LogAttributes } from '../ChannelLogger.js';
+import { safeString } from '../internal/describeValue.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
 /** Attribute carrying the full completion text (semconv `grpo.sample.completion`). */
@@ -45,13 +46,13 @@ export function logModelOutput(
 ): void {
   const t = activeTelemetry();
   if (!t) return;
-  const output = String(modelOutput ?? '');
+  const output = safeString(modelOutput ?? '');
   const answer = extractTag(output, 'answer') ?? output.trim();
   const why = reasoning ?? extractTag(output, 'reasoning') ?? '';
-  const expected = String(trueAnswer ?? '');
+  const expected = safeString(trueAnswer ?? '');
   const correct = normalize(answer) === normalize(expected);
   const attrs: LogAttributes = {
-    [ATTR_GRPO_SAMPLE_QUESTION]: String(question ?? ''),
+    [ATTR_GRPO_SAMPLE_QUESTION]: safeString(question ?? ''),
     [ATTR_GRPO_SAMPLE_EXPECTED_ANSWER]: expected,
     [ATTR_GRPO_SAMPLE_ANSWER]: answer,
     [ATTR_GRPO_SAMPLE_REASONING]: why,

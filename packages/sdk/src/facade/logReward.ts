@@ -1,6 +1,7 @@
 import { summarize } from '@grpo-otel/metrics';
 import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
 import type { LogAttributes } from '../ChannelLogger.js';
+import { describeValue, safeString } from '../internal/describeValue.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
 /** Samples attached to a reward record: at most this many, each cut to this many characters. */
@@ -8,7 +9,10 @@ const MAX_SAMPLES = 16;
 const MAX_SAMPLE_CHARS = 500;
 
 function fmt(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+  if (!Number.isFinite(v)) return String(v);
+  const short = Number(v.toPrecision(4));
+  // Rounding 1.7976931348623157e308 to 4 digits overflows: keep the digits then.
+  return Number.isFinite(short) ? String(short) : v.toPrecision(4);
 }
 
 /**
@@ -35,7 +39,12 @@ export function logReward(
       METRICS.rewardValue.name,
       Array.isArray(values) ? values.length : 1,
     );
-    log.warning(`logReward: the reward name must be a non-empty string, got ${JSON.stringify(name)}`);
+    log.warning(`logReward: the reward name must be a non-empty string, got ${describeValue(name)}`);
+    return;
+  }
+  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) {
+    t.drops.record('metrics', 'invalid_value', METRICS.rewardValue.name);
+    log.warning(`logReward: values of '${name}' must be an array of numbers, got ${describeValue(values)}`);
     return;
   }
   const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: name, [ATTR_GRPO_SPLIT]: 'train' };
@@ -59,14 +68,16 @@ export function logReward(
   };
   const step = options.step ?? t.currentStep;
   if (step !== undefined) record[ATTR_GRPO_STEP] = step;
-  if (samples?.length) {
+  if (samples !== undefined && samples !== null && !Array.isArray(samples)) {
+    t.drops.record('logs', 'invalid_value', 'rewards');
+  } else if (samples?.length) {
     record['grpo.reward.samples'] = samples.slice(0, MAX_SAMPLES).map((x) => {
-      const str = String(x);
+      const str = safeString(x);
       return str.length > MAX_SAMPLE_CHARS ? `${str.slice(0, MAX_SAMPLE_CHARS)}…[truncated]` : str;
     });
-    record['grpo.reward.values'] = values
-      .slice(0, MAX_SAMPLES)
-      .map((v) => (Number.isFinite(v) ? v : String(v)));
+    record['grpo.reward.values'] = Array.from(values.slice(0, MAX_SAMPLES), (v: unknown) =>
+      typeof v === 'number' && Number.isFinite(v) ? v : safeString(v),
+    );
   }
   const stats =
     s.count > 0

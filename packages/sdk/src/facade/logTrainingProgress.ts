@@ -6,6 +6,7 @@ import {
   metricDefinition,
 } from '@grpo-otel/semconv';
 import type { LogAttributes } from '../ChannelLogger.js';
+import { safeString } from '../internal/describeValue.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import { customMetric } from './customMetric.js';
@@ -78,13 +79,17 @@ export function recordTrainingProgress(
     );
     return;
   }
+  if (metrics === null || typeof metrics !== 'object') {
+    t.drops.record('metrics', 'invalid_value', 'logTrainingProgress');
+    metrics = {};
+  }
   t.setStep(step);
   const attrs: LogAttributes = { [ATTR_GRPO_STEP]: step };
   const parts: string[] = [];
   for (const [key, raw] of Object.entries(metrics)) {
     const value = typeof raw === 'number' ? raw : Number.NaN;
     parts.push(`${key}=${formatValue(value)}`);
-    attrs[key] = Number.isFinite(value) ? value : String(raw);
+    attrs[key] = Number.isFinite(value) ? value : safeString(raw);
     const m = resolveMetricKey(key);
     if (m.cumulative) {
       t.recordCumulative(m.def, value * m.scale, m.attributes);

@@ -1,6 +1,7 @@
 import { ATTR_GRPO_STEP } from '@grpo-otel/semconv';
 import { type Attributes, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { getTracer } from '../api.js';
+import { safeString } from '../internal/describeValue.js';
 
 /**
  * Runs `fn` inside an active span (e.g. `grpo.step`, `grpo.generate`, `grpo.reward`, `grpo.update`),
@@ -9,10 +10,10 @@ import { getTracer } from '../api.js';
 export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => T): T {
   return getTracer().startActiveSpan(name, { attributes }, (span) => {
     const fail = (err: unknown) => {
-      span.recordException(err instanceof Error ? err : String(err));
+      span.recordException(err instanceof Error ? err : safeString(err));
       span.setStatus({
         code: SpanStatusCode.ERROR,
-        message: err instanceof Error ? err.message : String(err),
+        message: err instanceof Error ? err.message : safeString(err),
       });
       span.end();
     };

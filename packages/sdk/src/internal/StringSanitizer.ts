@@ -1,10 +1,34 @@
-/** Why a string was changed before it left the process. */
-export type SanitizeReason = 'truncated' | 'redacted';
+import type { SanitizeReason as SemconvSanitizeReason } from '@grpo-otel/semconv';
+
+/** Why a value was changed before it left the process (semconv `grpo.sdk.sanitize.reason` values). */
+export type SanitizeReason = Exclude<SemconvSanitizeReason, 'formula_escaped'>;
 
 /**
- * Applies the config's `limits` to log strings: matches of the `redact` patterns become
- * `[REDACTED]`, and strings longer than `maxLength` are cut, ending with a marker that says how many
- * characters were cut. Each change is reported to `onSanitize` (counted in grpo.sdk.value.sanitized).
+ * Control characters a log line, a terminal or a spreadsheet should never receive: C0 controls except
+ * tab, LF and CR (so NUL, ESC of ANSI escape sequences, backspace, form feed), DEL and the C1 controls.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_G = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/** A UTF-16 surrogate without its partner (no valid UTF-8 encoding; writers would turn it into U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE_G = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** What replaces a control character or a lone surrogate. */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/** The marker that ends a truncated string: `…[truncated N chars]`. */
+export function truncationMarker(cut: number): string {
+  return `…[truncated ${cut} chars]`;
+}
+
+/**
+ * Applies the config's `limits` to log strings: matches of the `redact` patterns become `[REDACTED]`;
+ * control characters (see {@link CONTROL}) and lone UTF-16 surrogates become U+FFFD, so every sink
+ * writes valid UTF-8 without terminal escapes or NUL bytes; strings longer than `maxLength` are cut
+ * (never inside a surrogate pair), ending with a marker that says how many characters were cut. Each
+ * change is reported to `onSanitize` (counted in grpo.sdk.value.sanitized).
  */
 export class StringSanitizer {
   constructor(
@@ -13,12 +37,13 @@ export class StringSanitizer {
     private readonly onSanitize: (reason: SanitizeReason) => void,
   ) {}
 
-  /** True when this sanitizer can change anything (so callers can skip it entirely otherwise). */
-  get active(): boolean {
-    return this.redact.length > 0 || Number.isFinite(this.maxLength);
+  /** Reports a change made elsewhere (a value coerced to the type a sink takes, a key dropped, ...). */
+  note(reason: SanitizeReason): void {
+    this.onSanitize(reason);
   }
 
-  apply(s: string): string {
+  /** `s` with the limits applied; `maxLength` overrides the configured length (e.g. for keys). */
+  apply(s: string, maxLength = this.maxLength): string {
     let out = s;
     for (const re of this.redact) {
       re.lastIndex = 0;
@@ -28,10 +53,20 @@ export class StringSanitizer {
         this.onSanitize('redacted');
       }
     }
-    if (out.length > this.maxLength) {
-      const cut = out.length - this.maxLength;
-      out = `${out.slice(0, this.maxLength)}…[truncated ${cut} chars]`;
+    if (out.length > maxLength) {
+      let keep = maxLength;
+      const last = out.charCodeAt(keep - 1);
+      if (last >= 0xd800 && last <= 0xdbff) keep--;
+      const cut = out.length - keep;
+      out = `${out.slice(0, keep)}${truncationMarker(cut)}`;
       this.onSanitize('truncated');
+    }
+    const control = CONTROL.test(out);
+    const lone = LONE_SURROGATE.test(out);
+    if (control || lone) {
+      if (control) out = out.replace(CONTROL_G, REPLACEMENT_CHARACTER);
+      if (lone) out = out.replace(LONE_SURROGATE_G, REPLACEMENT_CHARACTER);
+      this.onSanitize('control_characters');
     }
     return out;
   }

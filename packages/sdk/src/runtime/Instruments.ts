@@ -6,9 +6,17 @@ import type { DropCounter } from '../internal/DropCounter.js';
 type Sync = Counter | UpDownCounter | Histogram | Gauge;
 
 /**
+ * Largest magnitude a counter, up-down counter or histogram takes (2^53): their sums would lose
+ * integer precision past it and could overflow to Infinity, which no sink should receive. Gauges
+ * take any finite value.
+ */
+export const MAX_AGGREGATED_VALUE = Number.MAX_SAFE_INTEGER;
+
+/**
  * Synchronous instruments created on first use from their semconv definition (name, unit,
  * description, value type and bucket advice all come from `@grpo-otel/semconv`). `record` refuses
- * non-finite values (and negative counter increments), counting them as dropped.
+ * non-finite values, magnitudes above {@link MAX_AGGREGATED_VALUE} on aggregating instruments and
+ * negative counter increments, counting them as dropped.
  */
 export class Instruments {
   private readonly cache = new Map<string, Sync>();
@@ -19,7 +27,7 @@ export class Instruments {
   ) {}
 
   record(def: MetricDefinition, value: number, attributes?: Attributes): boolean {
-    if (!Number.isFinite(value)) {
+    if (!Number.isFinite(value) || (def.instrument !== 'gauge' && Math.abs(value) > MAX_AGGREGATED_VALUE)) {
       this.drops.record('metrics', 'invalid_value', def.name);
       return false;
     }

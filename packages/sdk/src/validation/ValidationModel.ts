@@ -40,7 +40,8 @@ export function withTimeout<T>(p: Promise<T>, ms: number, controller: AbortContr
       controller.abort();
       reject(new ValidationTimeout(ms));
     }, ms);
-    timer.unref?.();
+    // Not unref'd: the caller awaits this promise, and a model that never answers must still end in
+    // a timeout rather than let the process exit with the validation unsettled.
     p.then(
       (v) => {
         clearTimeout(timer);

@@ -17,6 +17,7 @@ import {
   SPAN_GRPO_VALIDATION,
 } from '@grpo-otel/semconv';
 import { SpanStatusCode } from '@opentelemetry/api';
+import { safeString } from '../internal/describeValue.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 import { loadValidationDataset, type ValidationSample } from './loadValidationDataset.js';
 import {
@@ -155,7 +156,7 @@ export async function runValidation(
               errorType: err instanceof ValidationTimeout ? 'timeout' : 'exception',
             };
             if (!(err instanceof ValidationTimeout))
-              span.recordException(err instanceof Error ? err : String(err));
+              span.recordException(err instanceof Error ? err : safeString(err));
           }
           const r: ValidationSampleResult = { id: sample.id, ...scored, durationMs: performance.now() - s0 };
           results.push(r);
@@ -165,7 +166,7 @@ export async function runValidation(
             [ATTR_GRPO_SAMPLE_ID]: sample.id,
             [ATTR_GRPO_SAMPLE_QUESTION]: sample.question.slice(0, QUESTION_ATTR_LIMIT),
             [ATTR_GRPO_SAMPLE_EXPECTED_ANSWER]: sample.answer,
-            [ATTR_GRPO_SAMPLE_ANSWER]: r.answer !== undefined ? String(r.answer) : '',
+            [ATTR_GRPO_SAMPLE_ANSWER]: r.answer !== undefined ? safeString(r.answer) : '',
             [ATTR_GRPO_SAMPLE_CORRECT]: r.correct,
             [ATTR_GRPO_SAMPLE_FORMAT_VALID]: r.formatValid,
             ...(tokens !== undefined ? { [ATTR_GRPO_SAMPLE_COMPLETION_TOKENS]: tokens } : {}),
