@@ -69,6 +69,11 @@ export class LocalSinkProcessor implements LogRecordProcessor {
       return;
     }
     this.queue.push(record);
+    this.schedule();
+  }
+
+  /** An export soon when the trigger size is reached, else at the end of the flush interval. */
+  private schedule(): void {
     if (this.queue.length >= this.triggerSize) {
       this.immediate ??= setImmediate(() => {
         this.immediate = undefined;
@@ -121,10 +126,15 @@ export class LocalSinkProcessor implements LogRecordProcessor {
       this.timer = undefined;
     }
     this.chain = this.chain.then(async () => {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.batchSize);
+      // Only what is queued now: a trainer logging faster than the sink writes must not keep a
+      // flush (e.g. on SIGTERM) from ever ending; later records get the next drain.
+      let remaining = this.queue.length;
+      while (remaining > 0 && this.queue.length > 0) {
+        const batch = this.queue.splice(0, Math.min(this.batchSize, remaining));
+        remaining -= batch.length;
         await this.exportBatch(batch);
       }
+      if (this.queue.length > 0 && !this.shutdownPromise) this.schedule();
     });
     return this.chain;
   }

@@ -20,6 +20,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * On a signal we flush rather than shut down: records logged while the flush runs are queued and then
  * written synchronously right before the signal is re-raised, so nothing logged before the process
  * dies is lost.
+ * An uncaught exception or an unhandled rejection (Node's default `--unhandled-rejections=throw`)
+ * ends the process through the same 'exit' event: the local sinks are drained synchronously there,
+ * and Node's own behaviour is kept (it prints the error and exits with code 1); nothing here
+ * listens for 'uncaughtException', which would swallow the error.
  * Returns a function that removes the hooks.
  */
 export function installExitHooks(

@@ -1,0 +1,101 @@
+// Every way a training process ends, through the SDK's public API, with a rotating log file, a CSV file
+// and a TensorBoard run all on and a flush interval (30 s) far longer than the run, so that at the end
+// everything is still buffered: shutdown(), SIGINT, SIGTERM, an uncaught exception, an unhandled
+// promise rejection and process.exit(). Each sink is read by its consumer and counted exactly: log
+// lines, CSV rows (csv-parse), TensorBoard texts and scalars (our reader, and TensorBoard's own
+// EventAccumulator).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  contiguousSteps,
+  csvRowsWhole,
+  logStepsWhole,
+  readLog,
+  readRunOurs,
+  readRunTensorBoard,
+  startTrainer,
+  type TrainerExit,
+  type TrainerFiles,
+  trainerFiles,
+} from './support/sdkTrainerRun.js';
+
+const STEPS = 300;
+
+/**
+ * Asserts every sink holds exactly `steps` steps: 2 log lines, 1 CSV row, 1 TensorBoard text each,
+ * and the loss scalar of `scalarSteps` steps (0, 1, ...), nothing torn. TensorBoard must read the same.
+ */
+async function assertAllFlushed(files: TrainerFiles, steps: number, scalarSteps = steps): Promise<void> {
+  const log = readLog(files.log);
+  assert.equal(log.tail, '', 'the log file ends with a whole line');
+  assert.equal(logStepsWhole(log), steps, 'log file: steps');
+  assert.equal(log.lines.length, 2 * steps, 'log file: lines');
+  const csv = csvRowsWhole(files.csv);
+  assert.equal(csv.tornBytes, 0, 'the CSV ends with a whole row');
+  assert.equal(csv.rows, steps, 'CSV rows');
+  const ours = await readRunOurs(files.tbRun);
+  assert.equal(ours.tornFiles + ours.corrupt, 0, 'event files intact');
+  assert.equal(contiguousSteps(ours.textSteps, 'TensorBoard texts'), steps);
+  assert.equal(contiguousSteps(ours.lossSteps, 'TensorBoard loss'), scalarSteps);
+  const tb = readRunTensorBoard(files.tbRun);
+  assert.deepEqual(tb.textSteps, ours.textSteps, 'EventAccumulator reads the texts we wrote');
+  assert.deepEqual(tb.lossSteps, ours.lossSteps, 'EventAccumulator reads the scalars we wrote');
+}
+
+function assertDiedOf(exit: TrainerExit, signal: NodeJS.Signals): void {
+  assert.equal(exit.signal, signal, `the trainer exited with code ${exit.code}: ${exit.stderr}`);
+}
+
+describe('shutdown and crashes flush every sink (SDK public API, real files)', { timeout: 180_000 }, () => {
+  test('shutdown(): every record in the log file, the CSV and TensorBoard', async (t) => {
+    const files = trainerFiles(t, { flushIntervalS: 30 });
+    const exit = await startTrainer(files, ['shutdown', String(STEPS)]).exited;
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.match(exit.stdout, /shut down/);
+    await assertAllFlushed(files, STEPS);
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${signal}: everything logged before the signal is written, and the process dies of it`, async (t) => {
+      const files = trainerFiles(t, { flushIntervalS: 30 });
+      let sent = false;
+      const exit = await startTrainer(files, ['loop'], (n, child) => {
+        if (!sent && n >= STEPS) {
+          sent = true;
+          child.kill(signal);
+        }
+      }).exited;
+      assertDiedOf(exit, signal);
+      assert.ok(exit.logged >= STEPS);
+      t.diagnostic(`${exit.logged} steps logged before ${signal} was handled`);
+      await assertAllFlushed(files, exit.logged);
+    });
+  }
+
+  // The scalars of a step are collected asynchronously after logTrainingProgress (a few microtasks):
+  // when the process ends in the same synchronous run as that call, its scalars are not collected
+  // yet and are lost; every record (log line, CSV row, TensorBoard text) is written.
+  test('uncaught exception: everything flushed, then Node prints the error and exits 1', async (t) => {
+    const files = trainerFiles(t, { flushIntervalS: 30 });
+    const exit = await startTrainer(files, ['throw', String(STEPS)]).exited;
+    assert.equal(exit.code, 1, exit.stderr);
+    assert.match(exit.stderr, /Error: trainer crashed \(uncaught exception\)/);
+    assert.match(exit.stderr, /sdkTrainer\.ts/, 'the stack trace is printed');
+    await assertAllFlushed(files, STEPS, STEPS - 1);
+  });
+
+  test('unhandled promise rejection: everything flushed, then Node prints the error and exits 1', async (t) => {
+    const files = trainerFiles(t, { flushIntervalS: 30 });
+    const exit = await startTrainer(files, ['reject', String(STEPS)]).exited;
+    assert.equal(exit.code, 1, exit.stderr);
+    assert.match(exit.stderr, /Error: trainer crashed \(unhandled rejection\)/);
+    await assertAllFlushed(files, STEPS);
+  });
+
+  test('process.exit(): local sinks are drained synchronously', async (t) => {
+    const files = trainerFiles(t, { flushIntervalS: 30 });
+    const exit = await startTrainer(files, ['exit', String(STEPS)]).exited;
+    assert.equal(exit.code, 3, exit.stderr);
+    await assertAllFlushed(files, STEPS, STEPS - 1);
+  });
+});
