@@ -36,6 +36,7 @@ export type {
   NullHandlerConfig,
   OtlpConfig,
   OtlpHandlerConfig,
+  OtlpQueueConfig,
   OtlpSettings,
   OtlpTlsSettings,
   ResolvedConfig,

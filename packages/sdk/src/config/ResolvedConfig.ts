@@ -59,6 +59,19 @@ export interface OtlpTlsSettings {
   /** The client certificate's private key. */
   keyFile?: string;
 }
+/** `otlp.queue`: the bounded, retrying export queue of each OTLP signal (see ExportQueue). */
+export interface OtlpQueueConfig {
+  /** Records held per signal at most (queued plus the batch being sent). */
+  maxRecords: number;
+  /** Estimated bytes held per signal at most. */
+  maxBytes: number;
+  /** Which records give way when the queue is full. */
+  overflow: 'drop_oldest' | 'drop_newest';
+  /** Log records or spans per export request at most. */
+  maxExportBatchSize: number;
+  /** Backoff between retries of a failed export: first wait, doubled up to the maximum. */
+  retry: { initialIntervalMs: number; maxIntervalMs: number };
+}
 export interface OtlpSettings {
   /** Base URL (signal paths /v1/logs etc. are appended). */
   endpoint: string;
@@ -73,6 +86,7 @@ export interface OtlpSettings {
    * that signal; absent when the file has a `tls` section (the file wins).
    */
   signalTls?: Partial<Record<'logs' | 'metrics' | 'traces', OtlpTlsSettings>>;
+  queue: OtlpQueueConfig;
 }
 export interface OtlpHandlerConfig extends HandlerBase, OtlpSettings {
   type: 'otlp';

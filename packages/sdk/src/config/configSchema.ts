@@ -74,6 +74,44 @@ const commonHandlerProps = {
   },
 };
 
+const otlpQueue = {
+  description:
+    'Bounded queue in front of each OTLP signal (logs, metrics, traces): records wait here while the collector is down, slow or failing and are sent, oldest first, when it answers again. The trainer never waits on it.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    max_records: {
+      description:
+        'Records held per signal at most (metrics: data points), the batch being sent included (default 32768).',
+      ...positiveInt,
+    },
+    max_bytes: {
+      description: 'Estimated bytes held per signal at most (default 33554432, 32 MiB).',
+      type: 'integer',
+      minimum: 1024,
+    },
+    overflow: {
+      description:
+        'Which records are dropped (and counted as queue_full) when the queue is full: the oldest queued (drop_oldest, default) or the new ones (drop_newest).',
+      enum: ['drop_oldest', 'drop_newest'],
+    },
+    max_export_batch_size: {
+      description: 'Log records or spans per export request at most (default 512).',
+      ...positiveInt,
+    },
+    retry: {
+      description:
+        'Backoff between attempts to send a failed batch again: it starts at initial_interval and doubles up to max_interval (seconds). A batch is retried until it is delivered or dropped by the bound.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        initial_interval: { description: 'First wait in seconds (default 1).', ...positiveSeconds },
+        max_interval: { description: 'Longest wait in seconds (default 30).', ...positiveSeconds },
+      },
+    },
+  },
+};
+
 const handlerProps: Record<HandlerType, Record<string, unknown>> = {
   console: {
     stream: {
@@ -148,6 +186,7 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
         key_file: { description: "The client certificate's private key (needs cert_file).", ...path },
       },
     },
+    queue: otlpQueue,
   },
   null: {},
 };

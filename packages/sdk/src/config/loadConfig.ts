@@ -447,6 +447,22 @@ function checkReferences(
       );
     }
   }
+  const queues: [KeyPath, unknown][] = [[['otlp', 'queue'], cfg.otlp?.queue]];
+  for (const [name, h] of Object.entries(cfg.handlers ?? {}))
+    queues.push([['handlers', name, 'queue'], h.queue]);
+  for (const [path, q] of queues) {
+    const retry = (q as { retry?: { initial_interval?: number; max_interval?: number } } | undefined)?.retry;
+    if (retry?.initial_interval !== undefined && retry.max_interval !== undefined) {
+      if (retry.initial_interval > retry.max_interval) {
+        const p = [...path, 'retry', 'max_interval'];
+        fail(
+          offsetOf(doc, p, false),
+          p,
+          `max_interval (${retry.max_interval} s) is shorter than initial_interval (${retry.initial_interval} s)`,
+        );
+      }
+    }
+  }
   ((cfg.limits?.redact as string[] | undefined) ?? []).forEach((pattern, i) => {
     try {
       new RegExp(pattern, 'g');

@@ -10,6 +10,7 @@ import type {
   HandlerConfig,
   MetricsConfig,
   OtlpConfig,
+  OtlpQueueConfig,
   OtlpSettings,
   ResolvedConfig,
   ResourceConfig,
@@ -47,6 +48,31 @@ function channel(name: string, raw: RawChannel | undefined, defaultLevel: LevelN
   return c;
 }
 
+/** `otlp.queue` (or an `otlp` handler's `queue`) over the section's, over the defaults. */
+function otlpQueue(raw: Obj, base?: OtlpQueueConfig, maxQueueSize?: unknown): OtlpQueueConfig {
+  const q = (raw.queue ?? {}) as Obj;
+  const retry = (q.retry ?? {}) as Obj;
+  const initialIntervalMs =
+    typeof retry.initial_interval === 'number'
+      ? retry.initial_interval * 1000
+      : (base?.retry.initialIntervalMs ?? 1000);
+  return {
+    maxRecords: num(q.max_records, num(maxQueueSize, base?.maxRecords ?? 32_768)),
+    maxBytes: num(q.max_bytes, base?.maxBytes ?? 32 * 1024 * 1024),
+    overflow: (str(q.overflow) as OtlpQueueConfig['overflow'] | undefined) ?? base?.overflow ?? 'drop_oldest',
+    maxExportBatchSize: num(q.max_export_batch_size, base?.maxExportBatchSize ?? 512),
+    retry: {
+      initialIntervalMs,
+      maxIntervalMs: Math.max(
+        initialIntervalMs,
+        typeof retry.max_interval === 'number'
+          ? retry.max_interval * 1000
+          : (base?.retry.maxIntervalMs ?? 30_000),
+      ),
+    },
+  };
+}
+
 /** OTLP settings from the file's `otlp` section over the standard OTEL_EXPORTER_OTLP_* variables. */
 function otlpSettings(
   raw: Obj,
@@ -80,6 +106,8 @@ function otlpSettings(
       base?.compression ??
       (envCompression === 'gzip' ? 'gzip' : 'none'),
     ...otlpTls(raw, env, where.baseDir, where.keyPath, base),
+    // An `otlp` handler's max_queue_size bounds its queue unless queue.max_records says otherwise.
+    queue: otlpQueue(raw, base?.queue, base ? raw.max_queue_size : undefined),
   };
   if (raw.tls !== undefined && /^http:/i.test(out.endpoint))
     throw new ConfigPathError(
@@ -267,6 +295,7 @@ export function resolveConfig(
           compression: firstOtlpHandler.compression,
           tls: { ...firstOtlpHandler.tls },
           ...(firstOtlpHandler.signalTls ? { signalTls: { ...firstOtlpHandler.signalTls } } : {}),
+          queue: settings.queue,
         }
       : settings;
   const enabled = bool(rawOtlp.enabled, envEnabled || typeof rawOtlp.endpoint === 'string' || hasOtlpHandler);

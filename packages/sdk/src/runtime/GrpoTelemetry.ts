@@ -34,7 +34,7 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { AnalysisWorker } from '../analysis/AnalysisWorker.js';
@@ -42,6 +42,9 @@ import { applyAnalysisResult, type SignalNotice } from '../analysis/applyAnalysi
 import { PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
 import type { ChannelLogger } from '../ChannelLogger.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
+import { createQueuedOtlpMetricExporter, createQueuedOtlpSpanProcessor } from '../export/createQueuedOtlp.js';
+import type { ExportQueueStats } from '../export/ExportQueue.js';
+import { registerQueueMetrics } from '../export/registerQueueMetrics.js';
 import { DropCounter } from '../internal/DropCounter.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
 import { type SanitizeReason, StringSanitizer } from '../internal/StringSanitizer.js';
@@ -50,7 +53,6 @@ import { StepMetricReader } from '../processors/StepMetricReader.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
 import { installExitHooks } from './exitHooks.js';
 import { Instruments } from './Instruments.js';
-import { createOtlpMetricExporter, createOtlpTraceExporter } from './otlpExporters.js';
 
 export const SDK_NAME = '@grpo-otel/sdk';
 export const SDK_VERSION = '0.1.0';
@@ -102,6 +104,8 @@ export class GrpoTelemetry {
   readonly meterProvider: MeterProvider;
   readonly tracerProvider: NodeTracerProvider;
   readonly drops = new DropCounter();
+  /** The OTLP export queues (one per signal and OTLP log handler), for metrics and health checks. */
+  readonly exportQueues: { stats(): ExportQueueStats }[] = [];
   /** Strings changed by the config's `limits` (truncated, redacted), by reason. */
   readonly sanitized = new Map<SanitizeReason, number>();
   private readonly sanitizer: StringSanitizer;
@@ -183,7 +187,11 @@ export class GrpoTelemetry {
     if (config.otlp.metrics) {
       readers.push(
         new PeriodicExportingMetricReader({
-          exporter: createOtlpMetricExporter(config.otlp, config.otlp.signalEndpoints.metrics),
+          exporter: createQueuedOtlpMetricExporter(
+            config.otlp,
+            { drops: this.drops, queues: this.exportQueues },
+            config.otlp.signalEndpoints.metrics,
+          ),
           exportIntervalMillis: config.otlp.exportIntervalMs,
           exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.otlp.exportIntervalMs),
           metricProducers: [this.histograms.producer(AggregationTemporality.CUMULATIVE)],
@@ -197,13 +205,18 @@ export class GrpoTelemetry {
       selfObs: this.meterProvider,
       tensorBoardRuns: this.tensorBoardRuns,
       getStep: () => this.step,
+      exportQueues: this.exportQueues,
     });
     this.loggerProvider = new LoggerProvider({ resource: this.resource, processors: [this.pipeline.router] });
 
     const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
     if (config.otlp.traces) {
       spanProcessors.push(
-        new BatchSpanProcessor(createOtlpTraceExporter(config.otlp, config.otlp.signalEndpoints.traces)),
+        createQueuedOtlpSpanProcessor(
+          config.otlp,
+          { drops: this.drops, queues: this.exportQueues },
+          config.otlp.signalEndpoints.traces,
+        ),
       );
     }
     this.tracerProvider = new NodeTracerProvider({ resource: this.resource, spanProcessors });
@@ -213,6 +226,7 @@ export class GrpoTelemetry {
     this.instruments = new Instruments(this.meter, this.drops);
     this.registerSelfMetrics();
     this.registerSanitizedMetric();
+    registerQueueMetrics(this.meter, this.exportQueues);
     this.registerResourceMetrics();
 
     this.registeredGlobal = options.registerGlobal ?? true;

@@ -2,9 +2,10 @@ import { truncateSync } from 'node:fs';
 import { CsvLogRecordExporter } from '@grpo-otel/exporter-csv';
 import { TensorBoardLogRecordExporter, type TensorBoardRun } from '@grpo-otel/exporter-tensorboard';
 import { diag, type MeterProvider } from '@opentelemetry/api';
-import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { channelRoutes, IMPLICIT_OTLP_HANDLER, levelThreshold } from '../config/channelRoutes.js';
 import type { HandlerConfig, ResolvedConfig } from '../config/ResolvedConfig.js';
+import { createQueuedOtlpLogProcessor, type QueueContext } from '../export/createQueuedOtlp.js';
 import { ConsoleLogRecordExporter } from '../exporters/ConsoleLogRecordExporter.js';
 import { RotatingFileLogRecordExporter } from '../exporters/RotatingFileLogRecordExporter.js';
 import type { LogFormatter } from '../formatters/FormatInput.js';
@@ -14,7 +15,6 @@ import type { DropCounter } from '../internal/DropCounter.js';
 import { LEVEL_TO_SEVERITY, type LevelName } from '../levels.js';
 import { ChannelRouterProcessor, type Route } from '../processors/ChannelRouterProcessor.js';
 import { LocalSinkProcessor } from '../processors/LocalSinkProcessor.js';
-import { createOtlpLogExporter } from './otlpExporters.js';
 
 export interface LogPipeline {
   router: ChannelRouterProcessor;
@@ -61,14 +61,19 @@ export interface PipelineContext {
   tensorBoardRuns: ReadonlyMap<string, TensorBoardRun>;
   /** The trainer's current step, for text records without a `grpo.step` attribute. */
   getStep: () => number | undefined;
+  /** The OTLP export queues built here are added to this list (for the SDK's queue metrics). */
+  exportQueues: QueueContext['queues'];
 }
+
+/** How long the implicit OTLP log sink gathers a partial batch (OTel's BatchLogRecordProcessor default). */
+const DEFAULT_OTLP_LOG_DELAY_MS = 1000;
 
 function createSink(
   config: ResolvedConfig,
   h: HandlerConfig,
   ctx: PipelineContext,
 ): LogRecordProcessor | undefined {
-  const { drops, selfObs } = ctx;
+  const { drops } = ctx;
   const local = (exporter: ConstructorParameters<typeof LocalSinkProcessor>[0], batchSize?: number) =>
     new LocalSinkProcessor(exporter, {
       name: h.name,
@@ -105,12 +110,14 @@ function createSink(
         }),
       );
     case 'otlp':
-      return new BatchLogRecordProcessor({
-        exporter: createOtlpLogExporter(h, config.otlp.signalEndpoints.logs),
-        scheduledDelayMillis: h.flushIntervalMs,
-        maxQueueSize: h.maxQueueSize,
-        ...(selfObs ? { selfObsMeterProvider: selfObs } : {}),
-      });
+      // Bounded, retrying queue (otlp.queue): never blocks, counts every drop.
+      return createQueuedOtlpLogProcessor(
+        h,
+        h.name,
+        h.flushIntervalMs,
+        { drops, queues: ctx.exportQueues },
+        config.otlp.signalEndpoints.logs,
+      );
     case 'csv':
       // buffer_size: rows gathered before a background write (or the flush interval, whichever first).
       return local(
@@ -139,7 +146,6 @@ function createSink(
 
 /** Builds one sink per handler and the routing table of every configured channel. */
 export function buildLogPipeline(config: ResolvedConfig, ctx: PipelineContext): LogPipeline {
-  const { selfObs } = ctx;
   const sinks = new Map<string, LogRecordProcessor>();
   const localSinks: LocalSinkProcessor[] = [];
   for (const h of config.handlers.values()) {
@@ -151,10 +157,13 @@ export function buildLogPipeline(config: ResolvedConfig, ctx: PipelineContext): 
   if (config.otlp.logs) {
     sinks.set(
       IMPLICIT_OTLP_HANDLER,
-      new BatchLogRecordProcessor({
-        exporter: createOtlpLogExporter(config.otlp, config.otlp.signalEndpoints.logs),
-        ...(selfObs ? { selfObsMeterProvider: selfObs } : {}),
-      }),
+      createQueuedOtlpLogProcessor(
+        config.otlp,
+        'otlp',
+        DEFAULT_OTLP_LOG_DELAY_MS,
+        { drops: ctx.drops, queues: ctx.exportQueues },
+        config.otlp.signalEndpoints.logs,
+      ),
     );
   }
 

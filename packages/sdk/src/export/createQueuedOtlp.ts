@@ -1,0 +1,74 @@
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { OtlpSettings } from '../config/ResolvedConfig.js';
+import type { DropCounter } from '../internal/DropCounter.js';
+import {
+  createOtlpLogExporter,
+  createOtlpMetricExporter,
+  createOtlpTraceExporter,
+} from '../runtime/otlpExporters.js';
+import type { ExportQueueStats } from './ExportQueue.js';
+import { QueuedLogRecordProcessor } from './QueuedLogRecordProcessor.js';
+import { QueuedMetricExporter } from './QueuedMetricExporter.js';
+import { QueuedSpanProcessor } from './QueuedSpanProcessor.js';
+
+/** Where the OTLP queues report drops, and the list their statistics are registered in. */
+export interface QueueContext {
+  drops: DropCounter;
+  queues: { stats(): ExportQueueStats }[];
+}
+
+function queueOptions(settings: OtlpSettings, name: string, ctx: QueueContext) {
+  return {
+    ...settings.queue,
+    retry: { ...settings.queue.retry },
+    name,
+    // Shutdown keeps trying for one export timeout, then counts what is left as dropped.
+    shutdownTimeoutMs: settings.timeoutMs,
+    sendTimeoutMs: settings.timeoutMs * 2 + 5000,
+    drops: ctx.drops,
+  };
+}
+
+/** OTLP log export behind the bounded, retrying queue (`otlp.queue`). */
+export function createQueuedOtlpLogProcessor(
+  settings: OtlpSettings,
+  name: string,
+  scheduledDelayMs: number,
+  ctx: QueueContext,
+  signalEndpoint?: string,
+): QueuedLogRecordProcessor {
+  const p = new QueuedLogRecordProcessor(createOtlpLogExporter(settings, signalEndpoint), {
+    ...queueOptions(settings, name, ctx),
+    scheduledDelayMs,
+  });
+  ctx.queues.push(p.queue);
+  return p;
+}
+
+/** OTLP span export behind the bounded, retrying queue. */
+export function createQueuedOtlpSpanProcessor(
+  settings: OtlpSettings,
+  ctx: QueueContext,
+  signalEndpoint?: string,
+): QueuedSpanProcessor {
+  const p = new QueuedSpanProcessor(createOtlpTraceExporter(settings, signalEndpoint), {
+    ...queueOptions(settings, 'otlp', ctx),
+    scheduledDelayMs: 1000,
+  });
+  ctx.queues.push(p.queue);
+  return p;
+}
+
+/** OTLP metric export behind the bounded, retrying queue (for a PeriodicExportingMetricReader). */
+export function createQueuedOtlpMetricExporter(
+  settings: OtlpSettings,
+  ctx: QueueContext,
+  signalEndpoint?: string,
+): PushMetricExporter {
+  const e = new QueuedMetricExporter(
+    createOtlpMetricExporter(settings, signalEndpoint),
+    queueOptions(settings, 'otlp', ctx),
+  );
+  ctx.queues.push(e.queue);
+  return e;
+}
