@@ -24,12 +24,23 @@ interface HandlerBase {
   maxQueueSize: number;
 }
 
+/**
+ * Local sinks in a distributed run (`grpo.world_size` > 1): `zero` = rank 0 alone writes it (the run-level
+ * view), `all` = every rank writes its own (file and CSV: `name.rank<k>.ext`; TensorBoard: run
+ * `<run id>/rank<k>`). Resolved against the resource's rank and world size.
+ */
+interface RankPlacement {
+  ranks: 'zero' | 'all';
+  /** False when another rank writes this sink (`ranks: zero` on a rank other than 0). */
+  onThisRank: boolean;
+}
+
 export interface ConsoleHandlerConfig extends HandlerBase {
   type: 'console';
   stream: 'stdout' | 'stderr';
   color: 'auto' | 'always' | 'never';
 }
-export interface FileHandlerConfig extends HandlerBase {
+export interface FileHandlerConfig extends HandlerBase, RankPlacement {
   type: 'file';
   /** Absolute path. */
   filename: string;
@@ -37,7 +48,7 @@ export interface FileHandlerConfig extends HandlerBase {
   maxBytes: number;
   backupCount: number;
 }
-export interface CsvHandlerConfig extends HandlerBase {
+export interface CsvHandlerConfig extends HandlerBase, RankPlacement {
   type: 'csv';
   filename: string;
   columns: string[];
@@ -45,9 +56,11 @@ export interface CsvHandlerConfig extends HandlerBase {
   maxBytes: number;
   backupCount: number;
 }
-export interface TensorBoardHandlerConfig extends HandlerBase {
+export interface TensorBoardHandlerConfig extends HandlerBase, RankPlacement {
   type: 'tensorboard';
   logDir: string;
+  /** Sub-run of this rank under the run's directory (`rank<k>`), with `ranks: all` in a distributed run. */
+  rankRun?: string;
   maxFileBytes: number;
 }
 /** TLS files for an https:// OTLP endpoint (absolute paths of PEM files). */

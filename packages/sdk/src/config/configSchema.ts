@@ -112,6 +112,12 @@ const otlpQueue = {
   },
 };
 
+/** Which ranks of a distributed run (`grpo.world_size` > 1) write a local sink; see docs/operations.md. */
+const ranks = (def: string, all: string) => ({
+  description: `Which ranks write this sink when world_size > 1: \`zero\` (rank 0 only) or \`all\` (${all}). Default \`${def}\`.`,
+  enum: ['zero', 'all'],
+});
+
 const handlerProps: Record<HandlerType, Record<string, unknown>> = {
   console: {
     stream: {
@@ -136,6 +142,7 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     },
     encoding: { enum: ['utf-8', 'utf8', 'UTF-8'] },
     delay: { type: 'boolean' },
+    ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
   },
   csv: {
     filename: { description: 'CSV file; relative paths resolve against the config file.', ...path },
@@ -151,10 +158,12 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     maxBytes: nonNegativeInt,
     backupCount: nonNegativeInt,
     encoding: { enum: ['utf-8', 'utf8', 'UTF-8'] },
+    ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
   },
   tensorboard: {
     log_dir: { description: 'TensorBoard log directory; one run directory per run inside it.', ...path },
     max_file_bytes: { description: 'Start a new event file past this size (0 = never).', ...nonNegativeInt },
+    ranks: ranks('zero', 'each rank its own run, `<run id>/rank<k>`'),
   },
   otlp: {
     endpoint: {

@@ -15,6 +15,7 @@ import type {
   ResolvedConfig,
   ResourceConfig,
 } from './ResolvedConfig.js';
+import { DEFAULT_RANKS, placeHandlersOnRank } from './rankPlacement.js';
 import { ConfigPathError, resolvePath } from './resolvePath.js';
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
@@ -162,6 +163,8 @@ export function resolveConfig(
           mode: raw.mode === 'w' ? 'w' : 'a',
           maxBytes: num(raw.maxBytes, 0),
           backupCount: num(raw.backupCount, 0),
+          ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.file,
+          onThisRank: true,
         });
         break;
       case 'csv':
@@ -173,6 +176,8 @@ export function resolveConfig(
           bufferSize: num(raw.buffer_size, 100),
           maxBytes: num(raw.maxBytes, 0),
           backupCount: num(raw.backupCount, 0),
+          ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.csv,
+          onThisRank: true,
         });
         break;
       case 'tensorboard':
@@ -181,6 +186,8 @@ export function resolveConfig(
           type,
           logDir: resolvePath(baseDir, String(raw.log_dir), ['handlers', name, 'log_dir']),
           maxFileBytes: num(raw.max_file_bytes, 256 * 1024 * 1024),
+          ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.tensorboard,
+          onThisRank: true,
         });
         break;
       case 'otlp':
@@ -264,7 +271,11 @@ export function resolveConfig(
   };
   const serviceName = str(r.service_name) ?? envValue(env, 'OTEL_SERVICE_NAME');
   if (serviceName) resource.serviceName = serviceName;
-  const runId = str(r.run_id) ?? envValue(env, 'GRPO_RUN_ID');
+  // Every rank of a distributed run must share the run id: torchrun exports its rendezvous id
+  // (TORCHELASTIC_RUN_ID; `none` when no --rdzv-id was given) to every worker.
+  const torchRunId = envValue(env, 'TORCHELASTIC_RUN_ID');
+  const runId =
+    str(r.run_id) ?? envValue(env, 'GRPO_RUN_ID') ?? (torchRunId !== 'none' ? torchRunId : undefined);
   if (runId) resource.runId = runId;
   if (typeof r.experiment === 'string') resource.experiment = r.experiment;
   if (typeof r.model === 'string') resource.model = r.model;
@@ -272,6 +283,7 @@ export function resolveConfig(
   else if (Number.isInteger(envRank) && envRank >= 0) resource.rank = envRank;
   if (typeof r.world_size === 'number') resource.worldSize = r.world_size;
   else if (Number.isInteger(envWorld) && envWorld > 0) resource.worldSize = envWorld;
+  placeHandlersOnRank(handlers, resource);
 
   const signalEndpoints: OtlpConfig['signalEndpoints'] = {};
   const le = envValue(env, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');

@@ -12,6 +12,7 @@ import {
   ATTR_GRPO_SDK_SANITIZE_REASON,
   ATTR_GRPO_SDK_SIGNAL,
   ATTR_GRPO_WORLD_SIZE,
+  ATTR_SERVICE_INSTANCE_ID,
   ATTR_V8JS_HEAP_SPACE_NAME,
   generateRunId,
   METRICS,
@@ -88,6 +89,10 @@ function buildResource(config: ResolvedConfig, runId: string): Resource {
   if (r.model) attrs[ATTR_GEN_AI_REQUEST_MODEL] = r.model;
   if (r.rank !== undefined) attrs[ATTR_GRPO_RANK] = r.rank;
   if (r.worldSize !== undefined) attrs[ATTR_GRPO_WORLD_SIZE] = r.worldSize;
+  // One instance per worker process (semconv: `<run id>-<rank>`): the collector's Prometheus exporter
+  // makes it the `instance` label, so the series of the ranks of one run never collide.
+  if (attrs[ATTR_SERVICE_INSTANCE_ID] === undefined)
+    attrs[ATTR_SERVICE_INSTANCE_ID] = `${runId}-${r.rank ?? 0}`;
   const detected = detectResources({ detectors: [hostDetector, processDetector] });
   return detected.merge(resourceFromAttributes(attrs));
 }
@@ -149,12 +154,19 @@ export class GrpoTelemetry {
 
     // One TensorBoard run per tensorboard handler: its text records (log pipeline) and every metric
     // (step reader) share the run's event files under <log_dir>/<run id>.
+    const { rank, worldSize = 1, runId } = config.resource;
+    if (worldSize > 1 && (rank === undefined || runId === undefined)) {
+      diag.warn(
+        `grpo-otel: world size ${worldSize} without ${rank === undefined ? 'a rank (RANK)' : 'a shared run id (GRPO_RUN_ID or resource.run_id)'}; ` +
+          'the ranks of this run cannot be told apart or grouped',
+      );
+    }
     for (const h of config.handlers.values()) {
-      if (h.type !== 'tensorboard') continue;
+      if (h.type !== 'tensorboard' || !h.onThisRank) continue;
       try {
         const run = new TensorBoardRun({
           logDir: h.logDir,
-          runName: this.runId,
+          runName: h.rankRun ? `${this.runId}/${h.rankRun}` : this.runId,
           maxFileBytes: h.maxFileBytes,
         });
         run.addCustomScalarsLayout();

@@ -74,6 +74,8 @@ function createSink(
   ctx: PipelineContext,
 ): LogRecordProcessor | undefined {
   const { drops } = ctx;
+  // `ranks: zero` on a rank other than 0: rank 0 writes this sink; nothing to do here.
+  if ('onThisRank' in h && !h.onThisRank) return undefined;
   const local = (exporter: ConstructorParameters<typeof LocalSinkProcessor>[0], batchSize?: number) =>
     new LocalSinkProcessor(exporter, {
       name: h.name,
