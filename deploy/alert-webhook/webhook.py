@@ -3,8 +3,8 @@
 Alertmanager POSTs JSON (webhook payload version 4) to /<receiver name>; this prints one line per alert:
   [grpo-warning] firing GRPORewardPlateau run=<run id> Run <run id>: reward correctness stopped improving
 Replace it with your own service (chat, paging, a training controller that checkpoints or stops the run).
-Listens on WEBHOOK_HOST:WEBHOOK_PORT (default 0.0.0.0:8080, for the container; scripts/stack-up.sh runs it
-on 127.0.0.1).
+Listens on WEBHOOK_HOST:WEBHOOK_PORT (default 127.0.0.1:8080; deploy/docker-compose.yml sets
+WEBHOOK_HOST=0.0.0.0 inside its container, whose port is not published).
 """
 
 import json
@@ -40,6 +40,6 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    host = os.environ.get("WEBHOOK_HOST", "0.0.0.0")
+    host = os.environ.get("WEBHOOK_HOST", "127.0.0.1")
     port = int(os.environ.get("WEBHOOK_PORT", "8080"))
     HTTPServer((host, port), Handler).serve_forever()

@@ -47,6 +47,7 @@ import { createQueuedOtlpMetricExporter, createQueuedOtlpSpanProcessor } from '.
 import type { ExportQueueStats } from '../export/ExportQueue.js';
 import { registerQueueMetrics } from '../export/registerQueueMetrics.js';
 import { DropCounter } from '../internal/DropCounter.js';
+import { redactAttributes } from '../internal/redactAttributes.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
 import { type SanitizeReason, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
@@ -74,7 +75,7 @@ export interface GrpoTelemetryOptions {
   stepExporters?: { name: string; exporter: PushMetricExporter }[];
 }
 
-function buildResource(config: ResolvedConfig, runId: string): Resource {
+function buildResource(config: ResolvedConfig, runId: string, sanitizer: StringSanitizer): Resource {
   const r = config.resource;
   const attrs: Record<string, string | number | boolean> = {
     ...r.attributes,
@@ -93,7 +94,12 @@ function buildResource(config: ResolvedConfig, runId: string): Resource {
   // makes it the `instance` label, so the series of the ranks of one run never collide.
   if (attrs[ATTR_SERVICE_INSTANCE_ID] === undefined)
     attrs[ATTR_SERVICE_INSTANCE_ID] = `${runId}-${r.rank ?? 0}`;
-  const detected = detectResources({ detectors: [hostDetector, processDetector] });
+  // The process detector's attributes are known at once; `limits.redact` applies to them (a secret
+  // passed on the command line would otherwise go out with every export in process.command_args).
+  const processAttrs = detectResources({ detectors: [processDetector] }).attributes;
+  const detected = detectResources({ detectors: [hostDetector] }).merge(
+    resourceFromAttributes(redactAttributes(processAttrs, sanitizer)),
+  );
   return detected.merge(resourceFromAttributes(attrs));
 }
 
@@ -150,7 +156,7 @@ export class GrpoTelemetry {
     this.sanitizer = new StringSanitizer(config.limits.maxStringLength, config.limits.redact, (reason) =>
       this.sanitized.set(reason, (this.sanitized.get(reason) ?? 0) + 1),
     );
-    this.resource = buildResource(config, this.runId);
+    this.resource = buildResource(config, this.runId, this.sanitizer);
 
     // One TensorBoard run per tensorboard handler: its text records (log pipeline) and every metric
     // (step reader) share the run's event files under <log_dir>/<run id>.
