@@ -29,6 +29,7 @@ import {
   withSpan,
   withStepSpan,
 } from '@grpo-otel/sdk';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { parseCsv } from '../../exporter-csv/test/helpers/parseCsv.js';
 import {
@@ -44,6 +45,20 @@ const RUNS = FULL ? 400 : 40;
 const SEED = 20261126;
 const MAX_STRING = 2000;
 const MARKER = /…\[truncated (\d+) chars\]/;
+
+/** Errors reported through OTel's diag (an analysis that failed, an exporter error): none expected. */
+const diagErrors: string[] = [];
+const quiet = () => undefined;
+diag.setLogger(
+  {
+    error: (...a: unknown[]) => diagErrors.push(a.map(String).join(' ')),
+    warn: quiet,
+    info: quiet,
+    debug: quiet,
+    verbose: quiet,
+  },
+  DiagLogLevel.ERROR,
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'grpo-hostile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -255,15 +270,26 @@ test('facade: hostile numbers, names, groups and texts never throw; non-finite v
     fc.record({
       kind: fc.constant('rewardMetrics' as const),
       dict: fc.oneof(
-        fc.dictionary(hostileKey, fc.oneof(fc.array(hostileNumber, { maxLength: 8 }), hostileValue), {
-          maxKeys: 3,
-        }),
+        fc.dictionary(
+          fc.oneof(hostileKey, fc.constantFrom('a', 'b')),
+          fc.oneof(fc.array(hostileNumber, { maxLength: 8 }), hostileValue),
+          {
+            maxKeys: 3,
+          },
+        ),
         hostileValue,
       ),
       options: fc.oneof(
         hostileNumber,
         fc.record(
-          { groupSize: fc.oneof(fc.constantFrom(1, 2, 0, -1), hostileNumber), historyWindow: hostileNumber },
+          {
+            groupSize: fc.oneof(fc.constantFrom(1, 2, 0, -1, 1.5), hostileNumber),
+            historyWindow: hostileNumber,
+            weights: fc.oneof(
+              fc.dictionary(hostileKey, fc.oneof(hostileNumber, hostileValue), { maxKeys: 3 }),
+              hostileValue,
+            ),
+          },
           { requiredKeys: [] },
         ),
       ),
@@ -290,7 +316,8 @@ test('facade: hostile numbers, names, groups and texts never throw; non-finite v
         hostileValue,
       ),
       refs: fc.option(fc.array(hostileValue, { maxLength: 5 })),
-      groupSize: fc.option(hostileNumber),
+      groupSize: fc.option(fc.oneof(fc.constantFrom(1, 2, 0, -1, 1.5), hostileNumber)),
+      maxTokens: fc.option(fc.oneof(fc.constantFrom(1, 2, 0, -1, 1.5), hostileNumber)),
     }),
     fc.record({
       kind: fc.constant('modelOutput' as const),
@@ -348,6 +375,7 @@ test('facade: hostile numbers, names, groups and texts never throw; non-finite v
             assert.doesNotThrow(() =>
               logGenerationMetrics(step, o.gens as string[], o.refs as string[] | undefined, {
                 ...(o.groupSize !== null ? { groupSize: o.groupSize } : {}),
+                ...(o.maxTokens !== null ? { maxTokens: o.maxTokens } : {}),
               }),
             );
             break;
@@ -406,6 +434,7 @@ test('facade: hostile numbers, names, groups and texts never throw; non-finite v
     assert.equal(r.results.length, 3);
   }
   await shutdown();
+  assert.deepEqual(diagErrors, [], 'no analysis or export failed');
   assert.equal(t.drops.total({ reason: 'export_failed' }), 0, 'no analysis or export failed');
   await checkSinks('facade');
 });

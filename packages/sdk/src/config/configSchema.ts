@@ -21,7 +21,10 @@ const handlerList = {
 };
 const nonNegativeInt = { type: 'integer', minimum: 0 };
 const positiveInt = { type: 'integer', minimum: 1 };
-const positiveSeconds = { type: 'number', exclusiveMinimum: 0 };
+/** Steps in a window the SDK allocates up front (8 bytes each): at most a million. */
+const windowInt = { type: 'integer', minimum: 1, maximum: 1_000_000 };
+/** Node's timers take at most 2^31 - 1 ms (a longer delay fires at once): about 24.8 days. */
+const positiveSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483 };
 const path = { type: 'string', minLength: 1 };
 
 const rateLimit = {
@@ -261,7 +264,7 @@ const metrics = {
       exclusiveMinimum: 0,
       maximum: 1,
     },
-    history_window: { description: 'Steps in reward moving averages (default 100).', ...positiveInt },
+    history_window: { description: 'Steps in reward moving averages (default 100).', ...windowInt },
     plateau: {
       description:
         'Reward plateau detection (early stopping): no improvement of the smoothed reward over `window` steps.',
@@ -270,7 +273,7 @@ const metrics = {
       properties: {
         window: {
           description: 'Steps over which the smoothed reward must improve (default 50).',
-          ...positiveInt,
+          ...windowInt,
         },
         min_delta: {
           description: 'Smallest improvement that counts (default 0.01).',
@@ -301,7 +304,7 @@ const metrics = {
           type: 'number',
           minimum: 0,
         },
-        window: { description: 'Steps for the fall (default 50).', ...positiveInt },
+        window: { description: 'Steps for the fall (default 50).', ...windowInt },
       },
     },
     max_pending_analyses: {

@@ -1,5 +1,6 @@
+import { diag } from '@opentelemetry/api';
 import type { GenerationReference, PackedTokens } from '../analysis/protocol.js';
-import { safeString } from '../internal/describeValue.js';
+import { describeValue, safeString } from '../internal/describeValue.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import { strideIndices } from './strideIndices.js';
 
@@ -137,6 +138,18 @@ export function logGenerationMetrics(
         : { text: '' },
   );
   const n = gens.length;
+  const opts: GenerationMetricsOptions = options !== null && typeof options === 'object' ? options : {};
+  const positive = (v: unknown, name: string): number | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+    t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics');
+    diag.warn(
+      `grpo-otel: logGenerationMetrics: ${name} must be a positive integer, got ${describeValue(v)}; ignored`,
+    );
+    return undefined;
+  };
+  const groupSize = positive(opts.groupSize, 'groupSize');
+  const maxTokens = positive(opts.maxTokens, 'maxTokens');
   const texts = gens.map((g) => g.text);
   const textLengths = Int32Array.from(texts, (x) => x.length);
   const transfer: ArrayBuffer[] = [textLengths.buffer as ArrayBuffer];
@@ -170,8 +183,8 @@ export function logGenerationMetrics(
       textLengths,
       ...(tokenCounts ? { tokenCounts } : {}),
       ...(terminated ? { terminated } : {}),
-      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
-      ...(options.groupSize !== undefined ? { groupSize: options.groupSize } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
+      ...(groupSize !== undefined ? { groupSize } : {}),
       ...(references ? { referencesJson: JSON.stringify(references.slice(0, n).map(toReference)) } : {}),
       ...(sample ? { sample } : {}),
     },

@@ -1,5 +1,39 @@
 import { METRICS, REWARD_FUNCTION_TOTAL } from '@grpo-otel/semconv';
+import { describeValue } from '../internal/describeValue.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
+
+/** The finite weights of `weights`; any other entry is counted as dropped and reported (its function weighs 1). */
+function validWeights(t: GrpoTelemetry, weights: unknown): Record<string, number> | undefined {
+  if (weights === undefined || weights === null) return undefined;
+  if (typeof weights !== 'object') {
+    t.drops.record('metrics', 'invalid_value', 'logRewardMetrics');
+    return undefined;
+  }
+  const out: Record<string, number> = {};
+  for (const [name, w] of Object.entries(weights)) {
+    if (typeof w === 'number' && Number.isFinite(w)) out[name] = w;
+    else {
+      t.drops.record('metrics', 'invalid_value', 'logRewardMetrics');
+      channelLogger('metrics').warning(
+        `logRewardMetrics: the weight of ${describeValue(name)} must be a finite number, got ${describeValue(w)}; using 1`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Largest moving-average window taken (the config's `metrics.history_window` has the same bound). */
+const MAX_HISTORY_WINDOW = 1_000_000;
+
+function validWindow(t: GrpoTelemetry, w: unknown): boolean {
+  if (typeof w === 'number' && Number.isInteger(w) && w > 0 && w <= MAX_HISTORY_WINDOW) return true;
+  t.drops.record('metrics', 'invalid_value', 'logRewardMetrics');
+  channelLogger('metrics').warning(
+    `logRewardMetrics: historyWindow must be an integer from 1 to ${MAX_HISTORY_WINDOW}, got ${describeValue(w)}; using metrics.history_window`,
+  );
+  return false;
+}
 
 export interface RewardMetricsOptions {
   /** Steps in the moving average (default: `metrics.history_window`, 100). */
@@ -71,19 +105,18 @@ export function logRewardMetrics(
     transfer.push(copy.buffer as ArrayBuffer);
   }
   if (Object.keys(rewards).length === 0) return false;
+  const weights = validWeights(t, options.weights);
   const historyWindow = options.historyWindow;
   const ok = t.analysis()?.submit(
     {
       kind: 'rewards',
       step,
       rewards,
-      ...(historyWindow !== undefined && Number.isInteger(historyWindow) && historyWindow > 0
-        ? { historyWindow }
-        : {}),
+      ...(historyWindow !== undefined && validWindow(t, historyWindow) ? { historyWindow } : {}),
       ...(options.groupSize !== undefined && Number.isInteger(options.groupSize) && options.groupSize > 0
         ? { groupSize: options.groupSize }
         : {}),
-      ...(options.weights ? { weights: { ...options.weights } } : {}),
+      ...(weights ? { weights } : {}),
       tokens: t.tokensUsed,
     },
     transfer,
