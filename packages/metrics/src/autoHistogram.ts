@@ -61,6 +61,10 @@ export function autoHistogram(values: ArrayLike<number>, options?: AutoHistogram
     first -= 0.5;
     last += 0.5;
   }
+  if (!Number.isFinite(last - first) || !(last > first)) {
+    // A range past Number.MAX_VALUE, or constant values too large for ±0.5 to move: one bin holds all.
+    return { edges: Float64Array.of(first, last), counts: Float64Array.of(n), count: n, skipped };
+  }
   let bins = 1;
   if (n > 0) {
     const fd = 2 * (percentile(xs, 0.75) - percentile(xs, 0.25)) * n ** (-1 / 3);

@@ -1,4 +1,4 @@
-import { compensatedSum, sumSquaredDeviations } from './internal/finite.js';
+import { meanStd } from './internal/finite.js';
 import { type GroupingOptions, groupSizesOf } from './internal/groups.js';
 
 /** How TRL scales group-centred rewards (`GRPOConfig.scale_rewards`). */
@@ -102,8 +102,8 @@ export function groupAdvantages(
     if (c === 0) {
       groupMeans[gi] = groupStds[gi] = Number.NaN;
     } else {
-      const mean = compensatedSum(buf, 0, c) / c;
-      const std = c > 1 ? Math.sqrt(sumSquaredDeviations(buf, mean, 0, c) / (c - 1)) : 0;
+      const { mean, std: sampleStd } = meanStd(buf, 1, 0, c);
+      const std = c > 1 ? sampleStd : 0;
       groupMeans[gi] = mean;
       groupStds[gi] = std;
       weightedStd += c * std;
@@ -117,8 +117,9 @@ export function groupAdvantages(
   let rewardMean = Number.NaN;
   let batchStd = Number.NaN;
   if (nf > 0) {
-    rewardMean = compensatedSum(finite, 0, nf) / nf;
-    batchStd = nf > 1 ? Math.sqrt(sumSquaredDeviations(finite, rewardMean, 0, nf) / (nf - 1)) : 0;
+    const b = meanStd(finite, 1, 0, nf);
+    rewardMean = b.mean;
+    batchStd = nf > 1 ? b.std : 0;
   }
   start = 0;
   for (let gi = 0; gi < groups; gi++) {
@@ -127,7 +128,11 @@ export function groupAdvantages(
     const div = scale === 'none' ? 1 : (scale === 'batch' ? batchStd : groupStds[gi]!) + eps;
     for (let i = start; i < end; i++) {
       const r = rewards[i]!;
-      if (Number.isFinite(r)) advantages[i] = (r - mean) / div;
+      if (Number.isFinite(r)) {
+        const a = (r - mean) / div;
+        // r - mean overflows for rewards near ±Number.MAX_VALUE: divide first then.
+        advantages[i] = Number.isFinite(a) ? a : r / div - mean / div;
+      }
     }
     start = end;
   }

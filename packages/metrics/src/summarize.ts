@@ -1,4 +1,4 @@
-import { compensatedSum, finiteValues, sortedMedian, sumSquaredDeviations } from './internal/finite.js';
+import { finiteValues, meanStd, sortedMedian } from './internal/finite.js';
 
 /** Summary statistics of a sample. */
 export interface Summary {
@@ -31,7 +31,8 @@ export interface SummarizeOptions {
  * mean = sum(x) / n; std = sqrt(sum((x - mean)^2) / (n - ddof)); median = the middle order statistic
  * (the mean of the two middle ones for even n). The mean uses Neumaier-compensated summation and the
  * variance the corrected two-pass formula (compensated, and corrected for the rounding of the mean), so
- * large offsets do not lose precision. Empty input gives count 0 and NaN statistics; a single value has
+ * large offsets do not lose precision; values past 2^500 in magnitude are scaled so that nothing
+ * overflows (see `meanStd`). Empty input gives count 0 and NaN statistics; a single value has
  * std 0 (ddof 0) or NaN (ddof 1).
  */
 export function summarize(
@@ -42,8 +43,7 @@ export function summarize(
   const { xs, skipped } = finiteValues(values);
   const n = xs.length;
   if (n === 0) return { count: 0, mean: NaN, std: NaN, min: NaN, max: NaN, median: NaN, skipped };
-  const mean = compensatedSum(xs) / n;
-  const std = n > ddof ? Math.sqrt(sumSquaredDeviations(xs, mean) / (n - ddof)) : NaN;
+  const { mean, std } = meanStd(xs, ddof);
   xs.sort();
   return { count: n, mean, std, min: xs[0]!, max: xs[n - 1]!, median: sortedMedian(xs), skipped };
 }

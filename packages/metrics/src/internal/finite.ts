@@ -59,5 +59,45 @@ export function sortedMedian(xs: ArrayLike<number>, from = 0, to = xs.length): n
   const n = to - from;
   if (n <= 0) return Number.NaN;
   const mid = from + (n >> 1);
-  return n % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
+  if (n % 2 === 1) return xs[mid]!;
+  const m = (xs[mid - 1]! + xs[mid]!) / 2;
+  // Two values near ±Number.MAX_VALUE overflow when added: halve first then.
+  return Number.isFinite(m) ? m : xs[mid - 1]! / 2 + xs[mid]! / 2;
+}
+
+/** Magnitude past which squares of deviations could overflow: statistics are computed on scaled values. */
+const LARGE = 2 ** 500;
+const SCALE_DOWN = 2 ** -600;
+const SCALE_UP = 2 ** 600;
+
+/**
+ * Mean and standard deviation (sqrt(sum((x - mean)^2) / (n - ddof)), NaN when n <= ddof) of the
+ * finite values `xs[from..to)`, with {@link compensatedSum} and {@link sumSquaredDeviations}. When a
+ * value exceeds 2^500 in magnitude, both are computed on the values times 2^-600 (exact: a power of
+ * two) and scaled back, so sums and squares of values up to Number.MAX_VALUE cannot overflow; only a
+ * result that is itself past Number.MAX_VALUE comes out infinite.
+ */
+export function meanStd(
+  xs: ArrayLike<number>,
+  ddof: number,
+  from = 0,
+  to = xs.length,
+): { mean: number; std: number } {
+  const n = to - from;
+  if (n <= 0) return { mean: Number.NaN, std: Number.NaN };
+  let max = 0;
+  for (let i = from; i < to; i++) {
+    const a = Math.abs(xs[i]!);
+    if (a > max) max = a;
+  }
+  if (max <= LARGE) {
+    const mean = compensatedSum(xs, from, to) / n;
+    const std = n > ddof ? Math.sqrt(sumSquaredDeviations(xs, mean, from, to) / (n - ddof)) : Number.NaN;
+    return { mean, std };
+  }
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) ys[i] = xs[from + i]! * SCALE_DOWN;
+  const mean = compensatedSum(ys) / n;
+  const std = n > ddof ? Math.sqrt(sumSquaredDeviations(ys, mean) / (n - ddof)) : Number.NaN;
+  return { mean: mean * SCALE_UP, std: std * SCALE_UP };
 }
