@@ -5,7 +5,7 @@
 // Grafana configs parse with the keys they need.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
@@ -215,6 +215,29 @@ describe('deploy/loki, deploy/tempo, deploy/grafana', () => {
     // Cross-links name existing data sources.
     const text = JSON.stringify(ds);
     for (const m of text.matchAll(/"datasourceUid":"([^"]+)"/g)) assert.ok(uids.has(m[1]!), m[1]);
+  });
+
+  test("Grafana: the pinned image knows the generated dashboards' schemaVersion", async () => {
+    // Dashboard JSON schemaVersion -> the first Grafana release that reads it without a downgrade.
+    // 42 (hideFrom tooltip migration, grafana/grafana#110517, September 2025) ships from 12.3 on;
+    // 11.x stops at 41. An older Grafana shows a newer dashboard, but its migrations do not run.
+    const FIRST_GRAFANA: Record<number, [number, number]> = { 41: [12, 0], 42: [12, 3] };
+    const image = (await compose()).services.grafana!.image!;
+    const m = /^grafana\/grafana(?:-oss)?:(\d+)\.(\d+)\.(\d+)$/.exec(image);
+    assert.ok(m, `grafana image pinned to a release: ${image}`);
+    const pinned = [Number(m[1]), Number(m[2])] as const;
+    const dir = join(deployDir, 'grafana', 'dashboards');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length > 0);
+    for (const f of files) {
+      const { schemaVersion } = JSON.parse(await readFile(join(dir, f), 'utf8')) as { schemaVersion: number };
+      const first = FIRST_GRAFANA[schemaVersion];
+      assert.ok(first, `${f}: schemaVersion ${schemaVersion} is not in the table; add the Grafana release`);
+      assert.ok(
+        pinned[0] > first[0] || (pinned[0] === first[0] && pinned[1] >= first[1]),
+        `${f}: schemaVersion ${schemaVersion} needs Grafana >= ${first.join('.')}, compose pins ${image}`,
+      );
+    }
   });
 
   test('Grafana: the dashboards directory is mounted where the dashboard provider reads it', async () => {
