@@ -18,7 +18,7 @@ import {
   shutdown,
   withStepSpan,
 } from '@grpo-otel/sdk';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { repoRoot, tempDirs } from './helpers/collector.js';
 import { allSinksConfig } from './helpers/secretsRun.js';
 import { makeTestPki, writeSecureCollectorConfig } from './helpers/tls.js';
@@ -28,6 +28,8 @@ const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?\}$/;
 
 /** The host of `host:port` (IPv6 in brackets allowed); the whole value when there is no port. */
 function hostOf(endpoint: string): string {
+  const ref = /^(\$\{env:[A-Za-z_][A-Za-z0-9_]*\})(?::.*)?$/.exec(endpoint);
+  if (ref) return ref[1]!;
   const m = /^(\[[^\]]+\]|[^:]*)(?::.*)?$/.exec(endpoint);
   return m?.[1] ?? endpoint;
 }
@@ -43,10 +45,14 @@ function problem(value: unknown, fileText: string, isHost = false): string | und
     const [, name, fallback] = ref;
     const documented = fileText.split('\n').some((l) => l.trimStart().startsWith('#') && l.includes(name!));
     if (!documented) return `${value}: ${name} is not documented in the file's comments`;
-    if (fallback === undefined) return `${value}: no loopback default`;
+    // No default: the deployment must set it (an explicit, documented choice of address).
+    if (fallback === undefined) return undefined;
     return problem(fallback, fileText, isHost);
   }
   const host = isHost ? value : hostOf(value);
+  // `${env:POD_IP}:4318`: a documented variable names the address (e.g. the pod's own IP).
+  const hostRef = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(host);
+  if (hostRef) return problem(host, fileText, true);
   if (host === '') return `${value}: empty host means every interface`;
   if (!LOOPBACK_HOSTS.has(host)) return `${value}: host ${host} is not loopback`;
   return undefined;
@@ -130,13 +136,56 @@ describe('collector configs listen on loopback unless overridden', () => {
     const doc = '# GRPO_X documented\n';
     assert.match(problem('0.0.0.0:4318', doc) ?? '', /not loopback/);
     assert.match(problem(':4318', doc) ?? '', /every interface/);
-    assert.match(problem('${env:GRPO_X}', doc) ?? '', /no loopback default/);
+    assert.equal(problem('${env:GRPO_X}', doc), undefined, 'documented, set by the deployment');
+    assert.match(problem('${env:GRPO_Y}', doc) ?? '', /not documented/);
+    assert.equal(problem('${env:GRPO_X}:4318', doc), undefined);
+    assert.match(problem('${env:GRPO_Y}:4318', doc) ?? '', /not documented/);
     assert.match(problem('${env:GRPO_Y:-127.0.0.1:1}', doc) ?? '', /not documented/);
     assert.match(problem('${env:GRPO_X:-0.0.0.0:1}', doc) ?? '', /not loopback/);
     assert.equal(problem('${env:GRPO_X:-127.0.0.1:4318}', doc), undefined);
     assert.equal(problem('127.0.0.1:${env:GRPO_PORT}', doc), undefined);
     assert.equal(problem('localhost:4318', doc), undefined);
     assert.equal(problem('[::1]:4318', doc), undefined);
+  });
+});
+
+/** Collector configs embedded in the Kubernetes ConfigMaps: [name, text]. */
+function kubernetesCollectorConfigs(): [string, string][] {
+  const dir = join(repoRoot, 'deploy', 'kubernetes');
+  const out: [string, string][] = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
+    for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
+      const m = obj(doc.toJS());
+      if (m.kind !== 'ConfigMap') continue;
+      for (const [key, text] of Object.entries(obj(m.data)))
+        if (typeof text === 'string' && /^receivers:/m.test(text))
+          out.push([`deploy/kubernetes/${f} ${key}`, text]);
+    }
+  }
+  return out;
+}
+
+describe('Kubernetes: the collectors listen on the pod IP or loopback, never on every interface', () => {
+  const configs = kubernetesCollectorConfigs();
+  test('the agent and the gateway configs are found', () =>
+    assert.ok(configs.length >= 2, `${configs.length}`));
+  for (const [name, text] of configs) {
+    test(name, () => {
+      const found = listeners(obj(parse(text)));
+      assert.ok(found.length >= 2, `found listeners: ${found.map((f) => f[0]).join(', ')}`);
+      const bad = found
+        .map(([where, value, isHost]) => [where, problem(value, text, isHost)] as const)
+        .filter(([, p]) => p !== undefined);
+      assert.deepEqual(bad, []);
+    });
+  }
+  test('no manifest sets 0.0.0.0 (outside comments)', () => {
+    const dir = join(repoRoot, 'deploy', 'kubernetes');
+    for (const f of readdirSync(dir)) {
+      const lines = readFileSync(join(dir, f), 'utf8').split('\n');
+      const bad = lines.filter((l) => !l.trimStart().startsWith('#') && l.includes('0.0.0.0'));
+      assert.deepEqual(bad, [], f);
+    }
   });
 });
 
