@@ -10,7 +10,8 @@ function field(error: unknown, key: 'code' | 'message' | 'name'): unknown {
 export function exportErrorType(error: unknown): string {
   const code = field(error, 'code');
   if (typeof code === 'number' && Number.isInteger(code)) return String(code);
-  if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)) return code;
+  // OpenSSL's codes run long (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED is 41 characters).
+  if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return code;
   const message = field(error, 'message');
   if (typeof message === 'string') {
     if (/timed? ?out|timeout|did not complete in time/i.test(message)) return 'timeout';
