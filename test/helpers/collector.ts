@@ -143,8 +143,11 @@ export interface RunningCollector {
 }
 
 export interface StartCollectorOptions {
-  /** Config file (absolute, or relative to the repo root). Default: collector-config/test-file.yaml. */
-  config?: string;
+  /**
+   * Config file (absolute, or relative to the repo root), or several, which the collector merges in
+   * order (e.g. gateway.yaml then an overlay). Default: collector-config/test-file.yaml.
+   */
+  config?: string | string[];
   /** Extra environment for the collector; overrides the GRPO_* variables the harness sets. */
   env?: Record<string, string>;
   /** How long to wait for the health check to answer 200. Default 30 s. */
@@ -275,7 +278,8 @@ export function installExitHook(): void {
  */
 export async function startCollector(opts: StartCollectorOptions = {}): Promise<RunningCollector> {
   const bin = await collectorBinary();
-  const config = resolve(repoRoot, opts.config ?? defaultCollectorConfig);
+  const configs = [opts.config ?? defaultCollectorConfig].flat().map((c) => resolve(repoRoot, c));
+  const config = configs.join(' + ');
   const dir = await mkdtemp(join(tmpdir(), 'grpo-otelcol-'));
   tempDirs.add(dir);
   installExitHook();
@@ -294,12 +298,16 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
   const healthEndpoint = `http://127.0.0.1:${env.GRPO_HEALTH_PORT}/`;
   const metricsEndpoint = `http://127.0.0.1:${env.GRPO_COLLECTOR_METRICS_PORT}/metrics`;
 
-  const child = spawn(bin, ['--config', config], {
-    cwd: dir,
-    env,
-    detached: false,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    bin,
+    configs.flatMap((c) => ['--config', c]),
+    {
+      cwd: dir,
+      env,
+      detached: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const append = (chunk: string) => {
     output += chunk;
