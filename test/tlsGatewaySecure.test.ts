@@ -128,7 +128,6 @@ describe('gateway-secure.yaml', { timeout: 5 * 60_000 }, () => {
         '  timeout: 2',
         '  export_interval: 600',
         `  tls: { ca_file: ${pki.caCert}, cert_file: ${pki.clientCert}, key_file: ${pki.clientKey} }`,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own syntax
         ...(headers ? ['  headers: { Authorization: "Bearer ${env:GRPO_OTLP_TOKEN}" }'] : []),
         '',
       ].join('\n');
