@@ -1,0 +1,115 @@
+// Shared by the overhead benchmark's scripts: the telemetry config they train with and one training
+// run in its own child process (bench/overhead/trainRun.ts).
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { live } from '../../test/helpers/collector.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const repoRoot: string = join(here, '..', '..');
+const shippedConfig = join(repoRoot, 'packages', 'demo-trainer', 'config', 'logging_config.yaml');
+
+// biome-ignore lint/suspicious/noExplicitAny: the YAML document as parsed, edited in place
+type ConfigDocument = any;
+
+/**
+ * Writes the demo's shipped telemetry config to `path`, changed so that every step is logged and every
+ * completion analysed (logging_frequency 1, sampling_ratio 1) and validation runs only at the start
+ * and the end (its passes are not part of a step's time anyway); `edit` may change it further.
+ */
+export function writeBenchConfig(path: string, steps: number, edit?: (config: ConfigDocument) => void): void {
+  const config = parse(readFileSync(shippedConfig, 'utf8'));
+  config.metrics.logging_frequency = 1;
+  config.metrics.sampling_ratio = 1;
+  config.metrics.validation_frequency = steps + 1;
+  edit?.(config);
+  writeFileSync(path, stringify(config));
+}
+
+/**
+ * Ctrl-C or SIGTERM: exit through the test harness's exit hook, which kills the collector and the
+ * training run in progress (by PID) and removes their temp dirs.
+ */
+export function exitOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+}
+
+/** The training environment: this process's, without OTEL_* variables, plus `extra`. */
+export function trainingEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_') && k !== 'GRPO_OTEL_CONFIG'),
+    ),
+    ...extra,
+  };
+}
+
+export interface TrainerRunOptions {
+  steps: number;
+  warmupSteps: number;
+  seed: number;
+}
+
+export interface RunResult {
+  /** Wall time of each GRPO step (seconds), as the trainer measured it. */
+  stepSeconds: number[];
+  /** CPU time of the process (every thread) during each step (seconds). */
+  stepCpuSeconds: number[];
+  /** CPU time of the training thread alone over the measured steps, per step (seconds), if known. */
+  trainingThreadCpuPerStep: number | undefined;
+  reward: number[];
+  drops: { signal: string; reason: string; where: string; count: number }[];
+  wallSeconds: number;
+}
+
+/** One training run in a child process, its console output (stderr) going to `<dir>/console.log`. */
+export function trainOnce(
+  dir: string,
+  config: string,
+  env: NodeJS.ProcessEnv,
+  trainer: TrainerRunOptions,
+  skip: number,
+): Promise<RunResult> {
+  mkdirSync(dir, { recursive: true });
+  const console = openSync(join(dir, 'console.log'), 'w');
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(here, 'trainRun.ts'),
+      join(dir, 'run'),
+      config,
+      JSON.stringify(trainer),
+      String(skip),
+    ],
+    { cwd: repoRoot, env, stdio: ['ignore', 'ignore', console] },
+  );
+  closeSync(console);
+  live.add(child); // killed at exit if still running (the harness's exit hook)
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      live.delete(child);
+      if (code !== 0) {
+        const tail = readFileSync(join(dir, 'console.log'), 'utf8').slice(-4000);
+        reject(new Error(`training run in ${dir} failed (code ${code}, signal ${signal}):\n${tail}`));
+        return;
+      }
+      const s = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
+      const thread = JSON.parse(readFileSync(join(dir, 'run', 'training-thread.json'), 'utf8'));
+      resolve({
+        trainingThreadCpuPerStep: thread ? thread.seconds / thread.steps : undefined,
+        stepSeconds: s.history.stepSeconds,
+        stepCpuSeconds: s.history.stepCpuSeconds,
+        reward: s.history.reward,
+        drops: s.drops,
+        wallSeconds: (performance.now() - t0) / 1000,
+      });
+    });
+  });
+}
