@@ -1,3 +1,19 @@
+// biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Text quoted from the file (keys, values) with line breaks and control characters escaped: one line. */
+function oneLine(s: string): string {
+  return s.replace(UNPRINTABLE, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\r'
+        ? '\\r'
+        : c === '\t'
+          ? '\\t'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /**
  * A config problem, reported as one line: `file:line:column: key.path: what was expected`.
  * Thrown by the loader; the CLI prints `message` alone, never a stack trace.
@@ -12,6 +28,8 @@ export class ConfigError extends Error {
   readonly detail: string;
 
   constructor(file: string, line: number, column: number, keyPath: string, detail: string) {
+    keyPath = oneLine(keyPath);
+    detail = oneLine(detail);
     const where = line > 0 ? `${file}:${line}:${column}` : file;
     super(keyPath ? `${where}: ${keyPath}: ${detail}` : `${where}: ${detail}`);
     this.name = 'ConfigError';

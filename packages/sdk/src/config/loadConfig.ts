@@ -18,6 +18,7 @@ import { ConfigError } from './ConfigError.js';
 import { CONFIG_SCHEMA } from './configSchema.js';
 import { type Env, EnvSubstitutionError, substituteEnv } from './envSubstitution.js';
 import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
+import { excessiveNesting, MAX_NESTING } from './nestingDepth.js';
 import type { ResolvedConfig } from './ResolvedConfig.js';
 import { resolveConfig } from './resolveConfig.js';
 import { ConfigPathError } from './resolvePath.js';
@@ -67,6 +68,13 @@ export function parseConfig(
 ): ResolvedConfig {
   const { source } = options;
   const env = options.env ?? process.env;
+  const deep = excessiveNesting(text);
+  if (deep !== undefined) {
+    const before = text.slice(0, deep);
+    const line = before.split('\n').length;
+    const col = deep - before.lastIndexOf('\n');
+    throw new ConfigError(source, line, col, '', `collections nested deeper than ${MAX_NESTING} levels`);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const pos = (offset: number | undefined): [number, number] => {
