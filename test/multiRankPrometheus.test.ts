@@ -189,6 +189,27 @@ describe('four ranks -> one collector -> one Prometheus', { timeout: 10 * 60_000
     );
   });
 
+  test('every rank has the same series (cardinality: world size x series per rank)', async (t) => {
+    const perRank = await prom.query(`count by (${L(ATTR_GRPO_RANK)}) ({${run}, __name__=~"grpo_.*"})`);
+    assert.equal(perRank.length, WORLD_SIZE);
+    const counts = perRank.map((s) => Number(s.value[1]));
+    assert.equal(new Set(counts).size, 1, `series per rank: ${counts.join(', ')}`);
+    const total = await prom.query(`count({${run}, __name__=~"grpo_.*"})`);
+    assert.equal(Number(total[0]!.value[1]), WORLD_SIZE * counts[0]!);
+    const names = await prom.query(`count(count by (__name__) ({${run}, __name__=~"grpo_.*"}))`);
+    const fn = L(ATTR_GRPO_REWARD_FUNCTION);
+    const perFunction = await prom.query(
+      `count by (${fn}) ({${run}, ${L(ATTR_GRPO_RANK)}="0", ${fn}=~"correctness|format"})`,
+    );
+    const f = Object.fromEntries(perFunction.map((x) => [x.metric[fn], Number(x.value[1])]));
+    assert.equal(f.correctness, f.format, 'each reward function has the same series');
+    t.diagnostic(
+      `Prometheus series per rank: ${counts[0]} (${names[0]!.value[1]} metric names incl. histogram ` +
+        `_bucket/_sum/_count, 2 reward functions, ${f.format} series each); per run of ${WORLD_SIZE} ranks: ` +
+        `${WORLD_SIZE * counts[0]!}`,
+    );
+  });
+
   test("the dashboards' rank variable lists the four ranks of the run", async () => {
     for (const file of readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json'))) {
       const v = variableQueries(JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8'))).find(
