@@ -111,7 +111,7 @@ describe('four ranks -> one collector -> one Prometheus', { timeout: 10 * 60_000
         return true;
       },
       60_000,
-      `the final series of all ${WORLD_SIZE} ranks in Prometheus`,
+      `the final series of all ${WORLD_SIZE} ranks in Prometheus (ranks said: ${exits.map((e) => e.output.trim()).join(' | ')})`,
       250,
     );
   });
@@ -121,10 +121,11 @@ describe('four ranks -> one collector -> one Prometheus', { timeout: 10 * 60_000
     await local?.collector.stop();
   });
 
-  test('every rank ran to completion', () => {
+  test('every rank ran to completion, dropping nothing', () => {
     for (const e of exits) {
       assert.equal(e.code, 0, `rank ${e.rank}: ${e.output}`);
       assert.match(e.output, new RegExp(`rank ${e.rank} done`));
+      assert.match(e.output, /^drops \[\] /m, `rank ${e.rank}: ${e.output}`);
     }
   });
 

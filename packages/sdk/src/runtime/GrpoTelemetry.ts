@@ -288,8 +288,20 @@ export class GrpoTelemetry {
   /** Flushes and stops every provider. Idempotent. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
-      // Analyses still running belong in the final export.
-      await this.analysisWorker?.close(5000);
+      // Analyses still running belong in the final export; those not answered by the deadline are
+      // counted as dropped (timeout), never lost silently.
+      const worker = this.analysisWorker;
+      if (worker) {
+        await worker.drain(5000);
+        const abandoned = worker.pendingJobs;
+        if (abandoned > 0) {
+          this.drops.record('metrics', 'timeout', 'analysis', abandoned);
+          diag.warn(
+            `grpo-otel: ${abandoned} analysis job(s) unanswered at shutdown; their metrics are dropped`,
+          );
+        }
+        await worker.close(0);
+      }
       const results = await Promise.allSettled([
         this.tracerProvider.shutdown(),
         this.meterProvider.shutdown(),
