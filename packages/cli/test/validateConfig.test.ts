@@ -72,3 +72,25 @@ test('the installed bin (node_modules/.bin/grpo-otel at the repo root) runs the 
   const ok = spawnSync(bin, ['validate-config', seed], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
 });
+
+test('validate-config never prints a credential: URL passwords are masked, header values not shown', async () => {
+  const f = join(dir, 'secret.yaml');
+  writeFileSync(
+    f,
+    [
+      'version: 1',
+      'root: { level: INFO, handlers: [o] }',
+      'handlers:',
+      '  o: { class: otlp, endpoint: "https://trainer:hunter2pw@127.0.0.1:4318", headers: { Authorization: "Bearer tok3n-value" } }',
+      'otlp: { endpoint: "https://ci:s3cretpw@127.0.0.1:4318", headers: { x-api-key: "k3y-value" } }',
+      '',
+    ].join('\n'),
+  );
+  const r = await run(['validate-config', f]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /https:\/\/trainer:\*\*\*@127\.0\.0\.1:4318/);
+  assert.match(r.out, /https:\/\/ci:\*\*\*@127\.0\.0\.1:4318/);
+  for (const secret of ['hunter2pw', 's3cretpw', 'tok3n-value', 'k3y-value']) {
+    assert.ok(!r.out.includes(secret) && !r.err.includes(secret), secret);
+  }
+});

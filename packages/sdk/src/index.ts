@@ -43,6 +43,7 @@ export type {
   ResourceConfig,
   TensorBoardHandlerConfig,
 } from './config/ResolvedConfig.js';
+export { redactUrl } from './config/redactUrl.js';
 export {
   ConsoleLogRecordExporter,
   type ConsoleLogRecordExporterOptions,

@@ -7,6 +7,7 @@ import {
   IMPLICIT_OTLP_HANDLER,
   loadConfigFile,
   type ResolvedConfig,
+  redactUrl,
 } from '@grpo-otel/sdk';
 
 export interface CommandIO {
@@ -28,7 +29,7 @@ function describeHandler(h: HandlerConfig | undefined, config: ResolvedConfig, c
     return r.startsWith('..') ? p : r;
   };
   if (!h)
-    return `OTLP ${config.otlp.protocol} -> ${config.otlp.endpoint} (every channel, from OTEL_EXPORTER_OTLP_ENDPOINT)`;
+    return `OTLP ${config.otlp.protocol} -> ${redactUrl(config.otlp.endpoint)} (every channel, from OTEL_EXPORTER_OTLP_ENDPOINT)`;
   const lvl = h.level === 'NOTSET' ? '' : `, ${h.level}+`;
   const fmt = h.formatter ? `, format '${h.formatter}'` : '';
   switch (h.type) {
@@ -46,7 +47,7 @@ function describeHandler(h: HandlerConfig | undefined, config: ResolvedConfig, c
     case 'tensorboard':
       return `tensorboard ${rel(h.logDir)}${lvl}`;
     case 'otlp':
-      return `OTLP ${h.protocol} -> ${h.endpoint}${lvl}`;
+      return `OTLP ${h.protocol} -> ${redactUrl(h.endpoint)}${lvl}`;
     case 'null':
       return 'discards records';
   }
@@ -99,7 +100,7 @@ export function validateConfig(args: string[], io: CommandIO): number {
   const o = config.otlp;
   io.out(
     o.enabled
-      ? `otlp: ${o.protocol} -> ${o.endpoint} (metrics ${o.metrics ? 'on' : 'off'}, traces ${o.traces ? 'on' : 'off'}, logs ${o.logs ? 'all channels' : 'otlp handlers only'})`
+      ? `otlp: ${o.protocol} -> ${redactUrl(o.endpoint)} (metrics ${o.metrics ? 'on' : 'off'}, traces ${o.traces ? 'on' : 'off'}, logs ${o.logs ? 'all channels' : 'otlp handlers only'})`
       : 'otlp: off (set OTEL_EXPORTER_OTLP_ENDPOINT or otlp.enabled to send to a collector)',
   );
   const m = config.metrics;
