@@ -33,7 +33,8 @@ fi
 
 stopped=0
 # Reverse start order: Prometheus stops sending before Alertmanager goes.
-for name in prometheus alertmanager collector alert-webhook; do
+# The collector before Jaeger, so its last spans still have somewhere to go.
+for name in prometheus alertmanager collector jaeger alert-webhook; do
   pidfile="${pids}/${name}.pid"
   [[ -f "${pidfile}" ]] || continue
   pid="$(cat "${pidfile}")"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Starts the grpo-otel observability stack on this machine, without Docker, everything on 127.0.0.1:
-#   otelcol-grpo  (collector-config/local.yaml: OTLP in; metrics for Prometheus; logs and spans to files)
+#   otelcol-grpo  (collector-config/local.yaml: OTLP in; metrics for Prometheus; logs and spans to files,
+#                 spans to Jaeger too)
+#   Jaeger v2     (deploy/jaeger/jaeger.yaml: OTLP/gRPC from the collector, in-memory storage, query API/UI)
 #   Prometheus    (deploy/prometheus rules; scrapes the collector; sends alerts to Alertmanager)
 #   Alertmanager  (deploy/alertmanager/alertmanager.yml, webhooks pointed at the local example receiver)
 #   alert-webhook (deploy/alert-webhook/webhook.py: prints each notification to its log)
 # PIDs go to the state directory; scripts/stack-down.sh stops exactly those processes. Running it again
 # while the stack is up only prints where it is. Grafana, Loki and Tempo are not installable here (see
-# deploy/README.md; the logs and spans files stand in for Loki and Tempo). Jaeger is not started.
+# deploy/README.md; the logs and spans files stand in for Loki and Tempo).
 #
 # Environment (defaults in brackets):
 #   GRPO_STACK_DIR                   state: pids, configs, data, logs [${XDG_STATE_HOME:-~/.local/state}/grpo-otel/stack]
@@ -15,9 +17,14 @@
 #   GRPO_STACK_HEALTH_PORT           [13133]  GRPO_STACK_COLLECTOR_METRICS_PORT [8888]
 #   GRPO_STACK_PROMETHEUS_PORT       [9090]   GRPO_STACK_ALERTMANAGER_PORT    [9093]
 #   GRPO_STACK_WEBHOOK_PORT          [9095]
+#   GRPO_STACK_JAEGER_QUERY_PORT     [16686]  Jaeger's query API and UI
+#   GRPO_STACK_JAEGER_OTLP_PORT      [14317]  Jaeger's OTLP/gRPC receiver (the collector sends spans there)
+#   GRPO_STACK_JAEGER_GRPC_PORT      [16685]  Jaeger's query API over gRPC
+#   GRPO_STACK_JAEGER_HEALTH_PORT    [13134]
 #   GRPO_STACK_RULES                 production | fast (windows of seconds, for trying alerts) [production]
 #   GRPO_STACK_INTERVAL              Prometheus scrape and evaluation interval [15s; 1s with fast rules]
 #   GRPO_OTELCOL_BIN                 collector binary [built and cached by scripts/build-collector.sh]
+#   GRPO_JAEGER_BIN                  jaeger binary [built and cached by scripts/install-jaeger.sh]
 set -euo pipefail
 
 root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +39,10 @@ col_metrics="${GRPO_STACK_COLLECTOR_METRICS_PORT:-8888}"
 prom_port="${GRPO_STACK_PROMETHEUS_PORT:-9090}"
 am_port="${GRPO_STACK_ALERTMANAGER_PORT:-9093}"
 hook_port="${GRPO_STACK_WEBHOOK_PORT:-9095}"
+jaeger_query="${GRPO_STACK_JAEGER_QUERY_PORT:-16686}"
+jaeger_otlp="${GRPO_STACK_JAEGER_OTLP_PORT:-14317}"
+jaeger_grpc="${GRPO_STACK_JAEGER_GRPC_PORT:-16685}"
+jaeger_health="${GRPO_STACK_JAEGER_HEALTH_PORT:-13134}"
 rules="${GRPO_STACK_RULES:-production}"
 case "${rules}" in
   production) interval="${GRPO_STACK_INTERVAL:-15s}" ;;
@@ -56,6 +67,7 @@ grpo-otel local stack (state: ${state})
   OTLP/gRPC     127.0.0.1:${otlp_grpc}
   Prometheus    http://127.0.0.1:${prom_port}   (rules: ${rules}, interval ${interval})
   Alertmanager  http://127.0.0.1:${am_port}
+  Jaeger        http://127.0.0.1:${jaeger_query}   (query API: /api/traces?service=<service name>)
   notifications ${state}/logs/alert-webhook.log
   logs, spans   ${state}/collector/logs.jsonl, ${state}/collector/traces.jsonl
 stop it with scripts/stack-down.sh
@@ -70,7 +82,7 @@ alive() {
   [[ -n "${pid}" ]] && kill -0 "${pid}" 2>/dev/null
 }
 
-services=(collector prometheus alertmanager alert-webhook)
+services=(jaeger collector prometheus alertmanager alert-webhook)
 running=0
 for s in "${services[@]}"; do alive "${s}" && running=$((running + 1)); done
 if ((running == ${#services[@]})); then
@@ -83,7 +95,8 @@ elif ((running > 0)); then
 fi
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "${otlp_http}" "${otlp_grpc}" "${exporter}" "${health}" "${col_metrics}" "${prom_port}" "${am_port}" "${hook_port}"; do
+for p in "${otlp_http}" "${otlp_grpc}" "${exporter}" "${health}" "${col_metrics}" "${prom_port}" "${am_port}" "${hook_port}" \
+  "${jaeger_query}" "${jaeger_otlp}" "${jaeger_grpc}" "${jaeger_health}"; do
   if port_in_use "${p}"; then
     log "error: port ${p} on 127.0.0.1 is in use (set the GRPO_STACK_*_PORT variables)"
     exit 1
@@ -97,6 +110,14 @@ if [[ -z "${bin}" ]]; then
 fi
 [[ -x "${bin}" ]] || {
   log "error: collector binary ${bin} is not executable"
+  exit 1
+}
+jaeger_bin="${GRPO_JAEGER_BIN:-}"
+if [[ -z "${jaeger_bin}" ]]; then
+  jaeger_bin="$(bash "${root}/scripts/install-jaeger.sh" | tail -n 1)"
+fi
+[[ -x "${jaeger_bin}" ]] || {
+  log "error: jaeger binary ${jaeger_bin} is not executable"
   exit 1
 }
 # The interpreter itself, not a wrapper (pyenv shims exec it): its PID is what stack-down checks.
@@ -165,10 +186,16 @@ sed -e "s#http://alert-webhook:8080/#http://127.0.0.1:${hook_port}/#g" "${am_tim
 WEBHOOK_HOST=127.0.0.1 WEBHOOK_PORT="${hook_port}" \
   launch alert-webhook "${python}" -u "${root}/deploy/alert-webhook/webhook.py"
 
+GRPO_JAEGER_HOST=127.0.0.1 GRPO_JAEGER_OTLP_GRPC_PORT="${jaeger_otlp}" \
+  GRPO_JAEGER_QUERY_HTTP_PORT="${jaeger_query}" GRPO_JAEGER_QUERY_GRPC_PORT="${jaeger_grpc}" \
+  GRPO_JAEGER_HEALTH_PORT="${jaeger_health}" \
+  launch jaeger "${jaeger_bin}" --config "${root}/deploy/jaeger/jaeger.yaml"
+
 GRPO_OTLP_HTTP_PORT="${otlp_http}" GRPO_OTLP_GRPC_PORT="${otlp_grpc}" \
   GRPO_PROMETHEUS_EXPORTER_PORT="${exporter}" GRPO_HEALTH_PORT="${health}" \
   GRPO_COLLECTOR_METRICS_PORT="${col_metrics}" \
   GRPO_LOGS_EXPORT_PATH="${state}/collector/logs.jsonl" GRPO_TRACES_EXPORT_PATH="${state}/collector/traces.jsonl" \
+  GRPO_JAEGER_OTLP_GRPC_PORT="${jaeger_otlp}" GRPO_TRACES_EXPORTERS="[file/traces, otlp_grpc/jaeger]" \
   launch collector "${bin}" --config "${root}/collector-config/local.yaml"
 
 launch alertmanager /usr/bin/prometheus-alertmanager \
@@ -184,6 +211,7 @@ launch prometheus /usr/bin/prometheus \
   --web.listen-address="127.0.0.1:${prom_port}" \
   --log.level=warn
 
+wait_http jaeger "http://127.0.0.1:${jaeger_health}/status"
 wait_http collector "http://127.0.0.1:${health}/"
 wait_http alertmanager "http://127.0.0.1:${am_port}/-/ready"
 wait_http prometheus "http://127.0.0.1:${prom_port}/-/ready"
@@ -193,6 +221,7 @@ cat >"${state}/env" <<EOF
 OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${otlp_http}
 GRPO_PROMETHEUS_URL=http://127.0.0.1:${prom_port}
 GRPO_ALERTMANAGER_URL=http://127.0.0.1:${am_port}
+GRPO_JAEGER_URL=http://127.0.0.1:${jaeger_query}
 EOF
 log "up"
 summary

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every check on a fresh machine: installs pnpm and the dependencies,
-# builds, typechecks, lints, builds the collector distribution and a Python venv with the real
-# TensorBoard (both cached outside the repo), installs Prometheus/Alertmanager and Chromium from Debian
+# builds, typechecks, lints, builds the collector distribution, Jaeger v2 and a Python venv with the real
+# TensorBoard (all cached outside the repo), installs Prometheus/Alertmanager and Chromium from Debian
 # when missing, then runs every test with Node's test runner. Extra arguments filter test files by
 # path substring (and then skip the slow reliability suite, see scripts/run-tests.mjs).
 set -euo pipefail
@@ -16,6 +16,9 @@ echo "== collector" >&2
 GRPO_OTELCOL_BIN="$(bash scripts/build-collector.sh | tail -n 1)"
 export GRPO_OTELCOL_BIN
 bash scripts/install-prometheus.sh # Prometheus, promtool, Alertmanager, amtool from Debian, if missing
+echo "== jaeger" >&2
+GRPO_JAEGER_BIN="$(bash scripts/install-jaeger.sh | tail -n 1)" # Jaeger v2 built as a Go tool (cached)
+export GRPO_JAEGER_BIN
 bash scripts/install-chromium.sh   # headless Chromium from Debian for the report page test, if missing
 echo "== python venv (TensorBoard, tensorboardX, numpy, scipy)" >&2
 GRPO_PYTHON="$(bash scripts/setup-python.sh | tail -n 1)"

@@ -306,6 +306,7 @@ describe('collector-config/local.yaml', { timeout: 15 * 60_000 }, () => {
       GRPO_COLLECTOR_METRICS_PORT: await p(),
       GRPO_LOGS_EXPORT_PATH: join(dir, 'logs.jsonl'),
       GRPO_TRACES_EXPORT_PATH: join(dir, 'traces.jsonl'),
+      GRPO_JAEGER_OTLP_GRPC_PORT: await p(),
     });
     assert.equal(r.code, 0, r.out);
   });

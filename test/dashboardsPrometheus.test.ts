@@ -5,7 +5,7 @@
 // API, and substituted into each query, which then runs as a range query over the run (instant for tables).
 // Everything binds to 127.0.0.1; the collector and Prometheus are stopped by their PID.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -27,24 +27,21 @@ import {
   shutdown,
 } from '@grpo-otel/sdk';
 import { ATTR_GRPO_EXPERIMENT_NAME, ATTR_GRPO_RUN_ID, METRICS, prometheusName } from '@grpo-otel/semconv';
+import { label, panelQueries, VAR } from '../packages/dashboards/src/index.js';
+import { waitFor } from './helpers/collector.js';
 import {
-  label,
-  type PanelQuery,
-  panelQueries,
-  parseLabelValues,
-  substituteVariables,
-  VAR,
-  variableQueries,
-} from '../packages/dashboards/src/index.js';
-import { repoRoot, waitFor } from './helpers/collector.js';
+  DASHBOARD_DIR,
+  queryKey as key,
+  loadDashboards,
+  resolveVariables,
+  runPanelQueries,
+} from './helpers/dashboards.js';
 import {
   type LocalCollector,
   type RunningPrometheus,
   startLocalCollector,
   startPrometheus,
 } from './helpers/prometheus.js';
-
-const DASHBOARD_DIR = join(repoRoot, 'deploy', 'grafana', 'dashboards');
 
 const SERVICE = 'grpo-dashboards-e2e';
 const RUN_ID = `dashboards-e2e-${process.pid}`;
@@ -104,23 +101,6 @@ function writePrometheusConfig(dir: string, exporter: string): string {
     ].join('\n'),
   );
   return config;
-}
-
-/** Values of a label on the series a selector matches, from Prometheus's label API. */
-async function labelValues(
-  prometheus: RunningPrometheus,
-  labelName: string,
-  selector: string,
-  start: number,
-  end: number,
-): Promise<string[]> {
-  const params = new URLSearchParams({ 'match[]': selector, start: String(start), end: String(end) });
-  const res = await fetch(`${prometheus.url}/api/v1/label/${labelName}/values?${params}`, {
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await res.json()) as { status: string; data?: string[]; error?: string };
-  if (body.status !== 'success' || !body.data) throw new Error(`label values of ${labelName}: ${body.error}`);
-  return body.data;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -270,15 +250,6 @@ async function recordRun(dir: string, otlpEndpoint: string): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------
 
-function loadDashboards(): { file: string; json: unknown }[] {
-  return readdirSync(DASHBOARD_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((file) => ({ file, json: JSON.parse(readFileSync(join(DASHBOARD_DIR, file), 'utf8')) as unknown }));
-}
-
-const key = (q: PanelQuery) => `${q.dashboard} / ${q.panel} / ${q.refId}`;
-
 describe('every dashboard query returns data from a real Prometheus', { timeout: 10 * 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'grpo-dashboards-'));
   let local: LocalCollector | undefined;
@@ -319,22 +290,19 @@ describe('every dashboard query returns data from a real Prometheus', { timeout:
   });
 
   /** Variable values as Grafana would pick them for this run, resolved through the label API. */
-  async function resolveVariables(json: unknown): Promise<Record<string, string[]>> {
-    const chosen: Record<string, string> = { [VAR.service]: SERVICE, [VAR.run]: RUN_ID, [VAR.rank]: RANK };
-    const found: Record<string, string[]> = {};
-    for (const v of variableQueries(json)) {
-      const parsed = parseLabelValues(substituteVariables(v.query, chosen));
-      const values = await labelValues(prometheus!, parsed.label, parsed.selector, start, end);
-      found[v.name] = values;
-      if (chosen[v.name] === undefined) chosen[v.name] = values[0] ?? '';
-    }
-    return found;
-  }
+  const variablesOf = (json: unknown) =>
+    resolveVariables(
+      prometheus!,
+      json,
+      { [VAR.service]: SERVICE, [VAR.run]: RUN_ID, [VAR.rank]: RANK },
+      start,
+      end,
+    );
 
   for (const { file, json } of dashboards) {
     describe(file, () => {
       test('the variables find the run', async () => {
-        const found = await resolveVariables(json);
+        const found = await variablesOf(json);
         assert.ok(found[VAR.service]?.includes(SERVICE), `service: ${found[VAR.service]}`);
         assert.ok(found[VAR.run]?.includes(RUN_ID), `run: ${found[VAR.run]}`);
         assert.deepEqual(found[VAR.rank], [RANK]);
@@ -344,45 +312,30 @@ describe('every dashboard query returns data from a real Prometheus', { timeout:
       });
 
       test('every panel query returns data for the run', async (t) => {
-        const found = await resolveVariables(json);
+        const found = await variablesOf(json);
         const base: Record<string, string> = {
           [VAR.service]: SERVICE,
           [VAR.run]: RUN_ID,
           [VAR.rank]: RANK,
           __rate_interval: RATE_INTERVAL,
         };
-        const functions = found[VAR.rewardFunction] ?? [];
         const failures: string[] = [];
-        let ran = 0;
-        for (const q of panelQueries(json)) {
-          // A repeated panel gets one value per copy; any other panel gets "All", which Grafana renders as
-          // a regex of every value for a multi-value variable.
-          const runs: Record<string, string>[] =
-            q.repeat === VAR.rewardFunction
-              ? functions.map((f) => ({ ...base, [VAR.rewardFunction]: f }))
-              : [{ ...base, [VAR.rewardFunction]: `(${functions.join('|')})` }];
-          for (const values of runs) {
-            const expr = substituteVariables(q.expr, values);
-            const name = `${key(q)}${q.repeat ? ` [${values[q.repeat]}]` : ''}`;
-            ran++;
-            let points: [number, string][];
-            try {
-              points = q.instant
-                ? (await prometheus!.query(expr)).map((x) => x.value)
-                : (await prometheus!.queryRange(expr, start, end, 1)).flatMap((x) => x.values);
-            } catch (err) {
-              failures.push(`${name}: ${(err as Error).message}\n    ${expr}`);
-              continue;
-            }
-            const finite = points.some(([, v]) => Number.isFinite(Number(v)));
-            if (EXPECTED_EMPTY[key(q)] !== undefined) {
-              t.diagnostic(
-                `${name}: ${finite ? 'has data now: remove it from EXPECTED_EMPTY' : `empty as expected (${EXPECTED_EMPTY[key(q)]})`}`,
-              );
-              continue;
-            }
-            if (!finite) failures.push(`${name}: no data\n    ${expr}`);
-          }
+        const results = await runPanelQueries(prometheus!, json, {
+          values: base,
+          found,
+          start,
+          end,
+          stepSeconds: 1,
+        });
+        const ran = results.length;
+        for (const r of results) {
+          const expected = EXPECTED_EMPTY[key(r.query)];
+          if (r.error !== undefined) failures.push(`${r.name}: ${r.error}\n    ${r.expr}`);
+          else if (expected !== undefined) {
+            t.diagnostic(
+              `${r.name}: ${r.hasData ? 'has data now: remove it from EXPECTED_EMPTY' : `empty as expected (${expected})`}`,
+            );
+          } else if (!r.hasData) failures.push(`${r.name}: no data\n    ${r.expr}`);
         }
         t.diagnostic(`${ran} queries run`);
         assert.ok(ran > 0, 'the dashboard has Prometheus queries');

@@ -1,7 +1,8 @@
-// scripts/stack-up.sh and scripts/stack-down.sh: the local stack (collector, Prometheus, Alertmanager,
-// the example webhook receiver) comes up on the loopback ports it is given, is wired together (Prometheus
-// scrapes the collector and knows Alertmanager; an alert reaches the receiver's log), refuses to start
-// twice or on a busy port, and stack-down stops exactly the recorded PIDs.
+// scripts/stack-up.sh and scripts/stack-down.sh: the local stack (collector, Jaeger, Prometheus,
+// Alertmanager, the example webhook receiver) comes up on the loopback ports it is given, is wired together
+// (Prometheus scrapes the collector and knows Alertmanager; an alert reaches the receiver's log; a span
+// sent to the collector is found in Jaeger's query API), refuses to start twice or on a busy port, and
+// stack-down stops exactly the recorded PIDs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { METRICS, prometheusName } from '@grpo-otel/semconv';
 import { collectorBinary, freePort, pidAlive, repoRoot, waitFor } from './helpers/collector.js';
+import { jaegerBinary } from './helpers/jaeger.js';
 import { tempDir } from './helpers/prometheus.js';
 
 interface ScriptResult {
@@ -39,8 +41,8 @@ function script(name: string, env: Record<string, string>, args: string[] = []):
 
 async function stackEnv(dir: string): Promise<Record<string, string>> {
   const ports = new Set<number>();
-  while (ports.size < 8) ports.add(await freePort());
-  const [http, grpc, exporter, health, metrics, prom, am, hook] = [...ports].map(String);
+  while (ports.size < 12) ports.add(await freePort());
+  const [http, grpc, exporter, health, metrics, prom, am, hook, jq, jo, jg, jh] = [...ports].map(String);
   return {
     GRPO_STACK_DIR: dir,
     GRPO_STACK_OTLP_HTTP_PORT: http!,
@@ -51,8 +53,13 @@ async function stackEnv(dir: string): Promise<Record<string, string>> {
     GRPO_STACK_PROMETHEUS_PORT: prom!,
     GRPO_STACK_ALERTMANAGER_PORT: am!,
     GRPO_STACK_WEBHOOK_PORT: hook!,
+    GRPO_STACK_JAEGER_QUERY_PORT: jq!,
+    GRPO_STACK_JAEGER_OTLP_PORT: jo!,
+    GRPO_STACK_JAEGER_GRPC_PORT: jg!,
+    GRPO_STACK_JAEGER_HEALTH_PORT: jh!,
     GRPO_STACK_RULES: 'fast',
     GRPO_OTELCOL_BIN: await collectorBinary(),
+    GRPO_JAEGER_BIN: await jaegerBinary(),
   };
 }
 
@@ -117,14 +124,22 @@ describe('scripts/stack-up.sh and stack-down.sh', { timeout: 10 * 60_000 }, () =
     await script('stack-down.sh', env);
   });
 
-  test('four processes run under the recorded PIDs and answer on their loopback ports', async () => {
-    assert.deepEqual([...pids.keys()].sort(), ['alert-webhook', 'alertmanager', 'collector', 'prometheus']);
+  test('five processes run under the recorded PIDs and answer on their loopback ports', async () => {
+    assert.deepEqual([...pids.keys()].sort(), [
+      'alert-webhook',
+      'alertmanager',
+      'collector',
+      'jaeger',
+      'prometheus',
+    ]);
     for (const [name, pid] of pids) assert.ok(pidAlive(pid), `${name} pid ${pid}`);
     for (const url of [
       `http://127.0.0.1:${env.GRPO_STACK_HEALTH_PORT}/`,
       `http://127.0.0.1:${env.GRPO_STACK_PROMETHEUS_PORT}/-/ready`,
       `http://127.0.0.1:${env.GRPO_STACK_ALERTMANAGER_PORT}/-/ready`,
       `http://127.0.0.1:${env.GRPO_STACK_WEBHOOK_PORT}/`,
+      `http://127.0.0.1:${env.GRPO_STACK_JAEGER_HEALTH_PORT}/status`,
+      `http://127.0.0.1:${env.GRPO_STACK_JAEGER_QUERY_PORT}/api/services`,
     ]) {
       const res = await fetch(url);
       assert.equal(res.status, 200, url);
@@ -200,6 +215,55 @@ describe('scripts/stack-up.sh and stack-down.sh', { timeout: 10 * 60_000 }, () =
       250,
     );
     assert.match(line, /^\[grpo-critical\] firing GRPOEntropyCollapse run=stack-test /);
+  });
+
+  test("a span sent to the collector is found through Jaeger's query API", async () => {
+    const traceId = '5b8efff798038103d269b633813fc60c';
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const res = await fetch(`http://127.0.0.1:${env.GRPO_STACK_OTLP_HTTP_PORT}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'grpo-stack-test' } }] },
+            scopeSpans: [
+              {
+                scope: { name: '@grpo-otel/sdk' },
+                spans: [
+                  {
+                    traceId,
+                    spanId: 'eee19b7ec3c1b174',
+                    name: 'grpo.validation',
+                    kind: 1,
+                    startTimeUnixNano: String(now - 5_000_000n),
+                    endTimeUnixNano: String(now),
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const q = new URLSearchParams({ service: 'grpo-stack-test' });
+    const jaeger = `http://127.0.0.1:${env.GRPO_STACK_JAEGER_QUERY_PORT}`;
+    const trace = await waitFor(
+      async () => {
+        const r = (await (await fetch(`${jaeger}/api/traces?${q}`)).json()) as {
+          data: Array<{ traceID: string; spans: Array<{ operationName: string }> }> | null;
+        };
+        return r.data?.find((t) => t.traceID === traceId);
+      },
+      30_000,
+      'the span in Jaeger',
+      250,
+    );
+    assert.deepEqual(
+      trace.spans.map((s) => s.operationName),
+      ['grpo.validation'],
+    );
   });
 
   test('stack-down stops every recorded PID and is idempotent', async () => {

@@ -84,17 +84,36 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function startServer(
+export interface StartServerOptions {
+  /** URL that answers 200 once the server is ready. Default: `${url}/-/ready` (Prometheus, Alertmanager). */
+  readyUrl?: string;
+  /** Extra environment for the process. */
+  env?: Record<string, string>;
+  /** How long to wait for readyUrl. Default 30 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts a server process (registered with the shared exit hook) and waits until its ready URL answers
+ * 200; stops it (SIGTERM, then SIGKILL) and throws with its output if it exits or never gets ready.
+ */
+export async function startServer(
   name: string,
   bin: string,
   args: string[],
   url: string,
   cwd: string,
-  timeoutMs = 30_000,
+  opts: StartServerOptions = {},
 ): Promise<RunningServer> {
   await requireTool(bin);
   installExitHook();
-  const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const readyUrl = opts.readyUrl ?? `${url}/-/ready`;
+  const child = spawn(bin, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+  });
   live.add(child);
   let output = '';
   const append = (c: string) => {
@@ -134,7 +153,7 @@ async function startServer(
       throw new Error(`${name} exited early (code ${exited.code}, signal ${exited.signal}):\n${output}`);
     }
     try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(readyUrl, { signal: AbortSignal.timeout(1000) });
       await res.body?.cancel();
       if (res.status === 200) break;
       last = `HTTP ${res.status}`;
@@ -410,7 +429,15 @@ export interface LocalCollector {
   tracesPath: string;
 }
 
-export async function startLocalCollector(): Promise<LocalCollector> {
+export interface StartLocalCollectorOptions {
+  /**
+   * Port of a Jaeger's OTLP/gRPC receiver on 127.0.0.1 (test/helpers/jaeger.ts): spans go there as well
+   * as to the file. Without it, spans go to the file only.
+   */
+  jaegerOtlpGrpcPort?: number;
+}
+
+export async function startLocalCollector(opts: StartLocalCollectorOptions = {}): Promise<LocalCollector> {
   const dir = await tempDir('grpo-local-collector-');
   const exporterPort = await freePort();
   const grpcPort = await freePort();
@@ -423,6 +450,16 @@ export async function startLocalCollector(): Promise<LocalCollector> {
       GRPO_OTLP_GRPC_PORT: String(grpcPort),
       GRPO_LOGS_EXPORT_PATH: logsPath,
       GRPO_TRACES_EXPORT_PATH: tracesPath,
+      ...(opts.jaegerOtlpGrpcPort !== undefined
+        ? {
+            GRPO_JAEGER_OTLP_GRPC_PORT: String(opts.jaegerOtlpGrpcPort),
+            GRPO_TRACES_EXPORTERS: '[file/traces, otlp_grpc/jaeger]',
+          }
+        : {
+            // The Jaeger exporter stays defined (the config needs its port) but out of the pipeline.
+            GRPO_JAEGER_OTLP_GRPC_PORT: String(grpcPort),
+            GRPO_TRACES_EXPORTERS: '[file/traces]',
+          }),
     },
   });
   const telemetry = new URL(collector.metricsEndpoint).host;

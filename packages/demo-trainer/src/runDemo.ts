@@ -183,6 +183,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
 
   // GRPO.
   const tTraining = performance.now();
+  // Epochs as TRL counts them: training prompts drawn so far over the size of the training split.
+  const epochAt = (s: number): number => (s * o.promptsPerStep) / trainer.problems.train.length;
   const window = new MetricWindow();
   const correctness: number[] = [];
   const rewards: number[] = [];
@@ -220,7 +222,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     const last = step === o.steps;
     // Validation first, so that the progress record's collection puts its accuracy at this step.
     if (step % validationFrequency === 0 || last) await validate(step);
-    if (loggingStep) logTrainingProgress(step, window.flush());
+    if (loggingStep) logTrainingProgress(step, { ...window.flush(), epoch: epochAt(step) });
     if (step % MEMORY_EVERY === 0 || last) {
       logMemoryUsage();
       const m = tensorMemory();
@@ -258,7 +260,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   if (end.step !== step) {
     log.warning(`stopped early at step ${step}/${o.steps}`);
     end = await validate(step);
-    if (window.size > 0) logTrainingProgress(step, window.flush());
+    if (window.size > 0) logTrainingProgress(step, { ...window.flush(), epoch: epochAt(step) });
   }
   trainingSeconds = (performance.now() - tTraining) / 1000;
 

@@ -93,7 +93,12 @@ export function taskPerformanceDashboard(): DashboardBuilder {
                 expr: `sum${by(ATTR_ERROR_TYPE)} (${series(METRICS.validationErrors)})`,
                 legend: legend('{{0}}', ATTR_ERROR_TYPE),
               },
-              { expr: `sum(${series(METRICS.validationTimeouts)})`, legend: 'timeout' },
+              {
+                // The timeouts counter appears with the first timeout: until then, zero for every
+                // point where validation has run (not "no data").
+                expr: `sum(${series(METRICS.validationTimeouts)}) or on() (0 * sum(${series(METRICS.validationSamples)}))`,
+                legend: 'timeout',
+              },
             ],
           }),
           timeSeries({

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds Jaeger v2 (the all-in-one `jaeger` binary, itself an OpenTelemetry Collector distribution) from
+# the Go module proxy as a Go tool, into a cache directory outside the repo keyed by its version:
+#
+#   ${GRPO_OTEL_CACHE:-$HOME/.cache/grpo-otel}/jaeger-<version>/jaeger
+#
+# The build records the tool in a throwaway module (`go get -tool github.com/jaegertracing/jaeger/cmd/jaeger@<version>`)
+# and builds it with `go build`, in a temporary directory; the binary is renamed into place, so an
+# interrupted build never leaves a half-written binary behind. A cached binary is reused as is.
+# Concurrent runs wait on a lock. Progress goes to stderr; the last line on stdout is the absolute path of
+# the binary.
+#
+# Environment:
+#   GRPO_OTEL_CACHE        cache root (default $HOME/.cache/grpo-otel)
+#   GRPO_JAEGER_VERSION    Jaeger module version (default v1.76.0, the v1 tag that carries the v2 binary)
+#   GRPO_COLLECTOR_JOBS    parallel Go build jobs (default 2, the size of our machines)
+#   GO                     the go command (default: go on PATH, else /usr/local/go/bin/go)
+# Go's own GOMODCACHE / GOCACHE defaults are used, so downloaded modules and compiled packages persist
+# across builds (and are shared with the collector build).
+set -euo pipefail
+
+JAEGER_MODULE=github.com/jaegertracing/jaeger
+JAEGER_VERSION="${GRPO_JAEGER_VERSION:-v1.76.0}"
+
+log() { printf '[install-jaeger] %s\n' "$*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
+
+[[ "${JAEGER_VERSION}" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "GRPO_JAEGER_VERSION must look like v1.76.0, not ${JAEGER_VERSION}"
+
+root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
+
+go_cmd="${GO:-}"
+if [[ -z "${go_cmd}" ]]; then
+  if command -v go >/dev/null 2>&1; then
+    go_cmd="$(command -v go)"
+  elif [[ -x /usr/local/go/bin/go ]]; then
+    go_cmd=/usr/local/go/bin/go
+  else
+    die "no go command found (set GO=/path/to/go)"
+  fi
+fi
+
+cache_root="${GRPO_OTEL_CACHE:-${HOME}/.cache/grpo-otel}"
+mkdir -p "${cache_root}"
+cache_root="$(cd -- "${cache_root}" && pwd)"
+case "${cache_root}/" in
+  "${root}/"*) die "GRPO_OTEL_CACHE (${cache_root}) must be outside the repository (${root})" ;;
+esac
+
+dist_dir="${cache_root}/jaeger-${JAEGER_VERSION}"
+binary="${dist_dir}/jaeger"
+
+if [[ -x "${binary}" ]]; then
+  log "cached: ${binary}"
+  printf '%s\n' "${binary}"
+  exit 0
+fi
+
+mkdir -p "${dist_dir}"
+
+# One build at a time per version: a second caller waits, then finds the binary.
+exec 9>"${dist_dir}/.lock"
+if ! flock -n 9; then
+  log "another build of Jaeger ${JAEGER_VERSION} is running; waiting for it"
+  flock 9
+fi
+if [[ -x "${binary}" ]]; then
+  log "cached: ${binary}"
+  printf '%s\n' "${binary}"
+  exit 0
+fi
+
+# The temporary module, removed on any exit (success, error or signal).
+work=""
+cleanup() { [[ -z "${work}" ]] || rm -rf -- "${work}"; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+work="$(mktemp -d "${dist_dir}/.build.XXXXXX")"
+jobs="${GRPO_COLLECTOR_JOBS:-2}"
+# Keep whatever GOFLAGS `go env` has (env var or go.env), and cap build parallelism.
+export GOFLAGS="$("${go_cmd}" env GOFLAGS) -p=${jobs}"
+
+log "building Jaeger ${JAEGER_VERSION} with ${jobs} jobs; the first build takes several minutes"
+start=$(date +%s)
+(
+  cd "${work}"
+  "${go_cmd}" mod init grpo-otel.local/jaeger-tool >&2
+  "${go_cmd}" get -tool "${JAEGER_MODULE}/cmd/jaeger@${JAEGER_VERSION}" >&2
+  "${go_cmd}" build -trimpath -o "${work}/jaeger" "${JAEGER_MODULE}/cmd/jaeger" >&2
+) || die "building Jaeger failed (see the output above)"
+[[ -x "${work}/jaeger" ]] || die "go build finished but ${work}/jaeger is missing"
+"${work}/jaeger" version >&2 || die "the built binary does not run"
+
+cp "${work}/go.mod" "${dist_dir}/go.mod"
+mv -f "${work}/jaeger" "${binary}"
+log "built in $(($(date +%s) - start)) s: ${binary}"
+printf '%s\n' "${binary}"
