@@ -117,7 +117,7 @@ test("every stored text renders inert through TensorBoard's markdown_to_safe_htm
   const tags = new Set(texts.map((t) => t.tag));
   assert.ok(tags.has('logs/training') && tags.has('logs/model_outputs'), [...tags].join(', '));
   const html = renderWithTensorBoard(texts.map((t) => t.text));
-  html.forEach((h, i) => assertInert(h, texts[i]!.tag));
+  for (const [i, h] of html.entries()) assertInert(h, texts[i]!.tag);
   const all = html.join('\n');
   // The payloads are displayed as text, not dropped: the script tag appears escaped.
   assert.ok(all.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the script payload shows as text');
