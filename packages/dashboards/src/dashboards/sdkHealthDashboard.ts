@@ -1,6 +1,7 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   ATTR_ERROR_TYPE,
+  ATTR_GRPO_RANK,
   ATTR_GRPO_SDK_DROP_REASON,
   ATTR_GRPO_SDK_EXPORTER,
   ATTR_GRPO_SDK_SANITIZE_REASON,
@@ -53,11 +54,16 @@ export function sdkHealthDashboard(): DashboardBuilder {
             ],
           }),
           table({
-            title: 'Drops by signal, reason and where',
+            // By rank too: in a distributed run, the rank that drops is what to look at.
+            title: 'Drops by rank, signal, reason and where',
             description: describe(METRICS.sdkRecordDropped),
             width: 24,
             height: 7,
-            queries: [{ expr: `sum${by(SIGNAL, REASON, EXPORTER)} (${series(METRICS.sdkRecordDropped)})` }],
+            queries: [
+              {
+                expr: `sum${by(ATTR_GRPO_RANK, SIGNAL, REASON, EXPORTER)} (${series(METRICS.sdkRecordDropped)})`,
+              },
+            ],
           }),
         ],
       },
