@@ -18,6 +18,7 @@ import {
   waitFor,
 } from './helpers/collector.js';
 import { runSdkOnce } from './helpers/sdkRun.js';
+import { allSinksConfig, runSecretsChild } from './helpers/secretsRun.js';
 import { makeTestPki, type TestPki, writeSecureCollectorConfig } from './helpers/tls.js';
 
 const root = mkdtempSync(join(tmpdir(), 'grpo-tls-'));
@@ -152,6 +153,25 @@ describe('OTLP/HTTPS with a custom CA (server TLS)', { timeout: 5 * 60_000 }, ()
     const good = await run(httpsEndpoint, [`tls: { ca_file: ${pki.caCert} }`]);
     await waitAllSignals(collector, good.runId);
     assert.deepEqual(await arrived(collector, bad.runId), { logs: 0, metrics: 0, spans: 0 });
+  });
+
+  test('a trainer whose last act is `await shutdown()` with a wrong CA ends normally, its drops counted', async () => {
+    // The queue retries with backoff during shutdown; those waits must keep the process alive until
+    // shutdown's deadline, or Node ends a top-level await early (exit code 13) and nothing is counted.
+    const dir = join(root, 'child-wrong-ca');
+    const yaml = allSinksConfig('tls-child-wrong-ca', [
+      `endpoint: ${httpsEndpoint}`,
+      'logs: true',
+      'timeout: 2',
+      `tls: { ca_file: ${pki.otherCaCert} }`,
+    ]);
+    const r = await runSecretsChild(dir, yaml, 'text', {});
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    const undelivered = r.summary.drops
+      .filter((d) => d.reason === 'export_failed' || d.reason === 'timeout')
+      .reduce((n, d) => n + d.count, 0);
+    assert.ok(undelivered > 0, JSON.stringify(r.summary.drops));
+    assert.match(r.stderr, /UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
   });
 
   test('no CA at all (system roots only) does not trust the test CA', async () => {

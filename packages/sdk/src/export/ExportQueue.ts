@@ -191,7 +191,8 @@ export class ExportQueue<T> {
       if (!ok && this.queuedItems() > 0) {
         const wait = Math.min(backoff, deadline - Date.now());
         backoff = Math.min(backoff * 2, this.options.retry.maxIntervalMs);
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref());
+        // Not unref'd: a trainer awaiting shutdown() must not exit in the middle of it (bounded by the deadline).
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
     }
     if (this.heldRecords > 0) {
@@ -368,7 +369,8 @@ export class ExportQueue<T> {
 async function raceDeadline<T>(p: Promise<T>, deadline: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<undefined>((r) => {
-    timer = setTimeout(() => r(undefined), Math.max(0, deadline - Date.now())).unref();
+    // Kept alive (not unref'd) for the same reason; cleared as soon as `p` settles.
+    timer = setTimeout(() => r(undefined), Math.max(0, deadline - Date.now()));
   });
   try {
     return await Promise.race([p, expired]);
