@@ -14,6 +14,7 @@ import { METRICS, prometheusName } from '@grpo-otel/semconv';
 import { collectorBinary, freePort, pidAlive, repoRoot, waitFor } from './helpers/collector.js';
 import { jaegerBinary } from './helpers/jaeger.js';
 import { tempDir } from './helpers/prometheus.js';
+import { isLoopback, listeningAddresses } from './helpers/sockets.js';
 
 interface ScriptResult {
   code: number | null;
@@ -144,6 +145,25 @@ describe('scripts/stack-up.sh and stack-down.sh', { timeout: 10 * 60_000 }, () =
       const res = await fetch(url);
       assert.equal(res.status, 200, url);
       await res.body?.cancel();
+    }
+  });
+
+  test('every process listens on 127.0.0.1 only, on the ports it was given', () => {
+    const given = new Set(
+      Object.entries(env)
+        .filter(([k]) => k.endsWith('_PORT'))
+        .map(([, v]) => Number(v)),
+    );
+    for (const [name, pid] of pids) {
+      const addresses = listeningAddresses(pid);
+      assert.ok(addresses.length > 0, `${name} listens`);
+      for (const a of addresses) {
+        assert.ok(isLoopback(a), `${name} listens on ${a}`);
+        assert.ok(
+          given.has(Number(a.slice(a.lastIndexOf(':') + 1))),
+          `${name}: ${a} is not a port it was given`,
+        );
+      }
     }
   });
 
