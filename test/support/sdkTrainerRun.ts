@@ -33,7 +33,7 @@ export interface TrainerFiles {
 /** Writes the trainer's config into a fresh temp dir (removed by `t.after`). */
 export function trainerFiles(
   t: { after(fn: () => void): void },
-  options: { flushIntervalS: number },
+  options: { flushIntervalS: number; extraYaml?: string },
 ): TrainerFiles {
   const dir = mkdtempSync(join(tmpdir(), 'grpo-sdk-trainer-'));
   t.after(() => {
@@ -41,6 +41,7 @@ export function trainerFiles(
   });
   const f = options.flushIntervalS;
   // Large queues and CSV buffer: the flush interval alone decides when buffered records are written.
+  // Absolute paths: a fault test makes some of them symbolic links to /dev/full.
   const config = `version: 1
 loggers:
   training:
@@ -54,20 +55,20 @@ loggers:
 handlers:
   file:
     class: logging.handlers.RotatingFileHandler
-    filename: out/training.log
+    filename: ${join(dir, 'out/training.log')}
     formatter: plain
     flush_interval: ${f}
     max_queue_size: 1000000
   csv:
     class: csv
-    filename: out/outputs.csv
+    filename: ${join(dir, 'out/outputs.csv')}
     columns: [${CSV_COLUMNS.join(', ')}]
     buffer_size: 1000000
     flush_interval: ${f}
     max_queue_size: 1000000
   tb:
     class: tensorboard
-    log_dir: out/tb
+    log_dir: ${join(dir, 'out/tb')}
     flush_interval: ${f}
     max_queue_size: 1000000
 formatters:
@@ -78,7 +79,7 @@ metrics:
     resource_metrics: false
 resource:
   run_id: ${RUN_ID}
-`;
+${options.extraYaml ?? ''}`;
   writeFileSync(join(dir, 'c.yaml'), config);
   return {
     dir,
@@ -109,12 +110,29 @@ export function startTrainer(
   files: TrainerFiles,
   args: readonly string[],
   onLogged?: (steps: number, child: ChildProcess) => void,
+  options: { umask?: number; script?: string; uid?: number; gid?: number } = {},
 ): RunningTrainer {
-  const child = spawn(
+  const node = [
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', TRAINER, files.config, files.progress, ...args],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    '--conditions=source',
+    '--import',
+    'tsx',
+    options.script ?? TRAINER,
+    files.config,
+    files.progress,
+    ...args,
+  ];
+  // A umask is set by a shell right before exec'ing node (the process starts with it).
+  const [cmd, ...argv] =
+    options.umask === undefined
+      ? node
+      : ['/bin/sh', '-c', `umask ${options.umask.toString(8).padStart(3, '0')} && exec "$@"`, 'sh', ...node];
+  const child = spawn(cmd!, argv, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
+  });
   let stdout = '';
   let stderr = '';
   let partial = '';
@@ -165,9 +183,9 @@ export function readLog(path: string): LogContents {
 }
 
 /** The log file holds, in order, both lines of steps 0, 1, ..., k-1 (and maybe the first of step k). */
-export function logStepsWhole(log: LogContents): number {
+export function logStepsWhole(log: LogContents, first = 0): number {
   for (const [i, line] of log.lines.entries()) {
-    const step = Math.floor(i / 2);
+    const step = first + Math.floor(i / 2);
     const re =
       i % 2 === 0 ? /^training step (\d+): loss=\S+, learning_rate=\S+$/ : /^model_outputs output (\d+)$/;
     const m = re.exec(line);
@@ -176,7 +194,8 @@ export function logStepsWhole(log: LogContents): number {
   }
   if (log.tail !== '') {
     const next = log.lines.length;
-    const want = next % 2 === 0 ? `training step ${next / 2}: ` : `model_outputs output ${(next - 1) / 2}`;
+    const step = first + Math.floor(next / 2);
+    const want = next % 2 === 0 ? `training step ${step}: ` : `model_outputs output ${step}`;
     assert.ok(
       want.startsWith(log.tail) || log.tail.startsWith(want),
       `the torn last line is not the start of the next record: ${JSON.stringify(log.tail)}`,
@@ -190,17 +209,19 @@ export function expectedCsvRow(i: number): string[] {
 }
 
 /** Rows of the CSV file read with csv-parse, checked in order; a torn last row is left out. */
-export function csvRowsWhole(path: string): { rows: number; tornBytes: number } {
+export function csvRowsWhole(path: string, first = 0): { rows: number; tornBytes: number } {
   if (!existsSync(path)) return { rows: 0, tornBytes: 0 };
   const buf = readFileSync(path);
   const boundary = buf.lastIndexOf('\r\n') + 2; // no cell here holds a line break
   const whole = parseCsv(buf.subarray(0, Math.max(0, boundary)).toString('utf8'));
   if (whole.length > 0) assert.deepEqual(whole[0], CSV_COLUMNS, `${path}: header`);
   const rows = whole.slice(1);
-  for (const [i, row] of rows.entries()) assert.deepEqual(row, expectedCsvRow(i), `${path}: row ${i}`);
+  for (const [i, row] of rows.entries()) {
+    assert.deepEqual(row, expectedCsvRow(first + i), `${path}: row ${i}`);
+  }
   const tail = buf.subarray(Math.max(0, boundary)).toString('utf8');
   if (tail !== '') {
-    const next = `${expectedCsvRow(rows.length).join(',')}\r\n`;
+    const next = `${expectedCsvRow(first + rows.length).join(',')}\r\n`;
     assert.ok(next.startsWith(tail), `${path}: the torn last row is not the start of row ${rows.length}`);
   }
   return { rows: rows.length, tornBytes: tail.length };
@@ -265,9 +286,10 @@ export function readRunTensorBoard(runDir: string): { lossSteps: number[]; textS
   return { lossSteps, textSteps };
 }
 
-/** 0, 1, ..., n-1. */
-export function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
+/** 0, 1, ..., n-1 (or from, ..., to-1). */
+export function range(n: number, to?: number): number[] {
+  const [from, end] = to === undefined ? [0, n] : [n, to];
+  return Array.from({ length: Math.max(0, end - from) }, (_, i) => from + i);
 }
 
 /** The length of the run 0, 1, 2, ... that `steps` is (asserted: nothing else in it). */

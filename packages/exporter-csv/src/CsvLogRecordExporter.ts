@@ -21,6 +21,8 @@ export interface CsvLogRecordExporterOptions {
   formulaEscape?: boolean;
   /** Permission bits of created files (before the umask). Default 0o640. */
   mode?: number;
+  /** Permission bits of created directories (before the umask). Default 0o750. */
+  dirMode?: number;
 }
 
 /** What the exporter has done, for reporting (all counts since construction). */
@@ -77,6 +79,12 @@ export class CsvLogRecordExporter implements LogRecordExporter {
     if (options.maxBytes !== undefined) writerOptions.maxBytes = options.maxBytes;
     if (options.backupCount !== undefined) writerOptions.backupCount = options.backupCount;
     if (options.mode !== undefined) writerOptions.mode = options.mode;
+    if (options.dirMode !== undefined) writerOptions.dirMode = options.dirMode;
+    // A new file starts with the header row again.
+    writerOptions.onReopen = (reason) =>
+      diag.warn(
+        `CsvLogRecordExporter(${options.filename}): the file was ${reason} while open; writing goes on in a new file`,
+      );
     try {
       this.writer = new RotatingFileWriter(writerOptions);
       this.rolls = this.writer.maxBytes > 0 && this.writer.backupCount > 0;

@@ -4,11 +4,13 @@ import {
   constants,
   fdatasync as fdatasyncCb,
   fdatasyncSync,
+  fstat as fstatCb,
   fstatSync,
   mkdir as mkdirCb,
   mkdirSync,
   open as openCb,
   openSync,
+  stat as statCb,
   writeSync,
   writev as writevCb,
 } from 'node:fs';
@@ -39,6 +41,18 @@ export interface EventFileWriterOptions {
   hostname?: string;
   /** Permission bits of created files (before the umask). Default 0o640. */
   mode?: number;
+  /** Permission bits of created directories (before the umask). Default 0o750. */
+  dirMode?: number;
+  /**
+   * Called when writing fails (the records of the failed write are lost and counted in
+   * `stats.failedRecords`), and when the event file was found removed (its directory perhaps too)
+   * while open, with an error of code ENOENT and the records written to it since the last check.
+   * Writing goes on in a new file (directories recreated). Without it, each distinct error code is
+   * reported once through `diag`.
+   */
+  onError?: (error: Error, records: number) => void;
+  /** Called on the first successful write after a failure. */
+  onRecover?: () => void;
 }
 
 export interface EventFileWriterStats {
@@ -58,6 +72,8 @@ const DEFAULT_MAX_FILE_BYTES = 128 * 1024 * 1024;
 const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 /** How long the synchronous path waits for a write the async path already submitted. */
 const SYNC_SETTLE_MS = 2000;
+/** At most this often the writer checks that its file is still at its path (one stat). */
+const PRESENCE_CHECK_MS = 200;
 
 /** Process-wide counter in file names: two writers of one process never pick the same name. */
 let fileCounter = 0;
@@ -85,6 +101,8 @@ interface OpenFile {
   path: string;
   /** Bytes handed to write calls (submitted or done). */
   size: number;
+  dev: number;
+  ino: number;
 }
 
 /**
@@ -106,6 +124,15 @@ export class EventFileWriter {
   private readonly suffix: string;
   private readonly host: string;
   private readonly mode: number;
+  private readonly dirMode: number;
+  private readonly onError: ((error: Error, records: number) => void) | undefined;
+  private readonly onRecover: (() => void) | undefined;
+  /** Error codes reported through diag (without onError), and whether the last write failed. */
+  private readonly reportedCodes = new Set<string>();
+  private failing = false;
+  /** When the file was last found at its path, and records written to it since. */
+  private lastPresenceCheck = 0;
+  private recordsSinceCheck = 0;
   private readonly scratch = new ProtoWriter(512);
   private readonly headerBytes: number;
 
@@ -165,6 +192,13 @@ export class EventFileWriter {
       throw new RangeError(`EventFileWriter: mode must be permission bits, got ${String(mode)}`);
     }
     this.mode = mode;
+    const dirMode = options.dirMode ?? 0o750;
+    if (!Number.isInteger(dirMode) || dirMode < 0 || dirMode > 0o7777) {
+      throw new RangeError(`EventFileWriter: dirMode must be permission bits, got ${String(dirMode)}`);
+    }
+    this.dirMode = dirMode;
+    this.onError = options.onError;
+    this.onRecover = options.onRecover;
     this.headerBytes = this.headerRecord(0).length;
     // Create the first file right away, so TensorBoard lists the run before its first value.
     this.paths.push(this.nextPath());
@@ -432,6 +466,12 @@ export class EventFileWriter {
     const records = ops.reduce((n, o) => n + o.records, 0);
     let file = this.file;
     try {
+      if (file?.file === fileIndex && (await this.removedUnderUs(file))) {
+        if (gen !== this.generation) return;
+        this.replaceRemoved(file, fileIndex);
+        file = undefined;
+      }
+      if (gen !== this.generation) return;
       if (file?.file !== fileIndex) {
         if (file) this.retire(file);
         file = await this.openFor(fileIndex, gen);
@@ -455,10 +495,16 @@ export class EventFileWriter {
     try {
       await writevAll(file.fd, bufs, total);
       this.counters.bytesWritten += total;
+      this.recordsSinceCheck += records;
+      if (this.failing) {
+        this.failing = false;
+        this.reportedCodes.clear();
+        this.notify(() => this.onRecover?.());
+      }
     } catch (err) {
       if (gen !== this.generation) {
         this.counters.failedRecords += records;
-        diag.error(`EventFileWriter(${this.dir}): writing ${records} record(s) failed`, err);
+        this.report(err, records);
         return;
       }
       this.fail(fileIndex, records, err);
@@ -470,8 +516,66 @@ export class EventFileWriter {
   /** After a failed open or write: count the loss; the file may end in a partial record, so go on in a new file. */
   private fail(fileIndex: number, records: number, err: unknown): void {
     this.counters.failedRecords += records;
-    diag.error(`EventFileWriter(${this.dir}): writing ${records} record(s) failed`, err);
+    this.report(err, records);
     if (this.file?.file === fileIndex) this.discardFile();
+    this.paths[fileIndex] = this.nextPath();
+    if (fileIndex === this.fileIndex) {
+      this.fileBytes = this.headerBytes;
+      this.fileRecords = 0;
+    }
+  }
+
+  /** A failed write: to onError, else once per error code through diag. */
+  private report(err: unknown, records: number): void {
+    this.failing = true;
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (this.onError) {
+      this.notify(() => this.onError?.(error, records));
+      return;
+    }
+    const code = (error as NodeJS.ErrnoException).code ?? error.name;
+    if (this.reportedCodes.has(code)) return;
+    this.reportedCodes.add(code);
+    diag.error(
+      `EventFileWriter(${this.dir}): writing ${records} record(s) failed; further ${code} failures are only counted (stats.failedRecords)`,
+      error,
+    );
+  }
+
+  private notify(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      diag.error(`EventFileWriter(${this.dir}): an error callback threw`, err);
+    }
+  }
+
+  /** Whether the open file is gone from its path (removed, or its directory), checked at most every 200 ms. */
+  private async removedUnderUs(file: OpenFile): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.lastPresenceCheck < PRESENCE_CHECK_MS) return false;
+    this.lastPresenceCheck = now;
+    const st = await new Promise<{ dev: number; ino: number } | undefined>((resolve) =>
+      statCb(file.path, (e, s) => resolve(e ? undefined : s)),
+    );
+    if (st && st.dev === file.dev && st.ino === file.ino) {
+      this.recordsSinceCheck = 0;
+      return false;
+    }
+    return true;
+  }
+
+  /** The file was removed under us: what went to it since the last check is lost; go on in a new file. */
+  private replaceRemoved(file: OpenFile, fileIndex: number): void {
+    const lost = this.recordsSinceCheck;
+    this.recordsSinceCheck = 0;
+    this.counters.failedRecords += lost;
+    const error: NodeJS.ErrnoException = new Error(
+      `${file.path} was removed while open (with its directory?); writing goes on in a new file`,
+    );
+    error.code = 'ENOENT';
+    this.report(error, lost);
+    if (this.file === file) this.discardFile();
     this.paths[fileIndex] = this.nextPath();
     if (fileIndex === this.fileIndex) {
       this.fileBytes = this.headerBytes;
@@ -500,17 +604,25 @@ export class EventFileWriter {
   private async openFor(fileIndex: number, gen: number): Promise<OpenFile | undefined> {
     const path = this.paths[fileIndex]!;
     await new Promise<void>((resolve, reject) =>
-      mkdirCb(this.dir, { recursive: true, mode: 0o755 }, (e) => (e ? reject(e) : resolve())),
+      mkdirCb(this.dir, { recursive: true, mode: this.dirMode }, (e) => (e ? reject(e) : resolve())),
     );
     const fd = await new Promise<number>((resolve, reject) =>
       openCb(path, OPEN_FLAGS, this.mode, (e, fd) => (e ? reject(e) : resolve(fd))),
     );
+    const st = await new Promise<{ dev: number; ino: number }>((resolve, reject) =>
+      fstatCb(fd, (e, s) => (e ? reject(e) : resolve(s))),
+    ).catch(async (e: unknown) => {
+      await closeFd(fd).catch(() => {});
+      throw e;
+    });
     if (gen !== this.generation) {
       // flushSync opened (or will open) this file itself.
       await closeFd(fd).catch(() => {});
       return undefined;
     }
-    this.file = { fd, file: fileIndex, path, size: 0 };
+    this.file = { fd, file: fileIndex, path, size: 0, dev: st.dev, ino: st.ino };
+    this.lastPresenceCheck = Date.now();
+    this.recordsSinceCheck = 0;
     this.created.push(path);
     return this.file;
   }
@@ -552,12 +664,13 @@ export class EventFileWriter {
         closeSync(old.fd);
       }
     }
-    mkdirSync(this.dir, { recursive: true, mode: 0o755 });
+    mkdirSync(this.dir, { recursive: true, mode: this.dirMode });
     const path = this.paths[fileIndex]!;
     // Not O_EXCL: an open the async path submitted may create this very file at any moment (its
     // own exclusive open then fails, harmlessly). Names are unique per process, so nothing else does.
     const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, this.mode);
-    this.file = { fd, file: fileIndex, path, size: fstatSync(fd).size };
+    const st = fstatSync(fd);
+    this.file = { fd, file: fileIndex, path, size: st.size, dev: st.dev, ino: st.ino };
     if (!this.created.includes(path)) this.created.push(path);
     return this.file;
   }

@@ -12,7 +12,7 @@ import {
   write as writeCb,
   writeSync,
 } from 'node:fs';
-import { access, type FileHandle, mkdir, open, rename } from 'node:fs/promises';
+import { access, type FileHandle, mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface RotatingFileWriterOptions {
@@ -32,6 +32,14 @@ export interface RotatingFileWriterOptions {
    * so rollover never deletes it, and a new file is started. Default: none.
    */
   header?: string;
+  /** Permission bits of directories this writer creates (before the umask). Default 0o750. */
+  dirMode?: number;
+  /**
+   * Called when the open file was found removed (its directory too, perhaps) or replaced by another
+   * file at its path: writing goes on in a new file at the path (directories recreated). Checked
+   * before every write, so no record goes to a file that is gone.
+   */
+  onReopen?: (reason: 'removed' | 'replaced') => void;
 }
 
 /**
@@ -77,7 +85,9 @@ export class RotatingFileWriter {
   readonly maxBytes: number;
   readonly backupCount: number;
   readonly mode: number;
+  readonly dirMode: number;
   readonly header: string | undefined;
+  private readonly onReopen: ((reason: 'removed' | 'replaced') => void) | undefined;
   private readonly headerBuf: Buffer | undefined;
   /** Bytes of the header: a file this size or smaller counts as empty for rollover. */
   private readonly base: number;
@@ -98,13 +108,12 @@ export class RotatingFileWriter {
     this.filename = options.filename;
     this.maxBytes = count('maxBytes', options.maxBytes);
     this.backupCount = count('backupCount', options.backupCount);
-    const mode = options.mode ?? 0o640;
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
-      throw new RangeError(
-        `RotatingFileWriter: mode must be permission bits between 0 and 0o7777, got ${String(mode)}`,
-      );
+    this.mode = permissionBits('mode', options.mode ?? 0o640);
+    this.dirMode = permissionBits('dirMode', options.dirMode ?? 0o750);
+    if (options.onReopen !== undefined && typeof options.onReopen !== 'function') {
+      throw new TypeError('RotatingFileWriter: onReopen must be a function');
     }
-    this.mode = mode;
+    this.onReopen = options.onReopen;
     if (options.header !== undefined && (typeof options.header !== 'string' || options.header === '')) {
       throw new TypeError('RotatingFileWriter: header must be a non-empty string when set');
     }
@@ -214,6 +223,7 @@ export class RotatingFileWriter {
   private async writeBatch(batch: Batch): Promise<void> {
     const { records } = batch;
     while (batch.next < records.length) {
+      if (this.file?.regular) await this.checkStillThere(this.file);
       const file = this.file ?? (await this.open());
       if (batch.next >= records.length) break; // the sync path took the rest meanwhile
       const start = batch.next;
@@ -224,6 +234,29 @@ export class RotatingFileWriter {
       }
       batch.next = end;
       await file.write(this.withHeader(file, toBuffer(records, start, end)));
+    }
+  }
+
+  /**
+   * Whether the open file is still the one at the path: removed (its directory perhaps too) or
+   * replaced, it is dropped, so that the next write opens (and creates) the path again.
+   */
+  private async checkStillThere(file: OpenFile): Promise<void> {
+    let reason: 'removed' | 'replaced' | undefined;
+    try {
+      const st = await stat(this.filename);
+      if (st.ino !== file.ino || st.dev !== file.dev) reason = 'replaced';
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') reason = 'removed';
+      else throw err;
+    }
+    if (reason === undefined || this.file !== file) return;
+    this.discardFile();
+    try {
+      this.onReopen?.(reason);
+    } catch {
+      // a reporting callback must not stop the writes
     }
   }
 
@@ -250,16 +283,18 @@ export class RotatingFileWriter {
   }
 
   private async open(): Promise<OpenFile> {
-    await mkdir(dirname(this.filename), { recursive: true });
+    await mkdir(dirname(this.filename), { recursive: true, mode: this.dirMode });
     for (;;) {
       const handle = await open(this.filename, 'a', this.mode);
       let size: number;
       let regular: boolean;
+      let identity: { dev: number; ino: number };
       let keep = true;
       try {
         const st = await handle.stat();
         size = st.size;
         regular = st.isFile();
+        identity = { dev: st.dev, ino: st.ino };
         if (regular && size > 0 && this.headerBuf) keep = await this.continues(size);
       } catch (err) {
         await handle.close().catch(() => {});
@@ -275,7 +310,7 @@ export class RotatingFileWriter {
         await rename(this.filename, await this.asideName());
         continue;
       }
-      this.file = new OpenFile(handle.fd, handle, size, regular);
+      this.file = new OpenFile(handle.fd, handle, size, regular, identity);
       this.file.needsHeader = this.headerBuf !== undefined && (size === 0 || !regular);
       return this.file;
     }
@@ -387,14 +422,14 @@ export class RotatingFileWriter {
   }
 
   private openSync(): OpenFile {
-    mkdirSync(dirname(this.filename), { recursive: true });
+    mkdirSync(dirname(this.filename), { recursive: true, mode: this.dirMode });
     for (;;) {
       const fd = openSync(this.filename, 'a', this.mode);
       let file: OpenFile;
       let keep = true;
       try {
         const st = fstatSync(fd);
-        file = new OpenFile(fd, undefined, st.size, st.isFile());
+        file = new OpenFile(fd, undefined, st.size, st.isFile(), { dev: st.dev, ino: st.ino });
         if (file.regular && file.size > 0 && this.headerBuf) keep = this.continuesSync(file.size);
       } catch (err) {
         closeSync(fd);
@@ -455,6 +490,15 @@ function asideStamp(): string {
   return `${iso.slice(0, 10)}_${iso.slice(11, 19).replaceAll(':', '-')}`;
 }
 
+function permissionBits(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0o7777) {
+    throw new RangeError(
+      `RotatingFileWriter: ${name} must be permission bits between 0 and 0o7777, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 function count(name: string, value: number | undefined): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
@@ -491,13 +535,19 @@ class OpenFile {
   private closeRequested = false;
   private closing: Promise<void> | undefined;
 
+  readonly dev: number;
+  readonly ino: number;
+
   constructor(
     readonly fd: number,
     private readonly handle: FileHandle | undefined,
     size: number,
     readonly regular: boolean,
+    identity: { dev: number; ino: number },
   ) {
     this.size = size;
+    this.dev = identity.dev;
+    this.ino = identity.ino;
   }
 
   async write(buf: Buffer): Promise<void> {

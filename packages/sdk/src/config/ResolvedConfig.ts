@@ -182,4 +182,6 @@ export interface ResolvedConfig {
   resource: ResourceConfig;
   otlp: OtlpConfig;
   limits: { maxStringLength: number; redact: RegExp[] };
+  /** Permission bits (before the umask) of the files and directories the SDK creates. */
+  files: { mode: number; dirMode: number };
 }

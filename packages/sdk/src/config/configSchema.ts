@@ -26,6 +26,12 @@ const windowInt = { type: 'integer', minimum: 1, maximum: 1_000_000 };
 /** Node's timers take at most 2^31 - 1 ms (a longer delay fires at once): about 24.8 days. */
 const positiveSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483 };
 const path = { type: 'string', minLength: 1 };
+const permissionBits = {
+  oneOf: [
+    { type: 'string', pattern: '^0?[0-7]{3}$' },
+    { type: 'integer', minimum: 0, maximum: 0o777 },
+  ],
+};
 
 const rateLimit = {
   description:
@@ -414,6 +420,16 @@ export const CONFIG_SCHEMA = {
           type: 'array',
           items: { type: 'string', minLength: 1 },
         },
+      },
+    },
+    files: {
+      description:
+        'Permissions of the files (log, CSV, TensorBoard event files) and directories the SDK creates, before the umask. Octal, as a string ("0640") or a YAML octal (0o640).',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        mode: { description: 'Files (default "0640": owner read/write, group read).', ...permissionBits },
+        dir_mode: { description: 'Directories (default "0750").', ...permissionBits },
       },
     },
   },

@@ -138,6 +138,7 @@ export interface RawConfig {
   resource?: Record<string, unknown>;
   otlp?: Record<string, unknown>;
   limits?: Record<string, unknown>;
+  files?: Record<string, unknown>;
 }
 export interface RawChannel {
   level?: string;

@@ -327,6 +327,8 @@ export function resolveConfig(
     maxStringLength: num(l.max_string_length, 65536),
     redact: ((l.redact as string[] | undefined) ?? []).map((p) => new RegExp(p, 'g')),
   };
+  const f = (cfg.files ?? {}) as Obj;
+  const files = { mode: permissionBits(f.mode, 0o640), dirMode: permissionBits(f.dir_mode, 0o750) };
   return {
     source: ctx.source,
     baseDir,
@@ -338,5 +340,12 @@ export function resolveConfig(
     resource,
     otlp,
     limits,
+    files,
   };
+}
+
+/** "0640" / "640" (octal digits) or a number (a YAML 0o640). */
+function permissionBits(value: unknown, dflt: number): number {
+  if (typeof value === 'string') return Number.parseInt(value, 8);
+  return typeof value === 'number' ? value : dflt;
 }

@@ -15,6 +15,8 @@ export interface RotatingFileLogRecordExporterOptions {
   backupCount?: number;
   /** Permission bits of created files (before the umask). Default 0o640. */
   mode?: number;
+  /** Permission bits of created directories (before the umask). Default 0o750. */
+  dirMode?: number;
   /** Default: the seed's `standard` formatter (`%(asctime)s - %(name)s - %(levelname)s - %(message)s`). */
   formatter?: LogFormatter;
 }
@@ -37,6 +39,11 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (options.maxBytes !== undefined) writerOptions.maxBytes = options.maxBytes;
     if (options.backupCount !== undefined) writerOptions.backupCount = options.backupCount;
     if (options.mode !== undefined) writerOptions.mode = options.mode;
+    if (options.dirMode !== undefined) writerOptions.dirMode = options.dirMode;
+    writerOptions.onReopen = (reason) =>
+      diag.warn(
+        `RotatingFileLogRecordExporter(${options.filename}): the file was ${reason} while open; writing goes on in a new file`,
+      );
     this.writer = new RotatingFileWriter(writerOptions);
     if (options.formatter !== undefined && typeof options.formatter.format !== 'function') {
       throw new TypeError('RotatingFileLogRecordExporter: formatter must have a format(input) method');

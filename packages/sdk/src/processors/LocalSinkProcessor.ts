@@ -7,6 +7,7 @@ import type {
   SdkLogRecord,
 } from '@opentelemetry/sdk-logs';
 import type { DropCounter } from '../internal/DropCounter.js';
+import type { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
 
 /** An exporter that can also write synchronously, for the process's 'exit' event. */
 export interface SyncLogRecordExporter extends LogRecordExporter {
@@ -32,6 +33,11 @@ export interface LocalSinkProcessorOptions {
    */
   exportTriggerSize?: number;
   drops: DropCounter;
+  /**
+   * Failed exports, counted by cause and reported once per cause (grpo.sdk.export.errors). Without
+   * it, the first failure is reported through `diag.error`.
+   */
+  errors?: ExportErrorCounter;
 }
 
 /**
@@ -50,6 +56,7 @@ export class LocalSinkProcessor implements LogRecordProcessor {
   private readonly batchSize: number;
   private readonly triggerSize: number;
   private failureReported = false;
+  private failing = false;
 
   constructor(
     private readonly exporter: SyncLogRecordExporter,
@@ -142,7 +149,17 @@ export class LocalSinkProcessor implements LogRecordProcessor {
   private exportBatch(batch: ReadableLogRecord[]): Promise<void> {
     return new Promise((resolve) => {
       const done = (ok: boolean, error?: unknown) => {
-        if (!ok) {
+        const { errors } = this.options;
+        if (ok) {
+          // Only after a failure of its own: a sink whose writer reports failures itself (the
+          // TensorBoard run) has exports that succeed while its writes fail.
+          if (this.failing) errors?.succeeded(this.options.name);
+          this.failing = false;
+        } else if (errors) {
+          this.failing = true;
+          this.options.drops.record('logs', 'export_failed', this.options.name, batch.length);
+          errors.record('logs', this.options.name, error, batch.length);
+        } else {
           this.options.drops.record('logs', 'export_failed', this.options.name, batch.length);
           if (!this.failureReported) {
             this.failureReported = true;

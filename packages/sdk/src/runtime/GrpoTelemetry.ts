@@ -2,6 +2,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { TensorBoardMetricExporter, TensorBoardRun } from '@grpo-otel/exporter-tensorboard';
 import { RollingWindow, RunningStats } from '@grpo-otel/metrics';
 import {
+  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GRPO_EXPERIMENT_NAME,
   ATTR_GRPO_MEMORY_POOL,
@@ -47,6 +48,7 @@ import { createQueuedOtlpMetricExporter, createQueuedOtlpSpanProcessor } from '.
 import type { ExportQueueStats } from '../export/ExportQueue.js';
 import { registerQueueMetrics } from '../export/registerQueueMetrics.js';
 import { DropCounter } from '../internal/DropCounter.js';
+import { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
 import { redactAttributes } from '../internal/redactAttributes.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
 import { type SanitizeReason, StringSanitizer } from '../internal/StringSanitizer.js';
@@ -115,6 +117,8 @@ export class GrpoTelemetry {
   readonly meterProvider: MeterProvider;
   readonly tracerProvider: NodeTracerProvider;
   readonly drops = new DropCounter();
+  /** Failed export attempts of the sinks (grpo.sdk.export.errors), each cause reported once. */
+  readonly exportErrors = new ExportErrorCounter();
   /** The OTLP export queues (one per signal and OTLP log handler), for metrics and health checks. */
   readonly exportQueues: { stats(): ExportQueueStats }[] = [];
   /** Strings changed by the config's `limits` (truncated, redacted), by reason. */
@@ -174,6 +178,13 @@ export class GrpoTelemetry {
           logDir: h.logDir,
           runName: h.rankRun ? `${this.runId}/${h.rankRun}` : this.runId,
           maxFileBytes: h.maxFileBytes,
+          mode: config.files.mode,
+          dirMode: config.files.dirMode,
+          onError: (err, records) => {
+            this.drops.record('metrics', 'export_failed', h.name, records);
+            this.exportErrors.record('metrics', h.name, err, records);
+          },
+          onRecover: () => this.exportErrors.succeeded(h.name),
         });
         run.addCustomScalarsLayout();
         this.tensorBoardRuns.set(h.name, run);
@@ -220,6 +231,7 @@ export class GrpoTelemetry {
 
     this.pipeline = buildLogPipeline(config, {
       drops: this.drops,
+      errors: this.exportErrors,
       selfObs: this.meterProvider,
       tensorBoardRuns: this.tensorBoardRuns,
       getStep: () => this.step,
@@ -243,6 +255,7 @@ export class GrpoTelemetry {
     this.tracer = this.tracerProvider.getTracer(SDK_NAME, SDK_VERSION);
     this.instruments = new Instruments(this.meter, this.drops);
     this.registerSelfMetrics();
+    this.registerExportErrorMetric();
     this.registerSanitizedMetric();
     registerQueueMetrics(this.meter, this.exportQueues);
     this.registerResourceMetrics();
@@ -497,6 +510,23 @@ export class GrpoTelemetry {
             [ATTR_GRPO_SDK_SIGNAL]: e.signal,
             [ATTR_GRPO_SDK_DROP_REASON]: e.reason,
             [ATTR_GRPO_SDK_EXPORTER]: e.where,
+          });
+        }
+      });
+  }
+
+  private registerExportErrorMetric(): void {
+    this.meter
+      .createObservableCounter(METRICS.sdkExportErrors.name, {
+        description: METRICS.sdkExportErrors.description,
+        unit: METRICS.sdkExportErrors.unit,
+      })
+      .addCallback((result) => {
+        for (const e of this.exportErrors.snapshot()) {
+          result.observe(e.count, {
+            [ATTR_GRPO_SDK_SIGNAL]: e.signal,
+            [ATTR_GRPO_SDK_EXPORTER]: e.exporter,
+            [ATTR_ERROR_TYPE]: e.errorType,
           });
         }
       });

@@ -12,6 +12,7 @@ import type { LogFormatter } from '../formatters/FormatInput.js';
 import { JsonFormatter } from '../formatters/JsonFormatter.js';
 import { PythonFormatter } from '../formatters/PythonFormatter.js';
 import type { DropCounter } from '../internal/DropCounter.js';
+import type { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
 import { LEVEL_TO_SEVERITY, type LevelName } from '../levels.js';
 import { ChannelRouterProcessor, type Route } from '../processors/ChannelRouterProcessor.js';
 import { LocalSinkProcessor } from '../processors/LocalSinkProcessor.js';
@@ -56,6 +57,8 @@ export function createFormatter(config: ResolvedConfig, name: string | undefined
 /** What the pipeline needs from the runtime besides the config. */
 export interface PipelineContext {
   drops: DropCounter;
+  /** Failed exports of the local sinks (grpo.sdk.export.errors), each cause reported once. */
+  errors?: ExportErrorCounter;
   selfObs?: MeterProvider;
   /** The TensorBoard run of each tensorboard handler (shared with its metric exporter). */
   tensorBoardRuns: ReadonlyMap<string, TensorBoardRun>;
@@ -85,7 +88,9 @@ function createSink(
         ? { exportTriggerSize: batchSize, maxExportBatchSize: Math.max(batchSize, 1024) }
         : {}),
       drops,
+      ...(ctx.errors ? { errors: ctx.errors } : {}),
     });
+  const perms = { mode: config.files.mode, dirMode: config.files.dirMode };
   switch (h.type) {
     case 'console':
       return local(
@@ -109,6 +114,7 @@ function createSink(
           maxBytes: h.maxBytes,
           backupCount: h.backupCount,
           formatter: createFormatter(config, h.formatter),
+          ...perms,
         }),
       );
     case 'otlp':
@@ -128,6 +134,7 @@ function createSink(
           columns: h.columns,
           maxBytes: h.maxBytes,
           backupCount: h.backupCount,
+          ...perms,
         }),
         h.bufferSize,
       );
