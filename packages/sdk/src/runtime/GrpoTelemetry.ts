@@ -54,6 +54,7 @@ import { StrideSampler } from '../internal/StrideSampler.js';
 import { type SanitizeReason, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
 import { StepMetricReader } from '../processors/StepMetricReader.js';
+import { StepStampProcessor } from '../processors/StepStampProcessor.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
 import { installExitHooks } from './exitHooks.js';
 import { Instruments } from './Instruments.js';
@@ -237,7 +238,10 @@ export class GrpoTelemetry {
       getStep: () => this.step,
       exportQueues: this.exportQueues,
     });
-    this.loggerProvider = new LoggerProvider({ resource: this.resource, processors: [this.pipeline.router] });
+    this.loggerProvider = new LoggerProvider({
+      resource: this.resource,
+      processors: [new StepStampProcessor(() => this.step), this.pipeline.router],
+    });
 
     const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
     if (config.otlp.traces) {
