@@ -16,7 +16,8 @@ export function weightedTotal(
   for (const name of names) len = Math.max(len, rewardsByFunction[name]!.length);
   const total = new Float64Array(len);
   for (const name of names) {
-    const w = weights?.[name] ?? 1;
+    // Own keys only: a reward function may be called `constructor` or `toString`.
+    const w = weights !== undefined && Object.hasOwn(weights, name) ? (weights[name] ?? 1) : 1;
     if (!Number.isFinite(w))
       throw new RangeError(`weightedTotal: the weight of "${name}" must be finite, got ${w}`);
     const r = rewardsByFunction[name]!;

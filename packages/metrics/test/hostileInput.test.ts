@@ -245,6 +245,12 @@ test('text and token metrics: empty, single and hostile batches', () => {
   );
 });
 
+test('reward functions named like Object.prototype members are ordinary names', () => {
+  assert.deepEqual(Array.from(weightedTotal({ constructor: [1, 2], toString: [3, 4] }, {})), [4, 6]);
+  assert.deepEqual(Array.from(weightedTotal({ __proto__: [1] } as never, { valueOf: 2 })), []);
+  assert.equal(rewardStatistics({ constructor: [1, 3] }).total.mean, 2);
+});
+
 test('invalid options throw a RangeError naming the option; data never does', () => {
   assert.throws(() => groupAdvantages([1, 2], { groupSize: 0 }), RangeError);
   assert.throws(() => groupAdvantages([1, 2], { groupSize: 1.5 }), RangeError);

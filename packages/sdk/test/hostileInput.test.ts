@@ -358,8 +358,12 @@ test('facade: hostile numbers, names, groups and texts never throw; non-finite v
             assert.doesNotThrow(() =>
               logReward(name as string, values as number[], samples as string[] | undefined),
             );
-            if (typeof name === 'string' && name !== '' && Array.isArray(values)) {
-              const nonFinite = values.filter((v) => !Number.isFinite(v)).length;
+            const numeric =
+              Array.isArray(values) || (ArrayBuffer.isView(values) && !(values instanceof DataView));
+            if (typeof name === 'string' && name !== '' && numeric) {
+              const nonFinite = Array.from(values as ArrayLike<unknown>).filter(
+                (v) => !Number.isFinite(v),
+              ).length;
               assert.ok(invalid(t) - d0 >= nonFinite, 'non-finite rewards are counted');
             } else {
               assert.ok(invalid(t) - d0 >= 1, 'a bad call is counted');

@@ -42,6 +42,39 @@ function toReference(r: GenerationReferenceInput): GenerationReference {
   return out;
 }
 
+/** Numbers a trainer passes per token: an array or a numeric typed array (not bigints, not a DataView). */
+function numericArray(v: unknown): ArrayLike<number> | undefined {
+  if (Array.isArray(v)) return v as number[];
+  if (!ArrayBuffer.isView(v) || v instanceof DataView) return undefined;
+  if (v instanceof BigInt64Array || v instanceof BigUint64Array) return undefined;
+  return v as unknown as ArrayLike<number>;
+}
+
+/** Largest per-token distribution block packed for the worker (floats); larger ones are dropped and counted. */
+const MAX_DISTRIBUTION_FLOATS = 1 << 26;
+
+/** A generation with only well-typed fields; `bad` counts the fields left out. */
+function toGeneration(g: Record<string, unknown>): { generation: Generation; bad: number } {
+  let bad = 0;
+  const out: Generation = { text: typeof g.text === 'string' ? g.text : safeString(g.text ?? '') };
+  for (const key of ['tokens', 'logprobs', 'refLogprobs'] as const) {
+    if (g[key] === undefined) continue;
+    const a = numericArray(g[key]);
+    if (a) out[key] = a;
+    else bad++;
+  }
+  const d = g.distribution as { data?: unknown; width?: unknown } | undefined;
+  if (d !== undefined) {
+    const data = d !== null && typeof d === 'object' ? numericArray(d.data) : undefined;
+    const width = d?.width;
+    if (data && typeof width === 'number' && Number.isInteger(width) && width > 0 && width <= data.length) {
+      out.distribution = { data, width };
+    } else bad++;
+  }
+  if (g.truncated !== undefined) out.truncated = g.truncated === true;
+  return { generation: out, bad };
+}
+
 function pack(gens: readonly Generation[], indices: Int32Array): PackedTokens | undefined {
   const lengthOf = (g: Generation) => g.tokens?.length ?? g.logprobs?.length ?? g.distribution?.data.length;
   const offsets = new Int32Array(indices.length + 1);
@@ -80,7 +113,11 @@ function pack(gens: readonly Generation[], indices: Int32Array): PackedTokens | 
   if (all((g) => g.refLogprobs))
     out.refLogprobs = fill(new Float64Array(total).fill(Number.NaN), (g) => g.refLogprobs!);
   const first = gens[indices[0] ?? 0]?.distribution;
-  if (first && all((g) => (g.distribution?.width === first.width ? g.distribution : undefined))) {
+  if (
+    first &&
+    total * first.width <= MAX_DISTRIBUTION_FLOATS &&
+    all((g) => (g.distribution?.width === first.width ? g.distribution : undefined))
+  ) {
     const w = first.width;
     const d = new Float32Array(total * w).fill(Number.NaN);
     for (let j = 0; j < indices.length; j++) {
@@ -130,13 +167,18 @@ export function logGenerationMetrics(
     t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics');
     return false;
   }
-  const gens: Generation[] = generations.map((g) =>
-    typeof g === 'string'
-      ? { text: g }
-      : g && typeof g === 'object'
-        ? { ...g, text: safeString(g.text ?? '') }
-        : { text: '' },
-  );
+  let bad = 0;
+  const gens: Generation[] = generations.map((g: unknown) => {
+    if (typeof g === 'string') return { text: g };
+    if (g === null || typeof g !== 'object') {
+      bad++;
+      return { text: g === undefined || g === null ? '' : safeString(g) };
+    }
+    const out = toGeneration(g as Record<string, unknown>);
+    bad += out.bad;
+    return out.generation;
+  });
+  if (bad > 0) t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics', bad);
   const n = gens.length;
   const opts: GenerationMetricsOptions = options !== null && typeof options === 'object' ? options : {};
   const positive = (v: unknown, name: string): number | undefined => {

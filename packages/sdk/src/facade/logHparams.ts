@@ -24,10 +24,13 @@ export function logHparams(
   const t = activeTelemetry();
   if (!t) return;
   const clean: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(hparams ?? {})) {
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
+  const given = hparams !== null && typeof hparams === 'object' ? hparams : {};
+  if (given !== hparams) t.drops.record('logs', 'invalid_value', 'hparams');
+  for (const [k, v] of Object.entries(given)) {
+    if (k === '__proto__' || k === '') t.drops.record('logs', 'invalid_value', 'hparams');
+    else if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
       clean[k] = v;
-    else t.drops.record('logs', 'invalid_value', `hparams.${k}`);
+    else t.drops.record('logs', 'invalid_value', 'hparams');
   }
   for (const run of t.tensorBoardRuns.values()) {
     run.addHparams({ hparams: clean, metrics: [...(metrics ?? DEFAULT_HPARAM_METRICS())] });

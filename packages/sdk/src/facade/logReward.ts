@@ -37,12 +37,12 @@ export function logReward(
       'metrics',
       'invalid_value',
       METRICS.rewardValue.name,
-      Array.isArray(values) ? values.length : 1,
+      Array.isArray(values) ? Math.max(1, values.length) : 1,
     );
     log.warning(`logReward: the reward name must be a non-empty string, got ${describeValue(name)}`);
     return;
   }
-  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) {
+  if (!Array.isArray(values) && !(ArrayBuffer.isView(values) && !(values instanceof DataView))) {
     t.drops.record('metrics', 'invalid_value', METRICS.rewardValue.name);
     log.warning(`logReward: values of '${name}' must be an array of numbers, got ${describeValue(values)}`);
     return;

@@ -43,7 +43,9 @@ export function resolveMetricKey(key: string): ResolvedMetric {
       cumulative: known.cumulative,
     };
   }
-  const alias = ALIASES[key.toLowerCase()];
+  // Own keys only: `constructor`, `__proto__` and `toString` are training metric names like any other.
+  const lower = key.toLowerCase();
+  const alias = Object.hasOwn(ALIASES, lower) ? ALIASES[lower] : undefined;
   if (alias) return { def: alias, attributes: {}, scale: 1, cumulative: false };
   return { def: customMetric(key), attributes: {}, scale: 1, cumulative: false };
 }

@@ -50,7 +50,9 @@ export class Instruments {
         (inst as Gauge).record(value, attributes);
         return true;
       default:
-        throw new Error(`${def.name} is an ${def.instrument}: register a callback instead of recording`);
+        // An observable instrument takes a callback, not a recorded value: a bug in the caller, counted.
+        this.drops.record('metrics', 'invalid_value', def.name);
+        return false;
     }
   }
 
