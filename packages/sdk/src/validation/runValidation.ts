@@ -182,8 +182,11 @@ export async function runValidation(
       const train = t.recentTrainingAccuracy;
       const gap = train - accuracy;
       const durationMs = performance.now() - t0;
-      t.instruments.record(METRICS.validationAccuracy, accuracy, dsAttrs);
-      t.instruments.record(METRICS.validationGeneralizationGap, gap, dsAttrs);
+      // No samples means no accuracy, and no training accuracy yet (validation before the first
+      // step's analysis) means no gap: neither is a value, so neither is recorded (nor counted as a
+      // dropped invalid value, which would page as telemetry loss).
+      if (Number.isFinite(accuracy)) t.instruments.record(METRICS.validationAccuracy, accuracy, dsAttrs);
+      if (Number.isFinite(gap)) t.instruments.record(METRICS.validationGeneralizationGap, gap, dsAttrs);
       t.instruments.record(METRICS.validationDuration, durationMs / 1000, dsAttrs);
       t.instruments.record(METRICS.validationSamples, results.length, dsAttrs);
       for (const [type, n] of Object.entries(errors)) {
@@ -205,8 +208,8 @@ export async function runValidation(
         `validation at step ${step}: accuracy ${Number.isFinite(accuracy) ? accuracy.toFixed(3) : 'n/a'} (${correct}/${results.length})${Number.isFinite(gap) ? `, generalization gap ${gap.toFixed(3)}` : ''}${errText ? `; errors: ${errText}` : ''}`,
         {
           [ATTR_GRPO_STEP]: step,
-          'grpo.validation.accuracy': accuracy,
-          'grpo.validation.generalization_gap': gap,
+          ...(Number.isFinite(accuracy) ? { 'grpo.validation.accuracy': accuracy } : {}),
+          ...(Number.isFinite(gap) ? { 'grpo.validation.generalization_gap': gap } : {}),
           'grpo.validation.samples': results.length,
           'grpo.validation.duration_ms': durationMs,
           ...Object.fromEntries(Object.entries(errors).map(([k, v]) => [`grpo.validation.errors.${k}`, v])),
