@@ -45,6 +45,19 @@ export type {
 } from './config/ResolvedConfig.js';
 export { redactUrl } from './config/redactUrl.js';
 export {
+  ExportQueue,
+  type ExportQueueOptions,
+  type ExportQueueSettings,
+  type ExportQueueStats,
+  type OverflowPolicy,
+} from './export/ExportQueue.js';
+export {
+  QueuedLogRecordProcessor,
+  type QueuedLogRecordProcessorOptions,
+} from './export/QueuedLogRecordProcessor.js';
+export { QueuedMetricExporter, type QueuedMetricExporterOptions } from './export/QueuedMetricExporter.js';
+export { QueuedSpanProcessor, type QueuedSpanProcessorOptions } from './export/QueuedSpanProcessor.js';
+export {
   ConsoleLogRecordExporter,
   type ConsoleLogRecordExporterOptions,
 } from './exporters/ConsoleLogRecordExporter.js';
