@@ -451,6 +451,8 @@ test('a 10 MB completion is cut at limits.max_string_length with a marker, in ev
   assert.ok(logGenerationMetrics(1, [big, big.slice(0, 100)]));
   await shutdown();
   assert.ok((t.sanitized.get('truncated') ?? 0) >= 3);
+  // The question and the answer: the CSV sink's formula escapes are counted too.
+  assert.equal(t.formulaEscapedCells, 2);
   const { csvRows, jsonLines } = await checkSinks('big');
   const cut = big.length - MAX_STRING;
   const x = csvRows[2]![CSV_COLUMNS.indexOf('x')]!;

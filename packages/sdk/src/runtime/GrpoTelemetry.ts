@@ -273,6 +273,13 @@ export class GrpoTelemetry {
     if (options.handleExit ?? true) this.removeExitHooks = installExitHooks(this);
   }
 
+  /** CSV cells the CSV sinks prefixed with `'` so that no spreadsheet evaluates them (formula injection). */
+  get formulaEscapedCells(): number {
+    let n = 0;
+    for (const csv of this.pipeline.csvExporters) n += csv.counts.formulaEscapedCells;
+    return n;
+  }
+
   /** Binds a channel logger to this SDK's routing, level, rate limit and sampling. */
   bind(logger: ChannelLogger): void {
     const ch = logger.name === 'root' ? this.config.root : this.config.channels.get(logger.name);
@@ -545,6 +552,13 @@ export class GrpoTelemetry {
       .addCallback((result) => {
         for (const [reason, n] of this.sanitized) {
           result.observe(n, { [ATTR_GRPO_SDK_SIGNAL]: 'logs', [ATTR_GRPO_SDK_SANITIZE_REASON]: reason });
+        }
+        const escaped = this.formulaEscapedCells;
+        if (escaped > 0) {
+          result.observe(escaped, {
+            [ATTR_GRPO_SDK_SIGNAL]: 'logs',
+            [ATTR_GRPO_SDK_SANITIZE_REASON]: 'formula_escaped',
+          });
         }
       });
   }

@@ -21,6 +21,8 @@ export interface LogPipeline {
   router: ChannelRouterProcessor;
   /** Local sinks that can drain synchronously at process exit. */
   localSinks: LocalSinkProcessor[];
+  /** The CSV exporters (for the count of formula-escaped cells). */
+  csvExporters: readonly CsvLogRecordExporter[];
   /** Python level number each configured channel starts emitting at. */
   channelLevel(name: string): number;
 }
@@ -66,6 +68,8 @@ export interface PipelineContext {
   getStep: () => number | undefined;
   /** The OTLP export queues built here are added to this list (for the SDK's queue metrics). */
   exportQueues: QueueContext['queues'];
+  /** The CSV exporters built here are added to this list (their formula escapes are counted as sanitized). */
+  csvExporters?: CsvLogRecordExporter[];
 }
 
 /** How long the implicit OTLP log sink gathers a partial batch (OTel's BatchLogRecordProcessor default). */
@@ -126,18 +130,18 @@ function createSink(
         { drops, queues: ctx.exportQueues },
         config.otlp.signalEndpoints.logs,
       );
-    case 'csv':
+    case 'csv': {
+      const csv = new CsvLogRecordExporter({
+        filename: h.filename,
+        columns: h.columns,
+        maxBytes: h.maxBytes,
+        backupCount: h.backupCount,
+        ...perms,
+      });
+      ctx.csvExporters?.push(csv);
       // buffer_size: rows gathered before a background write (or the flush interval, whichever first).
-      return local(
-        new CsvLogRecordExporter({
-          filename: h.filename,
-          columns: h.columns,
-          maxBytes: h.maxBytes,
-          backupCount: h.backupCount,
-          ...perms,
-        }),
-        h.bufferSize,
-      );
+      return local(csv, h.bufferSize);
+    }
     case 'tensorboard': {
       const run = ctx.tensorBoardRuns.get(h.name);
       if (!run) {
@@ -157,8 +161,9 @@ function createSink(
 export function buildLogPipeline(config: ResolvedConfig, ctx: PipelineContext): LogPipeline {
   const sinks = new Map<string, LogRecordProcessor>();
   const localSinks: LocalSinkProcessor[] = [];
+  const csvExporters: CsvLogRecordExporter[] = [];
   for (const h of config.handlers.values()) {
-    const sink = createSink(config, h, ctx);
+    const sink = createSink(config, h, { ...ctx, csvExporters });
     if (!sink) continue;
     sinks.set(h.name, sink);
     if (sink instanceof LocalSinkProcessor) localSinks.push(sink);
@@ -194,6 +199,7 @@ export function buildLogPipeline(config: ResolvedConfig, ctx: PipelineContext): 
   return {
     router: new ChannelRouterProcessor(routes, rootRoutes, [...sinks.values()]),
     localSinks,
+    csvExporters,
     channelLevel(name: string): number {
       return levels.get(name) ?? rootLevel;
     },
