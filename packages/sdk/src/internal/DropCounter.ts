@@ -1,7 +1,8 @@
 import type { DropReason as SemconvDropReason } from '@grpo-otel/semconv';
 import { diag } from '@opentelemetry/api';
 
-export type DropSignal = 'logs' | 'metrics' | 'traces';
+export const DROP_SIGNALS = ['logs', 'metrics', 'traces'] as const;
+export type DropSignal = (typeof DROP_SIGNALS)[number];
 
 /** Why a record was not delivered (semconv `grpo.sdk.drop.reason` values). */
 export type DropReason = SemconvDropReason;

@@ -2,6 +2,13 @@ import type { SanitizeReason as SemconvSanitizeReason } from '@grpo-otel/semconv
 
 /** Why a value was changed before it left the process (semconv `grpo.sdk.sanitize.reason` values). */
 export type SanitizeReason = Exclude<SemconvSanitizeReason, 'formula_escaped'>;
+/** The reasons the SDK itself counts (`formula_escaped` is the CSV exporter's, done on write). */
+export const SDK_SANITIZE_REASONS: readonly SanitizeReason[] = [
+  'truncated',
+  'redacted',
+  'coerced',
+  'control_characters',
+];
 
 /**
  * Control characters a log line, a terminal or a spreadsheet should never receive: C0 controls except

@@ -47,11 +47,11 @@ import type { ResolvedConfig } from '../config/ResolvedConfig.js';
 import { createQueuedOtlpMetricExporter, createQueuedOtlpSpanProcessor } from '../export/createQueuedOtlp.js';
 import type { ExportQueueStats } from '../export/ExportQueue.js';
 import { registerQueueMetrics } from '../export/registerQueueMetrics.js';
-import { DropCounter } from '../internal/DropCounter.js';
+import { DROP_SIGNALS, DropCounter } from '../internal/DropCounter.js';
 import { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
 import { redactAttributes } from '../internal/redactAttributes.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
-import { type SanitizeReason, StringSanitizer } from '../internal/StringSanitizer.js';
+import { type SanitizeReason, SDK_SANITIZE_REASONS, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
 import { StepMetricReader } from '../processors/StepMetricReader.js';
 import { StepStampProcessor } from '../processors/StepStampProcessor.js';
@@ -523,6 +523,9 @@ export class GrpoTelemetry {
             [ATTR_GRPO_SDK_EXPORTER]: e.where,
           });
         }
+        // Each signal also has a series without a reason that stays 0, so "records dropped" reads 0
+        // (not "no data") for a healthy run, and sums over the reasons are unchanged.
+        for (const signal of DROP_SIGNALS) result.observe(0, { [ATTR_GRPO_SDK_SIGNAL]: signal });
       });
   }
 
@@ -550,7 +553,10 @@ export class GrpoTelemetry {
         unit: METRICS.sdkValueSanitized.unit,
       })
       .addCallback((result) => {
-        for (const [reason, n] of this.sanitized) {
+        // Every reason from the start (0 until it happens): bounded, and rate()/increase() then see
+        // the first sanitization as an increase.
+        for (const reason of SDK_SANITIZE_REASONS) {
+          const n = this.sanitized.get(reason) ?? 0;
           result.observe(n, { [ATTR_GRPO_SDK_SIGNAL]: 'logs', [ATTR_GRPO_SDK_SANITIZE_REASON]: reason });
         }
         const escaped = this.formulaEscapedCells;
