@@ -559,13 +559,10 @@ export class GrpoTelemetry {
           const n = this.sanitized.get(reason) ?? 0;
           result.observe(n, { [ATTR_GRPO_SDK_SIGNAL]: 'logs', [ATTR_GRPO_SDK_SANITIZE_REASON]: reason });
         }
-        const escaped = this.formulaEscapedCells;
-        if (escaped > 0) {
-          result.observe(escaped, {
-            [ATTR_GRPO_SDK_SIGNAL]: 'logs',
-            [ATTR_GRPO_SDK_SANITIZE_REASON]: 'formula_escaped',
-          });
-        }
+        result.observe(this.formulaEscapedCells, {
+          [ATTR_GRPO_SDK_SIGNAL]: 'logs',
+          [ATTR_GRPO_SDK_SANITIZE_REASON]: 'formula_escaped',
+        });
       });
   }
 
