@@ -49,6 +49,7 @@ test('drop and sanitization counters start at 0 and count from there', async (t)
   assert.deepEqual(sanitized0.map((p) => [p.attributes['grpo.sdk.sanitize.reason'], p.value]).sort(), [
     ['coerced', 0],
     ['control_characters', 0],
+    ['formula_escaped', 0],
     ['redacted', 0],
     ['truncated', 0],
   ]);
