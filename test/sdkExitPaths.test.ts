@@ -3,17 +3,23 @@
 // everything is still buffered: shutdown(), SIGINT, SIGTERM, an uncaught exception, an unhandled
 // promise rejection and process.exit(). Each sink is read by its consumer and counted exactly: log
 // lines, CSV rows (csv-parse), TensorBoard texts and scalars (our reader, and TensorBoard's own
-// EventAccumulator).
+// EventAccumulator; for SIGTERM also the real TensorBoard server, with both loaders).
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { startTensorBoard } from './helpers/tensorboard.js';
 import {
   contiguousSteps,
   csvRowsWhole,
+  LOSS_TAG,
   logStepsWhole,
+  RUN_ID,
+  range,
   readLog,
   readRunOurs,
   readRunTensorBoard,
   startTrainer,
+  TEXT_TAG,
   type TrainerExit,
   type TrainerFiles,
   trainerFiles,
@@ -40,6 +46,36 @@ async function assertAllFlushed(files: TrainerFiles, steps: number, scalarSteps 
   const tb = readRunTensorBoard(files.tbRun);
   assert.deepEqual(tb.textSteps, ours.textSteps, 'EventAccumulator reads the texts we wrote');
   assert.deepEqual(tb.lossSteps, ours.lossSteps, 'EventAccumulator reads the scalars we wrote');
+}
+
+/** The real TensorBoard server, with each loader, shows the loss and the text of steps 0..steps-1. */
+async function assertTensorBoardServes(files: TrainerFiles, steps: number): Promise<void> {
+  for (const loadFast of [false, true]) {
+    const tb = await startTensorBoard({
+      logDir: join(files.dir, 'out/tb'),
+      loadFast,
+      samplesPerPlugin: 'scalars=1000000,text=1000000',
+    });
+    try {
+      await tb.waitForRun(RUN_ID, { plugin: 'scalars', tag: LOSS_TAG });
+      const q = (plugin: string, tag: string) =>
+        `/data/plugin/${plugin}/${plugin}?run=${RUN_ID}&tag=${encodeURIComponent(tag)}`;
+      const loss = await tb.get<[number, number, number][]>(q('scalars', LOSS_TAG));
+      assert.deepEqual(
+        loss.map(([, step]) => step),
+        range(steps),
+        `TensorBoard (load_fast=${loadFast}): loss steps`,
+      );
+      const texts = await tb.get<{ step: number; text: string }[]>(q('text', TEXT_TAG));
+      assert.deepEqual(
+        texts.map((x) => x.step),
+        range(steps),
+        `TensorBoard (load_fast=${loadFast}): text steps`,
+      );
+    } finally {
+      await tb.stop();
+    }
+  }
 }
 
 function assertDiedOf(exit: TrainerExit, signal: NodeJS.Signals): void {
@@ -69,6 +105,7 @@ describe('shutdown and crashes flush every sink (SDK public API, real files)', {
       assert.ok(exit.logged >= STEPS);
       t.diagnostic(`${exit.logged} steps logged before ${signal} was handled`);
       await assertAllFlushed(files, exit.logged);
+      if (signal === 'SIGTERM') await assertTensorBoardServes(files, exit.logged);
     });
   }
 

@@ -185,3 +185,32 @@ test('EventFileWriter: options are validated', () => {
   assert.throws(() => new EventFileWriter({ dir: '/tmp/x', maxFileBytes: -1 }), /maxFileBytes/);
   assert.throws(() => new EventFileWriter({ dir: '/tmp/x', filenameSuffix: 'a/b' }), /filenameSuffix/);
 });
+
+test('EventFileWriter: its directory removed while open: reported (ENOENT) and recreated, later events kept', async (t) => {
+  const dir = join(tempDir(t), 'logs', 'run');
+  const errors: { code: string | undefined; records: number }[] = [];
+  let recovered = 0;
+  const w = new EventFileWriter({
+    dir,
+    onError: (e, records) => errors.push({ code: (e as NodeJS.ErrnoException).code, records }),
+    onRecover: () => recovered++,
+  });
+  for (let i = 0; i < 10; i++) w.write(scalar(i, i));
+  await w.flush();
+  rmSync(join(dir, '..'), { recursive: true });
+  // The writer looks for its file at most every 200 ms.
+  await new Promise((r) => setTimeout(r, 250));
+  for (let i = 10; i < 20; i++) w.write(scalar(i, i));
+  await w.close();
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.code, 'ENOENT');
+  assert.equal(recovered, 1);
+  const files = readRun(dir);
+  assert.equal(files.length, 1, 'one new event file in the recreated directory');
+  assert.deepEqual(files[0]!.issues, []);
+  assert.deepEqual(
+    files[0]!.events.slice(1).map((e) => Number(e.event.step)),
+    Array.from({ length: 10 }, (_, i) => 10 + i),
+  );
+  assert.equal(w.stats.failedRecords, errors[0]!.records);
+});

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -427,5 +436,57 @@ test('header option is validated', () => {
   assert.throws(
     () => new RotatingFileWriter({ filename: 'x', header: 3 as unknown as string }),
     /header must be a non-empty string/,
+  );
+});
+
+test('a file removed with its directory while open is recreated on the next write (header first)', async (t) => {
+  const dir = join(tempDir(t), 'logs');
+  const filename = join(dir, 'out.csv');
+  const reasons: string[] = [];
+  const w = new RotatingFileWriter({ filename, header: 'a,b\r\n', onReopen: (r) => reasons.push(r) });
+  await w.write(['1,2\r\n']);
+  rmSync(dir, { recursive: true });
+  await w.write(['3,4\r\n']);
+  await w.close();
+  assert.deepEqual(reasons, ['removed']);
+  assert.equal(readFileSync(filename, 'utf8'), 'a,b\r\n3,4\r\n');
+});
+
+test('a file replaced at its path while open: writing goes on in the new file', async (t) => {
+  const filename = join(tempDir(t), 'out.log');
+  const reasons: string[] = [];
+  const w = new RotatingFileWriter({ filename, onReopen: (r) => reasons.push(r) });
+  await w.write(['one\n']);
+  rmSync(filename);
+  writeFileSync(filename, 'other\n');
+  await w.write(['two\n']);
+  await w.close();
+  assert.deepEqual(reasons, ['replaced']);
+  assert.equal(readFileSync(filename, 'utf8'), 'other\ntwo\n');
+});
+
+test('a write that fails (ENOSPC on /dev/full) rejects; the next one, the fault cleared, succeeds', async (t) => {
+  const filename = join(tempDir(t), 'out.log');
+  symlinkSync('/dev/full', filename);
+  const w = new RotatingFileWriter({ filename });
+  await assert.rejects(w.write(['lost\n']), { code: 'ENOSPC' });
+  rmSync(filename);
+  await w.write(['kept\n']);
+  await w.close();
+  assert.equal(readFileSync(filename, 'utf8'), 'kept\n');
+});
+
+test('dirMode: directories created with the given permission bits (before the umask)', async (t) => {
+  const dir = join(tempDir(t), 'a', 'b');
+  const w = new RotatingFileWriter({ filename: join(dir, 'x.log'), dirMode: 0o700, mode: 0o600 });
+  await w.write(['x\n']);
+  await w.close();
+  const umask = process.umask();
+  assert.equal(statSync(dir).mode & 0o777, 0o700 & ~umask);
+  assert.equal(statSync(join(dir, '..')).mode & 0o777, 0o700 & ~umask);
+  assert.equal(statSync(join(dir, 'x.log')).mode & 0o777, 0o600 & ~umask);
+  assert.throws(
+    () => new RotatingFileWriter({ filename: 'x', dirMode: 0o10000 }),
+    /dirMode must be permission bits/,
   );
 });
