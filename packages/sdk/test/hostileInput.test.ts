@@ -402,16 +402,40 @@ test('facade: hostile numbers, names, groups and texts never throw; non-finite v
           case 'hparams':
             assert.doesNotThrow(() => logHparams(o.h as Record<string, string>));
             break;
-          case 'span':
+          case 'span': {
+            // The oracle: OTel span attributes are primitives or arrays of one primitive type.
+            const prim = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
+            const a = o.attrs;
+            let bad = 0;
+            if (a !== null && a !== undefined && (typeof a !== 'object' || Array.isArray(a))) bad = 1;
+            else if (a) {
+              for (const [k, v] of Object.entries(a)) {
+                const types = new Set(
+                  Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined).map((x) => typeof x) : [],
+                );
+                const arrayOk =
+                  Array.isArray(v) &&
+                  v.every((x) => x === null || x === undefined || prim(x)) &&
+                  types.size <= 1;
+                if (k === '' || k === '__proto__' || !(v === undefined || prim(v) || arrayOk)) bad++;
+              }
+            }
+            const s0 = t.drops.total({ signal: 'traces' });
             assert.equal(
               withSpan(o.name, o.attrs as Record<string, string>, () => 7),
               7,
+            );
+            assert.equal(
+              t.drops.total({ signal: 'traces' }) - s0,
+              bad,
+              'span attributes OTel does not take are counted',
             );
             assert.equal(
               withStepSpan(step, () => 8),
               8,
             );
             break;
+          }
           case 'memory':
             assert.ok(logMemoryUsage());
             break;

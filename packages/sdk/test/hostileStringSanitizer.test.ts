@@ -2,7 +2,7 @@
 // expectations written out by hand (and a property: the output is always well-formed UTF-16).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getLogger } from '@grpo-otel/sdk';
+import { getLogger, withSpan } from '@grpo-otel/sdk';
 import fc from 'fast-check';
 import { MAX_KEY_LENGTH, normalizeAttributes } from '../src/internal/normalizeAttributes.js';
 import { type SanitizeReason, StringSanitizer } from '../src/internal/StringSanitizer.js';
@@ -100,4 +100,11 @@ test('a valid map comes back as the same object (no copy on the hot path)', () =
 test('before initialize(), a hostile message to a channel logger does not throw', () => {
   assert.doesNotThrow(() => getLogger('unbound').info(Symbol('quiet') as unknown as string));
   assert.doesNotThrow(() => getLogger('unbound').log(undefined as unknown as string, 'x'));
+});
+
+test('withSpan: a callback that is not a function is a TypeError (a programmer error), named clearly', () => {
+  assert.throws(() => withSpan('x', {}, 42 as never), {
+    name: 'TypeError',
+    message: 'withSpan: fn must be a function, got number',
+  });
 });
