@@ -203,6 +203,15 @@ export function logGenerationMetrics(
     ? Uint8Array.from(gens, (g) => (g.truncated ? 0 : 1))
     : undefined;
   const sample = pack(gens, strideIndices(n, m.samplingRatio));
+  if (
+    sample &&
+    sample.distributions === undefined &&
+    sample.indices.length > 0 &&
+    gens[sample.indices[0]!]?.distribution
+  ) {
+    // Distributions given but not packed (mixed widths, or more than MAX_DISTRIBUTION_FLOATS): counted.
+    t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics');
+  }
   if (tokenCounts) transfer.push(tokenCounts.buffer as ArrayBuffer);
   if (terminated) transfer.push(terminated.buffer as ArrayBuffer);
   if (sample) {
