@@ -26,8 +26,6 @@ function capture(cwd: string) {
   };
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 test('bad options and configs fail with one line, before any training', async (t) => {
   const dir = tempDir(t);
   for (const [args, code, pattern] of [
@@ -43,59 +41,29 @@ test('bad options and configs fail with one line, before any training', async (t
   }
 });
 
-// The issue's evidence, from what the default run wrote to disk: the log file's per-step reward
-// records and validation lines, the CSV, the TensorBoard files and the run's summary.json.
-test('the default demo learns: correctness +0.2 from the first to the last 10% of steps, validation up', {
-  timeout: 15 * 60_000,
+// What a run leaves behind and prints, from a short run (the learning evidence of the default run is
+// test/demoEvidence.test.ts, read through the real TensorBoard).
+test('a short demo run writes its folder and prints the summary, the files and the TensorBoard command', {
+  timeout: 10 * 60_000,
 }, async (t) => {
   const dir = tempDir(t);
   const c = capture(dir);
-  const code = await main(['demo', '--out', 'run'], c.io);
+  const code = await main(['demo', '--steps', '20', '--seed', '3', '--out', 'run'], c.io);
   assert.equal(code, 0, c.err.join('\n'));
   const run = join(dir, 'run');
-
-  // The rotating log file: one `reward correctness_reward: mean=...` record per GRPO step.
-  const log = readFileSync(join(run, 'logs', 'training.log'), 'utf8');
-  const correctness = [
-    ...log.matchAll(/ - rewards - INFO - reward correctness_reward: mean=([0-9.e-]+)/g),
-  ].map((m) => Number(m[1]));
   const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
-  assert.equal(correctness.length, summary.steps);
-  const k = Math.round(correctness.length / 10);
-  const first = mean(correctness.slice(0, k));
-  const last = mean(correctness.slice(-k));
-  t.diagnostic(`correctness (log file): ${first.toFixed(3)} -> ${last.toFixed(3)} over ${k}-step windows`);
-  assert.ok(last - first >= 0.2, `correctness ${first} -> ${last}`);
+  assert.equal(summary.steps, 20);
+  assert.equal(summary.options.seed, 3);
+  assert.equal(summary.history.correctness.length, 20);
 
-  const validation = [
-    ...log.matchAll(/ - training - INFO - validation at step (\d+): accuracy ([0-9.]+)/g),
-  ].map((m) => ({
-    step: Number(m[1]),
-    accuracy: Number(m[2]),
-  }));
-  assert.ok(validation.length >= 2);
-  const start = validation[0]!;
-  const end = validation.at(-1)!;
-  t.diagnostic(
-    `validation accuracy (log file): ${start.accuracy} at step ${start.step} -> ${end.accuracy} at step ${end.step}`,
-  );
-  assert.equal(start.step, 0);
-  assert.equal(end.step, summary.steps);
-  assert.ok(end.accuracy > start.accuracy, `validation ${start.accuracy} -> ${end.accuracy}`);
-
-  // The run's own summary agrees with its log.
-  assert.ok(
-    Math.abs(summary.correctness.first - first) < 1e-3 && Math.abs(summary.correctness.last - last) < 1e-3,
-  );
-  assert.ok(summary.validation.end.accuracy > summary.validation.start.accuracy);
-  assert.equal(summary.validation.start.telemetryAccuracy, summary.validation.start.accuracy);
-
-  // tfjs memory stays flat: the tensor count logged on the system channel never moves.
-  const tensors = [...log.matchAll(/ - system - INFO - tfjs memory: (\d+) tensors/g)].map((m) =>
+  // The rotating log file: one `reward correctness_reward: mean=...` record per GRPO step, and the
+  // validation runs at the start and at the end.
+  const log = readFileSync(join(run, 'logs', 'training.log'), 'utf8');
+  assert.equal([...log.matchAll(/ - rewards - INFO - reward correctness_reward: mean=/g)].length, 20);
+  const validation = [...log.matchAll(/ - training - INFO - validation at step (\d+): accuracy /g)].map((m) =>
     Number(m[1]),
   );
-  assert.ok(tensors.length >= 2);
-  assert.equal(new Set(tensors).size, 1, `tensor counts: ${tensors.join(', ')}`);
+  assert.deepEqual(validation, [0, 20]);
 
   // The other files of the run folder.
   const csv = readFileSync(join(run, 'logs', 'model_outputs.csv'), 'utf8')
@@ -105,10 +73,12 @@ test('the default demo learns: correctness +0.2 from the first to the last 10% o
   assert.ok(csv.length > summary.steps);
   const tb = join(run, 'logs', 'tensorboard', summary.runId);
   assert.ok(existsSync(tb) && readdirSync(tb).some((f) => f.startsWith('events.out.tfevents.')));
+  assert.ok(existsSync(join(run, 'report.html')));
 
   // The printed summary names the numbers, the files and the TensorBoard command.
   const printed = c.out.join('\n');
   assert.match(printed, /validation accuracy/);
   assert.match(printed, /logs\/training\.log/);
   assert.match(printed, /tensorboard --logdir run\/logs\/tensorboard/);
+  assert.match(printed, /report\.html/);
 });

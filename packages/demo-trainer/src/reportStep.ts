@@ -9,7 +9,6 @@ import {
   logStepTiming,
 } from '@grpo-otel/sdk';
 import { ATTR_GRPO_STEP } from '@grpo-otel/semconv';
-import { mean, std } from './internal/stats.js';
 import type { RewardFunction } from './rewards/RewardFunction.js';
 import { whitelistMatches } from './rewards/topicRelevanceReward.js';
 import type { StepResult } from './StepResult.js';
@@ -106,28 +105,17 @@ export function reportStep(result: StepResult, options: ReportStepOptions): Reco
     },
   });
 
-  const lengths = completions.map((c) => c.tokens.length);
-  const scalars: Record<string, number> = {
+  // The optimiser's side, which only the trainer knows. The rest of TRL's dict is measured by the
+  // analyses and would be recorded twice on the same metrics if logged here too (the later value
+  // replacing the earlier, or the tag split in two): the reward distribution (`reward`, `reward_std`,
+  // `frac_reward_zero_std`, `rewards/<func>/*`) by logRewardMetrics; the lengths (`completions/*`),
+  // `entropy`, `kl` (k3) and the correctness (`accuracy`) by logGenerationMetrics.
+  return {
     loss: result.loss,
     grad_norm: result.gradNorm,
     learning_rate: result.learningRate,
-    kl: result.kl,
-    entropy: result.entropy,
     'clip_ratio/low_mean': result.clipLow,
     'clip_ratio/high_mean': result.clipHigh,
     'clip_ratio/region_mean': result.clipLow + result.clipHigh,
-    reward: result.rewardMean,
-    reward_std: result.meanGroupStd,
-    frac_reward_zero_std: result.zeroStdRatio,
-    accuracy: result.correctness,
-    'completions/mean_length': mean(lengths),
-    'completions/min_length': Math.min(...lengths),
-    'completions/max_length': Math.max(...lengths),
-    'completions/clipped_ratio': mean(completions.map((c) => (c.finished ? 0 : 1))),
   };
-  for (const [name, values] of Object.entries(rewardsDict)) {
-    scalars[`rewards/${name}/mean`] = mean(values);
-    scalars[`rewards/${name}/std`] = std(values);
-  }
-  return scalars;
 }

@@ -54,7 +54,13 @@ test('a short run writes the seed layout under its folder, every step reported',
     assert.equal(log.match(new RegExp(` - rewards - INFO - reward ${name}: mean=`, 'g'))?.length, 12, name);
   }
   assert.equal(log.match(/ - whitelist - INFO - step \d+: /g)?.length, 12);
-  assert.match(log, / - training - INFO - step 10: loss=.*learning_rate=.*kl=.*entropy=/);
+  assert.match(
+    log,
+    / - training - INFO - step 10: loss=.*grad_norm=.*learning_rate=.*clip_ratio\/region_mean=/,
+  );
+  // Entropy, KL, lengths and correctness come from the generation analysis, the rewards from theirs.
+  assert.match(log, / - metrics - INFO - generations at step 10: .*correct .*entropy .*kl /);
+  assert.match(log, / - metrics - INFO - rewards at step 10: correctness_reward=/);
   assert.match(log, / - training - INFO - step 12: loss=/);
   assert.match(log, / - system - INFO - tfjs memory: \d+ tensors/);
   assert.match(log, / - metrics - INFO - validation at step 12: accuracy/);

@@ -1,0 +1,287 @@
+// The demo's evidence, from one default run of `grpo-otel demo` (default seed and steps, ~75 s on 2
+// cores) that writes its files and sends OTLP to the real collector (otelcol-grpo, file exporter):
+// - it learns: read through the real TensorBoard (Python, EventAccumulator), correctness over the
+//   last 10% of GRPO steps exceeds the first 10% by at least 0.2, and validation accuracy at the end
+//   exceeds the one at the start;
+// - every metric category of the seed plan is in its TensorBoard output (tags, as TensorBoard reads
+//   them) and in its OTLP output (metric names in the collector's file output). The expected names
+//   come from @grpo-otel/semconv and the seed's reward functions, never from the run's own output.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { main } from '@grpo-otel/cli';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GRPO_REWARD_FUNCTION,
+  ATTR_GRPO_REWARD_OTHER_FUNCTION,
+  ATTR_GRPO_RUN_ID,
+  METRICS,
+  type MetricDefinition,
+  VALIDATION_ERROR_TYPE_VALUES,
+} from '@grpo-otel/semconv';
+import {
+  attributesToObject,
+  exportedMetrics,
+  type Located,
+  type OtlpMetric,
+  type RunningCollector,
+  startCollector,
+} from './helpers/collector.js';
+import { type AccumulatedRun, readWithEventAccumulator } from './helpers/tensorboard.js';
+
+/** The seed's reward functions (section 2 of the plan), as the demo registers them. */
+const REWARD_FUNCTIONS = [
+  'correctness_reward',
+  'xml_format_reward',
+  'anti_repetition_reward',
+  'topic_relevance_reward',
+] as const;
+
+const M = METRICS;
+
+interface Category {
+  category: string;
+  metrics: readonly MetricDefinition[];
+  /** One series per reward function (attribute `grpo.reward.function`). */
+  perFunction?: boolean;
+  /** Extra check of the TensorBoard tags: their components after the metric name. */
+  tags?: (components: string[][]) => string | undefined;
+  /** Extra check of the OTLP data points' attributes. */
+  points?: (attributes: Record<string, unknown>[]) => string | undefined;
+}
+
+const isRewardFunction = (v: unknown): boolean => REWARD_FUNCTIONS.includes(v as never);
+const isErrorType = (v: unknown): boolean => (VALIDATION_ERROR_TYPE_VALUES as readonly unknown[]).includes(v);
+
+/** The seed plan's metric categories and the semconv metrics that carry each. */
+const CATEGORIES: readonly Category[] = [
+  {
+    category: 'reward statistics per reward function',
+    metrics: [M.rewardMean, M.rewardStd, M.rewardMin, M.rewardMax, M.rewardMedian],
+    perFunction: true,
+  },
+  { category: 'reward trends (moving average)', metrics: [M.rewardMovingAverage], perFunction: true },
+  { category: 'reward histograms', metrics: [M.rewardValue], perFunction: true },
+  {
+    category: 'reward correlations',
+    metrics: [M.rewardCorrelation],
+    tags: (tags) =>
+      tags.some((c) => isRewardFunction(c[0]) && isRewardFunction(c[1])) ? undefined : 'no pair of functions',
+    points: (points) =>
+      points.some(
+        (a) =>
+          isRewardFunction(a[ATTR_GRPO_REWARD_FUNCTION]) &&
+          isRewardFunction(a[ATTR_GRPO_REWARD_OTHER_FUNCTION]),
+      )
+        ? undefined
+        : 'no pair of functions',
+  },
+  { category: 'entropy', metrics: [M.policyEntropy] },
+  { category: 'KL divergence', metrics: [M.policyKl] },
+  { category: 'length distribution', metrics: [M.completionLength] },
+  { category: 'format adherence', metrics: [M.completionFormatAdherence] },
+  { category: 'reasoning/answer ratio', metrics: [M.completionReasoningAnswerRatio] },
+  { category: 'correctness', metrics: [M.taskAccuracy] },
+  { category: 'reasoning completeness', metrics: [M.taskReasoningCompleteness] },
+  { category: 'validation accuracy', metrics: [M.validationAccuracy] },
+  { category: 'generalization gap', metrics: [M.validationGeneralizationGap] },
+  {
+    category: 'validation error patterns',
+    metrics: [M.validationErrors],
+    tags: (tags) => (tags.every((c) => isErrorType(c[0])) ? undefined : 'a tag without an error type'),
+    points: (points) =>
+      points.every((a) => isErrorType(a[ATTR_ERROR_TYPE])) ? undefined : 'a point without a known error.type',
+  },
+  { category: 'throughput', metrics: [M.throughputSamples, M.throughputTokens] },
+  {
+    category: 'memory',
+    metrics: [M.processMemoryUsage, M.v8jsMemoryHeapUsed, M.memoryPeakUsage, M.tfjsMemoryUsage],
+  },
+];
+
+const isHistogram = (def: MetricDefinition) => def.instrument === 'histogram';
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Points (finite values) TensorBoard holds under each tag of a metric, keyed by the tag's components. */
+function tensorBoardSeries(tb: AccumulatedRun, def: MetricDefinition): Map<string, number> {
+  const out = new Map<string, number>();
+  const section = isHistogram(def) ? tb.histograms : tb.scalars;
+  for (const [tag, points] of Object.entries(section)) {
+    if (tag !== def.name && !tag.startsWith(`${def.name}/`)) continue;
+    const finite = (points as [number, unknown][]).filter(([, v]) =>
+      typeof v === 'number' ? Number.isFinite(v) : (v as { num: number }).num > 0,
+    ).length;
+    out.set(tag.slice(def.name.length + 1), finite);
+  }
+  return out;
+}
+
+/** The attribute sets of a metric's data points in the collector's output (non-empty points only). */
+function otlpSeries(
+  metrics: readonly Located<OtlpMetric>[],
+  def: MetricDefinition,
+): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const { item } of metrics) {
+    if (item.name !== def.name) continue;
+    if (isHistogram(def)) {
+      assert.ok(item.histogram ?? item.exponentialHistogram, `${def.name} is not a histogram in OTLP`);
+    }
+    const points = (item.gauge ?? item.sum ?? item.histogram ?? item.exponentialHistogram) as
+      | { dataPoints?: Array<Record<string, unknown>> }
+      | undefined;
+    for (const p of points?.dataPoints ?? []) {
+      const value = p.asDouble ?? p.asInt ?? p.count;
+      if (value === undefined || !Number.isFinite(Number(value))) continue;
+      if (isHistogram(def) && Number(value) === 0) continue;
+      out.push(attributesToObject(p.attributes as never));
+    }
+  }
+  return out;
+}
+
+describe('the default demo: learning evidence and every metric category', { timeout: 20 * 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'grpo-demo-evidence-'));
+  let collector: RunningCollector;
+  let summary: { runId: string; steps: number; stoppedEarly: boolean };
+  let tb: AccumulatedRun;
+  let metrics: Located<OtlpMetric>[];
+
+  before(async () => {
+    collector = await startCollector();
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_'))),
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint,
+    };
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['demo', '--out', 'run'], {
+      out: (l: string) => out.push(l),
+      err: (l: string) => err.push(l),
+      cwd: dir,
+      env,
+    });
+    assert.equal(code, 0, `${err.join('\n')}\n${out.slice(-20).join('\n')}`);
+    summary = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
+    // The demo has shut its SDK down (everything sent); stopping the collector drains its pipeline
+    // into the file.
+    await collector.stop();
+    metrics = exportedMetrics(await collector.readExported());
+    const tbRoot = join(dir, 'run', 'logs', 'tensorboard');
+    assert.deepEqual(readdirSync(tbRoot), [summary.runId]);
+    tb = readWithEventAccumulator(join(tbRoot, summary.runId));
+  });
+
+  after(async () => {
+    await collector?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('it learns, read through TensorBoard: correctness +0.2 (first vs last 10% of steps), validation up', (t) => {
+    assert.equal(summary.stoppedEarly, false);
+    const steps = summary.steps;
+    const window = steps / 10;
+
+    // The correctness reward (1 for the right answer, else 0): its mean over the step's completions at
+    // every logging step (logRewardMetrics), in the first and in the last 10% of the GRPO steps.
+    const tag = `${M.rewardMean.name}/correctness_reward`;
+    const reward = tb.scalars[tag];
+    assert.ok(reward && reward.length >= 20, `${tag}: ${reward?.length} points`);
+    assert.deepEqual(
+      Object.keys(tb.scalars).filter((k) => k.startsWith(`${tag}/`)),
+      [],
+      'one series per reward function (nothing else recorded on the same metric)',
+    );
+    const head = reward.filter(([s]) => s >= 1 && s <= window).map(([, v]) => v);
+    const tail = reward.filter(([s]) => s > steps - window && s <= steps).map(([, v]) => v);
+    assert.ok(head.length >= 3 && tail.length >= 3, `points: ${head.length} first, ${tail.length} last`);
+    const first = mean(head);
+    const last = mean(tail);
+    t.diagnostic(
+      `correctness reward: ${first.toFixed(3)} (steps 1-${window}, ${head.length} batches) -> ` +
+        `${last.toFixed(3)} (steps ${steps - window + 1}-${steps}, ${tail.length} batches)`,
+    );
+    assert.ok(last - first >= 0.2, `correctness reward ${first} -> ${last}`);
+
+    // Validation accuracy on the held-out split: at step 0 (after the warm-up) and at the end.
+    const tags = Object.keys(tb.scalars).filter(
+      (tag) => tag === M.validationAccuracy.name || tag.startsWith(`${M.validationAccuracy.name}/`),
+    );
+    assert.equal(tags.length, 1, `validation accuracy tags: ${tags.join(', ')}`);
+    const validation = tb.scalars[tags[0]!]!;
+    assert.ok(validation.length >= 2);
+    const [startStep, start] = validation[0]!;
+    const [endStep, end] = validation.at(-1)!;
+    t.diagnostic(
+      `validation accuracy: ${start.toFixed(3)} at step ${startStep} -> ${end.toFixed(3)} at step ${endStep}`,
+    );
+    assert.equal(startStep, 0);
+    assert.equal(endStep, steps);
+    assert.ok(end > start, `validation ${start} -> ${end}`);
+
+    // tfjs memory stays flat over the run: the tensor count never moves.
+    const tensors = tb.scalars[M.tfjsTensorCount.name];
+    assert.ok(tensors && tensors.length >= 2);
+    assert.equal(new Set(tensors.map(([, v]) => v)).size, 1, `tensor counts ${JSON.stringify(tensors)}`);
+  });
+
+  test('every metric category of the seed plan is in the TensorBoard output', () => {
+    const missing: string[] = [];
+    for (const c of CATEGORIES) {
+      for (const def of c.metrics) {
+        const series = tensorBoardSeries(tb, def);
+        const where = `${c.category}: ${def.name} (${isHistogram(def) ? 'histogram' : 'scalar'})`;
+        if (c.perFunction) {
+          for (const fn of REWARD_FUNCTIONS) {
+            if ((series.get(fn) ?? 0) < 2) missing.push(`${where} tag ${def.name}/${fn}`);
+          }
+          continue;
+        }
+        const withPoints = [...series].filter(([, n]) => n >= 2);
+        if (withPoints.length === 0) {
+          missing.push(`${where}: no tag with points`);
+          continue;
+        }
+        const problem = c.tags?.(withPoints.map(([rest]) => rest.split('/')));
+        if (problem) missing.push(`${where}: ${problem}`);
+      }
+    }
+    assert.deepEqual(
+      missing,
+      [],
+      `TensorBoard tags:\n${Object.keys(tb.scalars).concat(Object.keys(tb.histograms)).sort().join('\n')}`,
+    );
+  });
+
+  test('every metric category of the seed plan is in the OTLP output', () => {
+    const runIds = new Set(
+      metrics.map(({ resource }) => attributesToObject(resource.attributes)[ATTR_GRPO_RUN_ID]),
+    );
+    assert.deepEqual([...runIds], [summary.runId]);
+    const missing: string[] = [];
+    for (const c of CATEGORIES) {
+      for (const def of c.metrics) {
+        const series = otlpSeries(metrics, def);
+        const where = `${c.category}: ${def.name}`;
+        if (series.length === 0) {
+          missing.push(`${where}: no data point`);
+          continue;
+        }
+        if (c.perFunction) {
+          const functions = new Set(series.map((a) => a[ATTR_GRPO_REWARD_FUNCTION]));
+          for (const fn of REWARD_FUNCTIONS)
+            if (!functions.has(fn)) missing.push(`${where} for ${ATTR_GRPO_REWARD_FUNCTION}=${fn}`);
+        }
+        const problem = c.points?.(series);
+        if (problem) missing.push(`${where}: ${problem}`);
+      }
+    }
+    assert.deepEqual(
+      missing,
+      [],
+      `OTLP metrics: ${[...new Set(metrics.map((m) => m.item.name))].sort().join(', ')}`,
+    );
+  });
+});
