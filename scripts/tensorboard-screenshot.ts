@@ -43,6 +43,7 @@ class PipeSession {
     private readonly input: Writable,
     output: Readable,
   ) {
+    input.on('error', (err: Error) => this.failAll(err));
     output.setEncoding('utf8');
     output.on('data', (chunk: string) => {
       this.buffer += chunk;
@@ -60,6 +61,12 @@ class PipeSession {
         else waiter.resolve(message.result ?? {});
       }
     });
+  }
+
+  /** Fails every call still waiting (Chromium went away). */
+  failAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
   }
 
   send<T = Record<string, unknown>>(
@@ -116,6 +123,7 @@ async function screenshot(url: string, expectedCharts: number, out: string): Pro
   const exited = new Promise<void>((r) => chromium.on('close', () => r()));
   try {
     const cdp = new PipeSession(chromium.stdio[3] as Writable, chromium.stdio[4] as Readable);
+    chromium.on('close', (code, signal) => cdp.failAll(new Error(`chromium exited (${code ?? signal})`)));
     const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
     const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', {
       targetId,
