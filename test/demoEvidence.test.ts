@@ -184,8 +184,10 @@ describe('the default demo: learning evidence and every metric category', { time
     const steps = summary.steps;
     const window = steps / 10;
 
-    // The correctness reward (1 for the right answer, else 0): its mean over the step's completions at
-    // every logging step (logRewardMetrics), in the first and in the last 10% of the GRPO steps.
+    // The correctness reward (1 for the right answer, else 0): its mean over a step's 64 completions
+    // at every logging step, in the first and in the last 10% of the GRPO steps. (The SDK collects a
+    // logging step once its analyses are done while training goes on, so a point may hold the batch
+    // of a step or two later: it stays inside its 10% window.)
     const tag = `${M.rewardMean.name}/correctness_reward`;
     const reward = tb.scalars[tag];
     assert.ok(reward && reward.length >= 20, `${tag}: ${reward?.length} points`);
