@@ -21,7 +21,7 @@ const arg = (name: string, dflt: number): number => {
 const ROUNDS = arg('rounds', 3);
 const STEPS = arg('steps', 30);
 const SKIP = arg('skip', 5);
-const WARMUP_STEPS = arg('warmup-steps', 10);
+const WARMUP_STEPS = arg('warmup-steps', 5);
 
 // biome-ignore lint/suspicious/noExplicitAny: the YAML document as parsed
 type Doc = any;

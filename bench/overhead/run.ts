@@ -2,7 +2,7 @@
 // with every handler on and every step logged, vs the same run with OTEL_SDK_DISABLED=true. Runs in
 // pairs of child processes (same seed, so the same work), the order alternating within pairs; the
 // figure is the median over pairs of the ratio of mean step times, with its spread.
-// Usage: pnpm bench:overhead [--pairs 10] [--steps 40] [--skip 5] [--warmup-steps 20] [--check] [--keep]
+// Usage: pnpm bench:overhead [--pairs 10] [--steps 30] [--skip 5] [--warmup-steps 5] [--check] [--keep]
 //   (= node --conditions=source --import tsx bench/overhead/run.ts ...)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -33,9 +33,9 @@ const arg = (name: string, dflt: number): number => {
   return v;
 };
 const PAIRS = arg('pairs', 10);
-const STEPS = arg('steps', 40);
+const STEPS = arg('steps', 30);
 const SKIP = arg('skip', 5);
-const WARMUP_STEPS = arg('warmup-steps', 20);
+const WARMUP_STEPS = arg('warmup-steps', 5);
 const SEED = arg('seed', 1);
 const CHECK = args.includes('--check');
 const KEEP = args.includes('--keep');
