@@ -44,6 +44,23 @@ export class StringSanitizer {
     private readonly onSanitize: (reason: SanitizeReason) => void,
   ) {}
 
+  /** Keys seen to need no change (attribute keys repeat from record to record); bounded. */
+  private readonly cleanKeys = new Set<string>();
+
+  /**
+   * An attribute key with the limits applied and cut at `maxLength`. Keys that need no change are
+   * remembered (up to 4096), so the common case costs one set lookup.
+   */
+  key(k: string, maxLength: number): string {
+    if (this.cleanKeys.has(k)) return k;
+    const out = this.apply(k, maxLength);
+    if (out === k) {
+      if (this.cleanKeys.size >= 4096) this.cleanKeys.clear();
+      this.cleanKeys.add(k);
+    }
+    return out;
+  }
+
   /** Reports a change made elsewhere (a value coerced to the type a sink takes, a key dropped, ...). */
   note(reason: SanitizeReason): void {
     this.onSanitize(reason);

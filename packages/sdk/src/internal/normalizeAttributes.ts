@@ -30,7 +30,7 @@ export function normalizeAttributes(
   onDrop: (count: number) => void,
 ): AnyValueMap {
   const dropped = { n: 0 };
-  const out = normalizeMap(attrs, z, dropped, 0, new Set(), MAX_ATTRIBUTES);
+  const out = normalizeMap(attrs, z, dropped, 0, [], MAX_ATTRIBUTES);
   if (dropped.n > 0) onDrop(dropped.n);
   return out === DROP ? {} : (out as AnyValueMap);
 }
@@ -40,10 +40,10 @@ function normalizeMap(
   z: StringSanitizer,
   dropped: { n: number },
   depth: number,
-  seen: Set<object>,
+  seen: object[],
   maxKeys: number,
 ): Normalized {
-  seen.add(map);
+  seen.push(map);
   let out: Record<string, AnyValue> | undefined;
   const keys = Object.keys(map);
   let kept = 0;
@@ -56,7 +56,7 @@ function normalizeMap(
       // `__proto__` cannot be set as an own key by assignment (every exporter would lose it).
       nv = DROP;
     } else {
-      nk = z.apply(key, MAX_KEY_LENGTH);
+      nk = z.key(key, MAX_KEY_LENGTH);
       nv = normalizeValue(v, z, dropped, depth + 1, seen);
       if (nk !== key && (Object.hasOwn(map, nk) || (out !== undefined && Object.hasOwn(out, nk)))) {
         nv = DROP; // two keys that are the same after cutting: keep the first.
@@ -70,7 +70,7 @@ function normalizeMap(
     }
     if (out !== undefined && nv !== DROP) out[nk] = nv;
   }
-  seen.delete(map);
+  seen.pop();
   return out ?? (map as AnyValueMap);
 }
 
@@ -79,7 +79,7 @@ function normalizeValue(
   z: StringSanitizer,
   dropped: { n: number },
   depth: number,
-  seen: Set<object>,
+  seen: object[],
 ): Normalized {
   switch (typeof v) {
     case 'string':
@@ -96,7 +96,8 @@ function normalizeValue(
       return v.toString();
     case 'object': {
       if (v === null || v instanceof Uint8Array) return v;
-      if (depth > MAX_DEPTH || seen.has(v)) return DROP;
+      // The ancestors on the path (at most MAX_DEPTH): a linear scan is cheaper than a Set.
+      if (depth > MAX_DEPTH || seen.includes(v)) return DROP;
       if (Array.isArray(v)) return normalizeArray(v, z, dropped, depth, seen);
       if (v instanceof Date) {
         if (Number.isNaN(v.getTime())) return DROP;
@@ -126,9 +127,9 @@ function normalizeArray(
   z: StringSanitizer,
   dropped: { n: number },
   depth: number,
-  seen: Set<object>,
+  seen: object[],
 ): Normalized {
-  seen.add(arr);
+  seen.push(arr);
   let out: AnyValue[] | undefined;
   for (let i = 0; i < arr.length; i++) {
     const v = arr[i];
@@ -141,6 +142,6 @@ function normalizeArray(
     if (out === undefined && nv !== v) out = arr.slice(0, i) as AnyValue[];
     if (out !== undefined) out.push(nv);
   }
-  seen.delete(arr);
+  seen.pop();
   return out ?? (arr as AnyValue[]);
 }
