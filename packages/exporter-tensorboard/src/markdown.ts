@@ -2,32 +2,56 @@
 // then an HTML sanitizer). Escaping makes untrusted text (model completions, log messages) display
 // literally: it can neither inject HTML nor break a table or start a block (heading, list, code).
 
-/** Characters Python-Markdown unescapes after a backslash (its ESCAPED_CHARS, plus `|` for tables). */
-const MD_SPECIAL = /[\\`*_{}[\]()#+\-.!|]/g;
-const HTML_SPECIAL = /[&<>"']/g;
-const HTML_ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-// C0 controls except tab and line breaks, DEL, C1 controls, and lone surrogates' replacement later.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/**
+ * What each UTF-16 code unit below 0xa0 becomes, or undefined to keep it: Python-Markdown's
+ * ESCAPED_CHARS (plus `|` for tables) get a backslash, HTML special characters become entities (the
+ * `#` of `&#39;` escaped too), tabs become spaces, line breaks `<br>` (CR LF once), other C0 and C1
+ * controls and DEL are removed. U+2028 and U+2029 also become `<br>`.
+ */
+const REPLACEMENT: (string | undefined)[] = new Array(0xa0);
+for (let c = 0; c <= 0x1f; c++) REPLACEMENT[c] = '';
+for (let c = 0x7f; c <= 0x9f; c++) REPLACEMENT[c] = '';
+REPLACEMENT[0x09] = ' ';
+REPLACEMENT[0x0a] = '<br>';
+REPLACEMENT[0x0d] = '<br>';
+for (const ch of '\\`*_{}[]()#+-.!|') REPLACEMENT[ch.charCodeAt(0)] = `\\${ch}`;
+REPLACEMENT['&'.charCodeAt(0)] = '&amp;';
+REPLACEMENT['<'.charCodeAt(0)] = '&lt;';
+REPLACEMENT['>'.charCodeAt(0)] = '&gt;';
+REPLACEMENT['"'.charCodeAt(0)] = '&quot;';
+REPLACEMENT["'".charCodeAt(0)] = '&\\#39;';
 
 /**
  * `text` as one line of markdown that renders literally: HTML special characters become entities,
  * markdown punctuation is backslash-escaped, line breaks become `<br>`, tabs become spaces and other
- * control characters are removed. Safe inside a table cell and as a paragraph.
+ * control characters are removed. Safe inside a table cell and as a paragraph. One pass; text with
+ * nothing to escape is returned as is.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(CONTROL, '')
-    .replace(/\t/g, ' ')
-    .replace(HTML_SPECIAL, (c) => HTML_ENTITIES[c]!)
-    .replace(MD_SPECIAL, (c) => `\\${c}`)
-    .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>');
+  let out = '';
+  let from = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let r: string | undefined;
+    if (c < 0xa0) {
+      r = REPLACEMENT[c];
+      if (r === undefined) continue;
+      // CR LF is one line break.
+      if (c === 0x0d && i + 1 < n && text.charCodeAt(i + 1) === 0x0a) {
+        out += text.slice(from, i) + r;
+        from = ++i + 1;
+        continue;
+      }
+    } else if (c === 0x2028 || c === 0x2029) {
+      r = '<br>';
+    } else {
+      continue;
+    }
+    out += text.slice(from, i) + r;
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 export type MarkdownCell = string | number | boolean | null | undefined;
