@@ -5,6 +5,7 @@ import type { Env } from './config/envSubstitution.js';
 import { loadConfigFile, parseConfig } from './config/loadConfig.js';
 import { envFlag } from './config/otlpEnv.js';
 import type { ResolvedConfig } from './config/ResolvedConfig.js';
+import { channelName } from './internal/channelName.js';
 import { activeTelemetry, channelLogger, setActiveTelemetry } from './runtime/channelRegistry.js';
 import { DEFAULT_CONFIG_YAML } from './runtime/defaultConfig.js';
 import { GrpoTelemetry, type GrpoTelemetryOptions } from './runtime/GrpoTelemetry.js';
@@ -78,8 +79,8 @@ export function getTelemetry(): GrpoTelemetry | undefined {
 }
 
 /** The logger of a channel (any name; `root` is the root logger). */
-export function getLogger(name = 'root'): ChannelLogger {
-  return channelLogger(name);
+export function getLogger(name: string = 'root'): ChannelLogger {
+  return channelLogger(channelName(name));
 }
 
 export const getTrainingLogger = (): ChannelLogger => getLogger('training');
