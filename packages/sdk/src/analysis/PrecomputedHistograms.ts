@@ -43,8 +43,17 @@ export class PrecomputedHistograms {
   }
 
   add(h: HistogramValue): void {
-    for (const p of this.producers) p.add(h);
+    if (h.count === 0 || this.producers.length === 0) return;
+    // The series key once for every producer.
+    const key = `${h.metric}\u0000${JSON.stringify(h.attributes ?? {})}`;
+    for (const p of this.producers) p.add(h, key);
   }
+}
+
+function sameBoundaries(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 class HistogramProducer implements MetricProducer {
@@ -52,15 +61,10 @@ class HistogramProducer implements MetricProducer {
 
   constructor(private readonly temporality: AggregationTemporality) {}
 
-  add(h: HistogramValue): void {
-    if (h.count === 0) return;
-    const key = `${h.metric}\u0000${JSON.stringify(h.attributes ?? {})}`;
+  /** Adds `h` (not empty) to the series `key` (its metric and attributes). */
+  add(h: HistogramValue, key: string): void {
     const s = this.series.get(key);
-    if (
-      !s ||
-      s.boundaries.length !== h.boundaries.length ||
-      s.boundaries.some((b, i) => b !== h.boundaries[i])
-    ) {
+    if (!s || !sameBoundaries(s.boundaries, h.boundaries)) {
       this.series.set(key, {
         metric: h.metric,
         attributes: { ...(h.attributes ?? {}) },

@@ -69,6 +69,22 @@ export function logTrainingProgress(step: number, metrics: Readonly<Record<strin
   recordTrainingProgress(t, step, metrics);
 }
 
+/** Resolutions of the keys seen so far (a training loop logs the same keys every step); bounded. */
+const resolved = new Map<string, Readonly<ResolvedMetric>>();
+const MAX_RESOLVED = 1024;
+
+/** {@link resolveMetricKey}, remembered per key (the result is shared: callers must not change it). */
+function resolveMetricKeyCached(key: string): Readonly<ResolvedMetric> {
+  let m = resolved.get(key);
+  if (m === undefined) {
+    m = resolveMetricKey(key);
+    Object.freeze(m.attributes);
+    if (resolved.size >= MAX_RESOLVED) resolved.clear();
+    resolved.set(key, Object.freeze(m));
+  }
+  return m;
+}
+
 export function recordTrainingProgress(
   t: GrpoTelemetry,
   step: number,
@@ -92,7 +108,7 @@ export function recordTrainingProgress(
     const value = typeof raw === 'number' ? raw : Number.NaN;
     parts.push(`${key}=${formatValue(value)}`);
     attrs[key] = Number.isFinite(value) ? value : safeString(raw);
-    const m = resolveMetricKey(key);
+    const m = resolveMetricKeyCached(key);
     if (m.cumulative) {
       t.recordCumulative(m.def, value * m.scale, m.attributes);
     } else {
