@@ -36,8 +36,8 @@ export interface RotatingFileWriterOptions {
   dirMode?: number;
   /**
    * Called when the open file was found removed (its directory too, perhaps) or replaced by another
-   * file at its path: writing goes on in a new file at the path (directories recreated). Checked
-   * before every write, so no record goes to a file that is gone.
+   * file at its path: writing goes on in a new file at the path (directories recreated), starting
+   * with the records of the write that found it gone. Checked with every write (a `stat` alongside it).
    */
   onReopen?: (reason: 'removed' | 'replaced') => void;
 }
@@ -223,7 +223,6 @@ export class RotatingFileWriter {
   private async writeBatch(batch: Batch): Promise<void> {
     const { records } = batch;
     while (batch.next < records.length) {
-      if (this.file?.regular) await this.checkStillThere(this.file);
       const file = this.file ?? (await this.open());
       if (batch.next >= records.length) break; // the sync path took the rest meanwhile
       const start = batch.next;
@@ -233,30 +232,35 @@ export class RotatingFileWriter {
         continue;
       }
       batch.next = end;
-      await file.write(this.withHeader(file, toBuffer(records, start, end)));
+      const bytes = toBuffer(records, start, end);
+      // Whether the file is still at its path is asked alongside the write (no added latency).
+      const [, gone] = await Promise.all([
+        file.write(this.withHeader(file, bytes)),
+        file.regular ? this.goneFromPath(file) : undefined,
+      ]);
+      if (gone === undefined || this.file !== file) continue;
+      // Removed (its directory perhaps too) or replaced: these bytes went to a file no longer at the
+      // path. Open (create) the path again and write them there.
+      this.discardFile();
+      try {
+        this.onReopen?.(gone);
+      } catch {
+        // a reporting callback must not stop the writes
+      }
+      const again = await this.open();
+      await again.write(this.withHeader(again, bytes));
     }
   }
 
-  /**
-   * Whether the open file is still the one at the path: removed (its directory perhaps too) or
-   * replaced, it is dropped, so that the next write opens (and creates) the path again.
-   */
-  private async checkStillThere(file: OpenFile): Promise<void> {
-    let reason: 'removed' | 'replaced' | undefined;
+  /** `removed` or `replaced` when the path no longer leads to `file`. */
+  private async goneFromPath(file: OpenFile): Promise<'removed' | 'replaced' | undefined> {
     try {
       const st = await stat(this.filename);
-      if (st.ino !== file.ino || st.dev !== file.dev) reason = 'replaced';
+      return st.ino !== file.ino || st.dev !== file.dev ? 'replaced' : undefined;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') reason = 'removed';
-      else throw err;
-    }
-    if (reason === undefined || this.file !== file) return;
-    this.discardFile();
-    try {
-      this.onReopen?.(reason);
-    } catch {
-      // a reporting callback must not stop the writes
+      if (code === 'ENOENT' || code === 'ENOTDIR') return 'removed';
+      throw err;
     }
   }
 
