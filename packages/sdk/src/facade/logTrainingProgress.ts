@@ -1,4 +1,5 @@
 import {
+  ATTR_GRPO_SPLIT,
   ATTR_GRPO_STEP,
   lookupKnownName,
   METRICS,
@@ -32,6 +33,21 @@ export interface ResolvedMetric {
  * `actor/entropy`), a short alias (`lr`, `accuracy`), or else a gauge `grpo.custom.<key>`.
  */
 export function resolveMetricKey(key: string): ResolvedMetric {
+  return asTrainingValue(resolveKey(key));
+}
+
+/**
+ * A value logged during training without a `train/`/`eval_` prefix is a training value: metrics that
+ * have a split get `grpo.split=train`, so a trainer's `rewards/<f>/mean`, `kl` or `entropy` land on
+ * the same series as the SDK's own analysis of the training batch (one TensorBoard tag and one
+ * Prometheus series per quantity, not two that differ only by the missing split).
+ */
+function asTrainingValue(m: ResolvedMetric): ResolvedMetric {
+  if (!m.def.attributes.includes(ATTR_GRPO_SPLIT) || m.attributes[ATTR_GRPO_SPLIT] !== undefined) return m;
+  return { ...m, attributes: { ...m.attributes, [ATTR_GRPO_SPLIT]: 'train' } };
+}
+
+function resolveKey(key: string): ResolvedMetric {
   const own = metricDefinition(key);
   if (own) return { def: own, attributes: {}, scale: 1, cumulative: false };
   const known = lookupKnownName(key);
