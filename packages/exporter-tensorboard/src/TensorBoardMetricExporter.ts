@@ -27,9 +27,10 @@ export type TensorBoardMetricExporterOptions = TensorBoardRunSource & {
 /**
  * OpenTelemetry `PushMetricExporter` writing TensorBoard event files: gauges and sums as scalars,
  * histograms as histograms, all points of one export in one event at the step `getStep()` returns
- * (tags: see `metricTag`). Meant for a reader that collects at each logging step (the SDK's
- * StepMetricReader); it asks for delta temporality for counters, histograms and gauges, so each
- * step holds that step's values, and cumulative for up-down counters (levels).
+ * (tags: see `metricTag`). Meant to receive one collection per training step (the SDK's
+ * StepMetricSink hands it each step's values as one collection); it asks for delta temporality for
+ * counters, histograms and gauges, so each step holds that step's values, and cumulative for
+ * up-down counters (levels).
  *
  * `export()` encodes and queues the event and calls back at once: SUCCESS when queued, FAILED when
  * the writer dropped it (queue full) or after shutdown. It never throws. `forceFlush()` resolves when

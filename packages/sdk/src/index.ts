@@ -78,7 +78,11 @@ export { withSpan, withStepSpan } from './facade/withSpan.js';
 export type { DropEntry, DropReason, DropSignal } from './internal/DropCounter.js';
 export { LEVEL_NUMBERS, type LevelName } from './levels.js';
 export { LocalSinkProcessor, type LocalSinkProcessorOptions } from './processors/LocalSinkProcessor.js';
-export { StepMetricReader, type StepMetricReaderOptions } from './processors/StepMetricReader.js';
+export {
+  type StepAnalysis,
+  StepMetricSink,
+  type StepMetricSinkOptions,
+} from './processors/StepMetricSink.js';
 export { GrpoTelemetry, type GrpoTelemetryOptions, SDK_VERSION } from './runtime/GrpoTelemetry.js';
 export {
   DatasetError,

@@ -1,5 +1,5 @@
 // logRewardMetrics / logGenerationMetrics through the real analysis worker thread, recorded on the
-// semconv instruments and read back through a step-keyed reader at the step they were logged for.
+// semconv instruments and read back through a step-keyed exporter at the step they were logged for.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import {
@@ -23,7 +23,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 
-/** A small local step-keyed exporter: keeps each export with the step the reader stamped on it. */
+/** A small local step-keyed exporter: keeps each export with the step the SDK stamped on it. */
 class StepRecorder implements PushMetricExporter {
   exports: { step: number; metrics: ResourceMetrics }[] = [];
   constructor(private readonly getStep: () => number | undefined) {}
@@ -78,7 +78,7 @@ test('reward metrics: per-function and total statistics, histogram, group stats,
     true,
   );
   logTrainingProgress(3, {});
-  await getTelemetry()!.collectStep(3);
+  await getTelemetry()!.forceFlush();
   const fn = (f: string) => ({ 'grpo.reward.function': f });
   assert.equal(recorder.points(3, 'grpo.reward.mean', fn('correct'))[0]?.value, 0.75);
   assert.equal(recorder.points(3, 'grpo.reward.max', fn('format'))[0]?.value, 0.5);
@@ -97,12 +97,12 @@ test('plateau: constant rewards fire the callback once, and the signal gauge is 
   start();
   const fired: SignalNotice[] = [];
   onPlateau((s) => fired.push(s));
+  // No yield between steps: each step's values still land at that step.
   for (let step = 1; step <= 20; step++) {
     logRewardMetrics(step, { correct: [0.5, 0.5, 0.5, 0.5] });
     logTrainingProgress(step, {});
-    // A trainer yields between steps (generation, update); waiting for the step's export stands in for that.
-    await getTelemetry()!.collectStep(step);
   }
+  await getTelemetry()!.forceFlush();
   assert.equal(fired.length, 1, JSON.stringify(fired));
   assert.equal(fired[0]!.subject, 'correct');
   assert.ok(fired[0]!.step >= 6, `fired at ${fired[0]!.step}`);
@@ -132,7 +132,7 @@ test('generation metrics: lengths, format, KL from logprobs, entropy, accuracy f
     { groupSize: 2 },
   );
   assert.equal(ok, true);
-  await getTelemetry()!.collectStep(4);
+  await getTelemetry()!.forceFlush();
   assert.equal(recorder.points(4, 'grpo.completion.mean_length')[0]?.value, 2.5);
   assert.equal(
     recorder.points(4, 'grpo.completion.format_adherence', { 'grpo.format.mode': 'strict' })[0]?.value,
@@ -171,11 +171,11 @@ test('step timing, tensor memory and computation-to-performance ratios', async (
   logStepTiming(1, { seconds: 2, samples: 64, tokens: 1000, phases: { generate: 1.5, update: 0.5 } });
   logRewardMetrics(1, { correct: [0, 0, 0, 0] });
   logTrainingProgress(1, {});
-  await getTelemetry()!.collectStep(1);
+  await getTelemetry()!.forceFlush();
   await new Promise((r) => setTimeout(r, 20));
   logRewardMetrics(2, { correct: [1, 1, 1, 1] });
   logTrainingProgress(2, {});
-  await getTelemetry()!.collectStep(2);
+  await getTelemetry()!.forceFlush();
   assert.equal(recorder.points(1, 'grpo.throughput.samples')[0]?.value, 32);
   assert.equal(
     recorder.points(1, 'grpo.throughput.tokens', { 'gen_ai.token.type': 'output' })[0]?.value,
@@ -199,7 +199,7 @@ test('negative rewards stay in the distribution (no OTel histogram instrument, w
   start();
   logRewardMetrics(1, { penalty: [-1, -0.5, 0.5] });
   logTrainingProgress(1, {});
-  await getTelemetry()!.collectStep(1);
+  await getTelemetry()!.forceFlush();
   const h = recorder.points(1, 'grpo.reward.value', { 'grpo.reward.function': 'penalty' })[0]?.value as
     | Histogram
     | undefined;
@@ -213,7 +213,7 @@ test('logReward records the summary gauges, not the distribution (logRewardMetri
   const { logReward } = await import('@grpo-otel/sdk');
   logReward('format', [0, 1], undefined, { step: 1 });
   logTrainingProgress(1, {});
-  await getTelemetry()!.collectStep(1);
+  await getTelemetry()!.forceFlush();
   assert.equal(recorder.points(1, 'grpo.reward.mean', { 'grpo.reward.function': 'format' })[0]?.value, 0.5);
   assert.equal(recorder.points(1, 'grpo.reward.value', { 'grpo.reward.function': 'format' }).length, 0);
 });

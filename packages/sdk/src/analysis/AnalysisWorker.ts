@@ -70,7 +70,7 @@ export class AnalysisWorker {
 
   /** Resolves when every job for a step <= `step` has been answered and recorded (or `timeoutMs` passed). */
   settled(step: number, timeoutMs = 10_000): Promise<void> {
-    if (!this.hasPendingUpTo(step)) return Promise.resolve();
+    if (!this.pendingUpTo(step)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, timeoutMs);
       timer.unref();
@@ -82,7 +82,8 @@ export class AnalysisWorker {
     });
   }
 
-  private hasPendingUpTo(step: number): boolean {
+  /** Whether a job for a step <= `step` is still unanswered. */
+  pendingUpTo(step: number): boolean {
     for (const s of this.pending.values()) if (s <= step) return true;
     return false;
   }
@@ -91,7 +92,7 @@ export class AnalysisWorker {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
     for (const w of this.waiters) {
-      if (this.hasPendingUpTo(w.step)) still.push(w);
+      if (this.pendingUpTo(w.step)) still.push(w);
       else w.done();
     }
     this.waiters = still;

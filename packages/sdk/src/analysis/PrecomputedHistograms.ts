@@ -23,7 +23,8 @@ interface Series {
   startTime: HrTime;
 }
 
-const SCOPE = { name: '@grpo-otel/sdk/analysis' };
+/** The instrumentation scope of the analysis worker's histograms. */
+export const ANALYSIS_SCOPE = { name: '@grpo-otel/sdk/analysis' };
 
 /**
  * Histograms computed off the training thread (bucket counts from the analysis worker), fed to OTel
@@ -123,7 +124,7 @@ class HistogramProducer implements MetricProducer {
       resourceMetrics: {
         // Ignored by the reader: the SDK's resource is used.
         resource: resourceFromAttributes({}),
-        scopeMetrics: byMetric.size ? [{ scope: SCOPE, metrics: [...byMetric.values()] }] : [],
+        scopeMetrics: byMetric.size ? [{ scope: ANALYSIS_SCOPE, metrics: [...byMetric.values()] }] : [],
       },
       errors: [],
     };

@@ -17,14 +17,19 @@ export interface SignalNotice extends SignalEvent {
 /**
  * Records what the analysis worker computed for a step: gauges on their semconv instruments,
  * histograms through the precomputed-histogram producers, signal state, one summary record on the
- * `metrics` channel, and a record plus callbacks for each plateau/collapse that fired.
+ * `metrics` channel, and a record plus callbacks for each plateau/collapse that fired. The metrics go
+ * to the step-keyed exporters (TensorBoard) at the result's step, however late it arrives.
  */
 export function applyAnalysisResult(t: GrpoTelemetry, r: AnalysisResult): void {
+  t.atStep(r.step, () => recordResult(t, r));
+}
+
+function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
   for (const g of r.gauges) {
     const def = metricDefinition(g.metric);
     if (def) t.instruments.record(def, g.value, g.attributes);
   }
-  for (const h of r.histograms) t.histograms.add(h);
+  for (const h of r.histograms) t.addHistogram(h, r.step);
   t.analysisWorkerMs[r.kind].push(r.workerMs);
   if (r.trainingAccuracy !== undefined) t.noteTrainingAccuracy(r.trainingAccuracy);
   const log = channelLogger('metrics');

@@ -1,4 +1,4 @@
-import { ATTR_GRPO_STEP } from '@grpo-otel/semconv';
+import { ATTR_GRPO_MEMORY_POOL, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
 export interface MemorySnapshot {
@@ -41,6 +41,16 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
     averageRss: t.rssSamples.mean,
     ...(tm ? { tensors: { ...tm, peakBytes: t.notePeakMemory('tensor', tm.numBytes) } } : {}),
   };
+  // TensorBoard shows these readings at the current step (not the reading taken when the step ends).
+  t.recordObservation(METRICS.processMemoryUsage, m.rss);
+  t.recordObservation(METRICS.memoryPeakUsage, peakRss, { [ATTR_GRPO_MEMORY_POOL]: 'rss' });
+  if (tm) {
+    t.recordObservation(METRICS.tfjsMemoryUsage, tm.numBytes);
+    t.recordObservation(METRICS.tfjsTensorCount, tm.numTensors);
+    t.recordObservation(METRICS.memoryPeakUsage, t.notePeakMemory('tensor', tm.numBytes), {
+      [ATTR_GRPO_MEMORY_POOL]: 'tensor',
+    });
+  }
   const attrs: Record<string, number> = {
     'process.memory.usage': m.rss,
     'v8js.memory.heap.used': m.heapUsed,

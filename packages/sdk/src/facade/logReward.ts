@@ -51,11 +51,16 @@ export function logReward(
   const s = summarize(values);
   if (s.skipped > 0) t.drops.record('metrics', 'invalid_value', METRICS.rewardValue.name, s.skipped);
   if (s.count > 0) {
-    t.instruments.record(METRICS.rewardMean, s.mean, attrs);
-    t.instruments.record(METRICS.rewardStd, s.std, attrs);
-    t.instruments.record(METRICS.rewardMin, s.min, attrs);
-    t.instruments.record(METRICS.rewardMax, s.max, attrs);
-    t.instruments.record(METRICS.rewardMedian, s.median, attrs);
+    const record = () => {
+      t.instruments.record(METRICS.rewardMean, s.mean, attrs);
+      t.instruments.record(METRICS.rewardStd, s.std, attrs);
+      t.instruments.record(METRICS.rewardMin, s.min, attrs);
+      t.instruments.record(METRICS.rewardMax, s.max, attrs);
+      t.instruments.record(METRICS.rewardMedian, s.median, attrs);
+    };
+    // TensorBoard shows them at the record's step: `options.step` when given, else the current one.
+    if (options.step !== undefined) t.atStep(options.step, record);
+    else record();
   }
   const record: LogAttributes = {
     [ATTR_GRPO_REWARD_FUNCTION]: name,

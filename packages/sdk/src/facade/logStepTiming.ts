@@ -1,5 +1,6 @@
 import { ATTR_GEN_AI_TOKEN_TYPE, ATTR_GRPO_PHASE, METRICS } from '@grpo-otel/semconv';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
+import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 
 export interface StepTiming {
   /** Wall-clock seconds of the whole step (generation to optimiser update). */
@@ -28,7 +29,12 @@ export function logStepTiming(step: number, timing: StepTiming): void {
     t.drops.record('metrics', 'invalid_value', METRICS.stepDuration.name);
     return;
   }
-  void step;
+  // The step's values go to TensorBoard at `step`, even when logged after the trainer moved on.
+  t.atStep(step, () => recordTiming(t, timing));
+}
+
+function recordTiming(t: GrpoTelemetry, timing: StepTiming): void {
+  const { seconds } = timing;
   t.instruments.record(METRICS.stepDuration, seconds);
   for (const [phase, s] of Object.entries(timing.phases ?? {})) {
     t.instruments.record(METRICS.phaseDuration, s, { [ATTR_GRPO_PHASE]: phase });

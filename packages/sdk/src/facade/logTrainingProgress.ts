@@ -132,5 +132,4 @@ export function recordTrainingProgress(
     }
   }
   channelLogger('training').info(`step ${step}${parts.length ? `: ${parts.join(', ')}` : ''}`, attrs);
-  void t.collectStep(step);
 }

@@ -18,6 +18,7 @@ import {
   generateRunId,
   METRICS,
   type MetricDefinition,
+  metricDefinition,
 } from '@grpo-otel/semconv';
 import { diag, type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
@@ -39,9 +40,10 @@ import {
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { HistogramValue } from '../analysis/AnalysisResult.js';
 import { AnalysisWorker } from '../analysis/AnalysisWorker.js';
 import { applyAnalysisResult, type SignalNotice } from '../analysis/applyAnalysisResult.js';
-import { PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
+import { ANALYSIS_SCOPE, PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
 import type { ChannelLogger } from '../ChannelLogger.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
 import { createQueuedOtlpMetricExporter, createQueuedOtlpSpanProcessor } from '../export/createQueuedOtlp.js';
@@ -53,7 +55,9 @@ import { redactAttributes } from '../internal/redactAttributes.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
 import { type SanitizeReason, SDK_SANITIZE_REASONS, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
-import { StepMetricReader } from '../processors/StepMetricReader.js';
+import type { BucketCounts } from '../processors/StepBuffer.js';
+import { StepMeter, StepMeterProvider, stepInstrument } from '../processors/StepMeter.js';
+import { StepMetricSink } from '../processors/StepMetricSink.js';
 import { StepStampProcessor } from '../processors/StepStampProcessor.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
 import { installExitHooks } from './exitHooks.js';
@@ -67,13 +71,13 @@ export interface GrpoTelemetryOptions {
   registerGlobal?: boolean;
   /** Flush on SIGINT/SIGTERM/exit (default true). */
   handleExit?: boolean;
-  /** Extra metric readers (e.g. a test's in-memory reader, or the TensorBoard step reader). */
+  /** Extra metric readers (e.g. a test's in-memory reader). */
   metricReaders?: MetricReader[];
   /** Extra span processors. */
   spanProcessors?: SpanProcessor[];
   /**
-   * Push exporters keyed by training step (e.g. TensorBoard): each is wrapped in a StepMetricReader
-   * that collects whenever the trainer logs progress (`logTrainingProgress`).
+   * Push exporters keyed by training step (e.g. TensorBoard): they receive one collection per step
+   * from the SDK's step sink (see StepMetricSink), and must read the step (`exportStep`) in `export()`.
    */
   stepExporters?: { name: string; exporter: PushMetricExporter }[];
 }
@@ -131,10 +135,11 @@ export class GrpoTelemetry {
   private step: number | undefined;
   private readonly cumulative = new Map<string, number>();
   private readonly peaks = new Map<string, number>();
-  private readonly stepReaders: StepMetricReader[] = [];
-  /** Histograms computed by the analysis worker, fed to every reader. */
+  /** Values by training step for the step-keyed exporters (TensorBoard); absent when there are none. */
+  readonly stepSink: StepMetricSink | undefined;
+  /** Histograms computed by the analysis worker, fed to the OTLP reader. */
   readonly histograms = new PrecomputedHistograms();
-  /** The step of the collection a step-keyed exporter is writing (see StepMetricReader). */
+  /** The step of the collection a step-keyed exporter is writing (see StepMetricSink). */
   exportStep: number | undefined;
   private analysisWorker: AnalysisWorker | undefined;
   private readonly plateauCallbacks: ((e: SignalNotice) => void)[] = [];
@@ -201,19 +206,20 @@ export class GrpoTelemetry {
       })),
     ];
     const readers: MetricReader[] = [...(options.metricReaders ?? [])];
-    for (const { name, exporter } of stepExporters) {
-      const reader = new StepMetricReader({
-        exporter,
-        name,
-        drops: this.drops,
-        metricProducers: [this.histograms.producer(AggregationTemporality.DELTA)],
-        setExportStep: (step) => {
-          this.exportStep = step;
-        },
-      });
-      this.stepReaders.push(reader);
-      readers.push(reader);
-    }
+    // Step-keyed exporters are fed by the step sink at record time, never by an OTel collection: a
+    // collection runs whenever the event loop gets to it, steps later in a tight training loop.
+    this.stepSink =
+      stepExporters.length > 0
+        ? new StepMetricSink({
+            exporters: stepExporters,
+            resource: this.resource,
+            drops: this.drops,
+            setExportStep: (step) => {
+              this.exportStep = step;
+            },
+            analysis: () => this.analysisWorker,
+          })
+        : undefined;
     if (config.otlp.metrics) {
       readers.push(
         new PeriodicExportingMetricReader({
@@ -255,7 +261,10 @@ export class GrpoTelemetry {
     }
     this.tracerProvider = new NodeTracerProvider({ resource: this.resource, spanProcessors });
 
-    this.meter = this.meterProvider.getMeter(SDK_NAME, SDK_VERSION);
+    const otelMeter = this.meterProvider.getMeter(SDK_NAME, SDK_VERSION);
+    this.meter = this.stepSink
+      ? new StepMeter(otelMeter, { name: SDK_NAME, version: SDK_VERSION }, this.stepSink)
+      : otelMeter;
     this.tracer = this.tracerProvider.getTracer(SDK_NAME, SDK_VERSION);
     this.instruments = new Instruments(this.meter, this.drops);
     this.registerSelfMetrics();
@@ -267,7 +276,9 @@ export class GrpoTelemetry {
     this.registeredGlobal = options.registerGlobal ?? true;
     if (this.registeredGlobal) {
       logs.setGlobalLoggerProvider(this.loggerProvider);
-      metrics.setGlobalMeterProvider(this.meterProvider);
+      metrics.setGlobalMeterProvider(
+        this.stepSink ? new StepMeterProvider(this.meterProvider, this.stepSink) : this.meterProvider,
+      );
       this.tracerProvider.register();
     }
     if (options.handleExit ?? true) this.removeExitHooks = installExitHooks(this);
@@ -306,6 +317,7 @@ export class GrpoTelemetry {
       this.loggerProvider.forceFlush(),
       this.meterProvider.forceFlush(),
       this.tracerProvider.forceFlush(),
+      this.stepSink?.flush(),
     ]);
   }
 
@@ -329,6 +341,7 @@ export class GrpoTelemetry {
       const results = await Promise.allSettled([
         this.tracerProvider.shutdown(),
         this.meterProvider.shutdown(),
+        this.stepSink?.shutdown(),
       ]);
       // Logs last, so a drop summary or shutdown message logged above still gets out.
       results.push(...(await Promise.allSettled([this.loggerProvider.shutdown()])));
@@ -349,6 +362,7 @@ export class GrpoTelemetry {
 
   /** Synchronous drain of local sinks (console, files) for `process.exit()`. */
   flushSync(): void {
+    this.stepSink?.flushSync();
     for (const s of this.pipeline.localSinks) s.flushSync();
   }
 
@@ -360,17 +374,44 @@ export class GrpoTelemetry {
   setStep(step: number): void {
     const previous = this.step ?? 0;
     this.step = step;
+    this.stepSink?.advance(step);
     this.instruments.record(METRICS.trainingCurrentStep, step);
     if (step > previous) this.instruments.record(METRICS.trainingSteps, step - previous);
   }
 
   /**
-   * The trainer reached a logging step: step-keyed readers (TensorBoard) collect what was recorded
-   * since the previous one. Returns when it is exported (callers need not wait).
+   * Runs `fn` with the values it records attributed to `step` in the step-keyed exporters (TensorBoard)
+   * instead of the current step: for calls that name their step (analysis results, step timing, a
+   * validation pass) and may run after the trainer moved on.
    */
-  collectStep(step: number): Promise<void> {
-    const ready = () => this.analysisWorker?.settled(step, 2000) ?? Promise.resolve();
-    return Promise.all(this.stepReaders.map((r) => r.collectAtStep(step, ready))).then(() => undefined);
+  atStep<T>(step: number, fn: () => T): T {
+    return this.stepSink && Number.isSafeInteger(step) && step >= 0 ? this.stepSink.at(step, fn) : fn();
+  }
+
+  /** Adds histogram bucket counts computed off the training thread, for OTLP and for the step's exporters. */
+  addHistogram(h: HistogramValue, step: number): void {
+    this.histograms.add(h);
+    if (!this.stepSink) return;
+    const def = metricDefinition(h.metric);
+    const inst = stepInstrument(ANALYSIS_SCOPE, 'histogram', h.metric, {
+      description: def?.description ?? '',
+      unit: def?.unit ?? '',
+    });
+    const counts: BucketCounts = h;
+    this.atStep(step, () => this.stepSink!.addBuckets(inst, counts, h.attributes ?? {}));
+  }
+
+  /**
+   * A reading of an observable instrument made for the current step (e.g. by `logMemoryUsage`): the
+   * step-keyed exporters show it at that step instead of the reading taken when the step ends.
+   */
+  recordObservation(def: MetricDefinition, value: number, attributes: Record<string, string> = {}): void {
+    if (!this.stepSink) return;
+    const inst = stepInstrument({ name: SDK_NAME, version: SDK_VERSION }, def.instrument, def.name, {
+      description: def.description,
+      unit: def.unit,
+    });
+    this.stepSink.recordObservation(inst, value, attributes);
   }
 
   /** The analysis worker, started on first use. */

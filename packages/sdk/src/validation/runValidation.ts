@@ -184,21 +184,24 @@ export async function runValidation(
       const durationMs = performance.now() - t0;
       // No samples means no accuracy, and no training accuracy yet (validation before the first
       // step's analysis) means no gap: neither is a value, so neither is recorded (nor counted as a
-      // dropped invalid value, which would page as telemetry loss).
-      if (Number.isFinite(accuracy)) t.instruments.record(METRICS.validationAccuracy, accuracy, dsAttrs);
-      if (Number.isFinite(gap)) t.instruments.record(METRICS.validationGeneralizationGap, gap, dsAttrs);
-      t.instruments.record(METRICS.validationDuration, durationMs / 1000, dsAttrs);
-      t.instruments.record(METRICS.validationSamples, results.length, dsAttrs);
-      for (const [type, n] of Object.entries(errors)) {
-        if (type !== 'format_error')
-          t.instruments.record(METRICS.validationErrors, n, { ...dsAttrs, [ATTR_ERROR_TYPE]: type });
-      }
-      if (errors.format_error)
-        t.instruments.record(METRICS.validationErrors, errors.format_error, {
-          ...dsAttrs,
-          [ATTR_ERROR_TYPE]: 'format_error',
-        });
-      if (errors.timeout) t.instruments.record(METRICS.validationTimeouts, errors.timeout, dsAttrs);
+      // dropped invalid value, which would page as telemetry loss). TensorBoard shows them at `step`
+      // even when the trainer moved on while the pass ran.
+      t.atStep(step, () => {
+        if (Number.isFinite(accuracy)) t.instruments.record(METRICS.validationAccuracy, accuracy, dsAttrs);
+        if (Number.isFinite(gap)) t.instruments.record(METRICS.validationGeneralizationGap, gap, dsAttrs);
+        t.instruments.record(METRICS.validationDuration, durationMs / 1000, dsAttrs);
+        t.instruments.record(METRICS.validationSamples, results.length, dsAttrs);
+        for (const [type, n] of Object.entries(errors)) {
+          if (type !== 'format_error')
+            t.instruments.record(METRICS.validationErrors, n, { ...dsAttrs, [ATTR_ERROR_TYPE]: type });
+        }
+        if (errors.format_error)
+          t.instruments.record(METRICS.validationErrors, errors.format_error, {
+            ...dsAttrs,
+            [ATTR_ERROR_TYPE]: 'format_error',
+          });
+        if (errors.timeout) t.instruments.record(METRICS.validationTimeouts, errors.timeout, dsAttrs);
+      });
       if (results.length === 0)
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'no validation samples' });
       const errText = Object.entries(errors)

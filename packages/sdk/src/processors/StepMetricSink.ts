@@ -1,0 +1,299 @@
+import {
+  type Attributes,
+  type BatchObservableCallback,
+  diag,
+  type Observable,
+  type ObservableCallback,
+  ValueType,
+} from '@opentelemetry/api';
+import { ExportResultCode, hrTime } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { DropCounter } from '../internal/DropCounter.js';
+import { type BucketCounts, StepBuffer, type StepInstrument, seriesKey } from './StepBuffer.js';
+
+/** The analysis worker, as far as the sink waits for it. */
+export interface StepAnalysis {
+  /** Whether a job for `step` (or an earlier one) is still unanswered. */
+  pendingUpTo(step: number): boolean;
+  /** Resolves when no job for a step <= `step` is unanswered, or after `timeoutMs`. */
+  settled(step: number, timeoutMs: number): Promise<void>;
+}
+
+export interface StepMetricSinkOptions {
+  /** Push exporters keyed by step (e.g. TensorBoard); `export()` must read the step synchronously. */
+  exporters: { name: string; exporter: PushMetricExporter }[];
+  resource: Resource;
+  drops: DropCounter;
+  /** Called with the step right before each export (the exporters' `getStep` reads it). */
+  setExportStep: (step: number) => void;
+  /** The analysis worker, when one runs: an ended step is written once its results are in. */
+  analysis?: () => StepAnalysis | undefined;
+  /** Longest wait for a step's analysis results before the step is written without them. Default 60 s. */
+  analysisWaitMs?: number;
+  /** Longest wait for outstanding analyses on flush and shutdown. Default 5 s. */
+  flushWaitMs?: number;
+  /** Ended steps kept while waiting; past it the oldest is written at once. Default 1024. */
+  maxBufferedSteps?: number;
+}
+
+interface Observer {
+  callback: ObservableCallback | BatchObservableCallback;
+  /** The instrument of a single-instrument callback; batch callbacks name theirs per observation. */
+  instrument?: StepInstrument;
+  batch?: Map<Observable, StepInstrument>;
+}
+
+/**
+ * Metrics keyed by training step, independent of when OpenTelemetry collects: every value is added,
+ * synchronously, to the buffer of the step it was recorded for (the step given by the call, e.g. an
+ * analysis result's step, else the trainer's current step), and each step is handed to the exporters
+ * once, as one collection, when it is complete: the trainer moved past it and the analysis worker
+ * answered for it (bounded by `analysisWaitMs`), or on flush and shutdown. Observable instruments are
+ * read once when a step ends. Steps are written in increasing order; within a series a step is never
+ * written after a later one (TensorBoard drops the later points of a series when an earlier step
+ * follows them), so a value that arrives for a step whose series already went out is dropped and
+ * counted (`timeout`), never written out of order.
+ */
+export class StepMetricSink {
+  private readonly buffers = new Map<number, StepBuffer>();
+  private readonly lastWritten = new Map<string, number>();
+  private readonly levels = new Map<string, number>();
+  private readonly observed = new Map<string, number>();
+  private readonly observers: Observer[] = [];
+  private current: number | undefined;
+  private override: number | undefined;
+  private highestWritten = Number.NEGATIVE_INFINITY;
+  private drainScheduled = false;
+  private failureReported = false;
+  private shutdownPromise: Promise<void> | undefined;
+  private readonly analysisWaitMs: number;
+  private readonly flushWaitMs: number;
+  private readonly maxBufferedSteps: number;
+
+  constructor(private readonly options: StepMetricSinkOptions) {
+    this.analysisWaitMs = options.analysisWaitMs ?? 60_000;
+    this.flushWaitMs = options.flushWaitMs ?? 5_000;
+    this.maxBufferedSteps = options.maxBufferedSteps ?? 1024;
+  }
+
+  /** The step a value recorded now belongs to: the one given by `at`, else the current step, else 0. */
+  get recordingStep(): number {
+    return this.override ?? this.current ?? 0;
+  }
+
+  /** Runs `fn` with every value it records attributed to `step`. */
+  at<T>(step: number, fn: () => T): T {
+    const previous = this.override;
+    this.override = step;
+    try {
+      return fn();
+    } finally {
+      this.override = previous;
+    }
+  }
+
+  /** A synchronous instrument's measurement (OTel's rules: counters and histograms take no negatives). */
+  record(instrument: StepInstrument, value: number, attributes: Attributes = {}): void {
+    if (this.shutdownPromise || typeof value !== 'number') return;
+    if (instrument.valueType === ValueType.INT && !Number.isInteger(value)) {
+      value = Math.trunc(value);
+      if (!Number.isInteger(value)) return;
+    }
+    if (value < 0 && (instrument.kind === 'counter' || instrument.kind === 'histogram')) return;
+    const key = seriesKey(instrument, attributes);
+    if (instrument.kind === 'updowncounter') {
+      value += this.levels.get(key) ?? 0;
+      this.levels.set(key, value);
+    }
+    this.buffer(this.recordingStep).record(instrument, key, attributes, value);
+  }
+
+  /** A value read for the current step (e.g. by `logMemoryUsage`); the step's end-of-step reading does not replace it. */
+  recordObservation(instrument: StepInstrument, value: number, attributes: Attributes = {}): void {
+    if (this.shutdownPromise || !Number.isFinite(value)) return;
+    this.buffer(this.recordingStep).record(instrument, seriesKey(instrument, attributes), attributes, value);
+  }
+
+  /** Bucket counts computed elsewhere (the analysis worker's histograms), for the recording step. */
+  addBuckets(instrument: StepInstrument, counts: BucketCounts, attributes: Attributes = {}): void {
+    if (this.shutdownPromise) return;
+    this.buffer(this.recordingStep).addBuckets(
+      instrument,
+      seriesKey(instrument, attributes),
+      attributes,
+      counts,
+    );
+  }
+
+  /** An observable instrument's callback, read when each step ends. */
+  addObserver(instrument: StepInstrument, callback: ObservableCallback): void {
+    this.observers.push({ callback, instrument });
+  }
+
+  /** A batch observable callback over `observables`, read when each step ends. */
+  addBatchObserver(callback: BatchObservableCallback, observables: Map<Observable, StepInstrument>): void {
+    this.observers.push({ callback, batch: observables });
+  }
+
+  removeObserver(callback: ObservableCallback | BatchObservableCallback, instrument?: StepInstrument): void {
+    const i = this.observers.findIndex(
+      (o) => o.callback === callback && (!instrument || o.instrument === instrument),
+    );
+    if (i >= 0) this.observers.splice(i, 1);
+  }
+
+  /** The trainer is at `step`: the steps before it are complete and will be written. */
+  advance(step: number): void {
+    if (step === this.current || this.shutdownPromise) return;
+    if (this.current !== undefined) this.observeInto(this.current);
+    this.current = step;
+    this.scheduleDrain();
+  }
+
+  /** Writes every step buffered so far (after waiting, bounded, for outstanding analyses). */
+  async flush(): Promise<void> {
+    await this.options.analysis?.()?.settled(Number.POSITIVE_INFINITY, this.flushWaitMs);
+    this.flushSync();
+    await Promise.all(this.options.exporters.map(({ exporter }) => exporter.forceFlush()));
+  }
+
+  /** Writes every step buffered so far at once, without waiting (process exit). */
+  flushSync(): void {
+    if (this.current !== undefined) this.observeInto(this.current);
+    this.drain(true);
+  }
+
+  /** Flushes, then shuts the exporters down. Idempotent; later values are ignored. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      await this.options.analysis?.()?.settled(Number.POSITIVE_INFINITY, this.flushWaitMs);
+      if (this.current !== undefined) this.observeInto(this.current);
+      this.drain(true);
+      await Promise.allSettled(this.options.exporters.map(({ exporter }) => exporter.shutdown()));
+    })();
+    return this.shutdownPromise;
+  }
+
+  private buffer(step: number): StepBuffer {
+    let b = this.buffers.get(step);
+    if (b) return b;
+    b = new StepBuffer();
+    this.buffers.set(step, b);
+    if (this.buffers.size > this.maxBufferedSteps) this.writeOldest();
+    this.scheduleDrain();
+    return b;
+  }
+
+  /** Reads the observables into `step` (once per step, and only while the step is not written). */
+  private observeInto(step: number): void {
+    if (this.observers.length === 0 || step <= this.highestWritten) return;
+    const b = this.buffer(step);
+    if (b.observed) return;
+    b.observed = true;
+    for (const o of this.observers) {
+      let open = true;
+      const observe = (inst: StepInstrument | undefined, value: unknown, attributes: Attributes = {}) => {
+        if (!open || !inst || typeof value !== 'number' || !Number.isFinite(value)) return;
+        const key = seriesKey(inst, attributes);
+        if (inst.kind === 'observable_counter') {
+          // Delta temporality: the increase since the previous reading.
+          const last = this.observed.get(key) ?? 0;
+          this.observed.set(key, value);
+          b.observe(inst, key, attributes, value - last);
+        } else {
+          b.observe(inst, key, attributes, value);
+        }
+      };
+      try {
+        if (o.instrument) {
+          const inst = o.instrument;
+          (o.callback as ObservableCallback)({ observe: (v, a) => observe(inst, v, a) });
+        } else {
+          const batch = o.batch!;
+          (o.callback as BatchObservableCallback)({
+            observe: (obs, v, a) => observe(batch.get(obs), v, a),
+          });
+        }
+      } catch (err) {
+        diag.error('grpo-otel: an observable callback threw while reading a step', err);
+      }
+      // Asynchronous callbacks are read by OTel's own collections; the step takes what came synchronously.
+      open = false;
+    }
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain(false);
+    }).unref();
+  }
+
+  /**
+   * Writes complete steps in increasing order: a step below the current one once its analyses are
+   * answered (or the wait expired), every step when `force`. A step at or below one already written
+   * (a late value) goes out at once, keeping only the series not yet written at or past it.
+   */
+  private drain(force: boolean): void {
+    const steps = [...this.buffers.keys()].sort((a, b) => a - b);
+    for (const step of steps) {
+      const b = this.buffers.get(step)!;
+      if (step > this.highestWritten && !force) {
+        if (this.current === undefined || step >= this.current) break;
+        const analysis = this.options.analysis?.();
+        if (!b.waited && analysis?.pendingUpTo(step)) {
+          if (!b.waiting) {
+            b.waiting = true;
+            void analysis.settled(step, this.analysisWaitMs).then(() => {
+              b.waited = true;
+              this.drain(false);
+            });
+          }
+          break;
+        }
+      }
+      this.write(step, b);
+    }
+  }
+
+  private writeOldest(): void {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const s of this.buffers.keys()) if (s < oldest) oldest = s;
+    const b = this.buffers.get(oldest);
+    if (b) this.write(oldest, b);
+  }
+
+  private write(step: number, b: StepBuffer): void {
+    this.buffers.delete(step);
+    const { scopeMetrics, keys, dropped } = b.toScopeMetrics(hrTime(), (key) => {
+      const last = this.lastWritten.get(key);
+      return last === undefined || last < step;
+    });
+    if (step > this.highestWritten) this.highestWritten = step;
+    for (const key of keys) this.lastWritten.set(key, step);
+    for (const { name } of this.options.exporters) {
+      if (dropped > 0) this.options.drops.record('metrics', 'timeout', name, dropped);
+    }
+    if (keys.length === 0) return;
+    const metrics: ResourceMetrics = { resource: this.options.resource, scopeMetrics };
+    for (const { name, exporter } of this.options.exporters) {
+      this.options.setExportStep(step);
+      try {
+        exporter.export(metrics, (result) => {
+          if (result.code === ExportResultCode.SUCCESS) return;
+          this.options.drops.record('metrics', 'export_failed', name, keys.length);
+          if (!this.failureReported) {
+            this.failureReported = true;
+            diag.error(`grpo-otel: ${name}: metric export failed`, result.error);
+          }
+        });
+      } catch (err) {
+        this.options.drops.record('metrics', 'export_failed', name, keys.length);
+        diag.error(`grpo-otel: ${name}: metric export threw`, err);
+      }
+    }
+  }
+}

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ExportResultCode } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  type DataPoint,
+  type Histogram,
+  MeterProvider,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import { DropCounter } from '../src/internal/DropCounter.js';
+import { StepMeter, stepInstrument } from '../src/processors/StepMeter.js';
+import { type StepAnalysis, StepMetricSink } from '../src/processors/StepMetricSink.js';
+
+/** A small local push exporter that keeps each export with the step the sink stamped on it. */
+class StepRecorder implements PushMetricExporter {
+  step = -1;
+  exports: { step: number; metrics: ResourceMetrics }[] = [];
+  export(metrics: ResourceMetrics, cb: (r: { code: ExportResultCode }) => void): void {
+    this.exports.push({ step: this.step, metrics });
+    cb({ code: ExportResultCode.SUCCESS });
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+  /** [step, value] of every point of `name` with attributes including `attrs`, in export order. */
+  series(name: string, attrs: Record<string, unknown> = {}): [number, unknown][] {
+    return this.exports.flatMap((e) =>
+      e.metrics.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .filter((m) => m.descriptor.name === name)
+        .flatMap((m) => m.dataPoints as DataPoint<unknown>[])
+        .filter((p) => Object.entries(attrs).every(([k, v]) => p.attributes[k] === v))
+        .map((p) => [e.step, p.value] as [number, unknown]),
+    );
+  }
+}
+
+/** The analysis worker as the sink sees it: jobs by step, answered when the test says so. */
+class ManualAnalysis implements StepAnalysis {
+  pending = new Set<number>();
+  private waiters: { step: number; done: () => void }[] = [];
+  pendingUpTo(step: number): boolean {
+    for (const s of this.pending) if (s <= step) return true;
+    return false;
+  }
+  settled(step: number): Promise<void> {
+    if (!this.pendingUpTo(step)) return Promise.resolve();
+    return new Promise((done) => this.waiters.push({ step, done }));
+  }
+  answer(step: number): void {
+    this.pending.delete(step);
+    const ready = this.waiters.filter((w) => !this.pendingUpTo(w.step));
+    this.waiters = this.waiters.filter((w) => this.pendingUpTo(w.step));
+    for (const w of ready) w.done();
+  }
+}
+
+function setup(options: { analysis?: ManualAnalysis; maxBufferedSteps?: number } = {}) {
+  const exporter = new StepRecorder();
+  const drops = new DropCounter();
+  const sink = new StepMetricSink({
+    exporters: [{ name: 'tb', exporter }],
+    resource: resourceFromAttributes({}),
+    drops,
+    setExportStep: (step) => {
+      exporter.step = step;
+    },
+    ...(options.analysis ? { analysis: () => options.analysis } : {}),
+    ...(options.maxBufferedSteps ? { maxBufferedSteps: options.maxBufferedSteps } : {}),
+  });
+  const provider = new MeterProvider();
+  const meter = new StepMeter(provider.getMeter('t'), { name: 't' }, sink);
+  return { exporter, drops, sink, meter };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('each step holds the values recorded for it, however late the export runs', async () => {
+  const { exporter, sink, meter } = setup();
+  const loss = meter.createGauge('grpo.policy.loss');
+  const samples = meter.createCounter('grpo.training.samples');
+  const reward = meter.createHistogram('grpo.reward.value', { advice: { explicitBucketBoundaries: [0, 1] } });
+  // A tight loop: nothing is exported until the event loop turns.
+  for (let step = 1; step <= 5; step++) {
+    sink.advance(step);
+    loss.record(step / 10);
+    samples.add(2);
+    samples.add(3);
+    for (let i = 0; i < step; i++) reward.record(i % 2);
+  }
+  assert.equal(exporter.exports.length, 0);
+  await tick();
+  // Steps 1-4 ended; 5 is still the current step.
+  assert.deepEqual(
+    exporter.exports.map((e) => e.step),
+    [1, 2, 3, 4],
+  );
+  await sink.flush();
+  assert.deepEqual(exporter.series('grpo.policy.loss'), [
+    [1, 0.1],
+    [2, 0.2],
+    [3, 0.3],
+    [4, 0.4],
+    [5, 0.5],
+  ]);
+  assert.deepEqual(
+    exporter.series('grpo.training.samples').map(([s, v]) => [s, v]),
+    [1, 2, 3, 4, 5].map((s) => [s, 5]),
+  );
+  assert.deepEqual(
+    exporter.series('grpo.reward.value').map(([s, h]) => [s, (h as Histogram).count]),
+    [1, 2, 3, 4, 5].map((s) => [s, s]),
+  );
+});
+
+test('`at` attributes values to a given step; an ended step waits for its analysis results', async () => {
+  const analysis = new ManualAnalysis();
+  const { exporter, sink, meter } = setup({ analysis });
+  const mean = meter.createGauge('grpo.reward.mean');
+  const loss = meter.createGauge('grpo.policy.loss');
+  for (let step = 1; step <= 3; step++) {
+    sink.advance(step);
+    loss.record(step);
+    analysis.pending.add(step);
+  }
+  sink.advance(4);
+  await tick();
+  // Step 1's analysis is outstanding: nothing goes out, so no series can get a later step first.
+  assert.equal(exporter.exports.length, 0);
+  sink.at(1, () => mean.record(0.25));
+  analysis.answer(1);
+  await tick();
+  assert.deepEqual(
+    exporter.exports.map((e) => e.step),
+    [1],
+  );
+  // Results arrive in any order: step 3's first, then step 2's.
+  sink.at(3, () => mean.record(0.75));
+  analysis.answer(3);
+  sink.at(2, () => mean.record(0.5));
+  analysis.answer(2);
+  await tick();
+  await tick();
+  assert.deepEqual(exporter.series('grpo.reward.mean'), [
+    [1, 0.25],
+    [2, 0.5],
+    [3, 0.75],
+  ]);
+  assert.deepEqual(exporter.series('grpo.policy.loss'), [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+  ]);
+});
+
+test('a value for a series already written at a later step is dropped and counted, never written out of order', async () => {
+  const { exporter, drops, sink, meter } = setup();
+  const g = meter.createGauge('g');
+  const other = meter.createGauge('other');
+  sink.advance(1);
+  g.record(1);
+  sink.advance(2);
+  g.record(2);
+  sink.advance(3);
+  await tick();
+  assert.deepEqual(exporter.series('g'), [
+    [1, 1],
+    [2, 2],
+  ]);
+  // Late: `g` already has step 2, so step 1 cannot follow; `other` has nothing yet, so it can.
+  sink.at(1, () => {
+    g.record(10);
+    other.record(7);
+  });
+  await tick();
+  assert.deepEqual(exporter.series('g'), [
+    [1, 1],
+    [2, 2],
+  ]);
+  assert.deepEqual(exporter.series('other'), [[1, 7]]);
+  assert.equal(drops.total({ reason: 'timeout', where: 'tb' }), 1);
+});
+
+test('observables are read once when a step ends; counters as deltas; a reading made for the step wins', async () => {
+  const { exporter, sink, meter } = setup();
+  let total = 0;
+  let rss = 100;
+  meter.createObservableCounter('grpo.sdk.record.dropped').addCallback((r) => r.observe(total));
+  const mem = meter.createObservableUpDownCounter('process.memory.usage');
+  mem.addCallback((r) => r.observe(rss));
+  const batched = meter.createObservableGauge('queue.size');
+  meter.addBatchObservableCallback((r) => r.observe(batched, 4), [batched]);
+  sink.advance(1);
+  total = 3;
+  sink.advance(2);
+  total = 5;
+  rss = 200;
+  // logMemoryUsage's reading for step 2 (the same instrument: scope and name).
+  sink.recordObservation(
+    stepInstrument({ name: 't' }, 'observable_updowncounter', 'process.memory.usage'),
+    150,
+  );
+  sink.advance(3);
+  await sink.flush();
+  assert.deepEqual(exporter.series('grpo.sdk.record.dropped'), [
+    [1, 3],
+    [2, 2],
+    [3, 0],
+  ]);
+  assert.deepEqual(exporter.series('process.memory.usage'), [
+    [1, 100],
+    [2, 150],
+    [3, 200],
+  ]);
+  assert.deepEqual(exporter.series('queue.size'), [
+    [1, 4],
+    [2, 4],
+    [3, 4],
+  ]);
+});
+
+test('memory stays bounded: past maxBufferedSteps the oldest waiting step is written', async () => {
+  const analysis = new ManualAnalysis();
+  const { exporter, sink, meter } = setup({ analysis, maxBufferedSteps: 4 });
+  const g = meter.createGauge('g');
+  analysis.pending.add(1);
+  for (let step = 1; step <= 10; step++) {
+    sink.advance(step);
+    g.record(step);
+  }
+  // Written synchronously as the buffer count passed 4, while step 1's analysis is still unanswered.
+  assert.deepEqual(
+    exporter.exports.map((e) => e.step),
+    [1, 2, 3, 4, 5, 6],
+  );
+  analysis.answer(1);
+  await sink.flush();
+  assert.deepEqual(
+    exporter.series('g').map(([s]) => s),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
+});
