@@ -63,13 +63,16 @@ export const DEFAULT_HISTOGRAM_BOUNDARIES: readonly number[] = [
   0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
 ];
 
-/** The key of a series: the instrument's id and its attributes (keys sorted). */
+/** The key of a series: the instrument's id and its attributes (keys sorted; strings as is, the rest as JSON). */
 export function seriesKey(instrument: StepInstrument, attributes: Attributes): string {
   const keys = Object.keys(attributes);
   if (keys.length === 0) return instrument.id;
-  keys.sort();
+  if (keys.length > 1) keys.sort();
   let key = instrument.id;
-  for (const k of keys) key += `\u0000${k}\u0001${JSON.stringify(attributes[k])}`;
+  for (const k of keys) {
+    const v = attributes[k];
+    key += typeof v === 'string' ? `\u0000${k}\u0001s${v}` : `\u0000${k}\u0001j${JSON.stringify(v)}`;
+  }
   return key;
 }
 
