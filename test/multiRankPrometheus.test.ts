@@ -281,7 +281,7 @@ describe('four ranks -> one collector -> one Prometheus', { timeout: 10 * 60_000
       entries.join(' '),
     );
     // Whose run it is: the live-tensor gauge is a per-rank constant (the tensorboard tests check values
-    // at their steps; a loop this fast gives the step reader no time between steps).
+    // at their steps).
     const scalars = readWithEventAccumulator(runDir).scalars;
     const tensors = scalars[METRICS.tfjsTensorCount.name];
     assert.ok(tensors && tensors.length > 0, Object.keys(scalars).join(' '));

@@ -32,7 +32,7 @@ function tempDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-/** Collects on demand and hands the collection to a push exporter (what the SDK's step reader does). */
+/** Collects on demand and hands the collection to a push exporter (as the SDK's step sink does, one per step). */
 class StepReader extends MetricReader {
   constructor(private readonly exporter: PushMetricExporter) {
     super({ aggregationTemporalitySelector: exporter.selectAggregationTemporality!.bind(exporter) });

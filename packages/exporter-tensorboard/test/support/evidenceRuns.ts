@@ -34,7 +34,7 @@ const f32 = Math.fround;
 export const STEPS = 12;
 export const REWARD_BOUNDS = METRICS.rewardValue.advice!.explicitBucketBoundaries!;
 
-/** Collects at each training step and hands the collection to the exporter (as the SDK's step reader). */
+/** Collects at each training step and hands the collection to the exporter (as the SDK's step sink hands it one collection per step). */
 class StepReader extends MetricReader {
   constructor(private readonly exporter: PushMetricExporter) {
     super({ aggregationTemporalitySelector: exporter.selectAggregationTemporality!.bind(exporter) });

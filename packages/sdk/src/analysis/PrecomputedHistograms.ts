@@ -30,8 +30,9 @@ export const ANALYSIS_SCOPE = { name: '@grpo-otel/sdk/analysis' };
  * Histograms computed off the training thread (bucket counts from the analysis worker), fed to OTel
  * metric readers through the SDK's own extension point, a `MetricProducer`: the training thread never
  * records per-value. One producer per reader, because temporality is per reader: a cumulative producer
- * (OTLP, Prometheus) accumulates forever; a delta producer (TensorBoard's step reader) reports what
- * arrived since its last collection. Series are keyed by metric and attributes.
+ * (OTLP, Prometheus) accumulates forever; a delta producer reports what arrived since its last
+ * collection. (TensorBoard gets them from the SDK's step sink, at the analysed step.) Series are keyed
+ * by metric and attributes.
  */
 export class PrecomputedHistograms {
   private readonly producers: HistogramProducer[] = [];

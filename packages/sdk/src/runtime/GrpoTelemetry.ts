@@ -169,7 +169,7 @@ export class GrpoTelemetry {
     this.resource = buildResource(config, this.runId, this.sanitizer);
 
     // One TensorBoard run per tensorboard handler: its text records (log pipeline) and every metric
-    // (step reader) share the run's event files under <log_dir>/<run id>.
+    // (step sink) share the run's event files under <log_dir>/<run id>.
     const { rank, worldSize = 1, runId } = config.resource;
     if (worldSize > 1 && (rank === undefined || runId === undefined)) {
       diag.warn(
