@@ -168,7 +168,7 @@ const DEFINITIONS: readonly AttributeDefinition[] = [
     requirementLevel: 'required',
     metricSafe: false,
     note:
-      'Unbounded, so never a metric attribute. Metrics are aligned to steps by the SDK\'s step sink ' +
+      "Unbounded, so never a metric attribute. Metrics are aligned to steps by the SDK's step sink " +
       '(TensorBoard) and by `grpo.training.current_step` (Prometheus).',
   }),
   defineAttribute({

@@ -253,7 +253,7 @@ function renderIntro(): string {
       `(\`{grpo_reward_function!="${REWARD_FUNCTION_TOTAL}"}\`); no reward function may be named \`${REWARD_FUNCTION_TOTAL}\`.`,
     '- Per-step statistics (mean, std, min, max, ratios) are gauges, so TensorBoard gets one scalar per step ' +
       'and Prometheus the latest value; per-completion and per-group distributions are histograms with ' +
-      'bucket advice. The step is never a metric attribute (unbounded cardinality): the SDK\'s step sink ' +
+      "bucket advice. The step is never a metric attribute (unbounded cardinality): the SDK's step sink " +
       'keys TensorBoard by step, and `grpo.training.current_step` relates time to steps in Prometheus.',
     '- All conventions are at stability `development` unless marked stable.',
     '',
