@@ -30,3 +30,20 @@ test('files: a mode that is not octal permission bits is a config error naming t
   }
   assert.throws(() => parse('files:\n  umask: "022"\n'), ConfigError);
 });
+
+test('files: a decimal that reads like an octal mode (YAML 640, 0640) says how to write it', () => {
+  for (const [bad, octal] of [
+    ['640', '0640'],
+    ['0640', '0640'],
+    ['750', '0750'],
+  ] as const) {
+    assert.throws(
+      () => parse(`files:\n  dir_mode: ${bad}\n`),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes(`files.dir_mode: expected a permission mode, got ${Number(bad)} (decimal)`) &&
+        e.message.includes(`'${octal}' (quoted) or 0o${octal.slice(1)}`),
+      `dir_mode: ${bad}`,
+    );
+  }
+});

@@ -326,6 +326,14 @@ function describeError(
     case 'exclusiveMaximum': {
       const p = err.params as { comparison: string; limit: number };
       const kind = schema?.type === 'integer' ? 'an integer' : 'a number';
+      if (p.limit === 0o777 && typeof value === 'number' && /^[0-7]{3,4}$/.test(String(value))) {
+        // YAML reads `640` and `0640` as decimal: the octal mode meant must be quoted or written 0o640.
+        return {
+          path,
+          pointAtKey: false,
+          detail: `expected a permission mode, got ${value} (decimal); write the octal mode as '0${String(value).replace(/^0/, '')}' (quoted) or 0o${String(value).replace(/^0/, '')}`,
+        };
+      }
       return {
         path,
         pointAtKey: false,
