@@ -115,6 +115,9 @@ export async function writeRunFolder(out: string, options: { seed?: number } = {
   );
 
   for (let step = 1; step <= STEPS; step++) {
+    // The step starts: values recorded without a step of their own (logReward, logMemoryUsage, the
+    // model outputs) belong to it, as in the demo trainer.
+    getTelemetry()?.setStep(step);
     const progress = Math.min(step, 30) / 30; // learning stops at step 30: the plateau
     const n = GROUP * PROMPTS_PER_STEP;
     const prompts = Array.from({ length: PROMPTS_PER_STEP }, () => {
