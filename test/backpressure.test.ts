@@ -254,6 +254,9 @@ describe('backpressure: collector failing', { timeout: 120_000 }, () => {
 
     await shutdown();
     const spanDrops = t.drops.total({ signal: 'traces' });
+    // The collector's batch processor and file exporter may still hold the last spans: stopping it
+    // (SIGTERM by PID) flushes them to its file.
+    await collector.stop();
     const got = exportedSpans(await collector.readExported()).filter((s) => s.item.name === 'grpo.bp.span');
     assert.equal(got.length, spans - spanDrops, 'spans: sent - dropped == received');
     assert.equal(t.drops.total({ signal: 'traces', reason: 'queue_full' }), 0);

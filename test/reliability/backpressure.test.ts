@@ -227,7 +227,9 @@ describe('backpressure for minutes', { timeout: 30 * 60_000 }, () => {
     const q = logQueue();
     const dropped = t.drops.total({ signal: 'logs', where: 'otlp' });
     await shutdown();
-    await sleep(1000);
+    // The collector has answered every export, but its batch processor and file exporter may still
+    // hold the last records: stopping it (SIGTERM by PID) flushes them to its file.
+    await second.stop();
     const ids = await received([first, second], 'down');
     report('collector down', [off, healthy, down, recovered], {
       sent: trainer.seq,
@@ -288,7 +290,7 @@ describe('backpressure for minutes', { timeout: 30 * 60_000 }, () => {
     const q = logQueue();
     const dropped = t.drops.total({ signal: 'logs', where: 'otlp' });
     await shutdown();
-    await sleep(1000);
+    await collector.stop(); // flushes what the collector still holds to its file (see above)
     const ids = await received([collector], 'fail');
     report('collector stalled, then failing (503)', [stallPhase, healthy, failing], {
       stalledSent: stalled.seq,
