@@ -6,6 +6,8 @@ export interface GaugeValue {
   metric: string;
   value: number;
   attributes?: PointAttributes;
+  /** `attributesKey(attributes)`, computed by the worker so the training thread need not key the set. */
+  key?: string;
 }
 
 /** A histogram computed off the main thread, in OTel's explicit-bucket layout (counts.length = boundaries.length + 1). */

@@ -33,6 +33,7 @@ import {
   type MetricDefinition,
   REWARD_FUNCTION_TOTAL,
 } from '@grpo-otel/semconv';
+import { attributesKey } from '../internal/attributesKey.js';
 import type {
   AnalysisResult,
   GaugeValue,
@@ -46,6 +47,17 @@ import { toHistogram } from './toHistogram.js';
 const TRAIN = { [ATTR_GRPO_SPLIT]: 'train' } as const;
 /** n of the n-grams in the repetition rate (rep-n). */
 const REPETITION_N = 4;
+
+/** Keys of the attribute objects used so far (most are shared by several gauges and steps). */
+const keys = new WeakMap<PointAttributes, string>();
+function keyOf(attributes: PointAttributes): string {
+  let key = keys.get(attributes);
+  if (key === undefined) {
+    key = attributesKey(attributes);
+    keys.set(attributes, key);
+  }
+  return key;
+}
 
 function fmt(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
@@ -87,7 +99,8 @@ export class Analyzer {
     const histograms: HistogramValue[] = [];
     const signals: SignalEvent[] = [];
     const gauge = (def: MetricDefinition, value: number, attributes: PointAttributes) => {
-      if (Number.isFinite(value)) gauges.push({ metric: def.name, value, attributes });
+      if (Number.isFinite(value))
+        gauges.push({ metric: def.name, value, attributes, key: keyOf(attributes) });
     };
     const window = job.historyWindow ?? this.settings.historyWindow;
     const stats = rewardStatistics(job.rewards, job.weights ? { weights: job.weights } : {});
@@ -189,7 +202,8 @@ export class Analyzer {
     const histograms: HistogramValue[] = [];
     const signals: SignalEvent[] = [];
     const gauge = (def: MetricDefinition, value: number, attributes: PointAttributes = TRAIN) => {
-      if (Number.isFinite(value)) gauges.push({ metric: def.name, value, attributes });
+      if (Number.isFinite(value))
+        gauges.push({ metric: def.name, value, attributes, key: keyOf(attributes) });
     };
     const texts: string[] = [];
     for (let i = 0, at = 0; i < job.textLengths.length; i++) {

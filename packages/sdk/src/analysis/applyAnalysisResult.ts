@@ -14,6 +14,22 @@ export interface SignalNotice extends SignalEvent {
   step: number;
 }
 
+/** The attributes of each signal (kind and subject), shared and frozen; bounded. */
+const signalAttrs = new Map<string, Readonly<Record<string, string>>>();
+const MAX_SIGNAL_ATTRS = 1024;
+
+function signalAttributes(key: string, s: SignalEvent): Readonly<Record<string, string>> {
+  let attrs = signalAttrs.get(key);
+  if (attrs === undefined) {
+    const a: Record<string, string> = { [ATTR_GRPO_SIGNAL_KIND]: s.kind };
+    if (s.kind === 'reward_plateau') a[ATTR_GRPO_REWARD_FUNCTION] = s.subject;
+    attrs = Object.freeze(a);
+    if (signalAttrs.size >= MAX_SIGNAL_ATTRS) signalAttrs.clear();
+    signalAttrs.set(key, attrs);
+  }
+  return attrs;
+}
+
 /**
  * Records what the analysis worker computed for a step: gauges on their semconv instruments,
  * histograms through the precomputed-histogram producers, signal state, one summary record on the
@@ -25,9 +41,16 @@ export function applyAnalysisResult(t: GrpoTelemetry, r: AnalysisResult): void {
 }
 
 function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
+  const instruments = t.instruments;
   for (const g of r.gauges) {
     const def = metricDefinition(g.metric);
-    if (def) t.instruments.record(def, g.value, g.attributes);
+    if (!def) continue;
+    // The worker keyed the attribute set: one shared frozen object per set, keyed once.
+    const attrs =
+      g.key !== undefined && g.attributes !== undefined
+        ? instruments.intern(g.key, g.attributes)
+        : g.attributes;
+    instruments.record(def, g.value, attrs);
   }
   for (const h of r.histograms) t.addHistogram(h, r.step);
   t.analysisWorkerMs[r.kind].push(r.workerMs);
@@ -40,8 +63,7 @@ function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
   });
   for (const s of r.signals) {
     const key = `${s.kind}/${s.subject}`;
-    const attrs: Record<string, string> = { [ATTR_GRPO_SIGNAL_KIND]: s.kind };
-    if (s.kind === 'reward_plateau') attrs[ATTR_GRPO_REWARD_FUNCTION] = s.subject;
+    const attrs = signalAttributes(key, s);
     t.signalState(key, s.active);
     t.instruments.record(METRICS.signalActive, s.active ? 1 : 0, attrs);
     if (s.fired) {

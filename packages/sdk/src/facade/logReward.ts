@@ -1,8 +1,10 @@
-import { summarize } from '@grpo-otel/metrics';
+import { type Summary, summarize } from '@grpo-otel/metrics';
 import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
 import type { LogAttributes } from '../ChannelLogger.js';
 import { describeValue, safeString } from '../internal/describeValue.js';
+import { LEVEL_NUMBERS } from '../levels.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 
 /** Samples attached to a reward record: at most this many, each cut to this many characters. */
 const MAX_SAMPLES = 16;
@@ -13,6 +15,28 @@ function fmt(v: number): string {
   const short = Number(v.toPrecision(4));
   // Rounding 1.7976931348623157e308 to 4 digits overflows: keep the digits then.
   return Number.isFinite(short) ? String(short) : v.toPrecision(4);
+}
+
+/** The gauges' attributes of each reward function, shared and frozen (see Instruments); bounded. */
+const attributesByName = new Map<string, Readonly<Record<string, string>>>();
+const MAX_NAMES = 1024;
+
+function rewardAttributes(name: string): Readonly<Record<string, string>> {
+  let attrs = attributesByName.get(name);
+  if (attrs === undefined) {
+    attrs = Object.freeze({ [ATTR_GRPO_REWARD_FUNCTION]: name, [ATTR_GRPO_SPLIT]: 'train' });
+    if (attributesByName.size >= MAX_NAMES) attributesByName.clear();
+    attributesByName.set(name, attrs);
+  }
+  return attrs;
+}
+
+function recordSummary(t: GrpoTelemetry, s: Summary, attrs: Readonly<Record<string, string>>): void {
+  t.instruments.record(METRICS.rewardMean, s.mean, attrs);
+  t.instruments.record(METRICS.rewardStd, s.std, attrs);
+  t.instruments.record(METRICS.rewardMin, s.min, attrs);
+  t.instruments.record(METRICS.rewardMax, s.max, attrs);
+  t.instruments.record(METRICS.rewardMedian, s.median, attrs);
 }
 
 /**
@@ -47,21 +71,18 @@ export function logReward(
     log.warning(`logReward: values of '${name}' must be an array of numbers, got ${describeValue(values)}`);
     return;
   }
-  const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: name, [ATTR_GRPO_SPLIT]: 'train' };
   const s = summarize(values);
   if (s.skipped > 0) t.drops.record('metrics', 'invalid_value', METRICS.rewardValue.name, s.skipped);
   if (s.count > 0) {
-    const record = () => {
-      t.instruments.record(METRICS.rewardMean, s.mean, attrs);
-      t.instruments.record(METRICS.rewardStd, s.std, attrs);
-      t.instruments.record(METRICS.rewardMin, s.min, attrs);
-      t.instruments.record(METRICS.rewardMax, s.max, attrs);
-      t.instruments.record(METRICS.rewardMedian, s.median, attrs);
-    };
+    const attrs = rewardAttributes(name);
     // TensorBoard shows them at the record's step: `options.step` when given, else the current one.
-    if (options.step !== undefined) t.atStep(options.step, record);
-    else record();
+    if (options.step !== undefined) t.atStep(options.step, () => recordSummary(t, s, attrs));
+    else recordSummary(t, s, attrs);
   }
+  const badSamples = samples !== undefined && samples !== null && !Array.isArray(samples);
+  if (badSamples) t.drops.record('logs', 'invalid_value', 'rewards');
+  // A channel below INFO drops the record anyway: then it is not built.
+  if (!log.isEnabledFor(LEVEL_NUMBERS.INFO)) return;
   const record: LogAttributes = {
     [ATTR_GRPO_REWARD_FUNCTION]: name,
     'grpo.reward.count': s.count,
@@ -73,16 +94,19 @@ export function logReward(
   };
   const step = options.step ?? t.currentStep;
   if (step !== undefined) record[ATTR_GRPO_STEP] = step;
-  if (samples !== undefined && samples !== null && !Array.isArray(samples)) {
-    t.drops.record('logs', 'invalid_value', 'rewards');
-  } else if (samples?.length) {
-    record['grpo.reward.samples'] = samples.slice(0, MAX_SAMPLES).map((x) => {
-      const str = safeString(x);
-      return str.length > MAX_SAMPLE_CHARS ? `${str.slice(0, MAX_SAMPLE_CHARS)}…[truncated]` : str;
-    });
-    record['grpo.reward.values'] = Array.from(values.slice(0, MAX_SAMPLES), (v: unknown) =>
-      typeof v === 'number' && Number.isFinite(v) ? v : safeString(v),
-    );
+  if (!badSamples && samples?.length) {
+    const shown: string[] = new Array(Math.min(samples.length, MAX_SAMPLES));
+    for (let i = 0; i < shown.length; i++) {
+      const str = safeString(samples[i]);
+      shown[i] = str.length > MAX_SAMPLE_CHARS ? `${str.slice(0, MAX_SAMPLE_CHARS)}…[truncated]` : str;
+    }
+    record['grpo.reward.samples'] = shown;
+    const head: (number | string)[] = new Array(Math.min(values.length, MAX_SAMPLES));
+    for (let i = 0; i < head.length; i++) {
+      const v: unknown = values[i];
+      head[i] = typeof v === 'number' && Number.isFinite(v) ? v : safeString(v);
+    }
+    record['grpo.reward.values'] = head;
   }
   const stats =
     s.count > 0

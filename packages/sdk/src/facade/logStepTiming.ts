@@ -15,6 +15,23 @@ export interface StepTiming {
   phases?: Record<string, number>;
 }
 
+const OUTPUT_TOKENS = Object.freeze({ [ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+const INPUT_TOKENS = Object.freeze({ [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+
+/** The attributes of each phase, shared and frozen (see Instruments); bounded. */
+const phaseAttrs = new Map<string, Readonly<Record<string, string>>>();
+const MAX_PHASES = 256;
+
+function phaseAttributes(phase: string): Readonly<Record<string, string>> {
+  let attrs = phaseAttrs.get(phase);
+  if (attrs === undefined) {
+    attrs = Object.freeze({ [ATTR_GRPO_PHASE]: phase });
+    if (phaseAttrs.size >= MAX_PHASES) phaseAttrs.clear();
+    phaseAttrs.set(phase, attrs);
+  }
+  return attrs;
+}
+
 /**
  * Throughput and timing of one step: step and phase durations (histograms), samples and tokens
  * (counters), and samples/s and tokens/s (gauges); the tokens also feed the computation-to-performance
@@ -37,24 +54,20 @@ function recordTiming(t: GrpoTelemetry, timing: StepTiming): void {
   const { seconds } = timing;
   t.instruments.record(METRICS.stepDuration, seconds);
   for (const [phase, s] of Object.entries(timing.phases ?? {})) {
-    t.instruments.record(METRICS.phaseDuration, s, { [ATTR_GRPO_PHASE]: phase });
+    t.instruments.record(METRICS.phaseDuration, s, phaseAttributes(phase));
   }
   if (timing.samples !== undefined) {
     t.instruments.record(METRICS.trainingSamples, timing.samples);
     t.instruments.record(METRICS.throughputSamples, timing.samples / seconds);
   }
   if (timing.tokens !== undefined) {
-    t.instruments.record(METRICS.trainingTokens, timing.tokens, { [ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
-    t.instruments.record(METRICS.throughputTokens, timing.tokens / seconds, {
-      [ATTR_GEN_AI_TOKEN_TYPE]: 'output',
-    });
+    t.instruments.record(METRICS.trainingTokens, timing.tokens, OUTPUT_TOKENS);
+    t.instruments.record(METRICS.throughputTokens, timing.tokens / seconds, OUTPUT_TOKENS);
     t.addTokens(timing.tokens);
   }
   if (timing.promptTokens !== undefined) {
-    t.instruments.record(METRICS.trainingTokens, timing.promptTokens, { [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-    t.instruments.record(METRICS.throughputTokens, timing.promptTokens / seconds, {
-      [ATTR_GEN_AI_TOKEN_TYPE]: 'input',
-    });
+    t.instruments.record(METRICS.trainingTokens, timing.promptTokens, INPUT_TOKENS);
+    t.instruments.record(METRICS.throughputTokens, timing.promptTokens / seconds, INPUT_TOKENS);
     t.addTokens(timing.promptTokens);
   }
 }

@@ -266,7 +266,12 @@ export class GrpoTelemetry {
       ? new StepMeter(otelMeter, { name: SDK_NAME, version: SDK_VERSION }, this.stepSink)
       : otelMeter;
     this.tracer = this.tracerProvider.getTracer(SDK_NAME, SDK_VERSION);
-    this.instruments = new Instruments(this.meter, this.drops);
+    // On the OTel meter itself: Instruments feeds the step sink on its own (and aggregates for OTel).
+    this.instruments = new Instruments(
+      otelMeter,
+      this.drops,
+      this.stepSink ? { sink: this.stepSink, scope: { name: SDK_NAME, version: SDK_VERSION } } : undefined,
+    );
     this.registerSelfMetrics();
     this.registerExportErrorMetric();
     this.registerSanitizedMetric();

@@ -1,0 +1,233 @@
+// Training-thread cost of the public API calls the demo trainer makes every step, and of recording an
+// analysis result when the worker answers, with the demo's own telemetry config (file, CSV and
+// TensorBoard handlers; the console handler left out) and a metric reader collecting every
+// COLLECT_EVERY steps into an exporter that keeps nothing (an OTLP reader's collection, without the
+// network). The collection is timed too: values aggregated by the SDK are handed to OTel there.
+// Part 1 compares, side by side in this process, a gauge value recorded the SDK's way (Instruments) with
+// the same value recorded on OTel's synchronous gauge directly (what the SDK did before).
+//
+// Run: node --conditions=source --import tsx bench/facade/run.ts   (BENCH_STEPS, default 400)
+//
+// Figures (2 shared cores, other work running; medians of per-step sums, µs):
+//   see the commit message of each change for the before/after pairs.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, METRICS } from '@grpo-otel/semconv';
+import { parse, stringify } from 'yaml';
+import { Analyzer } from '../../packages/sdk/src/analysis/Analyzer.js';
+import { applyAnalysisResult } from '../../packages/sdk/src/analysis/applyAnalysisResult.js';
+import {
+  getTelemetry,
+  initialize,
+  logReward,
+  logStepTiming,
+  logTrainingProgress,
+  parseConfig,
+  shutdown,
+} from '../../packages/sdk/src/index.js';
+import { DropCounter } from '../../packages/sdk/src/internal/DropCounter.js';
+import { Instruments } from '../../packages/sdk/src/runtime/Instruments.js';
+import {
+  AggregationTemporality,
+  ExportResultCode,
+  MeterProvider,
+  MetricReader,
+  metrics as otelMetrics,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '../../packages/sdk/test/helpers/otelMetrics.js';
+
+const STEPS = Number(process.env.BENCH_STEPS ?? 400);
+const WARMUP = 50;
+const COLLECT_EVERY = 10;
+const GROUP = 8;
+const COMPLETIONS = 32;
+const REWARDS = ['correctness', 'format', 'repetition', 'topic'];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const nullExporter: PushMetricExporter = {
+  export: (_m, done) => done({ code: ExportResultCode.SUCCESS }),
+  forceFlush: async () => {},
+  shutdown: async () => {},
+  selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
+};
+
+class ManualReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+/** Part 1: one gauge value with 2 attributes, OTel's sync gauge vs Instruments, ns per value. */
+async function part1(): Promise<void> {
+  const rounds = 5;
+  const n = 20_000;
+  const reader = new ManualReader();
+  const provider = new MeterProvider({ readers: [reader] });
+  const meter = provider.getMeter('bench');
+  const gauge = meter.createGauge(`${METRICS.rewardMean.name}.direct`);
+  const instruments = new Instruments(meter, new DropCounter());
+  const names = REWARDS;
+  const frozen = new Map(
+    names.map((f) => [f, Object.freeze({ [ATTR_GRPO_REWARD_FUNCTION]: f, [ATTR_GRPO_SPLIT]: 'train' })]),
+  );
+  const time = (fn: (i: number) => void) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn(i);
+    return Number(process.hrtime.bigint() - t0) / n;
+  };
+  const direct: number[] = [];
+  const fresh: number[] = [];
+  const cached: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    direct.push(
+      time((i) =>
+        gauge.record(i, { [ATTR_GRPO_REWARD_FUNCTION]: names[i & 3]!, [ATTR_GRPO_SPLIT]: 'train' }),
+      ),
+    );
+    fresh.push(
+      time((i) =>
+        instruments.record(METRICS.rewardMean, i, {
+          [ATTR_GRPO_REWARD_FUNCTION]: names[i & 3]!,
+          [ATTR_GRPO_SPLIT]: 'train',
+        }),
+      ),
+    );
+    cached.push(time((i) => instruments.record(METRICS.rewardMean, i, frozen.get(names[i & 3]!)!)));
+    await reader.collect();
+  }
+  const d = median(direct);
+  console.log(
+    `part 1, ns per gauge value: OTel sync gauge ${d.toFixed(0)}, Instruments ${median(fresh).toFixed(0)} ` +
+      `(x${(d / median(fresh)).toFixed(1)} cheaper), with a frozen attribute object ${median(cached).toFixed(0)} ` +
+      `(x${(d / median(cached)).toFixed(1)})`,
+  );
+  await provider.shutdown();
+}
+
+/** Part 2: the demo's per-step calls and the recording of analysis results, µs per step. */
+async function part2(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-facade-'));
+  const config = parse(
+    readFileSync(new URL('../../packages/demo-trainer/config/logging_config.yaml', import.meta.url), 'utf8'),
+  );
+  config.root.handlers = ['file'];
+  config.loggers.training.handlers = ['file', 'tensorboard'];
+  config.metrics.logging_frequency = 1;
+  const reader = new PeriodicExportingMetricReader({
+    exporter: nullExporter,
+    exportIntervalMillis: 3_600_000,
+  });
+  initialize({
+    config: parseConfig(stringify(config), { source: 'bench.yaml', baseDir: dir, env: {} }),
+    env: {},
+    handleExit: false,
+    registerGlobal: false,
+    metricReaders: [reader],
+  });
+  const t = getTelemetry()!;
+  // Analysis results as the worker computes them for a step (computed here, once, untimed).
+  const analyzer = new Analyzer({
+    historyWindow: 100,
+    startedAtMs: Date.now(),
+    cpuAtStartUs: 0,
+    plateau: { window: 20, minDelta: 0.01, patience: 3 },
+    collapse: { window: 10, maxDrop: 0.5 },
+  });
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  const rewards = Object.fromEntries(
+    REWARDS.map((f) => [f, Float64Array.from({ length: COMPLETIONS }, () => (random() > 0.5 ? 1 : 0))]),
+  );
+  const texts = Array.from(
+    { length: COMPLETIONS },
+    (_, i) => `<reasoning>${i} plus ${i} is ${2 * i}</reasoning><answer>${2 * i}</answer>`,
+  );
+  const tokens = Int32Array.from({ length: COMPLETIONS * 16 }, () => Math.floor(random() * 40));
+  const logprobs = Float64Array.from({ length: COMPLETIONS * 16 }, () => -random());
+  const samples = texts.slice(0, 8);
+  const values = Object.fromEntries(REWARDS.map((f) => [f, Array.from(rewards[f]!)]));
+  const cost = { setStep: [] as number[], logReward: [] as number[], logStepTiming: [] as number[] };
+  const more = { logTrainingProgress: [] as number[], onResult: [] as number[], collect: [] as number[] };
+  const all: Record<string, number[]> = { ...cost, ...more };
+  const us = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1000;
+  for (let step = 1; step <= WARMUP + STEPS; step++) {
+    const rewardResult = analyzer.analyzeRewards({
+      kind: 'rewards',
+      id: step,
+      step,
+      rewards,
+      groupSize: GROUP,
+    });
+    const genResult = analyzer.analyzeGenerations({
+      kind: 'generations',
+      id: step,
+      step,
+      textBlob: texts.join(''),
+      textLengths: Int32Array.from(texts, (x) => x.length),
+      tokenCounts: new Int32Array(COMPLETIONS).fill(16),
+      groupSize: GROUP,
+      referencesJson: JSON.stringify(texts.map((_, i) => ({ answer: String(2 * i), steps: [String(i)] }))),
+      sample: {
+        indices: Int32Array.from({ length: COMPLETIONS }, (_, i) => i),
+        offsets: Int32Array.from({ length: COMPLETIONS + 1 }, (_, i) => i * 16),
+        tokens,
+        logprobs,
+        refLogprobs: logprobs,
+      },
+    });
+    const keep = step > WARMUP;
+    let t0 = process.hrtime.bigint();
+    t.setStep(step);
+    if (keep) all.setStep!.push(us(t0));
+    t0 = process.hrtime.bigint();
+    for (const f of REWARDS) logReward(f, values[f]!, samples);
+    if (keep) all.logReward!.push(us(t0));
+    t0 = process.hrtime.bigint();
+    logStepTiming(step, {
+      seconds: 0.5,
+      samples: COMPLETIONS,
+      tokens: 512,
+      promptTokens: 300,
+      phases: { generate: 0.2, reward: 0.01, reference: 0.05, update: 0.24 },
+    });
+    if (keep) all.logStepTiming!.push(us(t0));
+    t0 = process.hrtime.bigint();
+    logTrainingProgress(step, {
+      loss: 0.01 * random(),
+      grad_norm: random(),
+      learning_rate: 0.0016,
+      'clip_ratio/low_mean': 0,
+      'clip_ratio/high_mean': 0,
+      'clip_ratio/region_mean': 0,
+      epoch: step / 50,
+    });
+    if (keep) all.logTrainingProgress!.push(us(t0));
+    t0 = process.hrtime.bigint();
+    applyAnalysisResult(t, rewardResult);
+    applyAnalysisResult(t, genResult);
+    if (keep) all.onResult!.push(us(t0));
+    if (step % COLLECT_EVERY === 0) {
+      t0 = process.hrtime.bigint();
+      await reader.collect();
+      if (keep) all.collect!.push(us(t0) / COLLECT_EVERY);
+    }
+    // Let the sinks write (untimed), as the event loop does between a trainer's steps.
+    await new Promise((r) => setImmediate(r));
+  }
+  const line = Object.entries(all)
+    .map(([k, xs]) => `${k} ${median(xs).toFixed(1)}`)
+    .join(', ');
+  const total = Object.values(all).reduce((s, xs) => s + median(xs), 0);
+  console.log(`part 2, µs per step (median): ${line}; total ${total.toFixed(0)}`);
+  await shutdown();
+  rmSync(dir, { recursive: true, force: true });
+  otelMetrics.disable();
+}
+
+await part1();
+await part2();
