@@ -6,9 +6,9 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { OmitAttribute } from './metricTag.js';
+import { MetricEventEncoder } from './internal/MetricEventEncoder.js';
+import { defaultOmitAttribute, type OmitAttribute } from './metricTag.js';
 import { TensorBoardRun, type TensorBoardRunOptions } from './TensorBoardRun.js';
-import { metricsToSummaries } from './transform.js';
 
 /** A run to write to: an existing {@link TensorBoardRun} (shared), or the options to create one. */
 export type TensorBoardRunSource = { run: TensorBoardRun } | TensorBoardRunOptions;
@@ -39,7 +39,8 @@ export type TensorBoardMetricExporterOptions = TensorBoardRunSource & {
 export class TensorBoardMetricExporter implements PushMetricExporter {
   readonly run: TensorBoardRun;
   private readonly getStep: (() => number | undefined) | undefined;
-  private readonly omitAttribute: OmitAttribute | undefined;
+  /** Encodes a collection as the event `metricsToSummaries` would give, keeping each series' tag. */
+  private readonly encoder: MetricEventEncoder;
   private exports = 0;
   private stepWarned = false;
   private shutdownPromise: Promise<void> | undefined;
@@ -50,7 +51,7 @@ export class TensorBoardMetricExporter implements PushMetricExporter {
       throw new TypeError('TensorBoardMetricExporter: getStep must be a function');
     }
     this.getStep = options.getStep;
-    this.omitAttribute = options.omitAttribute;
+    this.encoder = new MetricEventEncoder(options.omitAttribute ?? defaultOmitAttribute, this.run.scalarForm);
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
@@ -100,11 +101,9 @@ export class TensorBoardMetricExporter implements PushMetricExporter {
     }
     const step = this.step();
     this.exports++;
-    const values = metricsToSummaries(metrics, {
-      scalarForm: this.run.scalarForm,
-      ...(this.omitAttribute ? { omitAttribute: this.omitAttribute } : {}),
-    });
-    if (this.run.addSummaries(step, values)) return { code: ExportResultCode.SUCCESS };
+    // The bytes of `run.addSummaries(step, metricsToSummaries(metrics, ...))`, encoded directly.
+    const event = this.encoder.encode(metrics, step, Date.now() / 1000);
+    if (event === undefined || this.run.writer.writeRecord(event)) return { code: ExportResultCode.SUCCESS };
     return {
       code: ExportResultCode.FAILED,
       error: new Error(

@@ -56,7 +56,8 @@ export function encodeEvent(event: Event): Uint8Array {
   return w.finish();
 }
 
-function encodeValue(w: ProtoWriter, v: SummaryValue): void {
+/** Appends one `Summary.Value` as field 1 of the enclosing `Summary`. */
+export function encodeValue(w: ProtoWriter, v: SummaryValue): void {
   const m = w.fork(SUMMARY_VALUE);
   w.stringField(VALUE_TAG, v.tag);
   if (v.metadata !== undefined) encodeMetadata(w, v.metadata);
@@ -80,7 +81,8 @@ function encodeMetadata(w: ProtoWriter, md: SummaryMetadata): void {
   w.ldelim(m);
 }
 
-function encodeHisto(w: ProtoWriter, h: HistogramProto): void {
+/** Appends a `HistogramProto` as the `histo` field of the enclosing `Summary.Value`. */
+export function encodeHisto(w: ProtoWriter, h: HistogramProto): void {
   const m = w.fork(VALUE_HISTO);
   w.doubleField(HISTO_MIN, h.min);
   w.doubleField(HISTO_MAX, h.max);

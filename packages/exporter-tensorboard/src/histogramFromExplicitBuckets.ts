@@ -37,24 +37,10 @@ export function histogramFromExplicitBuckets(h: ExplicitBucketHistogram): Histog
   }
   if (first < 0) return undefined;
   const nb = boundaries.length;
-  const width = (i: number): number => {
-    // Width of a neighbouring finite bucket, for extending an unbounded edge.
-    const a = boundaries[i - 1];
-    const b = boundaries[i];
-    return a !== undefined && b !== undefined && b > a ? b - a : 1;
-  };
-  // Edges of bucket i; the unbounded ones extend their neighbour's width.
-  const lowerEdge = (i: number): number =>
-    i === 0 ? (nb > 0 ? boundaries[0]! - width(1) : 0) : boundaries[i - 1]!;
-  const upperEdge = (i: number): number =>
-    i >= nb ? (nb > 0 ? boundaries[nb - 1]! + width(nb - 1) : 0) : boundaries[i]!;
   let num = 0;
   for (let i = first; i <= last; i++) num += counts[i]!;
-  const min = finite(h.min) ? h.min : lowerEdge(first);
-  const max = finite(h.max) ? h.max : upperEdge(last);
-  // With the point's min/max, the unbounded buckets end there.
-  const lower = (i: number): number => (i === 0 ? min : lowerEdge(i));
-  const upper = (i: number): number => (i >= nb ? max : upperEdge(i));
+  const min = finite(h.min) ? h.min : lowerEdge(boundaries, first);
+  const max = finite(h.max) ? h.max : upperEdge(boundaries, last);
   const bucketLimit: number[] = [];
   const bucket: number[] = [];
   let midSum = 0;
@@ -70,8 +56,9 @@ export function histogramFromExplicitBuckets(h: ExplicitBucketHistogram): Histog
     );
     bucket.push(c);
     if (c > 0) {
-      const lo = Math.max(lower(i), min);
-      const hi = Math.min(upper(i), max);
+      // With the point's min/max, the unbounded buckets end there.
+      const lo = Math.max(i === 0 ? min : lowerEdge(boundaries, i), min);
+      const hi = Math.min(i >= nb ? max : upperEdge(boundaries, i), max);
       const mid = lo <= hi ? (lo + hi) / 2 : (min + max) / 2;
       midSum += c * mid;
       sumSquares += c * mid * mid;
@@ -80,6 +67,27 @@ export function histogramFromExplicitBuckets(h: ExplicitBucketHistogram): Histog
   const sum = finite(h.sum) ? h.sum : midSum;
   if (num > 0) sumSquares = Math.max(sumSquares, (sum * sum) / num);
   return { min, max, num, sum, sumSquares, bucketLimit, bucket };
+}
+
+// (Plain functions, not closures: this runs for every histogram point of every step.)
+
+/** Width of the finite bucket ending at boundaries[i], for extending an unbounded edge; 1 without one. */
+function width(boundaries: readonly number[], i: number): number {
+  const a = boundaries[i - 1];
+  const b = boundaries[i];
+  return a !== undefined && b !== undefined && b > a ? b - a : 1;
+}
+
+/** Lower edge of bucket i; the unbounded first one extends its neighbour's width. */
+function lowerEdge(boundaries: readonly number[], i: number): number {
+  const nb = boundaries.length;
+  return i === 0 ? (nb > 0 ? boundaries[0]! - width(boundaries, 1) : 0) : boundaries[i - 1]!;
+}
+
+/** Upper edge of bucket i; the unbounded last one extends its neighbour's width. */
+function upperEdge(boundaries: readonly number[], i: number): number {
+  const nb = boundaries.length;
+  return i >= nb ? (nb > 0 ? boundaries[nb - 1]! + width(boundaries, nb - 1) : 0) : boundaries[i]!;
 }
 
 function finite(v: number | undefined): v is number {

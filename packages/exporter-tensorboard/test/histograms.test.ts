@@ -113,6 +113,8 @@ test('histogramFromExplicitBuckets: without min/max they are the outer edges of 
   assert.equal(h.max, 6); // 4 + (4 - 2)
   assert.deepEqual(h.bucketLimit, [1, 2, 4, Number.MAX_VALUE]);
   assert.deepEqual(h.bucket, [2, 0, 0, 1]);
+  // Midpoints of the outer buckets, each ending at its estimated edge: (0+1)/2 and (4+6)/2.
+  assert.equal(h.sumSquares, 2 * 0.5 ** 2 + 1 * 5 ** 2);
   assert.equal(
     histogramFromExplicitBuckets({ buckets: { boundaries: [1], counts: [0, 0] }, count: 0 }),
     undefined,

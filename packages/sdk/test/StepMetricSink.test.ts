@@ -10,6 +10,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { DropCounter } from '../src/internal/DropCounter.js';
+import { keyFixesAttributes } from '../src/processors/StepBuffer.js';
 import { StepMeter, stepInstrument } from '../src/processors/StepMeter.js';
 import { type StepAnalysis, StepMetricSink } from '../src/processors/StepMetricSink.js';
 
@@ -240,4 +241,94 @@ test('memory stays bounded: past maxBufferedSteps the oldest waiting step is wri
     exporter.series('g').map(([s]) => s),
     [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
   );
+});
+
+/** The attributes objects of every point of `name`, in export order. */
+function attributesOf(exporter: StepRecorder, name: string): Record<string, unknown>[] {
+  return exporter.exports.flatMap((e) =>
+    e.metrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .filter((m) => m.descriptor.name === name)
+      .flatMap((m) => (m.dataPoints as DataPoint<unknown>[]).map((p) => p.attributes)),
+  );
+}
+
+test('a series carries one frozen copy of its attributes at every step (exporters can keep what they derive from it)', async () => {
+  const { exporter, sink, meter } = setup();
+  const mean = meter.createGauge('grpo.reward.mean');
+  const samples = meter.createHistogram('h', { advice: { explicitBucketBoundaries: [1] } });
+  const reused = { 'grpo.reward.function': 'total', list: ['a', 'b'] };
+  for (let step = 1; step <= 3; step++) {
+    sink.advance(step);
+    // A new object every step, as the facade builds them; its keys in another order from step 2 on.
+    mean.record(step, step === 1 ? { f: 'total', n: 1 } : { n: 1, f: 'total' });
+    samples.record(step, reused);
+  }
+  // The caller changes its object after recording: the series keeps what was recorded.
+  reused.list.push('c');
+  (reused as Record<string, unknown>)['grpo.reward.function'] = 'other';
+  await sink.flush();
+  const means = attributesOf(exporter, 'grpo.reward.mean');
+  assert.equal(means.length, 3);
+  assert.ok(means.every((a) => a === means[0]));
+  assert.ok(Object.isFrozen(means[0]));
+  assert.deepEqual(means[0], { f: 'total', n: 1 });
+  const hs = attributesOf(exporter, 'h');
+  assert.equal(hs.length, 3);
+  assert.ok(hs.every((a) => a === hs[0]));
+  assert.deepEqual(hs[0], { 'grpo.reward.function': 'total', list: ['a', 'b'] });
+  assert.throws(() => {
+    (hs[0]!.list as string[]).push('d');
+  }, TypeError);
+});
+
+test("attributes the series key does not fix (NaN, Infinity) stay each step's own, as recorded", async () => {
+  const { exporter, sink, meter } = setup();
+  const g = meter.createGauge('g');
+  // Infinity and null have one key (JSON writes both as null): one series, whose points keep the
+  // attributes recorded at their own step.
+  sink.advance(1);
+  g.record(1, { x: Number.POSITIVE_INFINITY });
+  sink.advance(2);
+  g.record(2, { x: null as unknown as string });
+  sink.advance(3);
+  g.record(3, { x: Number.NaN });
+  await sink.flush();
+  assert.deepEqual(exporter.series('g'), [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+  ]);
+  assert.deepEqual(attributesOf(exporter, 'g'), [
+    { x: Number.POSITIVE_INFINITY },
+    { x: null },
+    { x: Number.NaN },
+  ]);
+});
+
+test('keyFixesAttributes: strings without separators, booleans, finite numbers, null/undefined and arrays of them', () => {
+  assert.equal(keyFixesAttributes({}), true);
+  assert.equal(keyFixesAttributes({ a: 'x', b: 1.5, c: true, d: undefined, e: ['y', null, 'z'] }), true);
+  assert.equal(keyFixesAttributes({ e: [2, 3.5], f: [false] }), true);
+  assert.equal(keyFixesAttributes({ a: null as unknown as string }), true);
+  assert.equal(keyFixesAttributes({ a: Number.NaN }), false);
+  assert.equal(keyFixesAttributes({ a: [1, Number.POSITIVE_INFINITY] }), false);
+  assert.equal(keyFixesAttributes({ a: 'x\u0000b' }), false);
+  assert.equal(keyFixesAttributes({ 'a\u0001': 'x' }), false);
+  assert.equal(keyFixesAttributes({ a: { nested: 1 } as unknown as string }), false);
+  assert.equal(keyFixesAttributes(Object.assign(Object.create(null), { a: 'x' })), false);
+});
+
+test('an observable result kept past its callback is closed: a later reading goes nowhere', async () => {
+  const { exporter, sink, meter } = setup();
+  let late: ((v: number) => void) | undefined;
+  meter.createObservableGauge('late').addCallback((r) => {
+    late ??= (v) => r.observe(v);
+  });
+  sink.advance(1);
+  sink.advance(2);
+  // Step 1 ended (its callback ran) but is not written yet: the kept result must not reach it.
+  late?.(99);
+  await sink.flush();
+  assert.deepEqual(exporter.series('late'), []);
 });

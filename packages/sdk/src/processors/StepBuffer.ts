@@ -41,7 +41,28 @@ export interface BucketCounts {
   max: number;
 }
 
+/**
+ * A series across steps, kept by the sink for as long as it runs: its key, the attributes its points
+ * carry at every step, and what it carries from one step to the next.
+ */
+export interface SeriesState {
+  readonly key: string;
+  /**
+   * The attributes of the series' points at every step (a frozen copy of the first seen), so an
+   * exporter can keep what it derives from them (e.g. a tag) across steps. Undefined when the key
+   * does not fix their contents (see {@link keyFixesAttributes}): each step then carries its own.
+   */
+  readonly attributes: Attributes | undefined;
+  /** The last step written (-Infinity before the first). */
+  lastWritten: number;
+  /** Up-down counters: the level. */
+  level: number;
+  /** Observable counters: the last reading (for the delta). */
+  lastObserved: number;
+}
+
 interface Series {
+  state: SeriesState;
   instrument: StepInstrument;
   attributes: Attributes;
   /** Last value (gauges, levels) or sum (counters). */
@@ -76,6 +97,76 @@ export function seriesKey(instrument: StepInstrument, attributes: Attributes): s
   return key;
 }
 
+/** A new series state for `key`, first seen with `attributes`. */
+export function newSeriesState(key: string, attributes: Attributes): SeriesState {
+  return {
+    key,
+    attributes: keyFixesAttributes(attributes) ? frozenCopy(attributes) : undefined,
+    lastWritten: Number.NEGATIVE_INFINITY,
+    level: 0,
+    lastObserved: 0,
+  };
+}
+
+/**
+ * Whether every attributes object with the key of `attributes` ({@link seriesKey}) holds the same
+ * values as it, as far as `String()` tells (what TensorBoard tags are made of): keys and strings with
+ * no separator character, booleans, finite numbers (JSON writes them as `String` does), null or
+ * undefined, and arrays of those. NaN and Infinity (JSON null) and other values do not.
+ */
+export function keyFixesAttributes(attributes: Attributes): boolean {
+  // metricTag also reads inherited keys (`k in attributes`); seriesKey only own ones.
+  if (Object.getPrototypeOf(attributes) !== Object.prototype) return false;
+  for (const k in attributes) {
+    if (!Object.hasOwn(attributes, k)) continue;
+    if (hasSeparator(k)) return false;
+    const v: unknown = attributes[k];
+    if (Array.isArray(v)) {
+      for (const x of v) if (!fixedScalar(x)) return false;
+    } else if (!fixedScalar(v)) return false;
+  }
+  return true;
+}
+
+function fixedScalar(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+      return !hasSeparator(v);
+    case 'number':
+      return Number.isFinite(v);
+    case 'boolean':
+    case 'undefined':
+      return true;
+    default:
+      return v === null;
+  }
+}
+
+function hasSeparator(s: string): boolean {
+  return s.includes('\u0000') || s.includes('\u0001');
+}
+
+function frozenCopy(attributes: Attributes): Attributes {
+  const copy: Attributes = {};
+  for (const k of Object.keys(attributes)) {
+    const v = attributes[k];
+    copy[k] = Array.isArray(v) ? (Object.freeze([...v]) as typeof v) : v;
+  }
+  return Object.freeze(copy);
+}
+
+/** The key of a scope (name, version, schema URL), kept per scope object. */
+const scopeKeys = new WeakMap<InstrumentationScope, string>();
+
+function scopeKeyOf(scope: InstrumentationScope): string {
+  let key = scopeKeys.get(scope);
+  if (key === undefined) {
+    key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
+    scopeKeys.set(scope, key);
+  }
+  return key;
+}
+
 /** First bucket whose upper bound is >= value (OTel's explicit buckets are (lower, upper]). */
 function bucketIndex(boundaries: readonly number[], value: number): number {
   let lo = 0;
@@ -94,7 +185,7 @@ function bucketIndex(boundaries: readonly number[], value: number): number {
  * explicit buckets with min, max, count and sum), turned into the `ScopeMetrics` a push exporter takes.
  */
 export class StepBuffer {
-  private readonly series = new Map<string, Series>();
+  private readonly series = new Map<SeriesState, Series>();
   /** Observables were read into this step (once, when the step ended). */
   observed = false;
   /** The bounded wait for the step's analysis results has passed (or they all arrived). */
@@ -106,11 +197,11 @@ export class StepBuffer {
   }
 
   /** A value recorded for the step: the last one wins for gauges and levels, counters add up. */
-  record(instrument: StepInstrument, key: string, attributes: Attributes, value: number): void {
-    const s = this.series.get(key);
+  record(instrument: StepInstrument, state: SeriesState, attributes: Attributes, value: number): void {
+    const s = this.series.get(state);
     if (instrument.kind === 'histogram') {
       const b = instrument.boundaries ?? DEFAULT_HISTOGRAM_BOUNDARIES;
-      const h = s?.histogram ?? this.newHistogram(instrument, key, attributes, b).histogram!;
+      const h = s?.histogram ?? this.newHistogram(instrument, state, attributes, b).histogram!;
       h.counts[bucketIndex(h.boundaries, value)]!++;
       h.count++;
       h.sum += value;
@@ -119,7 +210,13 @@ export class StepBuffer {
       return;
     }
     if (!s) {
-      this.series.set(key, { instrument, attributes, value, recorded: true });
+      this.series.set(state, {
+        state,
+        instrument,
+        attributes: state.attributes ?? attributes,
+        value,
+        recorded: true,
+      });
     } else if (instrument.kind === 'counter' || instrument.kind === 'observable_counter') {
       s.value += value;
     } else {
@@ -129,25 +226,29 @@ export class StepBuffer {
   }
 
   /** A value observed when the step ended: kept unless the step recorded that series itself. */
-  observe(instrument: StepInstrument, key: string, attributes: Attributes, value: number): void {
-    const s = this.series.get(key);
-    if (!s) this.series.set(key, { instrument, attributes, value, recorded: false });
-    else if (!s.recorded) s.value = value;
+  observe(instrument: StepInstrument, state: SeriesState, attributes: Attributes, value: number): void {
+    const s = this.series.get(state);
+    if (!s) {
+      this.series.set(state, {
+        state,
+        instrument,
+        attributes: state.attributes ?? attributes,
+        value,
+        recorded: false,
+      });
+    } else if (!s.recorded) s.value = value;
   }
 
   /** Adds bucket counts computed elsewhere; boundaries that differ from the series' replace it. */
-  addBuckets(instrument: StepInstrument, key: string, attributes: Attributes, b: BucketCounts): void {
+  addBuckets(instrument: StepInstrument, state: SeriesState, attributes: Attributes, b: BucketCounts): void {
     if (b.count === 0) return;
-    const s = this.series.get(key);
+    const s = this.series.get(state);
     const h = s?.histogram;
-    if (
-      !h ||
-      h.boundaries.length !== b.boundaries.length ||
-      h.boundaries.some((x, i) => x !== b.boundaries[i])
-    ) {
-      this.series.set(key, {
+    if (!h || !sameBoundaries(h.boundaries, b.boundaries)) {
+      this.series.set(state, {
+        state,
         instrument,
-        attributes,
+        attributes: state.attributes ?? attributes,
         value: 0,
         recorded: true,
         histogram: {
@@ -170,27 +271,30 @@ export class StepBuffer {
 
   /**
    * The step's points grouped by scope and instrument, in the order they were first recorded; only
-   * series `keep(key)` accepts. Returns the points and the keys of the series they hold.
+   * series not written at `step` or later (`lastWritten < step`). Returns the points and the series
+   * they hold; the others are counted in `dropped`.
    */
   toScopeMetrics(
     time: [number, number],
-    keep: (key: string) => boolean,
-  ): { scopeMetrics: ScopeMetrics[]; keys: string[]; dropped: number } {
+    step: number,
+  ): { scopeMetrics: ScopeMetrics[]; series: SeriesState[]; dropped: number } {
     const scopes = new Map<string, { scope: ScopeMetrics; metrics: Map<string, MetricData> }>();
-    const keys: string[] = [];
+    const scopeMetrics: ScopeMetrics[] = [];
+    const kept: SeriesState[] = [];
     let dropped = 0;
-    for (const [key, s] of this.series) {
-      if (!keep(key)) {
+    for (const s of this.series.values()) {
+      if (!(s.state.lastWritten < step)) {
         dropped++;
         continue;
       }
-      keys.push(key);
+      kept.push(s.state);
       const inst = s.instrument;
-      const scopeKey = `${inst.scope.name}\u0000${inst.scope.version ?? ''}\u0000${inst.scope.schemaUrl ?? ''}`;
+      const scopeKey = scopeKeyOf(inst.scope);
       let sc = scopes.get(scopeKey);
       if (!sc) {
         sc = { scope: { scope: inst.scope, metrics: [] }, metrics: new Map() };
         scopes.set(scopeKey, sc);
+        scopeMetrics.push(sc.scope);
       }
       let m = sc.metrics.get(inst.name);
       if (!m) {
@@ -224,18 +328,19 @@ export class StepBuffer {
         ).push({ startTime: time, endTime: time, attributes: s.attributes, value: s.value });
       }
     }
-    return { scopeMetrics: [...scopes.values()].map((s) => s.scope), keys, dropped };
+    return { scopeMetrics, series: kept, dropped };
   }
 
   private newHistogram(
     instrument: StepInstrument,
-    key: string,
+    state: SeriesState,
     attributes: Attributes,
     boundaries: readonly number[],
   ): Series {
     const s: Series = {
+      state,
       instrument,
-      attributes,
+      attributes: state.attributes ?? attributes,
       value: 0,
       recorded: true,
       histogram: {
@@ -247,9 +352,15 @@ export class StepBuffer {
         max: Number.NEGATIVE_INFINITY,
       },
     };
-    this.series.set(key, s);
+    this.series.set(state, s);
     return s;
   }
+}
+
+function sameBoundaries(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function newMetric(inst: StepInstrument): MetricData {

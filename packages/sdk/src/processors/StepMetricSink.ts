@@ -1,16 +1,25 @@
 import {
   type Attributes,
   type BatchObservableCallback,
+  type BatchObservableResult,
   diag,
   type Observable,
   type ObservableCallback,
+  type ObservableResult,
   ValueType,
 } from '@opentelemetry/api';
 import { ExportResultCode, hrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { DropCounter } from '../internal/DropCounter.js';
-import { type BucketCounts, StepBuffer, type StepInstrument, seriesKey } from './StepBuffer.js';
+import {
+  type BucketCounts,
+  newSeriesState,
+  type SeriesState,
+  StepBuffer,
+  type StepInstrument,
+  seriesKey,
+} from './StepBuffer.js';
 
 /** The analysis worker, as far as the sink waits for it. */
 export interface StepAnalysis {
@@ -57,10 +66,12 @@ interface Observer {
  */
 export class StepMetricSink {
   private readonly buffers = new Map<number, StepBuffer>();
-  private readonly lastWritten = new Map<string, number>();
-  private readonly levels = new Map<string, number>();
-  private readonly observed = new Map<string, number>();
+  /** Every series seen, by key: its attributes for every step, last step written, level. */
+  private readonly series = new Map<string, SeriesState>();
   private readonly observers: Observer[] = [];
+  /** Takes one observable reading into a step (the observable results call it). */
+  private readonly take: TakeObservation = (b, inst, value, attributes) =>
+    this.takeObservation(b, inst, value, attributes);
   private current: number | undefined;
   private override: number | undefined;
   private highestWritten = Number.NEGATIVE_INFINITY;
@@ -101,18 +112,18 @@ export class StepMetricSink {
       if (!Number.isInteger(value)) return;
     }
     if (value < 0 && (instrument.kind === 'counter' || instrument.kind === 'histogram')) return;
-    const key = seriesKey(instrument, attributes);
+    const state = this.state(instrument, attributes);
     if (instrument.kind === 'updowncounter') {
-      value += this.levels.get(key) ?? 0;
-      this.levels.set(key, value);
+      value += state.level;
+      state.level = value;
     }
-    this.buffer(this.recordingStep).record(instrument, key, attributes, value);
+    this.buffer(this.recordingStep).record(instrument, state, attributes, value);
   }
 
   /** A value read for the current step (e.g. by `logMemoryUsage`); the step's end-of-step reading does not replace it. */
   recordObservation(instrument: StepInstrument, value: number, attributes: Attributes = {}): void {
     if (this.shutdownPromise || !Number.isFinite(value)) return;
-    this.buffer(this.recordingStep).record(instrument, seriesKey(instrument, attributes), attributes, value);
+    this.buffer(this.recordingStep).record(instrument, this.state(instrument, attributes), attributes, value);
   }
 
   /** Bucket counts computed elsewhere (the analysis worker's histograms), for the recording step. */
@@ -120,7 +131,7 @@ export class StepMetricSink {
     if (this.shutdownPromise) return;
     this.buffer(this.recordingStep).addBuckets(
       instrument,
-      seriesKey(instrument, attributes),
+      this.state(instrument, attributes),
       attributes,
       counts,
     );
@@ -175,6 +186,17 @@ export class StepMetricSink {
     return this.shutdownPromise;
   }
 
+  /** The series of `instrument` with `attributes`, created when first seen. */
+  private state(instrument: StepInstrument, attributes: Attributes): SeriesState {
+    const key = seriesKey(instrument, attributes);
+    let state = this.series.get(key);
+    if (state === undefined) {
+      state = newSeriesState(key, attributes);
+      this.series.set(key, state);
+    }
+    return state;
+  }
+
   private buffer(step: number): StepBuffer {
     let b = this.buffers.get(step);
     if (b) return b;
@@ -192,34 +214,35 @@ export class StepMetricSink {
     if (b.observed) return;
     b.observed = true;
     for (const o of this.observers) {
-      let open = true;
-      const observe = (inst: StepInstrument | undefined, value: unknown, attributes: Attributes = {}) => {
-        if (!open || !inst || typeof value !== 'number' || !Number.isFinite(value)) return;
-        const key = seriesKey(inst, attributes);
-        if (inst.kind === 'observable_counter') {
-          // Delta temporality: the increase since the previous reading.
-          const last = this.observed.get(key) ?? 0;
-          this.observed.set(key, value);
-          b.observe(inst, key, attributes, value - last);
-        } else {
-          b.observe(inst, key, attributes, value);
-        }
-      };
+      const result = o.instrument
+        ? new StepObservableResult(this.take, b, o.instrument)
+        : new StepBatchObservableResult(this.take, b, o.batch!);
       try {
-        if (o.instrument) {
-          const inst = o.instrument;
-          (o.callback as ObservableCallback)({ observe: (v, a) => observe(inst, v, a) });
-        } else {
-          const batch = o.batch!;
-          (o.callback as BatchObservableCallback)({
-            observe: (obs, v, a) => observe(batch.get(obs), v, a),
-          });
-        }
+        if (o.instrument) (o.callback as ObservableCallback)(result as StepObservableResult);
+        else (o.callback as BatchObservableCallback)(result as StepBatchObservableResult);
       } catch (err) {
         diag.error('grpo-otel: an observable callback threw while reading a step', err);
       }
       // Asynchronous callbacks are read by OTel's own collections; the step takes what came synchronously.
-      open = false;
+      result.open = false;
+    }
+  }
+
+  private takeObservation(
+    b: StepBuffer,
+    inst: StepInstrument | undefined,
+    value: unknown,
+    attributes: Attributes,
+  ): void {
+    if (!inst || typeof value !== 'number' || !Number.isFinite(value)) return;
+    const state = this.state(inst, attributes);
+    if (inst.kind === 'observable_counter') {
+      // Delta temporality: the increase since the previous reading.
+      const last = state.lastObserved;
+      state.lastObserved = value;
+      b.observe(inst, state, attributes, value - last);
+    } else {
+      b.observe(inst, state, attributes, value);
     }
   }
 
@@ -268,32 +291,64 @@ export class StepMetricSink {
 
   private write(step: number, b: StepBuffer): void {
     this.buffers.delete(step);
-    const { scopeMetrics, keys, dropped } = b.toScopeMetrics(hrTime(), (key) => {
-      const last = this.lastWritten.get(key);
-      return last === undefined || last < step;
-    });
+    const { scopeMetrics, series, dropped } = b.toScopeMetrics(hrTime(), step);
     if (step > this.highestWritten) this.highestWritten = step;
-    for (const key of keys) this.lastWritten.set(key, step);
+    for (const state of series) state.lastWritten = step;
     for (const { name } of this.options.exporters) {
       if (dropped > 0) this.options.drops.record('metrics', 'timeout', name, dropped);
     }
-    if (keys.length === 0) return;
+    if (series.length === 0) return;
     const metrics: ResourceMetrics = { resource: this.options.resource, scopeMetrics };
     for (const { name, exporter } of this.options.exporters) {
       this.options.setExportStep(step);
       try {
         exporter.export(metrics, (result) => {
           if (result.code === ExportResultCode.SUCCESS) return;
-          this.options.drops.record('metrics', 'export_failed', name, keys.length);
+          this.options.drops.record('metrics', 'export_failed', name, series.length);
           if (!this.failureReported) {
             this.failureReported = true;
             diag.error(`grpo-otel: ${name}: metric export failed`, result.error);
           }
         });
       } catch (err) {
-        this.options.drops.record('metrics', 'export_failed', name, keys.length);
+        this.options.drops.record('metrics', 'export_failed', name, series.length);
         diag.error(`grpo-otel: ${name}: metric export threw`, err);
       }
     }
+  }
+}
+
+type TakeObservation = (
+  b: StepBuffer,
+  inst: StepInstrument | undefined,
+  value: unknown,
+  attributes: Attributes,
+) => void;
+
+/** What a single-instrument callback observes into when a step ends; closed once the callback returns. */
+class StepObservableResult implements ObservableResult {
+  open = true;
+  constructor(
+    private readonly take: TakeObservation,
+    private readonly b: StepBuffer,
+    private readonly inst: StepInstrument,
+  ) {}
+
+  observe(value: number, attributes: Attributes = {}): void {
+    if (this.open) this.take(this.b, this.inst, value, attributes);
+  }
+}
+
+/** What a batch callback observes into when a step ends; closed once the callback returns. */
+class StepBatchObservableResult implements BatchObservableResult {
+  open = true;
+  constructor(
+    private readonly take: TakeObservation,
+    private readonly b: StepBuffer,
+    private readonly batch: Map<Observable, StepInstrument>,
+  ) {}
+
+  observe(observable: Observable, value: number, attributes: Attributes = {}): void {
+    if (this.open) this.take(this.b, this.batch.get(observable), value, attributes);
   }
 }
