@@ -76,7 +76,8 @@ export class ExportQueue<T> {
   private entries: Entry<T>[] = [];
   private head = 0;
   private inflight: Entry<T>[] | undefined;
-  private inflightDone: Promise<boolean> | undefined;
+  /** Callers waiting for the batch in flight (forceFlush, shutdown): a promise only when someone waits. */
+  private inflightWaiters: ((ok: boolean) => void)[] | undefined;
   private heldRecords = 0;
   private heldBytes = 0;
   private peakRecords = 0;
@@ -143,7 +144,7 @@ export class ExportQueue<T> {
     let budget = this.queuedItems();
     while (!this.closed || this.inflight) {
       if (this.inflight) {
-        if (!(await this.inflightDone)) return;
+        if (!(await this.inflightDone())) return;
         continue;
       }
       if (budget <= 0 || this.queuedItems() === 0) return;
@@ -184,7 +185,7 @@ export class ExportQueue<T> {
     let backoff = this.options.retry.initialIntervalMs;
     while (this.heldRecords > 0 && Date.now() < deadline) {
       if (!this.inflight) this.startSend();
-      const done = this.inflightDone;
+      const done = this.inflightDone();
       if (!done) break;
       const ok = await raceDeadline(done, deadline);
       if (ok === undefined) break;
@@ -207,6 +208,15 @@ export class ExportQueue<T> {
       this.heldRecords = 0;
       this.heldBytes = 0;
     }
+  }
+
+  /** Settles with the outcome of the batch in flight (true: delivered); undefined when none is. */
+  private inflightDone(): Promise<boolean> | undefined {
+    if (!this.inflight) return undefined;
+    return new Promise<boolean>((r) => {
+      this.inflightWaiters ??= [];
+      this.inflightWaiters.push(r);
+    });
   }
 
   private queuedItems(): number {
@@ -265,10 +275,6 @@ export class ExportQueue<T> {
       this.head = 0;
     }
     this.inflight = batch;
-    let resolveDone!: (ok: boolean) => void;
-    this.inflightDone = new Promise<boolean>((r) => {
-      resolveDone = r;
-    });
     let settled = false;
     const guard = setTimeout(
       () => finish({ code: ExportResultCode.FAILED, error: new Error('export did not complete in time') }),
@@ -278,8 +284,10 @@ export class ExportQueue<T> {
       if (settled) return;
       settled = true;
       clearTimeout(guard);
+      const waiters = this.inflightWaiters;
+      this.inflightWaiters = undefined;
       const ok = this.onResult(batch, result);
-      resolveDone(ok);
+      if (waiters) for (const w of waiters) w(ok);
     };
     try {
       this.options.send(
@@ -294,7 +302,6 @@ export class ExportQueue<T> {
   private onResult(batch: Entry<T>[], result: ExportResult): boolean {
     const o = this.options;
     this.inflight = undefined;
-    this.inflightDone = undefined;
     // Shutdown gave up on this batch already (counted there).
     if (this.closed && this.heldRecords === 0) return result.code === ExportResultCode.SUCCESS;
     let records = 0;

@@ -45,6 +45,14 @@ export function createQueuedOtlpLogProcessor(
   return p;
 }
 
+/**
+ * How long a partial batch of spans waits for more before it is sent: OTel's default for the batch
+ * span processor (OTEL_BSP_SCHEDULE_DELAY, 5 s). Spans are not read live the way log lines are, and
+ * each request costs the training thread a serialization of the resource and an HTTP round trip.
+ * A full batch (`max_export_batch_size`) is sent at once; forceFlush and shutdown send what is held.
+ */
+export const SPAN_SCHEDULED_DELAY_MS = 5000;
+
 /** OTLP span export behind the bounded, retrying queue. */
 export function createQueuedOtlpSpanProcessor(
   settings: OtlpSettings,
@@ -53,7 +61,7 @@ export function createQueuedOtlpSpanProcessor(
 ): QueuedSpanProcessor {
   const p = new QueuedSpanProcessor(createOtlpTraceExporter(settings, signalEndpoint), {
     ...queueOptions(settings, 'otlp', ctx),
-    scheduledDelayMs: 1000,
+    scheduledDelayMs: SPAN_SCHEDULED_DELAY_MS,
   });
   ctx.queues.push(p.queue);
   return p;
