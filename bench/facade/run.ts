@@ -17,6 +17,7 @@ import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, METRICS } from '@grpo-otel/
 import { parse, stringify } from 'yaml';
 import { Analyzer } from '../../packages/sdk/src/analysis/Analyzer.js';
 import { applyAnalysisResult } from '../../packages/sdk/src/analysis/applyAnalysisResult.js';
+import { GaugeTable } from '../../packages/sdk/src/analysis/GaugeTable.js';
 import {
   getTelemetry,
   initialize,
@@ -39,7 +40,7 @@ import {
 } from '../../packages/sdk/test/helpers/otelMetrics.js';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 400);
-const WARMUP = 50;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const COLLECT_EVERY = 10;
 const GROUP = 8;
 const COMPLETIONS = 32;
@@ -151,8 +152,14 @@ async function part2(): Promise<void> {
   const logprobs = Float64Array.from({ length: COMPLETIONS * 16 }, () => -random());
   const samples = texts.slice(0, 8);
   const values = Object.fromEntries(REWARDS.map((f) => [f, Array.from(rewards[f]!)]));
+  const table = new GaugeTable();
   const cost = { setStep: [] as number[], logReward: [] as number[], logStepTiming: [] as number[] };
-  const more = { logTrainingProgress: [] as number[], onResult: [] as number[], collect: [] as number[] };
+  const more = {
+    logTrainingProgress: [] as number[],
+    clone: [] as number[],
+    onResult: [] as number[],
+    collect: [] as number[],
+  };
   const all: Record<string, number[]> = { ...cost, ...more };
   const us = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1000;
   for (let step = 1; step <= WARMUP + STEPS; step++) {
@@ -207,9 +214,16 @@ async function part2(): Promise<void> {
       epoch: step / 50,
     });
     if (keep) all.logTrainingProgress!.push(us(t0));
+    // The message's copy (both its serialisation, on the worker, and its deserialisation, here).
     t0 = process.hrtime.bigint();
-    applyAnalysisResult(t, rewardResult);
-    applyAnalysisResult(t, genResult);
+    const received = [structuredClone(rewardResult), structuredClone(genResult)];
+    if (keep) all.clone!.push(us(t0));
+    t0 = process.hrtime.bigint();
+    for (const r of received) {
+      table.receive(r.gauges);
+      r.gaugeTable = table;
+      applyAnalysisResult(t, r);
+    }
     if (keep) all.onResult!.push(us(t0));
     if (step % COLLECT_EVERY === 0) {
       t0 = process.hrtime.bigint();

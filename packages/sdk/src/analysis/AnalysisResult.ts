@@ -1,3 +1,5 @@
+import type { GaugeTable } from './GaugeTable.js';
+
 /** Attribute values on the points an analysis produces. */
 export type PointAttributes = Record<string, string | number | boolean>;
 
@@ -8,6 +10,24 @@ export interface GaugeValue {
   attributes?: PointAttributes;
   /** `attributesKey(attributes)`, computed by the worker so the training thread need not key the set. */
   key?: string;
+}
+
+/** A gauge series (metric and attributes) numbered by the worker, described in the first result using it. */
+export interface SeriesDefinition {
+  metric: string;
+  attributes: PointAttributes;
+  /** `attributesKey(attributes)`. */
+  key: string;
+}
+
+/** The gauges of a result (see GaugeEncoder): value i is of the series numbered `series[i]`. */
+export interface EncodedGauges {
+  /** Series numbered by this result, in number order (after those of the earlier results). */
+  newSeries: SeriesDefinition[];
+  series: Int32Array;
+  values: Float64Array;
+  /** Gauges of series past the numbering limit. */
+  extra: GaugeValue[];
 }
 
 /** A histogram computed off the main thread, in OTel's explicit-bucket layout (counts.length = boundaries.length + 1). */
@@ -38,7 +58,7 @@ export interface SignalEvent {
 export interface AnalysisResult {
   kind: 'rewards' | 'generations';
   step: number;
-  gauges: GaugeValue[];
+  gauges: EncodedGauges;
   histograms: HistogramValue[];
   signals: SignalEvent[];
   /** One line for the `metrics` channel. */
@@ -49,4 +69,6 @@ export interface AnalysisResult {
   trainingAccuracy?: number;
   /** Milliseconds the worker spent computing. */
   workerMs: number;
+  /** Set on the training thread when the result arrives: the worker's numbered gauge series. */
+  gaugeTable?: GaugeTable;
 }

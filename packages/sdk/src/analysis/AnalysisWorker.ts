@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
 import type { AnalysisResult } from './AnalysisResult.js';
+import { GaugeTable } from './GaugeTable.js';
 import type {
   AnalysisJob,
   AnalysisJobInput,
@@ -30,6 +31,8 @@ export class AnalysisWorker {
   private waiters: { step: number; done: () => void }[] = [];
   private closed = false;
   private readonly maxPending: number;
+  /** The gauge series the worker numbered (every result's new ones, in order). */
+  private readonly gaugeTable = new GaugeTable();
 
   constructor(private readonly options: AnalysisWorkerOptions) {
     this.maxPending = options.maxPending ?? 64;
@@ -112,6 +115,11 @@ export class AnalysisWorker {
   }
 
   private onMessage(msg: WorkerResponse): void {
+    // Before anything else: the numbering goes on with the next result, even if this one is ignored.
+    if (msg.type === 'result') {
+      this.gaugeTable.receive(msg.result.gauges);
+      msg.result.gaugeTable = this.gaugeTable;
+    }
     if (!this.pending.delete(msg.id)) return;
     if (msg.type === 'result') {
       try {

@@ -33,31 +33,14 @@ import {
   type MetricDefinition,
   REWARD_FUNCTION_TOTAL,
 } from '@grpo-otel/semconv';
-import { attributesKey } from '../internal/attributesKey.js';
-import type {
-  AnalysisResult,
-  GaugeValue,
-  HistogramValue,
-  PointAttributes,
-  SignalEvent,
-} from './AnalysisResult.js';
+import type { AnalysisResult, HistogramValue, PointAttributes, SignalEvent } from './AnalysisResult.js';
+import { GaugeEncoder } from './GaugeEncoder.js';
 import type { AnalysisSettings, GenerationJob, GenerationReference, RewardJob } from './protocol.js';
 import { toHistogram } from './toHistogram.js';
 
 const TRAIN = { [ATTR_GRPO_SPLIT]: 'train' } as const;
 /** n of the n-grams in the repetition rate (rep-n). */
 const REPETITION_N = 4;
-
-/** Keys of the attribute objects used so far (most are shared by several gauges and steps). */
-const keys = new WeakMap<PointAttributes, string>();
-function keyOf(attributes: PointAttributes): string {
-  let key = keys.get(attributes);
-  if (key === undefined) {
-    key = attributesKey(attributes);
-    keys.set(attributes, key);
-  }
-  return key;
-}
 
 function fmt(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
@@ -75,6 +58,8 @@ export class Analyzer {
   /** The first moving-average total reward, the baseline the efficiency ratios measure gains from. */
   private baselineReward: number | undefined;
   private readonly diversityCollapse: CollapseDetector | undefined;
+  /** Numbers the gauge series for the messages to the training thread. */
+  private readonly gauges = new GaugeEncoder();
 
   constructor(private readonly settings: AnalysisSettings) {
     const c = settings.collapse;
@@ -95,12 +80,12 @@ export class Analyzer {
 
   analyzeRewards(job: RewardJob): AnalysisResult {
     const t0 = performance.now();
-    const gauges: GaugeValue[] = [];
+    const gauges = this.gauges;
+    gauges.begin();
     const histograms: HistogramValue[] = [];
     const signals: SignalEvent[] = [];
     const gauge = (def: MetricDefinition, value: number, attributes: PointAttributes) => {
-      if (Number.isFinite(value))
-        gauges.push({ metric: def.name, value, attributes, key: keyOf(attributes) });
+      if (Number.isFinite(value)) gauges.add(def.name, value, attributes);
     };
     const window = job.historyWindow ?? this.settings.historyWindow;
     const stats = rewardStatistics(job.rewards, job.weights ? { weights: job.weights } : {});
@@ -187,7 +172,7 @@ export class Analyzer {
     return {
       kind: 'rewards',
       step: job.step,
-      gauges,
+      gauges: gauges.finish(),
       histograms,
       signals,
       summary: `rewards at step ${job.step}: ${parts.join(', ')}`,
@@ -198,12 +183,12 @@ export class Analyzer {
 
   analyzeGenerations(job: GenerationJob): AnalysisResult {
     const t0 = performance.now();
-    const gauges: GaugeValue[] = [];
+    const gauges = this.gauges;
+    gauges.begin();
     const histograms: HistogramValue[] = [];
     const signals: SignalEvent[] = [];
     const gauge = (def: MetricDefinition, value: number, attributes: PointAttributes = TRAIN) => {
-      if (Number.isFinite(value))
-        gauges.push({ metric: def.name, value, attributes, key: keyOf(attributes) });
+      if (Number.isFinite(value)) gauges.add(def.name, value, attributes);
     };
     const texts: string[] = [];
     for (let i = 0, at = 0; i < job.textLengths.length; i++) {
@@ -341,7 +326,7 @@ export class Analyzer {
     return {
       kind: 'generations',
       step: job.step,
-      gauges,
+      gauges: gauges.finish(),
       histograms,
       signals,
       summary: `generations at step ${job.step}: ${parts.join(', ')}`,

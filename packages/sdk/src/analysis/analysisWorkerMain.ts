@@ -12,9 +12,12 @@ parentPort?.on('message', (msg: WorkerRequest) => {
   }
   const { job } = msg;
   let reply: WorkerResponse;
+  let transfer: ArrayBuffer[] = [];
   try {
     if (!analyzer) throw new Error('analysis worker used before init');
-    reply = { type: 'result', id: job.id, result: analyzer.analyze(job) };
+    const result = analyzer.analyze(job);
+    reply = { type: 'result', id: job.id, result };
+    transfer = [result.gauges.series.buffer as ArrayBuffer, result.gauges.values.buffer as ArrayBuffer];
   } catch (err) {
     reply = {
       type: 'error',
@@ -22,5 +25,5 @@ parentPort?.on('message', (msg: WorkerRequest) => {
       message: err instanceof Error ? (err.stack ?? err.message) : String(err),
     };
   }
-  parentPort?.postMessage(reply);
+  parentPort?.postMessage(reply, transfer);
 });

@@ -3,7 +3,6 @@ import {
   ATTR_GRPO_SIGNAL_KIND,
   ATTR_GRPO_STEP,
   METRICS,
-  metricDefinition,
 } from '@grpo-otel/semconv';
 import { channelLogger } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
@@ -42,16 +41,16 @@ export function applyAnalysisResult(t: GrpoTelemetry, r: AnalysisResult): void {
 
 function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
   const instruments = t.instruments;
-  for (const g of r.gauges) {
-    const def = metricDefinition(g.metric);
-    if (!def) continue;
-    // The worker keyed the attribute set: one shared frozen object per set, keyed once.
-    const attrs =
-      g.key !== undefined && g.attributes !== undefined
-        ? instruments.intern(g.key, g.attributes)
-        : g.attributes;
-    instruments.record(def, g.value, attrs);
-  }
+  // Each series' attributes become one shared frozen object, keyed once (by the worker).
+  const unknown = r.gaugeTable
+    ? r.gaugeTable.forEach(
+        r.gauges,
+        (key, attributes) => instruments.intern(key, attributes),
+        (def, value, attributes) => instruments.record(def, value, attributes),
+      )
+    : r.gauges.series.length;
+  // A result read without its worker's table (a bug): its gauges cannot be told apart, counted.
+  if (unknown > 0) t.drops.record('metrics', 'invalid_value', 'analysis', unknown);
   for (const h of r.histograms) t.addHistogram(h, r.step);
   t.analysisWorkerMs[r.kind].push(r.workerMs);
   if (r.trainingAccuracy !== undefined) t.noteTrainingAccuracy(r.trainingAccuracy);
