@@ -332,3 +332,33 @@ test('an observable result kept past its callback is closed: a later reading goe
   await sink.flush();
   assert.deepEqual(exporter.series('late'), []);
 });
+
+test('a frozen attributes object is keyed once; one whose arrays can still change is keyed at every value', async () => {
+  const { exporter, sink, meter } = setup();
+  const mean = meter.createGauge('mean');
+  const std = meter.createGauge('std');
+  const total = Object.freeze({ f: 'total' });
+  const list = ['x'];
+  const open = Object.freeze({ l: list });
+  for (let step = 1; step <= 2; step++) {
+    sink.advance(step);
+    mean.record(step, total);
+    std.record(step * 10, total);
+    mean.record(step * 100, open);
+    list.push(`y${step}`);
+  }
+  await sink.flush();
+  assert.deepEqual(exporter.series('mean', { f: 'total' }), [
+    [1, 1],
+    [2, 2],
+  ]);
+  assert.deepEqual(exporter.series('std', { f: 'total' }), [
+    [1, 10],
+    [2, 20],
+  ]);
+  // The array changed between the steps: two series, each with the contents it was recorded with.
+  assert.deepEqual(
+    attributesOf(exporter, 'mean').filter((a) => 'l' in a),
+    [{ l: ['x'] }, { l: ['x', 'y1'] }],
+  );
+});

@@ -68,6 +68,8 @@ export class StepMetricSink {
   private readonly buffers = new Map<number, StepBuffer>();
   /** Every series seen, by key: its attributes for every step, last step written, level. */
   private readonly series = new Map<string, SeriesState>();
+  /** The series of each frozen attributes object, by instrument id (null: not frozen all through). */
+  private readonly frozenSeries = new WeakMap<Attributes, Map<string, SeriesState> | null>();
   private readonly observers: Observer[] = [];
   /** Takes one observable reading into a step (the observable results call it). */
   private readonly take: TakeObservation = (b, inst, value, attributes) =>
@@ -186,9 +188,31 @@ export class StepMetricSink {
     return this.shutdownPromise;
   }
 
-  /** The series of `instrument` with `attributes`, created when first seen. */
+  /**
+   * The series of `instrument` with `attributes`, created when first seen. A frozen attributes object
+   * (arrays in it frozen too) cannot change, so its series are kept with it and its key is computed
+   * once, not at every value.
+   */
   private state(instrument: StepInstrument, attributes: Attributes): SeriesState {
-    const key = seriesKey(instrument, attributes);
+    if (typeof attributes === 'object' && attributes !== null && Object.isFrozen(attributes)) {
+      let byId = this.frozenSeries.get(attributes);
+      if (byId === undefined) {
+        byId = deeplyFrozen(attributes) ? new Map() : null;
+        this.frozenSeries.set(attributes, byId);
+      }
+      if (byId !== null) {
+        let state = byId.get(instrument.id);
+        if (state === undefined) {
+          state = this.stateOfKey(seriesKey(instrument, attributes), attributes);
+          byId.set(instrument.id, state);
+        }
+        return state;
+      }
+    }
+    return this.stateOfKey(seriesKey(instrument, attributes), attributes);
+  }
+
+  private stateOfKey(key: string, attributes: Attributes): SeriesState {
     let state = this.series.get(key);
     if (state === undefined) {
       state = newSeriesState(key, attributes);
@@ -316,6 +340,15 @@ export class StepMetricSink {
       }
     }
   }
+}
+
+/** Whether nothing reachable from `attributes` can change: it is frozen, and so is every array in it. */
+function deeplyFrozen(attributes: Attributes): boolean {
+  for (const k of Object.keys(attributes)) {
+    const v: unknown = attributes[k];
+    if (typeof v === 'object' && v !== null && !(Array.isArray(v) && Object.isFrozen(v))) return false;
+  }
+  return true;
 }
 
 type TakeObservation = (
