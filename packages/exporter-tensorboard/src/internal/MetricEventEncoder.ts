@@ -62,9 +62,7 @@ export class MetricEventEncoder {
               const slot = this.take(name, p.attributes, epoch);
               slot.scalarPrefix ??= this.scalarPrefix(slot.tag);
               w.raw(slot.scalarPrefix);
-              w.ensure(4);
-              w.buf.writeFloatLE(p.value, w.pos);
-              w.pos += 4;
+              w.float(p.value);
               values++;
             }
             break;
