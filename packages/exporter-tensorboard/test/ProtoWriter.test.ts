@@ -7,7 +7,10 @@ import { ProtoWriter } from '../src/internal/ProtoWriter.js';
 function viaBuffer(kind: 'double' | 'float', values: number[]): Buffer {
   const size = kind === 'double' ? 8 : 4;
   const b = Buffer.alloc(values.length * size);
-  values.forEach((v, i) => (kind === 'double' ? b.writeDoubleLE(v, i * size) : b.writeFloatLE(v, i * size)));
+  values.forEach((v, i) => {
+    if (kind === 'double') b.writeDoubleLE(v, i * size);
+    else b.writeFloatLE(v, i * size);
+  });
   return b;
 }
 
