@@ -4,6 +4,7 @@ import {
   ATTR_GRPO_STEP,
   METRICS,
 } from '@grpo-otel/semconv';
+import { LEVEL_NUMBERS } from '../levels.js';
 import { channelLogger } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import type { AnalysisResult, SignalEvent } from './AnalysisResult.js';
@@ -55,11 +56,14 @@ function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
   t.analysisWorkerMs[r.kind].push(r.workerMs);
   if (r.trainingAccuracy !== undefined) t.noteTrainingAccuracy(r.trainingAccuracy);
   const log = channelLogger('metrics');
-  log.info(r.summary, {
-    [ATTR_GRPO_STEP]: r.step,
-    ...r.summaryAttributes,
-    'grpo.analysis.worker_ms': r.workerMs,
-  });
+  // A channel below INFO drops the summary anyway: then it is not built.
+  if (log.isEnabledFor(LEVEL_NUMBERS.INFO)) {
+    log.info(r.summary, {
+      [ATTR_GRPO_STEP]: r.step,
+      ...r.summaryAttributes,
+      'grpo.analysis.worker_ms': r.workerMs,
+    });
+  }
   for (const s of r.signals) {
     const key = `${s.kind}/${s.subject}`;
     const attrs = signalAttributes(key, s);

@@ -9,6 +9,7 @@ import {
 } from '@grpo-otel/semconv';
 import type { LogAttributes } from '../ChannelLogger.js';
 import { safeString } from '../internal/describeValue.js';
+import { LEVEL_NUMBERS } from '../levels.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
 /** Attribute carrying the full completion text (semconv `grpo.sample.completion`). */
@@ -46,6 +47,9 @@ export function logModelOutput(
 ): void {
   const t = activeTelemetry();
   if (!t) return;
+  const log = channelLogger('model_outputs');
+  // A channel below INFO drops the record anyway: then it is not built.
+  if (!log.isEnabledFor(LEVEL_NUMBERS.INFO)) return;
   const output = safeString(modelOutput ?? '');
   const answer = extractTag(output, 'answer') ?? output.trim();
   const why = reasoning ?? extractTag(output, 'reasoning') ?? '';
@@ -62,7 +66,7 @@ export function logModelOutput(
   const step = options.step ?? t.currentStep;
   if (step !== undefined) attrs[ATTR_GRPO_STEP] = step;
   const q = attrs[ATTR_GRPO_SAMPLE_QUESTION] as string;
-  channelLogger('model_outputs').info(
+  log.info(
     `${correct ? 'correct' : 'wrong'}: ${q.length > 80 ? `${q.slice(0, 77)}...` : q} -> ${answer} (expected ${expected})`,
     attrs,
   );

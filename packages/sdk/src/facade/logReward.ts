@@ -12,6 +12,8 @@ const MAX_SAMPLE_CHARS = 500;
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
+  // Integers of at most 4 digits are their own 4-digit rounding (rewards are often 0 or 1).
+  if (Number.isInteger(v) && v < 1e4 && v > -1e4) return String(v);
   const short = Number(v.toPrecision(4));
   // Rounding 1.7976931348623157e308 to 4 digits overflows: keep the digits then.
   return Number.isFinite(short) ? String(short) : v.toPrecision(4);

@@ -8,6 +8,7 @@ import {
 } from '@grpo-otel/semconv';
 import type { LogAttributes } from '../ChannelLogger.js';
 import { safeString } from '../internal/describeValue.js';
+import { LEVEL_NUMBERS } from '../levels.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import { customMetric } from './customMetric.js';
@@ -118,12 +119,17 @@ export function recordTrainingProgress(
     metrics = {};
   }
   t.setStep(step);
+  const log = channelLogger('training');
+  // A channel below INFO drops the record anyway: then it is not built.
+  const logged = log.isEnabledFor(LEVEL_NUMBERS.INFO);
   const attrs: LogAttributes = { [ATTR_GRPO_STEP]: step };
   const parts: string[] = [];
   for (const [key, raw] of Object.entries(metrics)) {
     const value = typeof raw === 'number' ? raw : Number.NaN;
-    parts.push(`${key}=${formatValue(value)}`);
-    attrs[key] = Number.isFinite(value) ? value : safeString(raw);
+    if (logged) {
+      parts.push(`${key}=${formatValue(value)}`);
+      attrs[key] = Number.isFinite(value) ? value : safeString(raw);
+    }
     const m = resolveMetricKeyCached(key);
     if (m.cumulative) {
       t.recordCumulative(m.def, value * m.scale, m.attributes);
@@ -131,5 +137,5 @@ export function recordTrainingProgress(
       t.instruments.record(m.def, value * m.scale, m.attributes);
     }
   }
-  channelLogger('training').info(`step ${step}${parts.length ? `: ${parts.join(', ')}` : ''}`, attrs);
+  if (logged) log.info(`step ${step}${parts.length ? `: ${parts.join(', ')}` : ''}`, attrs);
 }
