@@ -2,17 +2,22 @@ import { readFileSync } from 'node:fs';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { diag } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as OTLPMetricExporterJson } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OTLPMetricExporterProto } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as OTLPTraceExporterJson } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPTraceExporterProto } from '@opentelemetry/exporter-trace-otlp-proto';
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { CompressionAlgorithm, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import {
+  convertLegacyHttpOptions,
+  createOtlpHttpExportDelegate,
+} from '@opentelemetry/otlp-exporter-base/node-http';
+import { LogsExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { tlsFor } from '../config/otlpTls.js';
 import type { OtlpSettings } from '../config/ResolvedConfig.js';
+import { ProtobufLogsSerializer } from '../export/protobuf/ProtobufLogsSerializer.js';
 
 type Signal = 'logs' | 'metrics' | 'traces';
 
@@ -56,9 +61,26 @@ function exporterConfig(settings: OtlpSettings, signal: Signal, signalEndpoint?:
   };
 }
 
+/**
+ * OTel's OTLP/HTTP protobuf log exporter (`@opentelemetry/exporter-logs-otlp-proto`), put together from
+ * the same parts (export delegate, HTTP transport, retries, response handling) with our request
+ * writer, which gives OTel's bytes at a fraction of the training thread's time (ProtobufLogsSerializer).
+ */
+function createProtobufLogExporter(config: ReturnType<typeof exporterConfig>): LogRecordExporter {
+  return new OTLPExporterBase<ReadableLogRecord[]>(
+    createOtlpHttpExportDelegate(
+      convertLegacyHttpOptions(config, 'LOGS', 'v1/logs', { 'Content-Type': 'application/x-protobuf' }),
+      ProtobufLogsSerializer,
+      'otlp_http_log_exporter',
+      LogsExporterMetricsHelper,
+      undefined,
+    ),
+  );
+}
+
 export function createOtlpLogExporter(settings: OtlpSettings, signalEndpoint?: string): LogRecordExporter {
   const c = exporterConfig(settings, 'logs', signalEndpoint);
-  return settings.protocol === 'http/json' ? new OTLPLogExporterJson(c) : new OTLPLogExporterProto(c);
+  return settings.protocol === 'http/json' ? new OTLPLogExporterJson(c) : createProtobufLogExporter(c);
 }
 
 export function createOtlpMetricExporter(

@@ -1,0 +1,126 @@
+import type { IExportLogsServiceResponse, ISerializer } from '@opentelemetry/otlp-transformer';
+import { ProtobufLogsSerializer as OtelProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { ProtobufWriter } from './ProtobufWriter.js';
+import {
+  type ScopeLike,
+  writeAnyValue,
+  writeAttributes,
+  writeHrTimeAsFixed64,
+  writeInstrumentationScope,
+  writeResource,
+} from './writeCommon.js';
+
+// ExportLogsServiceRequest (opentelemetry/proto/collector/logs/v1), field for field as OTel's
+// otlp-transformer writes it (logs-serializer): records grouped by resource, then by scope, in the
+// order they first appear.
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return c - 55;
+}
+
+/** Hex trace/span id to bytes, exactly as OTel's hexToBinary (ids are short: a plain loop). */
+export function hexToBinary(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >>> 1);
+  for (let i = 0, o = 0; o < out.length; i += 2, o++) {
+    out[o] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+  }
+  return out;
+}
+
+function writeLogRecord(w: ProtobufWriter, r: ReadableLogRecord): void {
+  const at = w.beginMessage();
+  w.tag(1, 1);
+  writeHrTimeAsFixed64(w, r.hrTime);
+  if (r.severityNumber !== undefined && r.severityNumber !== 0) {
+    w.tag(2, 0);
+    w.varint(r.severityNumber);
+  }
+  if (r.severityText) {
+    w.tag(3, 2);
+    w.string(r.severityText);
+  }
+  if (r.body !== undefined) {
+    w.tag(5, 2);
+    const body = w.beginMessage();
+    writeAnyValue(w, r.body);
+    w.endMessage(body);
+  }
+  if (r.attributes) writeAttributes(w, r.attributes, 6);
+  w.tag(7, 0);
+  w.varint(r.droppedAttributesCount);
+  const sc = r.spanContext;
+  if (sc?.traceFlags) {
+    w.tag(8, 5);
+    w.fixed32(sc.traceFlags);
+  }
+  if (sc?.traceId) {
+    w.tag(9, 2);
+    w.bytes(hexToBinary(sc.traceId));
+  }
+  if (sc?.spanId) {
+    w.tag(10, 2);
+    w.bytes(hexToBinary(sc.spanId));
+  }
+  w.tag(11, 1);
+  writeHrTimeAsFixed64(w, r.hrTimeObserved);
+  if (r.eventName) {
+    w.tag(12, 2);
+    w.string(r.eventName);
+  }
+  w.endMessage(at);
+}
+
+/** The request body for `records` (OTLP/HTTP protobuf). */
+export function serializeLogsExportRequest(records: readonly ReadableLogRecord[]): Uint8Array {
+  const byResource = new Map<ReadableLogRecord['resource'], Map<ScopeLike, ReadableLogRecord[]>>();
+  for (const r of records) {
+    let scopes = byResource.get(r.resource);
+    if (!scopes) {
+      scopes = new Map();
+      byResource.set(r.resource, scopes);
+    }
+    const scope = r.instrumentationScope as ScopeLike;
+    let list = scopes.get(scope);
+    if (!list) {
+      list = [];
+      scopes.set(scope, list);
+    }
+    list.push(r);
+  }
+  const w = new ProtobufWriter();
+  for (const [resource, scopes] of byResource) {
+    w.tag(1, 2);
+    const rl = w.beginMessage();
+    writeResource(w, resource, 1);
+    for (const list of scopes.values()) {
+      w.tag(2, 2);
+      const sl = w.beginMessage();
+      const scope = list[0]!.instrumentationScope as ScopeLike;
+      writeInstrumentationScope(w, scope, 1);
+      for (const r of list) {
+        w.tag(2, 2);
+        writeLogRecord(w, r);
+      }
+      if (scope.schemaUrl) {
+        w.tag(3, 2);
+        w.string(scope.schemaUrl);
+      }
+      w.endMessage(sl);
+    }
+    if (resource.schemaUrl) {
+      w.tag(3, 2);
+      w.string(resource.schemaUrl);
+    }
+    w.endMessage(rl);
+  }
+  return w.finish();
+}
+
+/** OTel's ProtobufLogsSerializer with the request written by {@link serializeLogsExportRequest}. */
+export const ProtobufLogsSerializer: ISerializer<ReadableLogRecord[], IExportLogsServiceResponse> = {
+  serializeRequest: serializeLogsExportRequest,
+  deserializeResponse: (data) => OtelProtobufLogsSerializer.deserializeResponse(data),
+};

@@ -1,0 +1,126 @@
+import type { HrTime } from '@opentelemetry/api';
+import type { ProtobufWriter } from './ProtobufWriter.js';
+
+// The OTLP common messages (opentelemetry/proto/common/v1, resource/v1), written field by field in
+// the order and with the same choices as OTel's otlp-transformer (common-serializer), so the bytes match.
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const MIN_INT64 = -(2 ** 63);
+const MAX_INT64 = 2 ** 63;
+
+/** HrTime as fixed64 nanoseconds, split so that every product stays an exact double (OTel's method). */
+export function writeHrTimeAsFixed64(w: ProtobufWriter, hrTime: HrTime): void {
+  const seconds = hrTime[0];
+  const nanos = hrTime[1];
+  const lower16 = (seconds & 0xffff) * 1e9;
+  const upper = ((seconds / 0x10000) >>> 0) * 1e9;
+  const lowerLow = lower16 >>> 0;
+  const lowerHigh = Math.floor(lower16 / 0x100000000);
+  const upperLow = ((upper & 0xffff) * 0x10000) >>> 0;
+  const upperHigh = (upper / 0x10000) >>> 0;
+  const low = lowerLow + upperLow + nanos;
+  const carry = Math.floor(low / 0x100000000);
+  w.fixed64(low >>> 0, (lowerHigh + upperHigh + carry) >>> 0);
+}
+
+/** An AnyValue: string, bool, int64 (integers in range) or double, bytes, array, kvlist; nothing else. */
+export function writeAnyValue(w: ProtobufWriter, value: unknown): void {
+  const t = typeof value;
+  if (t === 'string') {
+    w.tag(1, 2);
+    w.string(value as string);
+  } else if (t === 'boolean') {
+    w.tag(2, 0);
+    w.varint(value ? 1 : 0);
+  } else if (t === 'number') {
+    const n = value as number;
+    if (Number.isInteger(n) && n >= MIN_INT64 && n < MAX_INT64) {
+      w.tag(3, 0);
+      w.varint(n);
+    } else {
+      w.tag(4, 1);
+      w.double(n);
+    }
+  } else if (value instanceof Uint8Array) {
+    w.tag(7, 2);
+    w.bytes(value);
+  } else if (Array.isArray(value)) {
+    w.tag(5, 2);
+    const array = w.beginMessage();
+    for (const item of value) {
+      w.tag(1, 2);
+      const at = w.beginMessage();
+      writeAnyValue(w, item);
+      w.endMessage(at);
+    }
+    w.endMessage(array);
+  } else if (t === 'object' && value !== null) {
+    w.tag(6, 2);
+    const list = w.beginMessage();
+    const obj = value as Record<string, unknown>;
+    for (const k in obj) {
+      if (!hasOwn.call(obj, k)) continue;
+      w.tag(1, 2);
+      const kv = w.beginMessage();
+      writeKeyValue(w, k, obj[k]);
+      w.endMessage(kv);
+    }
+    w.endMessage(list);
+  }
+  // Anything else (undefined, null, functions, symbols, bigints): an empty AnyValue, as OTel writes it.
+}
+
+function writeKeyValue(w: ProtobufWriter, key: string, value: unknown): void {
+  w.tag(1, 2);
+  w.string(key);
+  w.tag(2, 2);
+  const at = w.beginMessage();
+  writeAnyValue(w, value);
+  w.endMessage(at);
+}
+
+/** Attributes as repeated KeyValue under `field`. */
+export function writeAttributes(w: ProtobufWriter, attributes: object, field: number): void {
+  const a = attributes as Record<string, unknown>;
+  for (const key in a) {
+    if (!hasOwn.call(a, key)) continue;
+    w.tag(field, 2);
+    const at = w.beginMessage();
+    writeKeyValue(w, key, a[key]);
+    w.endMessage(at);
+  }
+}
+
+export interface ScopeLike {
+  name: string;
+  version?: string | undefined;
+  schemaUrl?: string | undefined;
+  attributes?: object | undefined;
+  droppedAttributesCount?: number | undefined;
+}
+
+export function writeInstrumentationScope(w: ProtobufWriter, scope: ScopeLike, field: number): void {
+  w.tag(field, 2);
+  const at = w.beginMessage();
+  w.tag(1, 2);
+  w.string(scope.name);
+  if (scope.version) {
+    w.tag(2, 2);
+    w.string(scope.version);
+  }
+  if (scope.attributes) writeAttributes(w, scope.attributes, 3);
+  if (scope.droppedAttributesCount) {
+    w.tag(4, 0);
+    w.varint(scope.droppedAttributesCount);
+  }
+  w.endMessage(at);
+}
+
+export function writeResource(w: ProtobufWriter, resource: { attributes?: object }, field: number): void {
+  w.tag(field, 2);
+  const at = w.beginMessage();
+  if (resource.attributes) writeAttributes(w, resource.attributes, 1);
+  w.tag(2, 0);
+  w.varint(0);
+  w.endMessage(at);
+}
