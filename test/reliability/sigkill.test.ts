@@ -26,6 +26,7 @@ after(() => {
       min: Math.min(...results.map((r) => r.produced)),
       max: Math.max(...results.map((r) => r.produced)),
     },
+    maxPauseMs: Math.max(...results.map((r) => r.lastPauseMs)),
     tornLast: {
       log: results.filter((r) => r.torn.log).length,
       csv: results.filter((r) => r.torn.csv).length,
@@ -38,6 +39,7 @@ after(() => {
       // lost / steps of the last flush interval (1 = exactly the last interval)
       maxRatio: Math.max(...results.map((r) => r.lost[s] / Math.max(1, r.producedInLastInterval))),
       overOneInterval: results.filter((r) => r.lost[s] > r.producedInLastInterval).length,
+      overBound: results.filter((r) => r.lost[s] > r.bound).length,
     };
   }
   console.log(`sigkill summary: ${JSON.stringify(summary)}`);

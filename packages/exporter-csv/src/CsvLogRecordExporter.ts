@@ -23,6 +23,11 @@ export interface CsvLogRecordExporterOptions {
   mode?: number;
   /** Permission bits of created directories (before the umask). Default 0o750. */
   dirMode?: number;
+  /**
+   * Write each exported batch on the caller's thread, into the OS page cache, before `export` calls
+   * back (see RotatingFileWriter's `syncWrites`), instead of through libuv's thread pool. Default false.
+   */
+  syncWrites?: boolean;
 }
 
 /** What the exporter has done, for reporting (all counts since construction). */
@@ -46,8 +51,8 @@ export interface CsvExporterCounts {
  * changing the columns never mixes two schemas in one file nor deletes the old one.
  *
  * It does not batch (the processor does): `export` formats the batch and hands the rows to the file
- * writer, which writes asynchronously, off the caller's stack; the callback comes once they are
- * written. `export` never throws and calls back exactly once. `forceFlush` resolves when every
+ * writer, which writes asynchronously, off the caller's stack (or, with `syncWrites`, before `export`
+ * returns); the callback comes once they are written. `export` never throws and calls back exactly once. `forceFlush` resolves when every
  * record received so far is written and fdatasync'ed. `shutdown` is idempotent, flushes and closes;
  * afterwards `export` fails. `exportSync`/`forceFlushSync` are for the process's exit path.
  */
@@ -80,6 +85,7 @@ export class CsvLogRecordExporter implements LogRecordExporter {
     if (options.backupCount !== undefined) writerOptions.backupCount = options.backupCount;
     if (options.mode !== undefined) writerOptions.mode = options.mode;
     if (options.dirMode !== undefined) writerOptions.dirMode = options.dirMode;
+    if (options.syncWrites !== undefined) writerOptions.syncWrites = options.syncWrites;
     // A new file starts with the header row again.
     writerOptions.onReopen = (reason) =>
       diag.warn(

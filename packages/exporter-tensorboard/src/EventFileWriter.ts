@@ -11,8 +11,10 @@ import {
   open as openCb,
   openSync,
   stat as statCb,
+  statSync,
   writeSync,
   writev as writevCb,
+  writevSync,
 } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +55,14 @@ export interface EventFileWriterOptions {
   onError?: (error: Error, records: number) => void;
   /** Called on the first successful write after a failure. */
   onRecover?: () => void;
+  /**
+   * Hand the bytes to the OS on the event loop's thread, with one synchronous `writev` right after the
+   * caller's task (a `setImmediate`, so the records of one step still go in one call), instead of
+   * through libuv's thread pool. A process killed after that turn of the event loop keeps every record
+   * written before it. Rollover closes (and syncs) the old file in the background as before; `flush()`
+   * (fdatasync) stays asynchronous. Default false.
+   */
+  syncWrites?: boolean;
 }
 
 export interface EventFileWriterStats {
@@ -127,6 +137,7 @@ export class EventFileWriter {
   private readonly dirMode: number;
   private readonly onError: ((error: Error, records: number) => void) | undefined;
   private readonly onRecover: (() => void) | undefined;
+  readonly syncWrites: boolean;
   /** Error codes reported through diag (without onError), and whether the last write failed. */
   private readonly reportedCodes = new Set<string>();
   private failing = false;
@@ -199,6 +210,10 @@ export class EventFileWriter {
     this.dirMode = dirMode;
     this.onError = options.onError;
     this.onRecover = options.onRecover;
+    if (options.syncWrites !== undefined && typeof options.syncWrites !== 'boolean') {
+      throw new TypeError('EventFileWriter: syncWrites must be a boolean');
+    }
+    this.syncWrites = options.syncWrites ?? false;
     this.headerBytes = this.headerRecord(0).length;
     // Create the first file right away, so TensorBoard lists the run before its first value.
     this.paths.push(this.nextPath());
@@ -385,6 +400,17 @@ export class EventFileWriter {
   }
 
   private schedule(): void {
+    if (this.syncWrites) {
+      // Data is written here; the async drain only runs the flush (fdatasync) requests.
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.handOffSync();
+        if (this.queue.length > 0) void this.drain();
+      });
+      return;
+    }
     if (this.scheduled || this.draining) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -418,7 +444,8 @@ export class EventFileWriter {
     this.draining = true;
     try {
       for (;;) {
-        this.seal();
+        if (this.syncWrites) this.handOffSync();
+        else this.seal();
         const op = this.queue.shift();
         if (op === undefined) break;
         if (op.kind === 'sync') {
@@ -633,6 +660,84 @@ export class EventFileWriter {
     if (file) closeCb(file.fd, () => {});
   }
 
+  // ---------------------------------------------------------------------------------- syncWrites
+
+  /**
+   * `syncWrites`: writes every queued data op now, in order, one `writev` per run of the same file;
+   * flush requests stay queued for the async drain. A failed write counts its records and goes on in
+   * a new file, as the async path does.
+   */
+  private handOffSync(): void {
+    this.seal();
+    if (!this.queue.some((op) => op.kind === 'data')) return;
+    const ops = this.queue;
+    const rest: Op[] = [];
+    this.queue = rest;
+    for (let i = 0; i < ops.length; ) {
+      const op = ops[i]!;
+      if (op.kind === 'sync') {
+        rest.push(op);
+        i++;
+        continue;
+      }
+      const run: DataOp[] = [op];
+      for (i++; i < ops.length; i++) {
+        const next = ops[i]!;
+        if (next.kind !== 'data' || next.file !== op.file) break;
+        run.push(next);
+      }
+      for (const o of run) this.queuedBytes -= o.buf.length;
+      this.writeOpsSync(op.file, run);
+    }
+  }
+
+  private writeOpsSync(fileIndex: number, ops: DataOp[]): void {
+    const records = ops.reduce((n, o) => n + o.records, 0);
+    try {
+      let file = this.file;
+      if (file?.file === fileIndex && this.removedUnderUsSync(file)) {
+        this.replaceRemoved(file, fileIndex);
+        file = undefined;
+      }
+      if (file?.file !== fileIndex) {
+        if (file) this.retire(file);
+        file = this.openSyncFor(fileIndex);
+        this.lastPresenceCheck = Date.now();
+        this.recordsSinceCheck = 0;
+      }
+      const bufs: Buffer[] = [];
+      if (file.size === 0) bufs.push(this.headerRecord(Date.now() / 1000));
+      for (const o of ops) if (o.buf.length > 0) bufs.push(o.buf);
+      let total = 0;
+      for (const b of bufs) total += b.length;
+      if (total === 0) return;
+      writevAllSync(file.fd, bufs, total);
+      file.size += total;
+      this.counters.bytesWritten += total;
+      this.recordsSinceCheck += records;
+      if (this.failing) {
+        this.failing = false;
+        this.reportedCodes.clear();
+        this.notify(() => this.onRecover?.());
+      }
+    } catch (err) {
+      this.fail(fileIndex, records, err);
+    }
+  }
+
+  /** removedUnderUs with a synchronous stat (at most every PRESENCE_CHECK_MS). */
+  private removedUnderUsSync(file: OpenFile): boolean {
+    const now = Date.now();
+    if (now - this.lastPresenceCheck < PRESENCE_CHECK_MS) return false;
+    this.lastPresenceCheck = now;
+    const st = statSync(file.path, { throwIfNoEntry: false });
+    if (st && st.dev === file.dev && st.ino === file.ino) {
+      this.recordsSinceCheck = 0;
+      return false;
+    }
+    return true;
+  }
+
   // ------------------------------------------------------------------------------------- sync path
 
   /**
@@ -697,6 +802,16 @@ async function writevAll(fd: number, bufs: Buffer[], total: number): Promise<voi
     const n = await new Promise<number>((resolve, reject) =>
       writevCb(fd, parts, (e, bytes) => (e ? reject(e) : resolve(bytes))),
     );
+    written += n;
+    if (written < total) parts = dropBytes(parts, n);
+  }
+}
+
+function writevAllSync(fd: number, bufs: Buffer[], total: number): void {
+  let written = 0;
+  let parts = bufs;
+  while (written < total) {
+    const n = writevSync(fd, parts);
     written += n;
     if (written < total) parts = dropBytes(parts, n);
   }

@@ -47,6 +47,8 @@ export interface FileHandlerConfig extends HandlerBase, RankPlacement {
   mode: 'a' | 'w';
   maxBytes: number;
   backupCount: number;
+  /** `async_writes`: write through libuv's thread pool rather than on the training thread. */
+  asyncWrites: boolean;
 }
 export interface CsvHandlerConfig extends HandlerBase, RankPlacement {
   type: 'csv';
@@ -55,6 +57,7 @@ export interface CsvHandlerConfig extends HandlerBase, RankPlacement {
   bufferSize: number;
   maxBytes: number;
   backupCount: number;
+  asyncWrites: boolean;
 }
 export interface TensorBoardHandlerConfig extends HandlerBase, RankPlacement {
   type: 'tensorboard';
@@ -62,6 +65,7 @@ export interface TensorBoardHandlerConfig extends HandlerBase, RankPlacement {
   /** Sub-run of this rank under the run's directory (`rank<k>`), with `ranks: all` in a distributed run. */
   rankRun?: string;
   maxFileBytes: number;
+  asyncWrites: boolean;
 }
 /** TLS files for an https:// OTLP endpoint (absolute paths of PEM files). */
 export interface OtlpTlsSettings {

@@ -121,6 +121,12 @@ const otlpQueue = {
   },
 };
 
+const asyncWrites = {
+  description:
+    "Write through libuv's thread pool instead of on the training thread (default false). By default each flush hands its batch to the OS (page cache, microseconds on a local disk) before the next step runs, so a process killed at any moment loses at most the last flush_interval; set true for a slow network filesystem, where a write can block for long.",
+  type: 'boolean',
+};
+
 /** Which ranks of a distributed run (`grpo.world_size` > 1) write a local sink; see docs/operations.md. */
 const ranks = (def: string, all: string) => ({
   description: `Which ranks write this sink when world_size > 1: \`zero\` (rank 0 only) or \`all\` (${all}). Default \`${def}\`.`,
@@ -151,6 +157,7 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     },
     encoding: { enum: ['utf-8', 'utf8', 'UTF-8'] },
     delay: { type: 'boolean' },
+    async_writes: asyncWrites,
     ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
   },
   csv: {
@@ -167,11 +174,13 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     maxBytes: nonNegativeInt,
     backupCount: nonNegativeInt,
     encoding: { enum: ['utf-8', 'utf8', 'UTF-8'] },
+    async_writes: asyncWrites,
     ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
   },
   tensorboard: {
     log_dir: { description: 'TensorBoard log directory; one run directory per run inside it.', ...path },
     max_file_bytes: { description: 'Start a new event file past this size (0 = never).', ...nonNegativeInt },
+    async_writes: asyncWrites,
     ranks: ranks('zero', 'each rank its own run, `<run id>/rank<k>`'),
   },
   otlp: {

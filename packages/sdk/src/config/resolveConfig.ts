@@ -163,6 +163,7 @@ export function resolveConfig(
           mode: raw.mode === 'w' ? 'w' : 'a',
           maxBytes: num(raw.maxBytes, 0),
           backupCount: num(raw.backupCount, 0),
+          asyncWrites: raw.async_writes === true,
           ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.file,
           onThisRank: true,
         });
@@ -176,6 +177,7 @@ export function resolveConfig(
           bufferSize: num(raw.buffer_size, 100),
           maxBytes: num(raw.maxBytes, 0),
           backupCount: num(raw.backupCount, 0),
+          asyncWrites: raw.async_writes === true,
           ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.csv,
           onThisRank: true,
         });
@@ -186,6 +188,7 @@ export function resolveConfig(
           type,
           logDir: resolvePath(baseDir, String(raw.log_dir), ['handlers', name, 'log_dir']),
           maxFileBytes: num(raw.max_file_bytes, 256 * 1024 * 1024),
+          asyncWrites: raw.async_writes === true,
           ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.tensorboard,
           onThisRank: true,
         });

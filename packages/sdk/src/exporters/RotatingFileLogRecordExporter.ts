@@ -17,6 +17,11 @@ export interface RotatingFileLogRecordExporterOptions {
   mode?: number;
   /** Permission bits of created directories (before the umask). Default 0o750. */
   dirMode?: number;
+  /**
+   * Write each exported batch on the caller's thread, into the OS page cache, before `export` calls
+   * back (see RotatingFileWriter's `syncWrites`), instead of through libuv's thread pool. Default false.
+   */
+  syncWrites?: boolean;
   /** Default: the seed's `standard` formatter (`%(asctime)s - %(name)s - %(levelname)s - %(message)s`). */
   formatter?: LogFormatter;
 }
@@ -24,8 +29,8 @@ export interface RotatingFileLogRecordExporterOptions {
 /**
  * Python's RotatingFileHandler as an OTel `LogRecordExporter`: one formatted line per record
  * (a multi-line message keeps its newlines, as in Python), appended to a file that rolls over at
- * `maxBytes` keeping `backupCount` old files. Writes are asynchronous; batching is the processor's
- * job. `export()` never throws and calls back exactly once; a record its formatter cannot format is
+ * `maxBytes` keeping `backupCount` old files. Writes are asynchronous (or, with `syncWrites`, done
+ * before `export` returns); batching is the processor's job. `export()` never throws and calls back exactly once; a record its formatter cannot format is
  * written as a minimal line rather than lost.
  */
 export class RotatingFileLogRecordExporter implements LogRecordExporter {
@@ -40,6 +45,7 @@ export class RotatingFileLogRecordExporter implements LogRecordExporter {
     if (options.backupCount !== undefined) writerOptions.backupCount = options.backupCount;
     if (options.mode !== undefined) writerOptions.mode = options.mode;
     if (options.dirMode !== undefined) writerOptions.dirMode = options.dirMode;
+    if (options.syncWrites !== undefined) writerOptions.syncWrites = options.syncWrites;
     writerOptions.onReopen = (reason) =>
       diag.warn(
         `RotatingFileLogRecordExporter(${options.filename}): the file was ${reason} while open; writing goes on in a new file`,

@@ -184,6 +184,7 @@ export class GrpoTelemetry {
           logDir: h.logDir,
           runName: h.rankRun ? `${this.runId}/${h.rankRun}` : this.runId,
           maxFileBytes: h.maxFileBytes,
+          syncWrites: !h.asyncWrites,
           mode: config.files.mode,
           dirMode: config.files.dirMode,
           onError: (err, records) => {

@@ -118,6 +118,7 @@ function createSink(
           maxBytes: h.maxBytes,
           backupCount: h.backupCount,
           formatter: createFormatter(config, h.formatter),
+          syncWrites: !h.asyncWrites,
           ...perms,
         }),
       );
@@ -136,6 +137,7 @@ function createSink(
         columns: h.columns,
         maxBytes: h.maxBytes,
         backupCount: h.backupCount,
+        syncWrites: !h.asyncWrites,
         ...perms,
       });
       ctx.csvExporters?.push(csv);
