@@ -6,6 +6,7 @@ import type {
   AnalysisJob,
   AnalysisJobInput,
   AnalysisSettings,
+  JobReply,
   WorkerRequest,
   WorkerResponse,
 } from './protocol.js';
@@ -19,8 +20,9 @@ export interface AnalysisWorkerOptions {
 }
 
 /**
- * The worker thread that computes learning metrics off the training thread. `submit` only posts a
- * message (typed arrays are transferred, not copied); results come back asynchronously to `onResult`.
+ * The worker thread that computes learning metrics off the training thread. `submit` only queues the
+ * job: the jobs submitted in one synchronous stretch (a step's) go as one message (typed arrays are
+ * transferred, not copied), and their results come back as one message, to `onResult` one by one.
  * In development (sources run through tsx) the worker loads the TypeScript entry through tsx's API;
  * built, it loads the compiled `.js`. The worker is unref'd: it never keeps the process alive.
  */
@@ -31,6 +33,10 @@ export class AnalysisWorker {
   private waiters: { step: number; done: () => void }[] = [];
   private closed = false;
   private readonly maxPending: number;
+  /** Messages posted to the worker (init included) and received from it. */
+  readonly messages = { sent: 0, received: 0 };
+  private outbox: AnalysisJob[] = [];
+  private outboxTransfer: ArrayBuffer[] = [];
   /** The gauge series the worker numbered (every result's new ones, in order). */
   private readonly gaugeTable = new GaugeTable();
 
@@ -58,9 +64,22 @@ export class AnalysisWorker {
     const full = { ...job, id } as AnalysisJob;
     this.pending.set(id, full.step);
     if (this.pending.size === 1) this.worker.ref();
-    this.post({ type: 'job', job: full }, transfer);
+    // Posted at the end of the current synchronous stretch, with the other jobs submitted in it (a
+    // step's reward and generation analyses): one message each way instead of one per job.
+    if (this.outbox.length === 0) queueMicrotask(this.sendOutbox);
+    this.outbox.push(full);
+    for (const b of transfer) this.outboxTransfer.push(b);
     return true;
   }
+
+  private readonly sendOutbox = (): void => {
+    const jobs = this.outbox;
+    const transfer = this.outboxTransfer;
+    this.outbox = [];
+    this.outboxTransfer = [];
+    if (jobs.length === 0 || this.closed) return;
+    this.post({ type: 'jobs', jobs }, transfer);
+  };
 
   get pendingJobs(): number {
     return this.pending.size;
@@ -111,27 +130,33 @@ export class AnalysisWorker {
   }
 
   private post(msg: WorkerRequest, transfer: ArrayBuffer[] = []): void {
+    this.messages.sent++;
     this.worker.postMessage(msg, transfer);
   }
 
   private onMessage(msg: WorkerResponse): void {
+    this.messages.received++;
+    for (const reply of msg.replies) this.onReply(reply);
+    if (this.pending.size === 0) this.worker.unref();
+    this.wake();
+  }
+
+  private onReply(reply: JobReply): void {
     // Before anything else: the numbering goes on with the next result, even if this one is ignored.
-    if (msg.type === 'result') {
-      this.gaugeTable.receive(msg.result.gauges);
-      msg.result.gaugeTable = this.gaugeTable;
+    if (reply.type === 'result') {
+      this.gaugeTable.receive(reply.result.gauges);
+      reply.result.gaugeTable = this.gaugeTable;
     }
-    if (!this.pending.delete(msg.id)) return;
-    if (msg.type === 'result') {
+    if (!this.pending.delete(reply.id)) return;
+    if (reply.type === 'result') {
       try {
-        this.options.onResult(msg.result);
+        this.options.onResult(reply.result);
       } catch (err) {
         diag.error('grpo-otel: recording analysis results failed', err);
       }
     } else {
-      this.options.onError(msg.message);
+      this.options.onError(reply.message);
     }
-    if (this.pending.size === 0) this.worker.unref();
-    this.wake();
   }
 
   private failPending(message: string): void {

@@ -1,7 +1,8 @@
-// Entry of the analysis worker thread: receives jobs, runs the Analyzer, posts results back.
+// Entry of the analysis worker thread: receives batches of jobs, runs the Analyzer, posts each batch's
+// results back as one message.
 import { parentPort } from 'node:worker_threads';
 import { Analyzer } from './Analyzer.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import type { JobReply, WorkerRequest, WorkerResponse } from './protocol.js';
 
 let analyzer: Analyzer | undefined;
 
@@ -10,20 +11,22 @@ parentPort?.on('message', (msg: WorkerRequest) => {
     analyzer = new Analyzer(msg.settings);
     return;
   }
-  const { job } = msg;
-  let reply: WorkerResponse;
-  let transfer: ArrayBuffer[] = [];
-  try {
-    if (!analyzer) throw new Error('analysis worker used before init');
-    const result = analyzer.analyze(job);
-    reply = { type: 'result', id: job.id, result };
-    transfer = [result.gauges.series.buffer as ArrayBuffer, result.gauges.values.buffer as ArrayBuffer];
-  } catch (err) {
-    reply = {
-      type: 'error',
-      id: job.id,
-      message: err instanceof Error ? (err.stack ?? err.message) : String(err),
-    };
+  const replies: JobReply[] = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const job of msg.jobs) {
+    try {
+      if (!analyzer) throw new Error('analysis worker used before init');
+      const result = analyzer.analyze(job);
+      replies.push({ type: 'result', id: job.id, result });
+      transfer.push(result.gauges.series.buffer as ArrayBuffer, result.gauges.values.buffer as ArrayBuffer);
+    } catch (err) {
+      replies.push({
+        type: 'error',
+        id: job.id,
+        message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+    }
   }
+  const reply: WorkerResponse = { type: 'replies', replies };
   parentPort?.postMessage(reply, transfer);
 });

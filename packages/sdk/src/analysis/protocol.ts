@@ -69,8 +69,14 @@ export type AnalysisJob = RewardJob | GenerationJob;
 /** A job before the worker client numbers it. */
 export type AnalysisJobInput = Omit<RewardJob, 'id'> | Omit<GenerationJob, 'id'>;
 
-export type WorkerRequest = { type: 'init'; settings: AnalysisSettings } | { type: 'job'; job: AnalysisJob };
+/** The jobs submitted during one synchronous stretch of the training thread (a step's) travel as one message. */
+export type WorkerRequest =
+  | { type: 'init'; settings: AnalysisSettings }
+  | { type: 'jobs'; jobs: AnalysisJob[] };
 
-export type WorkerResponse =
+export type JobReply =
   | { type: 'result'; id: number; result: AnalysisResult }
   | { type: 'error'; id: number; message: string };
+
+/** The replies to one `jobs` message, in job order, as one message. */
+export type WorkerResponse = { type: 'replies'; replies: JobReply[] };

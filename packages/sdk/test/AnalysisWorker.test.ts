@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { METRICS } from '@grpo-otel/semconv';
+import type { AnalysisResult } from '../src/analysis/AnalysisResult.js';
+import { AnalysisWorker } from '../src/analysis/AnalysisWorker.js';
+
+const settings = {
+  historyWindow: 10,
+  startedAtMs: Date.now(),
+  cpuAtStartUs: 0,
+  plateau: { window: 5, minDelta: 0.01, patience: 2 },
+  collapse: { window: 5 },
+};
+
+/** The gauges of a result, read through its worker's series table: metric -> values. */
+function gauges(r: AnalysisResult): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  r.gaugeTable!.forEach(
+    r.gauges,
+    (_k, a) => a,
+    (def, value) => out.set(def.name, [...(out.get(def.name) ?? []), value]),
+  );
+  return out;
+}
+
+test("a step's jobs go as one message and come back as one, each result in order", async () => {
+  const results: AnalysisResult[] = [];
+  const errors: string[] = [];
+  const worker = new AnalysisWorker({
+    settings,
+    onResult: (r) => results.push(r),
+    onError: (m) => errors.push(m),
+  });
+  try {
+    for (let step = 1; step <= 3; step++) {
+      // One synchronous stretch: rewards, then generations.
+      assert.equal(
+        worker.submit({ kind: 'rewards', step, rewards: { a: Float64Array.from([step, 0, 1, 1]) } }),
+        true,
+      );
+      const texts = ['<answer>4</answer>', 'four'];
+      assert.equal(
+        worker.submit({
+          kind: 'generations',
+          step,
+          textBlob: texts.join(''),
+          textLengths: Int32Array.from(texts, (t) => t.length),
+        }),
+        true,
+      );
+      await worker.settled(step, 10_000);
+    }
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      results.map((r) => [r.kind, r.step]),
+      [
+        ['rewards', 1],
+        ['generations', 1],
+        ['rewards', 2],
+        ['generations', 2],
+        ['rewards', 3],
+        ['generations', 3],
+      ],
+    );
+    // init + one message per step; one reply per step.
+    assert.deepEqual(worker.messages, { sent: 4, received: 3 });
+    // Figures written out: the reward means of steps 1..3 are (s + 0 + 1 + 1) / 4.
+    assert.deepEqual(
+      results.filter((r) => r.kind === 'rewards').map((r) => gauges(r).get(METRICS.rewardMean.name)),
+      [[0.75], [1], [1.25]],
+    );
+    assert.deepEqual(
+      results
+        .filter((r) => r.kind === 'generations')
+        .map((r) => gauges(r).get(METRICS.completionMeanCharLength.name)),
+      // '<answer>4</answer>' (18 characters) and 'four' (4).
+      [[11], [11], [11]],
+    );
+  } finally {
+    await worker.close(5_000);
+  }
+});
+
+test('a job that fails in the worker reports an error; the others of its message still get results', async () => {
+  const results: AnalysisResult[] = [];
+  const errors: string[] = [];
+  const worker = new AnalysisWorker({
+    settings,
+    onResult: (r) => results.push(r),
+    onError: (m) => errors.push(m),
+  });
+  try {
+    worker.submit({ kind: 'rewards', step: 1, rewards: { a: Float64Array.from([1, 0]) } });
+    // textLengths missing: the analysis throws in the worker.
+    worker.submit({ kind: 'generations', step: 1, textBlob: 'x' } as never);
+    worker.submit({ kind: 'rewards', step: 1, rewards: { a: Float64Array.from([1, 1]) } });
+    await worker.drain(10_000);
+    assert.equal(errors.length, 1);
+    assert.deepEqual(
+      results.map((r) => gauges(r).get(METRICS.rewardMean.name)),
+      [[0.5], [1]],
+    );
+    assert.equal(worker.pendingJobs, 0);
+  } finally {
+    await worker.close(5_000);
+  }
+});
