@@ -3,7 +3,7 @@
 // each run in its own process. Reports per variant the median over rounds of the training thread's CPU
 // time per step, of the process's (every thread) and of the wall time per step; CPU times are far
 // steadier than wall time on a shared machine.
-// Usage: node --conditions=source --import tsx bench/overhead/breakdown.ts [--rounds 3] [--steps 30] [--skip 5]
+// Usage (after `pnpm build`; the runs use the built packages): node --conditions=source --import tsx bench/overhead/breakdown.ts [--rounds 3] [--steps 30] [--skip 5]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,8 @@
 // pairs of child processes (same seed, so the same work), the order alternating within pairs; the
 // figure is the median over pairs of the ratio of mean step times, with its spread.
 // Usage: pnpm bench:overhead [--pairs 10] [--steps 30] [--skip 5] [--warmup-steps 5] [--check] [--keep]
-//   (= node --conditions=source --import tsx bench/overhead/run.ts ...)
+//   (= pnpm build, then node --conditions=source --import tsx bench/overhead/run.ts ...; the training
+//   runs themselves use the built packages, see trainRun.mjs)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // Shared by the overhead benchmark's scripts: the telemetry config they train with and one training
-// run in its own child process (bench/overhead/trainRun.ts).
+// run in its own child process (bench/overhead/trainRun.mjs, on the built packages).
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,16 +77,7 @@ export function trainOnce(
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      join(here, 'trainRun.ts'),
-      join(dir, 'run'),
-      config,
-      JSON.stringify(trainer),
-      String(skip),
-    ],
+    [join(here, 'trainRun.mjs'), join(dir, 'run'), config, JSON.stringify(trainer), String(skip)],
     { cwd: repoRoot, env, stdio: ['ignore', 'ignore', console] },
   );
   closeSync(console);
