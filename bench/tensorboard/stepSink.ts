@@ -13,10 +13,10 @@
 // Measured (2 shared cores, load average 6-13, baseline 552cb3b; logReward's and the analysis
 // results' attributes frozen and shared, as the facade passes them), median µs per step:
 //   phase                         old    new  old/new
-//   record (sink.record etc.)    34.4   24.6  1.40x
-//   advance (observables)         3.8    3.3  1.14x
-//   drain (export + encode)     142.3   30.0  4.74x
-//   total                       180.5   58.0  3.11x
+//   record (sink.record etc.)    32.5   13.7  2.38x
+//   advance (observables)         3.6    1.1  3.47x
+//   drain (export + encode)     139.4   31.3  4.45x
+//   total                       175.5   46.0  3.82x
 //   event files: 1602 vs 1602 records, byte-identical (wall times aside)
 // Repeated runs: drain 3.3x-4.8x. Cold (--cold --rounds 1 --steps 45: the first 45 steps of a
 // process, as in the demo's run; it also prints the first step and the mean): drain median

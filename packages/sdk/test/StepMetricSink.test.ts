@@ -10,7 +10,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { DropCounter } from '../src/internal/DropCounter.js';
-import { keyFixesAttributes } from '../src/processors/StepBuffer.js';
+import { keyTellsAttributes } from '../src/processors/StepBuffer.js';
 import { StepMeter, stepInstrument } from '../src/processors/StepMeter.js';
 import { type StepAnalysis, StepMetricSink } from '../src/processors/StepMetricSink.js';
 
@@ -306,17 +306,18 @@ test("attributes the series key does not fix (NaN, Infinity) stay each step's ow
   ]);
 });
 
-test('keyFixesAttributes: strings without separators, booleans, finite numbers, null/undefined and arrays of them', () => {
-  assert.equal(keyFixesAttributes({}), true);
-  assert.equal(keyFixesAttributes({ a: 'x', b: 1.5, c: true, d: undefined, e: ['y', null, 'z'] }), true);
-  assert.equal(keyFixesAttributes({ e: [2, 3.5], f: [false] }), true);
-  assert.equal(keyFixesAttributes({ a: null as unknown as string }), true);
-  assert.equal(keyFixesAttributes({ a: Number.NaN }), false);
-  assert.equal(keyFixesAttributes({ a: [1, Number.POSITIVE_INFINITY] }), false);
-  assert.equal(keyFixesAttributes({ a: 'x\u0000b' }), false);
-  assert.equal(keyFixesAttributes({ 'a\u0001': 'x' }), false);
-  assert.equal(keyFixesAttributes({ a: { nested: 1 } as unknown as string }), false);
-  assert.equal(keyFixesAttributes(Object.assign(Object.create(null), { a: 'x' })), false);
+test('keyTellsAttributes: strings without separators, booleans, finite numbers, null/undefined and arrays of them', () => {
+  assert.equal(keyTellsAttributes({}), true);
+  assert.equal(keyTellsAttributes({ a: 'x', b: 1.5, c: true, d: undefined, e: ['y', null, 'z'] }), true);
+  assert.equal(keyTellsAttributes({ e: [2, 3.5], f: [false] }), true);
+  assert.equal(keyTellsAttributes({ a: null as unknown as string }), true);
+  assert.equal(keyTellsAttributes({ a: Number.NaN }), false);
+  assert.equal(keyTellsAttributes({ a: -0 }), false);
+  assert.equal(keyTellsAttributes({ a: [1, Number.POSITIVE_INFINITY] }), false);
+  assert.equal(keyTellsAttributes({ a: 'x\u0000b' }), false);
+  assert.equal(keyTellsAttributes({ 'a\u0001': 'x' }), false);
+  assert.equal(keyTellsAttributes({ a: { nested: 1 } as unknown as string }), false);
+  assert.equal(keyTellsAttributes(Object.assign(Object.create(null), { a: 'x' })), false);
 });
 
 test('an observable result kept past its callback is closed: a later reading goes nowhere', async () => {

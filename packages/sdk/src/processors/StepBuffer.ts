@@ -48,11 +48,12 @@ export interface BucketCounts {
 export interface SeriesState {
   readonly key: string;
   /**
-   * The attributes of the series' points at every step (a frozen copy of the first seen), so an
-   * exporter can keep what it derives from them (e.g. a tag) across steps. Undefined when the key
-   * does not fix their contents (see {@link keyFixesAttributes}): each step then carries its own.
+   * A frozen copy of the first attributes of the series that its key tells exactly (see
+   * {@link keyTellsAttributes}), which the points of every such attributes object carry, so an
+   * exporter can keep what it derives from them (e.g. a tag) across steps. Points recorded with
+   * attributes the key does not tell (NaN, say, whose key is null's) carry their own.
    */
-  readonly attributes: Attributes | undefined;
+  shared: Attributes | undefined;
   /** The last step written (-Infinity before the first). */
   lastWritten: number;
   /** Up-down counters: the level. */
@@ -97,24 +98,31 @@ export function seriesKey(instrument: StepInstrument, attributes: Attributes): s
   return key;
 }
 
-/** A new series state for `key`, first seen with `attributes`. */
-export function newSeriesState(key: string, attributes: Attributes): SeriesState {
-  return {
-    key,
-    attributes: keyFixesAttributes(attributes) ? frozenCopy(attributes) : undefined,
-    lastWritten: Number.NEGATIVE_INFINITY,
-    level: 0,
-    lastObserved: 0,
-  };
+/** A new series state for `key`. */
+export function newSeriesState(key: string): SeriesState {
+  return { key, shared: undefined, lastWritten: Number.NEGATIVE_INFINITY, level: 0, lastObserved: 0 };
 }
 
 /**
- * Whether every attributes object with the key of `attributes` ({@link seriesKey}) holds the same
- * values as it, as far as `String()` tells (what TensorBoard tags are made of): keys and strings with
- * no separator character, booleans, finite numbers (JSON writes them as `String` does), null or
- * undefined, and arrays of those. NaN and Infinity (JSON null) and other values do not.
+ * The attributes a point of `state` recorded with `attributes` carries: the series' shared frozen
+ * copy when the key tells these attributes exactly (the copy made from the first such), else
+ * `attributes` themselves.
  */
-export function keyFixesAttributes(attributes: Attributes): boolean {
+export function pointAttributes(state: SeriesState, attributes: Attributes, exact: boolean): Attributes {
+  if (!exact) return attributes;
+  state.shared ??= frozenCopy(attributes);
+  return state.shared;
+}
+
+/**
+ * Whether the series key of `attributes` ({@link seriesKey}) tells its contents exactly: two such
+ * objects with one key hold the same values, as far as `String()` tells (what TensorBoard tags are
+ * made of). True for a plain object of keys and strings with no separator character, booleans,
+ * finite numbers but -0 (JSON writes them as `String` does), null or undefined, and arrays of those;
+ * not for NaN or Infinity (JSON writes null), -0 (0's key), other objects, or an object with another
+ * prototype.
+ */
+export function keyTellsAttributes(attributes: Attributes): boolean {
   // metricTag also reads inherited keys (`k in attributes`); seriesKey only own ones.
   if (Object.getPrototypeOf(attributes) !== Object.prototype) return false;
   for (const k in attributes) {
@@ -133,7 +141,7 @@ function fixedScalar(v: unknown): boolean {
     case 'string':
       return !hasSeparator(v);
     case 'number':
-      return Number.isFinite(v);
+      return Number.isFinite(v) && !Object.is(v, -0);
     case 'boolean':
     case 'undefined':
       return true;
@@ -213,7 +221,7 @@ export class StepBuffer {
       this.series.set(state, {
         state,
         instrument,
-        attributes: state.attributes ?? attributes,
+        attributes,
         value,
         recorded: true,
       });
@@ -232,7 +240,7 @@ export class StepBuffer {
       this.series.set(state, {
         state,
         instrument,
-        attributes: state.attributes ?? attributes,
+        attributes,
         value,
         recorded: false,
       });
@@ -248,7 +256,7 @@ export class StepBuffer {
       this.series.set(state, {
         state,
         instrument,
-        attributes: state.attributes ?? attributes,
+        attributes,
         value: 0,
         recorded: true,
         histogram: {
@@ -340,7 +348,7 @@ export class StepBuffer {
     const s: Series = {
       state,
       instrument,
-      attributes: state.attributes ?? attributes,
+      attributes,
       value: 0,
       recorded: true,
       histogram: {

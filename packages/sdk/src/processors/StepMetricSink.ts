@@ -12,14 +12,8 @@ import { ExportResultCode, hrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { DropCounter } from '../internal/DropCounter.js';
-import {
-  type BucketCounts,
-  newSeriesState,
-  type SeriesState,
-  StepBuffer,
-  type StepInstrument,
-  seriesKey,
-} from './StepBuffer.js';
+import { SeriesIndex } from './SeriesIndex.js';
+import { type BucketCounts, type SeriesState, StepBuffer, type StepInstrument } from './StepBuffer.js';
 
 /** The analysis worker, as far as the sink waits for it. */
 export interface StepAnalysis {
@@ -66,10 +60,8 @@ interface Observer {
  */
 export class StepMetricSink {
   private readonly buffers = new Map<number, StepBuffer>();
-  /** Every series seen, by key: its attributes for every step, last step written, level. */
-  private readonly series = new Map<string, SeriesState>();
-  /** The series of each frozen attributes object, by instrument id (null: not frozen all through). */
-  private readonly frozenSeries = new WeakMap<Attributes, Map<string, SeriesState> | null>();
+  /** Every series seen: its attributes for every step, last step written, level. */
+  private readonly series = new SeriesIndex();
   private readonly observers: Observer[] = [];
   /** Takes one observable reading into a step (the observable results call it). */
   private readonly take: TakeObservation = (b, inst, value, attributes) =>
@@ -114,29 +106,26 @@ export class StepMetricSink {
       if (!Number.isInteger(value)) return;
     }
     if (value < 0 && (instrument.kind === 'counter' || instrument.kind === 'histogram')) return;
-    const state = this.state(instrument, attributes);
+    const { state, attributes: carried } = this.series.get(instrument, attributes);
     if (instrument.kind === 'updowncounter') {
       value += state.level;
       state.level = value;
     }
-    this.buffer(this.recordingStep).record(instrument, state, attributes, value);
+    this.buffer(this.recordingStep).record(instrument, state, carried, value);
   }
 
   /** A value read for the current step (e.g. by `logMemoryUsage`); the step's end-of-step reading does not replace it. */
   recordObservation(instrument: StepInstrument, value: number, attributes: Attributes = {}): void {
     if (this.shutdownPromise || !Number.isFinite(value)) return;
-    this.buffer(this.recordingStep).record(instrument, this.state(instrument, attributes), attributes, value);
+    const series = this.series.get(instrument, attributes);
+    this.buffer(this.recordingStep).record(instrument, series.state, series.attributes, value);
   }
 
   /** Bucket counts computed elsewhere (the analysis worker's histograms), for the recording step. */
   addBuckets(instrument: StepInstrument, counts: BucketCounts, attributes: Attributes = {}): void {
     if (this.shutdownPromise) return;
-    this.buffer(this.recordingStep).addBuckets(
-      instrument,
-      this.state(instrument, attributes),
-      attributes,
-      counts,
-    );
+    const series = this.series.get(instrument, attributes);
+    this.buffer(this.recordingStep).addBuckets(instrument, series.state, series.attributes, counts);
   }
 
   /** An observable instrument's callback, read when each step ends. */
@@ -188,39 +177,6 @@ export class StepMetricSink {
     return this.shutdownPromise;
   }
 
-  /**
-   * The series of `instrument` with `attributes`, created when first seen. A frozen attributes object
-   * (arrays in it frozen too) cannot change, so its series are kept with it and its key is computed
-   * once, not at every value.
-   */
-  private state(instrument: StepInstrument, attributes: Attributes): SeriesState {
-    if (typeof attributes === 'object' && attributes !== null && Object.isFrozen(attributes)) {
-      let byId = this.frozenSeries.get(attributes);
-      if (byId === undefined) {
-        byId = deeplyFrozen(attributes) ? new Map() : null;
-        this.frozenSeries.set(attributes, byId);
-      }
-      if (byId !== null) {
-        let state = byId.get(instrument.id);
-        if (state === undefined) {
-          state = this.stateOfKey(seriesKey(instrument, attributes), attributes);
-          byId.set(instrument.id, state);
-        }
-        return state;
-      }
-    }
-    return this.stateOfKey(seriesKey(instrument, attributes), attributes);
-  }
-
-  private stateOfKey(key: string, attributes: Attributes): SeriesState {
-    let state = this.series.get(key);
-    if (state === undefined) {
-      state = newSeriesState(key, attributes);
-      this.series.set(key, state);
-    }
-    return state;
-  }
-
   private buffer(step: number): StepBuffer {
     let b = this.buffers.get(step);
     if (b) return b;
@@ -259,14 +215,14 @@ export class StepMetricSink {
     attributes: Attributes,
   ): void {
     if (!inst || typeof value !== 'number' || !Number.isFinite(value)) return;
-    const state = this.state(inst, attributes);
+    const { state, attributes: carried } = this.series.get(inst, attributes);
     if (inst.kind === 'observable_counter') {
       // Delta temporality: the increase since the previous reading.
       const last = state.lastObserved;
       state.lastObserved = value;
-      b.observe(inst, state, attributes, value - last);
+      b.observe(inst, state, carried, value - last);
     } else {
-      b.observe(inst, state, attributes, value);
+      b.observe(inst, state, carried, value);
     }
   }
 
@@ -340,15 +296,6 @@ export class StepMetricSink {
       }
     }
   }
-}
-
-/** Whether nothing reachable from `attributes` can change: it is frozen, and so is every array in it. */
-function deeplyFrozen(attributes: Attributes): boolean {
-  for (const k of Object.keys(attributes)) {
-    const v: unknown = attributes[k];
-    if (typeof v === 'object' && v !== null && !(Array.isArray(v) && Object.isFrozen(v))) return false;
-  }
-  return true;
 }
 
 type TakeObservation = (
