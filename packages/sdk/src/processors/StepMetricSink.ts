@@ -13,7 +13,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { DropCounter } from '../internal/DropCounter.js';
 import { SeriesIndex } from './SeriesIndex.js';
-import { type BucketCounts, type SeriesState, StepBuffer, type StepInstrument } from './StepBuffer.js';
+import { type BucketCounts, StepBuffer, type StepInstrument } from './StepBuffer.js';
 
 /** The analysis worker, as far as the sink waits for it. */
 export interface StepAnalysis {
