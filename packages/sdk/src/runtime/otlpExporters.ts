@@ -5,19 +5,19 @@ import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-
 import { OTLPMetricExporter as OTLPMetricExporterJson } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OTLPMetricExporterProto } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as OTLPTraceExporterJson } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OTLPTraceExporterProto } from '@opentelemetry/exporter-trace-otlp-proto';
 import { CompressionAlgorithm, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import {
   convertLegacyHttpOptions,
   createOtlpHttpExportDelegate,
 } from '@opentelemetry/otlp-exporter-base/node-http';
-import { LogsExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
+import { LogsExporterMetricsHelper, TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { tlsFor } from '../config/otlpTls.js';
 import type { OtlpSettings } from '../config/ResolvedConfig.js';
 import { ProtobufLogsSerializer } from '../export/protobuf/ProtobufLogsSerializer.js';
+import { ProtobufTraceSerializer } from '../export/protobuf/ProtobufTraceSerializer.js';
 
 type Signal = 'logs' | 'metrics' | 'traces';
 
@@ -91,7 +91,20 @@ export function createOtlpMetricExporter(
   return settings.protocol === 'http/json' ? new OTLPMetricExporterJson(c) : new OTLPMetricExporterProto(c);
 }
 
+/** OTel's OTLP/HTTP protobuf span exporter, put together the same way with our request writer. */
+function createProtobufTraceExporter(config: ReturnType<typeof exporterConfig>): SpanExporter {
+  return new OTLPExporterBase<ReadableSpan[]>(
+    createOtlpHttpExportDelegate(
+      convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
+      ProtobufTraceSerializer,
+      'otlp_http_span_exporter',
+      TraceExporterMetricsHelper,
+      undefined,
+    ),
+  );
+}
+
 export function createOtlpTraceExporter(settings: OtlpSettings, signalEndpoint?: string): SpanExporter {
   const c = exporterConfig(settings, 'traces', signalEndpoint);
-  return settings.protocol === 'http/json' ? new OTLPTraceExporterJson(c) : new OTLPTraceExporterProto(c);
+  return settings.protocol === 'http/json' ? new OTLPTraceExporterJson(c) : createProtobufTraceExporter(c);
 }

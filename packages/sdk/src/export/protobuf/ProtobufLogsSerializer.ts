@@ -3,6 +3,8 @@ import { ProtobufLogsSerializer as OtelProtobufLogsSerializer } from '@opentelem
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ProtobufWriter } from './ProtobufWriter.js';
 import {
+  groupByResourceAndScope,
+  hexToBinary,
   type ScopeLike,
   writeAnyValue,
   writeAttributes,
@@ -14,21 +16,6 @@ import {
 // ExportLogsServiceRequest (opentelemetry/proto/collector/logs/v1), field for field as OTel's
 // otlp-transformer writes it (logs-serializer): records grouped by resource, then by scope, in the
 // order they first appear.
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  return c - 55;
-}
-
-/** Hex trace/span id to bytes, exactly as OTel's hexToBinary (ids are short: a plain loop). */
-export function hexToBinary(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0, o = 0; o < out.length; i += 2, o++) {
-    out[o] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
-  }
-  return out;
-}
 
 function writeLogRecord(w: ProtobufWriter, r: ReadableLogRecord): void {
   const at = w.beginMessage();
@@ -75,21 +62,7 @@ function writeLogRecord(w: ProtobufWriter, r: ReadableLogRecord): void {
 
 /** The request body for `records` (OTLP/HTTP protobuf). */
 export function serializeLogsExportRequest(records: readonly ReadableLogRecord[]): Uint8Array {
-  const byResource = new Map<ReadableLogRecord['resource'], Map<ScopeLike, ReadableLogRecord[]>>();
-  for (const r of records) {
-    let scopes = byResource.get(r.resource);
-    if (!scopes) {
-      scopes = new Map();
-      byResource.set(r.resource, scopes);
-    }
-    const scope = r.instrumentationScope as ScopeLike;
-    let list = scopes.get(scope);
-    if (!list) {
-      list = [];
-      scopes.set(scope, list);
-    }
-    list.push(r);
-  }
+  const byResource = groupByResourceAndScope(records);
   const w = new ProtobufWriter();
   for (const [resource, scopes] of byResource) {
     w.tag(1, 2);

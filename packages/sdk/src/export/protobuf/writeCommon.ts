@@ -124,3 +124,39 @@ export function writeResource(w: ProtobufWriter, resource: { attributes?: object
   w.varint(0);
   w.endMessage(at);
 }
+
+/** Items grouped by resource, then by scope (object identity), in the order they first appear: OTel's grouping. */
+export function groupByResourceAndScope<T extends { resource: unknown; instrumentationScope: unknown }>(
+  items: readonly T[],
+): Map<T['resource'], Map<T['instrumentationScope'], T[]>> {
+  const byResource = new Map<T['resource'], Map<T['instrumentationScope'], T[]>>();
+  for (const item of items) {
+    let scopes = byResource.get(item.resource);
+    if (!scopes) {
+      scopes = new Map();
+      byResource.set(item.resource, scopes);
+    }
+    let list = scopes.get(item.instrumentationScope);
+    if (!list) {
+      list = [];
+      scopes.set(item.instrumentationScope, list);
+    }
+    list.push(item);
+  }
+  return byResource;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return c - 55;
+}
+
+/** Hex trace/span id to bytes, exactly as OTel's hexToBinary (ids are short: a plain loop). */
+export function hexToBinary(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >>> 1);
+  for (let i = 0, o = 0; o < out.length; i += 2, o++) {
+    out[o] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+  }
+  return out;
+}
