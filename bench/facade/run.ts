@@ -36,7 +36,9 @@ import { GaugeTable } from '../../packages/sdk/src/analysis/GaugeTable.js';
 import {
   getTelemetry,
   initialize,
+  logGenerationMetrics,
   logReward,
+  logRewardMetrics,
   logStepTiming,
   logTrainingProgress,
   parseConfig,
@@ -258,5 +260,69 @@ async function part2(): Promise<void> {
   otelMetrics.disable();
 }
 
+/** Part 3: logRewardMetrics + logGenerationMetrics (the training thread's side: copying and posting), µs per step. */
+async function part3(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-facade-'));
+  initialize({
+    config: parseConfig(
+      'handlers:\n  none: { class: logging.NullHandler }\nroot: { level: INFO, handlers: [none] }\nmetrics: { logging_frequency: 1, sampling_ratio: 1 }\n',
+      { source: 'bench.yaml', baseDir: dir, env: {} },
+    ),
+    env: {},
+    handleExit: false,
+    registerGlobal: false,
+  });
+  const t = getTelemetry()!;
+  let seed = 11;
+  const random = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  // As the demo trainer passes them: number[] tokens and logprobs, a Float32Array distribution.
+  const completions = Array.from({ length: COMPLETIONS }, (_, i) => ({
+    text: `<reasoning>${i} plus ${i} is ${2 * i}</reasoning><answer>${2 * i}</answer>`,
+    tokens: Array.from({ length: 16 }, () => Math.floor(random() * 40)),
+    logprobs: Array.from({ length: 16 }, () => -random()),
+    refLogprobs: Array.from({ length: 16 }, () => -random()),
+    truncated: false,
+    distribution: { data: Float32Array.from({ length: 16 * 40 }, () => -random() * 4), width: 40 },
+  }));
+  const references = completions.map((_, i) => ({
+    answer: 2 * i,
+    steps: [i, i, 2 * i],
+    question: `What is ${i} plus ${i}?`,
+  }));
+  const rewards = Object.fromEntries(
+    REWARDS.map((f) => [f, Array.from({ length: COMPLETIONS }, () => random())]),
+  );
+  const rewardUs: number[] = [];
+  const genUs: number[] = [];
+  const postUs: number[] = [];
+  for (let step = 1; step <= WARMUP + STEPS; step++) {
+    let t0 = process.hrtime.bigint();
+    logRewardMetrics(step, rewards, { groupSize: GROUP });
+    const r = Number(process.hrtime.bigint() - t0) / 1000;
+    t0 = process.hrtime.bigint();
+    logGenerationMetrics(step, completions, references, { groupSize: GROUP, maxTokens: 16 });
+    const g = Number(process.hrtime.bigint() - t0) / 1000;
+    // The jobs are posted at the end of the synchronous stretch (a microtask): part of the cost.
+    t0 = process.hrtime.bigint();
+    await Promise.resolve();
+    const post = Number(process.hrtime.bigint() - t0) / 1000;
+    if (step > WARMUP) {
+      rewardUs.push(r);
+      genUs.push(g);
+      postUs.push(post);
+    }
+    await t.analysis()!.settled(step, 10_000);
+  }
+  console.log(
+    `part 3, µs per step (median): logRewardMetrics ${median(rewardUs).toFixed(1)}, logGenerationMetrics ${median(genUs).toFixed(1)}, posting both ${median(postUs).toFixed(1)}`,
+  );
+  await shutdown();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 await part1();
 await part2();
+await part3();

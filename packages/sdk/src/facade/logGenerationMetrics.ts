@@ -1,7 +1,8 @@
 import { diag } from '@opentelemetry/api';
-import type { GenerationReference, PackedTokens } from '../analysis/protocol.js';
+import type { GenerationReference } from '../analysis/protocol.js';
 import { describeValue, safeString } from '../internal/describeValue.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { packTokens } from './packTokens.js';
 import { strideIndices } from './strideIndices.js';
 
 /** One sampled completion, with what the trainer has of it. */
@@ -50,9 +51,6 @@ function numericArray(v: unknown): ArrayLike<number> | undefined {
   return v as unknown as ArrayLike<number>;
 }
 
-/** Largest per-token distribution block packed for the worker (floats); larger ones are dropped and counted. */
-const MAX_DISTRIBUTION_FLOATS = 1 << 26;
-
 /** A generation with only well-typed fields; `bad` counts the fields left out. */
 function toGeneration(g: Record<string, unknown>): { generation: Generation; bad: number } {
   let bad = 0;
@@ -73,67 +71,6 @@ function toGeneration(g: Record<string, unknown>): { generation: Generation; bad
   }
   if (g.truncated !== undefined) out.truncated = g.truncated === true;
   return { generation: out, bad };
-}
-
-function pack(gens: readonly Generation[], indices: Int32Array): PackedTokens | undefined {
-  const lengthOf = (g: Generation) => g.tokens?.length ?? g.logprobs?.length ?? g.distribution?.data.length;
-  const offsets = new Int32Array(indices.length + 1);
-  for (let j = 0; j < indices.length; j++) {
-    const g = gens[indices[j]!]!;
-    const len =
-      g.tokens?.length ??
-      g.logprobs?.length ??
-      (g.distribution ? Math.floor(g.distribution.data.length / g.distribution.width) : 0);
-    offsets[j + 1] = offsets[j]! + len;
-  }
-  const total = offsets[indices.length]!;
-  if (total === 0 && indices.length > 0 && gens.every((g) => lengthOf(g) === undefined)) return undefined;
-  const all = (f: (g: Generation) => unknown) => Array.from(indices).every((i) => f(gens[i]!) !== undefined);
-  const out: PackedTokens = { indices, offsets };
-  const fill = <T extends Int32Array | Float64Array>(
-    arr: T,
-    get: (g: Generation) => ArrayLike<number>,
-  ): T => {
-    for (let j = 0; j < indices.length; j++) {
-      const src = get(gens[indices[j]!]!);
-      const start = offsets[j]!;
-      const len = Math.min(src.length, offsets[j + 1]! - start);
-      if (ArrayBuffer.isView(src)) {
-        // Typed arrays (e.g. tfjs dataSync()) copy natively.
-        arr.set((src as unknown as Float64Array).subarray(0, len), start);
-      } else {
-        for (let k = 0; k < len; k++) arr[start + k] = src[k]!;
-      }
-    }
-    return arr;
-  };
-  if (all((g) => g.tokens)) out.tokens = fill(new Int32Array(total), (g) => g.tokens!);
-  if (all((g) => g.logprobs))
-    out.logprobs = fill(new Float64Array(total).fill(Number.NaN), (g) => g.logprobs!);
-  if (all((g) => g.refLogprobs))
-    out.refLogprobs = fill(new Float64Array(total).fill(Number.NaN), (g) => g.refLogprobs!);
-  const first = gens[indices[0] ?? 0]?.distribution;
-  if (
-    first &&
-    total * first.width <= MAX_DISTRIBUTION_FLOATS &&
-    all((g) => (g.distribution?.width === first.width ? g.distribution : undefined))
-  ) {
-    const w = first.width;
-    const d = new Float32Array(total * w).fill(Number.NaN);
-    for (let j = 0; j < indices.length; j++) {
-      const src = gens[indices[j]!]!.distribution!.data;
-      const len = Math.min(src.length, (offsets[j + 1]! - offsets[j]!) * w);
-      d.set(
-        src instanceof Float32Array
-          ? src.subarray(0, len)
-          : Float32Array.from({ length: len }, (_, k) => src[k]!),
-        offsets[j]! * w,
-      );
-    }
-    out.distributions = d;
-    out.width = w;
-  }
-  return out;
 }
 
 /**
@@ -192,17 +129,30 @@ export function logGenerationMetrics(
   };
   const groupSize = positive(opts.groupSize, 'groupSize');
   const maxTokens = positive(opts.maxTokens, 'maxTokens');
-  const texts = gens.map((g) => g.text);
-  const textLengths = Int32Array.from(texts, (x) => x.length);
+  // Plain loops: TypedArray.from with a mapping function goes through the iterator protocol.
+  const texts: string[] = new Array(n);
+  const textLengths = new Int32Array(n);
+  let haveLengths = true;
+  let haveTruncated = false;
+  for (let i = 0; i < n; i++) {
+    const g = gens[i]!;
+    texts[i] = g.text;
+    textLengths[i] = g.text.length;
+    if (g.tokens === undefined && g.logprobs === undefined) haveLengths = false;
+    if (g.truncated !== undefined) haveTruncated = true;
+  }
   const transfer: ArrayBuffer[] = [textLengths.buffer as ArrayBuffer];
-  const haveLengths = gens.every((g) => g.tokens !== undefined || g.logprobs !== undefined);
-  const tokenCounts = haveLengths
-    ? Int32Array.from(gens, (g) => g.tokens?.length ?? g.logprobs?.length ?? 0)
-    : undefined;
-  const terminated = gens.some((g) => g.truncated !== undefined)
-    ? Uint8Array.from(gens, (g) => (g.truncated ? 0 : 1))
-    : undefined;
-  const sample = pack(gens, strideIndices(n, m.samplingRatio));
+  let tokenCounts: Int32Array | undefined;
+  if (haveLengths) {
+    tokenCounts = new Int32Array(n);
+    for (let i = 0; i < n; i++) tokenCounts[i] = gens[i]!.tokens?.length ?? gens[i]!.logprobs?.length ?? 0;
+  }
+  let terminated: Uint8Array | undefined;
+  if (haveTruncated) {
+    terminated = new Uint8Array(n);
+    for (let i = 0; i < n; i++) terminated[i] = gens[i]!.truncated ? 0 : 1;
+  }
+  const sample = packTokens(gens, strideIndices(n, m.samplingRatio));
   if (
     sample &&
     sample.distributions === undefined &&
