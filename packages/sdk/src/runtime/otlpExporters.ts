@@ -2,21 +2,28 @@ import { readFileSync } from 'node:fs';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { diag } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPMetricExporter as OTLPMetricExporterJson } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as OTLPMetricExporterProto } from '@opentelemetry/exporter-metrics-otlp-proto';
+import {
+  OTLPMetricExporterBase,
+  OTLPMetricExporter as OTLPMetricExporterJson,
+} from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter as OTLPTraceExporterJson } from '@opentelemetry/exporter-trace-otlp-http';
 import { CompressionAlgorithm, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import {
   convertLegacyHttpOptions,
   createOtlpHttpExportDelegate,
 } from '@opentelemetry/otlp-exporter-base/node-http';
-import { LogsExporterMetricsHelper, TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
+import {
+  LogsExporterMetricsHelper,
+  MetricsExporterMetricsHelper,
+  TraceExporterMetricsHelper,
+} from '@opentelemetry/otlp-transformer';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { tlsFor } from '../config/otlpTls.js';
 import type { OtlpSettings } from '../config/ResolvedConfig.js';
 import { ProtobufLogsSerializer } from '../export/protobuf/ProtobufLogsSerializer.js';
+import { ProtobufMetricsSerializer } from '../export/protobuf/ProtobufMetricsSerializer.js';
 import { ProtobufTraceSerializer } from '../export/protobuf/ProtobufTraceSerializer.js';
 
 type Signal = 'logs' | 'metrics' | 'traces';
@@ -83,12 +90,29 @@ export function createOtlpLogExporter(settings: OtlpSettings, signalEndpoint?: s
   return settings.protocol === 'http/json' ? new OTLPLogExporterJson(c) : createProtobufLogExporter(c);
 }
 
+/**
+ * OTel's OTLP/HTTP protobuf metric exporter, put together the same way with our request writer
+ * (OTLPMetricExporterBase: the same temporality and aggregation choices).
+ */
+function createProtobufMetricExporter(config: ReturnType<typeof exporterConfig>): PushMetricExporter {
+  return new OTLPMetricExporterBase(
+    createOtlpHttpExportDelegate(
+      convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' }),
+      ProtobufMetricsSerializer,
+      'otlp_http_metric_exporter',
+      MetricsExporterMetricsHelper,
+      undefined,
+    ),
+    config,
+  );
+}
+
 export function createOtlpMetricExporter(
   settings: OtlpSettings,
   signalEndpoint?: string,
 ): PushMetricExporter {
   const c = exporterConfig(settings, 'metrics', signalEndpoint);
-  return settings.protocol === 'http/json' ? new OTLPMetricExporterJson(c) : new OTLPMetricExporterProto(c);
+  return settings.protocol === 'http/json' ? new OTLPMetricExporterJson(c) : createProtobufMetricExporter(c);
 }
 
 /** OTel's OTLP/HTTP protobuf span exporter, put together the same way with our request writer. */

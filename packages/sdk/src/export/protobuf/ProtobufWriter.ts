@@ -113,6 +113,28 @@ export class ProtobufWriter {
     this.pos += 8;
   }
 
+  /** sfixed64 from a number (two's complement for negatives), as OTel writes it. */
+  sfixed64(value: number): void {
+    let low: number;
+    let high: number;
+    if (value >= 0) {
+      low = value >>> 0;
+      high = (value / 0x100000000) >>> 0;
+    } else {
+      const abs = Math.abs(value);
+      low = ~(abs >>> 0) >>> 0;
+      high = ~((abs / 0x100000000) >>> 0) >>> 0;
+      low = (low + 1) >>> 0;
+      if (low === 0) high = (high + 1) >>> 0;
+    }
+    this.fixed64(low, high);
+  }
+
+  /** sint32 (zigzag). */
+  sint32(value: number): void {
+    this.varint(((value << 1) ^ (value >> 31)) >>> 0);
+  }
+
   double(value: number): void {
     this.ensure(8);
     this.buf.writeDoubleLE(value, this.pos);
