@@ -9,6 +9,7 @@
 // byte-identical (exit code 1 otherwise).
 //
 //   node --conditions=source --import tsx bench/tensorboard/stepSink.ts [--baseline <rev>] [--steps N] [--rounds R]
+//        [--cold] [--reverse] [--thrash MiB]
 //
 // Measured (2 shared cores, load average 6-13, baseline 552cb3b; logReward's and the analysis
 // results' attributes frozen and shared, as the facade passes them), median µs per step:
@@ -18,10 +19,13 @@
 //   drain (export + encode)     139.4   31.3  4.45x
 //   total                       175.5   46.0  3.82x
 //   event files: 1602 vs 1602 records, byte-identical (wall times aside)
-// Repeated runs: drain 3.3x-4.8x. Cold (--cold --rounds 1 --steps 45: the first 45 steps of a
-// process, as in the demo's run; it also prints the first step and the mean): drain median
-// 300-435 -> 115-245 µs (1.7x-3.4x); the first step (tags computed, code not compiled) ~2.6 -> ~2.2 ms.
-// Identical code measures within +-30% in the record and advance rows on this machine.
+// Repeated runs: drain 3.3x-4.8x. With 16 MiB written between steps (--thrash 16: the caches
+// evicted, as a trainer's own work does): drain 157.7 -> 44.1 (3.6x), total 202.7 -> 65.5 (3.1x).
+// Cold (--cold --rounds 1 --steps 45: the first 45 steps of a process, as in the demo's run; it also
+// prints the first step and the mean): drain median 300-435 -> 90-245 µs (1.7x-4.5x); the first step
+// (tags computed, code not compiled) ~2.5 ms in both. Means are dominated by a few slow steps (GC,
+// the loaded machine) and vary 2-5x between identical runs; identical code measures within +-30% in
+// the record and advance rows.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +44,8 @@ const { values: args } = parseArgs({
     cold: { type: 'boolean', default: false },
     // Run "new" first in the first round.
     reverse: { type: 'boolean', default: false },
+    // MiB of memory written between steps (untimed), as a trainer's own work evicts the CPU caches.
+    thrash: { type: 'string', default: '0' },
   },
 });
 const STEPS = Number(args.steps);
@@ -264,23 +270,31 @@ const results = new Map<string, { record: number[]; advance: number[]; drain: nu
 for (const { impl } of hs) results.set(impl.name, { record: [], advance: [], drain: [] });
 const nextStep = new Map<string, number>(hs.map(({ impl }) => [impl.name, 0]));
 
+const thrash = new Float64Array((Number(args.thrash) * 1024 * 1024) / 8);
+function evictCaches(): void {
+  for (let i = 0; i < thrash.length; i += 8) thrash[i] = thrash[i]! + 1;
+}
+
 async function round(entry: (typeof hs)[number], measure: boolean): Promise<void> {
   const { h, impl } = entry;
   const r = results.get(impl.name)!;
   for (let i = 0; i < STEPS; i++) {
     const s = nextStep.get(impl.name)!;
     nextStep.set(impl.name, s + 1);
+    if (thrash.length > 0) evictCaches();
     const t0 = now();
     h.step(s);
     const t1 = now();
     h.sink.advance(s + 1);
     const t2 = now();
+    if (thrash.length > 0) evictCaches();
+    const t2b = now();
     h.sink.drain(false);
     const t3 = now();
     if (measure) {
       r.record.push(Number(t1 - t0) / 1000);
       r.advance.push(Number(t2 - t1) / 1000);
-      r.drain.push(Number(t3 - t2) / 1000);
+      r.drain.push(Number(t3 - t2b) / 1000);
     }
     if (i % 20 === 19) await yieldToLoop();
   }
@@ -300,7 +314,7 @@ const median = (xs: number[]) => {
 const fmt = (n: number) => n.toFixed(1).padStart(7);
 const [oldR, newR] = [results.get('old')!, results.get('new')!];
 const lines = [
-  `µs per step (median step of ${ROUNDS} rounds x ${STEPS} steps${args.cold ? ', cold' : ''}), baseline ${args.baseline}`,
+  `µs per step (median step of ${ROUNDS} rounds x ${STEPS} steps${args.cold ? ', cold' : ''}${thrash.length > 0 ? `, caches evicted (${args.thrash} MiB)` : ''}), baseline ${args.baseline}`,
 ];
 lines.push(`${'phase'.padEnd(26)}${'old'.padStart(7)}${'new'.padStart(7)}  old/new`);
 let to = 0;
