@@ -2,11 +2,13 @@
  * A protobuf writer for OTLP requests, one pass, strings encoded natively (`Buffer.write`, UTF-8).
  * OTel's own writer (otlp-transformer) sizes the request in a first pass and copies every string
  * character by character in JavaScript in both passes: on a training thread, where the export code
- * stays cold (a few hundred records per minute), those loops are most of the export's cost.
+ * runs a few times a second and never gets hot, those loops are most of the export's cost.
  *
  * The bytes are the same as OTel's: standard protobuf, fields in the same order, minimal varints
  * (a length is reserved one byte and the content moved up when it needs more), lone surrogates
- * replaced by U+FFFD as TextEncoder does. packages/sdk/test/protobufLogs.test.ts compares the two byte for byte.
+ * replaced by U+FFFD as TextEncoder does. packages/sdk/test/protobuf{Logs,Traces,Metrics}.test.ts
+ * compare the two byte for byte. One request is written at a time (synchronously): writers share
+ * one scratch buffer.
  */
 type Utf8Write = (this: Buffer, s: string, offset: number) => number;
 // Buffer's own UTF-8 writer (what `buf.write(s, offset, 'utf8')` calls after checking its arguments;
