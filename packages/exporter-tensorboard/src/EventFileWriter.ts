@@ -511,23 +511,13 @@ export class EventFileWriter {
       return;
     }
     this.taken = undefined;
-    const bufs: Buffer[] = [];
-    if (file.size === 0) bufs.push(this.headerRecord(Date.now() / 1000));
-    for (const o of ops) if (o.buf.length > 0) bufs.push(o.buf);
-    let total = 0;
-    for (const b of bufs) total += b.length;
+    const { bufs, total } = this.bytesFor(file, ops);
     if (total === 0) return;
     file.size += total;
     this.inflightEnd = file.size;
     try {
       await writevAll(file.fd, bufs, total);
-      this.counters.bytesWritten += total;
-      this.recordsSinceCheck += records;
-      if (this.failing) {
-        this.failing = false;
-        this.reportedCodes.clear();
-        this.notify(() => this.onRecover?.());
-      }
+      this.written(total, records);
     } catch (err) {
       if (gen !== this.generation) {
         this.counters.failedRecords += records;
@@ -537,6 +527,27 @@ export class EventFileWriter {
       this.fail(fileIndex, records, err);
     } finally {
       this.inflightEnd = undefined;
+    }
+  }
+
+  /** The buffers of one writev to `file`: its file_version record first when the file is new. */
+  private bytesFor(file: OpenFile, ops: readonly DataOp[]): { bufs: Buffer[]; total: number } {
+    const bufs: Buffer[] = [];
+    if (file.size === 0) bufs.push(this.headerRecord(Date.now() / 1000));
+    for (const o of ops) if (o.buf.length > 0) bufs.push(o.buf);
+    let total = 0;
+    for (const b of bufs) total += b.length;
+    return { bufs, total };
+  }
+
+  /** After a successful write: counted, and a failure before it is over. */
+  private written(bytes: number, records: number): void {
+    this.counters.bytesWritten += bytes;
+    this.recordsSinceCheck += records;
+    if (this.failing) {
+      this.failing = false;
+      this.reportedCodes.clear();
+      this.notify(() => this.onRecover?.());
     }
   }
 
@@ -705,21 +716,11 @@ export class EventFileWriter {
         this.lastPresenceCheck = Date.now();
         this.recordsSinceCheck = 0;
       }
-      const bufs: Buffer[] = [];
-      if (file.size === 0) bufs.push(this.headerRecord(Date.now() / 1000));
-      for (const o of ops) if (o.buf.length > 0) bufs.push(o.buf);
-      let total = 0;
-      for (const b of bufs) total += b.length;
+      const { bufs, total } = this.bytesFor(file, ops);
       if (total === 0) return;
       writevAllSync(file.fd, bufs, total);
       file.size += total;
-      this.counters.bytesWritten += total;
-      this.recordsSinceCheck += records;
-      if (this.failing) {
-        this.failing = false;
-        this.reportedCodes.clear();
-        this.notify(() => this.onRecover?.());
-      }
+      this.written(total, records);
     } catch (err) {
       this.fail(fileIndex, records, err);
     }
