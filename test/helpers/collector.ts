@@ -130,8 +130,10 @@ export interface RunningCollector {
   metricsEndpoint: string;
   /** Temp dir owned by this collector (the export file lives in it). */
   dir: string;
-  /** The file exporter's output file. */
+  /** The logs file of the file exporters (default config: metrics and traces are in `exportPaths`). */
   exportPath: string;
+  /** Every file the default config's file exporters write: logs, `.metrics`, `.traces`. */
+  exportPaths: string[];
   /** The collector's stdout and stderr so far (the last 1 MiB). */
   logs(): string;
   /** Exit code or signal once the process has exited, else undefined. */
@@ -294,6 +296,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
     ...opts.env,
   };
   const exportPath = env.GRPO_FILE_EXPORT_PATH!;
+  const exportPaths = [exportPath, `${exportPath}.metrics`, `${exportPath}.traces`];
   const otlpHttpEndpoint = `http://127.0.0.1:${env.GRPO_OTLP_HTTP_PORT}`;
   const healthEndpoint = `http://127.0.0.1:${env.GRPO_HEALTH_PORT}/`;
   const metricsEndpoint = `http://127.0.0.1:${env.GRPO_COLLECTOR_METRICS_PORT}/metrics`;
@@ -363,9 +366,10 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
     metricsEndpoint,
     dir,
     exportPath,
+    exportPaths,
     logs: () => output,
     exited: () => exitInfo,
-    readExported: () => readExportFile(exportPath),
+    readExported: () => readExportFiles(exportPaths),
     stop,
   };
 }
@@ -410,6 +414,19 @@ async function exitsWithin(exited: Promise<void>, ms: number): Promise<boolean> 
   ]);
   ac.abort();
   return result;
+}
+
+/** readExportFile of each file, merged (each file's payloads keep their order). */
+export async function readExportFiles(paths: readonly string[]): Promise<ExportedLines> {
+  const out: ExportedLines = { logs: [], metrics: [], traces: [], other: [] };
+  for (const p of paths) {
+    const one = await readExportFile(p);
+    out.logs.push(...one.logs);
+    out.metrics.push(...one.metrics);
+    out.traces.push(...one.traces);
+    out.other.push(...one.other);
+  }
+  return out;
 }
 
 /** Parses a file exporter output file (JSON format): complete lines only; a missing file is empty. */

@@ -152,10 +152,13 @@ export function writeSecureCollectorConfig(
     '  batch:',
     '    timeout: 50ms',
     'exporters:',
-    '  file:',
-    '    path: ${env:GRPO_FILE_EXPORT_PATH}',
-    '    format: json',
-    '    flush_interval: 100ms',
+    // One file exporter per pipeline, as in collector-config/test-file.yaml (a shared one can panic at shutdown).
+    ...['logs', 'metrics', 'traces'].flatMap((s) => [
+      `  file/${s}:`,
+      `    path: \${env:GRPO_FILE_EXPORT_PATH}${s === 'logs' ? '' : `.${s}`}`,
+      '    format: json',
+      '    flush_interval: 100ms',
+    ]),
     'extensions:',
     '  health_check:',
     '    endpoint: 127.0.0.1:${env:GRPO_HEALTH_PORT}',
@@ -176,7 +179,7 @@ export function writeSecureCollectorConfig(
       `    ${s}:`,
       '      receivers: [otlp]',
       '      processors: [batch]',
-      '      exporters: [file]',
+      `      exporters: [file/${s}]`,
     ]),
     '',
   ].join('\n');
