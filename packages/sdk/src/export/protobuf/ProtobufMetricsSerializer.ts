@@ -25,6 +25,14 @@ function temporality(t: AggregationTemporality): number {
   return t === AggregationTemporality.DELTA ? 1 : t === AggregationTemporality.CUMULATIVE ? 2 : 0;
 }
 
+/** `aggregation_temporality` (field 2 of Sum, Histogram and ExponentialHistogram), left out when unspecified. */
+function writeTemporality(w: ProtobufWriter, at: AggregationTemporality): void {
+  const t = temporality(at);
+  if (t === 0) return;
+  w.tag(2, 0);
+  w.varint(t);
+}
+
 function writeCount(w: ProtobufWriter, n: number): void {
   w.fixed64(n >>> 0, (n / 0x100000000) >>> 0);
 }
@@ -163,11 +171,7 @@ function writeMetric(w: ProtobufWriter, m: MetricData): void {
         w.tag(1, 2);
         writeNumberPoint(w, p, m.descriptor.valueType);
       }
-      const t = temporality(m.aggregationTemporality);
-      if (t !== 0) {
-        w.tag(2, 0);
-        w.varint(t);
-      }
+      writeTemporality(w, m.aggregationTemporality);
       if (m.isMonotonic) {
         w.tag(3, 0);
         w.varint(1);
@@ -182,11 +186,7 @@ function writeMetric(w: ProtobufWriter, m: MetricData): void {
         w.tag(1, 2);
         writeHistogramPoint(w, p);
       }
-      const t = temporality(m.aggregationTemporality);
-      if (t !== 0) {
-        w.tag(2, 0);
-        w.varint(t);
-      }
+      writeTemporality(w, m.aggregationTemporality);
       w.endMessage(h);
       break;
     }
@@ -197,11 +197,7 @@ function writeMetric(w: ProtobufWriter, m: MetricData): void {
         w.tag(1, 2);
         writeExponentialHistogramPoint(w, p);
       }
-      const t = temporality(m.aggregationTemporality);
-      if (t !== 0) {
-        w.tag(2, 0);
-        w.varint(t);
-      }
+      writeTemporality(w, m.aggregationTemporality);
       w.endMessage(h);
       break;
     }
