@@ -63,18 +63,9 @@ export class ProtobufWriter {
       b[this.pos++] = v;
       return;
     }
-    let low: number;
-    let high: number;
-    if (value >= 0) {
-      low = value >>> 0;
-      high = (value / 0x100000000) >>> 0;
-    } else {
-      const abs = Math.abs(value);
-      low = ~(abs >>> 0) >>> 0;
-      high = ~((abs / 0x100000000) >>> 0) >>> 0;
-      low = (low + 1) >>> 0;
-      if (low === 0) high = (high + 1) >>> 0;
-    }
+    splitInt64(value);
+    let low = int64Parts[0]!;
+    let high = int64Parts[1]!;
     while (high > 0 || low > 0x7f) {
       b[this.pos++] = (low & 0x7f) | 0x80;
       low = ((low >>> 7) | (high << 25)) >>> 0;
@@ -117,19 +108,8 @@ export class ProtobufWriter {
 
   /** sfixed64 from a number (two's complement for negatives), as OTel writes it. */
   sfixed64(value: number): void {
-    let low: number;
-    let high: number;
-    if (value >= 0) {
-      low = value >>> 0;
-      high = (value / 0x100000000) >>> 0;
-    } else {
-      const abs = Math.abs(value);
-      low = ~(abs >>> 0) >>> 0;
-      high = ~((abs / 0x100000000) >>> 0) >>> 0;
-      low = (low + 1) >>> 0;
-      if (low === 0) high = (high + 1) >>> 0;
-    }
-    this.fixed64(low, high);
+    splitInt64(value);
+    this.fixed64(int64Parts[0]!, int64Parts[1]!);
   }
 
   /** sint32 (zigzag). */
@@ -168,4 +148,23 @@ export class ProtobufWriter {
     }
     this.buf[p] = v;
   }
+}
+
+/** splitInt64's result: the low and high 32 bits of a 64-bit two's complement integer. */
+const int64Parts = new Uint32Array(2);
+
+/** Fills int64Parts with `value` in two's complement (negatives as OTel writes them). */
+function splitInt64(value: number): void {
+  if (value >= 0) {
+    int64Parts[0] = value >>> 0;
+    int64Parts[1] = (value / 0x100000000) >>> 0;
+    return;
+  }
+  const abs = Math.abs(value);
+  let low = ~(abs >>> 0) >>> 0;
+  let high = ~((abs / 0x100000000) >>> 0) >>> 0;
+  low = (low + 1) >>> 0;
+  if (low === 0) high = (high + 1) >>> 0;
+  int64Parts[0] = low;
+  int64Parts[1] = high;
 }
