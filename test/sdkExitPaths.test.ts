@@ -5,8 +5,10 @@
 // lines, CSV rows (csv-parse), TensorBoard texts and scalars (our reader, and TensorBoard's own
 // EventAccumulator; for SIGTERM also the real TensorBoard server, with both loaders).
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { freePort } from './helpers/collector.js';
 import { startTensorBoard } from './helpers/tensorboard.js';
 import {
   contiguousSteps,
@@ -133,5 +135,40 @@ describe('shutdown and crashes flush every sink (SDK public API, real files)', {
     const exit = await startTrainer(files, ['exit', String(STEPS)]).exited;
     assert.equal(exit.code, 3, exit.stderr);
     await assertAllFlushed(files, STEPS);
+  });
+
+  // What OTLP still holds at process.exit() cannot be sent any more (nothing asynchronous runs in the
+  // 'exit' event): it is counted as dropped and said in the log file, never lost silently. The OTLP
+  // endpoint is a port of 127.0.0.1 nobody listens on (a real refused connection), so every record
+  // is still queued, retrying, when the process exits.
+  test('process.exit() with OTLP records unsent: counted as dropped (process_exit) and reported in the log file', async (t) => {
+    const files = trainerFiles(t, {
+      flushIntervalS: 30,
+      extraYaml: `otlp:\n  endpoint: http://127.0.0.1:${await freePort()}\n`,
+    });
+    // The SDK's own channel to the log file too (after the trainer's lines).
+    const config = readFileSync(files.config, 'utf8');
+    writeFileSync(
+      files.config,
+      config.replace(
+        'loggers:\n',
+        'loggers:\n  system:\n    level: INFO\n    handlers: [file]\n    propagate: false\n',
+      ),
+    );
+    const exit = await startTrainer(files, ['exit', String(STEPS)]).exited;
+    assert.equal(exit.code, 3, exit.stderr);
+    const log = readLog(files.log);
+    const warnings = log.lines.filter((l) => l.startsWith('system '));
+    assert.equal(warnings.length, 1, `one warning from the SDK: ${JSON.stringify(warnings)}`);
+    // Every record of both channels went to OTLP too: 2 per step, all still queued.
+    assert.match(
+      warnings[0]!,
+      new RegExp(
+        `^system the process is exiting without shutdown\\(\\): OTLP records not delivered \\(${2 * STEPS} logs\\b.*\\) are counted as dropped \\(process_exit\\)$`,
+      ),
+    );
+    // The trainer's own lines are all there, the warning after them.
+    assert.equal(log.lines.at(-1), warnings[0]);
+    assert.equal(logStepsWhole({ lines: log.lines.slice(0, -1), tail: log.tail }), STEPS);
   });
 });

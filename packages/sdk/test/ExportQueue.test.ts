@@ -110,6 +110,26 @@ describe('ExportQueue', () => {
     assert.equal(drops.total({ reason: 'queue_full' }), 3);
   });
 
+  test('abandonAtExit counts what is queued and in flight as process_exit drops, once; later pushes count as shutdown', async () => {
+    const r = new Receiver();
+    r.answer = 'hang';
+    const drops = new DropCounter();
+    const q = queue(r, drops, { maxRecords: 10, maxExportBatchSize: 2, scheduledDelayMs: 1 });
+    q.push('a');
+    q.push('b');
+    await until(() => r.requests === 1, 'a, b in flight (the receiver does not answer)');
+    for (const x of ['c', 'd', 'e']) q.push(x);
+    assert.equal(q.abandonAtExit(), 5);
+    assert.equal(drops.total({ reason: 'process_exit', where: 'otlp', signal: 'logs' }), 5);
+    assert.equal(q.stats().records, 0);
+    assert.equal(q.abandonAtExit(), 0, 'nothing is counted twice');
+    q.push('f');
+    assert.equal(drops.total({ reason: 'shutdown' }), 1);
+    assert.equal(drops.total({ reason: 'process_exit' }), 5);
+    await sleep(20);
+    assert.equal(r.requests, 1, 'no request after the exit');
+  });
+
   test('drop_oldest never evicts the batch being sent', async () => {
     const r = new Receiver();
     r.answer = 'hang';

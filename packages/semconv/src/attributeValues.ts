@@ -70,6 +70,7 @@ export const DROP_REASON_VALUES = [
   'shutdown',
   'timeout',
   'sink_unavailable',
+  'process_exit',
 ] as const;
 export type DropReason = (typeof DROP_REASON_VALUES)[number];
 

@@ -350,6 +350,8 @@ const DEFINITIONS: readonly AttributeDefinition[] = [
       timeout: 'Still queued when a flush or shutdown deadline expired.',
       sink_unavailable:
         'Routed to a handler that could not be opened (e.g. a TensorBoard log_dir that cannot be created).',
+      process_exit:
+        'Still held by a network export queue (queued, or sent but not acknowledged) when the process ended without shutdown(): process.exit(), an uncaught exception.',
     }),
   }),
   defineAttribute({

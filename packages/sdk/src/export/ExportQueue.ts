@@ -163,6 +163,25 @@ export class ExportQueue<T> {
     return this.shutdownPromise;
   }
 
+  /**
+   * For the process's 'exit' event, where nothing asynchronous runs any more: stops the queue and
+   * counts every record it still holds (queued, or in a request not yet acknowledged) as dropped
+   * (`process_exit`). Returns that count; 0 when called again.
+   */
+  abandonAtExit(): number {
+    this.closed = true;
+    this.clearTimers();
+    const records = this.heldRecords;
+    if (records > 0)
+      this.options.drops.record(this.options.signal, 'process_exit', this.options.name, records);
+    this.entries = [];
+    this.head = 0;
+    this.inflight = undefined;
+    this.heldRecords = 0;
+    this.heldBytes = 0;
+    return records;
+  }
+
   stats(): ExportQueueStats {
     return {
       signal: this.options.signal,

@@ -14,7 +14,7 @@ import { QueuedSpanProcessor } from './QueuedSpanProcessor.js';
 /** Where the OTLP queues report drops, and the list their statistics are registered in. */
 export interface QueueContext {
   drops: DropCounter;
-  queues: { stats(): ExportQueueStats }[];
+  queues: { stats(): ExportQueueStats; abandonAtExit(): number }[];
 }
 
 function queueOptions(settings: OtlpSettings, name: string, ctx: QueueContext) {

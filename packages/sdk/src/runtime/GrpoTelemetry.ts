@@ -46,8 +46,11 @@ import { applyAnalysisResult, type SignalNotice } from '../analysis/applyAnalysi
 import { ANALYSIS_SCOPE, PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
 import type { ChannelLogger } from '../ChannelLogger.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
-import { createQueuedOtlpMetricExporter, createQueuedOtlpSpanProcessor } from '../export/createQueuedOtlp.js';
-import type { ExportQueueStats } from '../export/ExportQueue.js';
+import {
+  createQueuedOtlpMetricExporter,
+  createQueuedOtlpSpanProcessor,
+  type QueueContext,
+} from '../export/createQueuedOtlp.js';
 import { registerQueueMetrics } from '../export/registerQueueMetrics.js';
 import { DROP_SIGNALS, DropCounter } from '../internal/DropCounter.js';
 import { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
@@ -60,6 +63,7 @@ import { StepMeter, StepMeterProvider, stepInstrument } from '../processors/Step
 import { StepMetricSink } from '../processors/StepMetricSink.js';
 import { StepStampProcessor } from '../processors/StepStampProcessor.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
+import { channelLogger } from './channelRegistry.js';
 import { installExitHooks } from './exitHooks.js';
 import { Instruments } from './Instruments.js';
 
@@ -125,7 +129,7 @@ export class GrpoTelemetry {
   /** Failed export attempts of the sinks (grpo.sdk.export.errors), each cause reported once. */
   readonly exportErrors = new ExportErrorCounter();
   /** The OTLP export queues (one per signal and OTLP log handler), for metrics and health checks. */
-  readonly exportQueues: { stats(): ExportQueueStats }[] = [];
+  readonly exportQueues: QueueContext['queues'] = [];
   /** Strings changed by the config's `limits` (truncated, redacted), by reason. */
   readonly sanitized = new Map<SanitizeReason, number>();
   private readonly sanitizer: StringSanitizer;
@@ -364,6 +368,26 @@ export class GrpoTelemetry {
 
   get isShutdown(): boolean {
     return this.shutdownPromise !== undefined;
+  }
+
+  /**
+   * For the process's 'exit' event (`process.exit()`, an uncaught exception): what the network can no
+   * longer take is counted as dropped (`process_exit`) and said in a warning on the `system` channel,
+   * then the local sinks are drained synchronously, so the files hold that warning too.
+   */
+  exitSync(): void {
+    const lost = new Map<string, number>();
+    for (const q of this.exportQueues) {
+      const n = q.abandonAtExit();
+      if (n > 0) lost.set(q.stats().signal, (lost.get(q.stats().signal) ?? 0) + n);
+    }
+    if (lost.size > 0) {
+      const what = [...lost].map(([signal, n]) => `${n} ${signal}`).join(', ');
+      const message = `the process is exiting without shutdown(): OTLP records not delivered (${what}) are counted as dropped (process_exit)`;
+      diag.warn(`grpo-otel: ${message}`);
+      channelLogger('system').warning(message);
+    }
+    this.flushSync();
   }
 
   /** Synchronous drain of local sinks (console, files) for `process.exit()`. */

@@ -5,8 +5,10 @@ export interface ExitHookTarget {
   shutdown(): Promise<void>;
   /** Async flush of everything, leaving the SDK running. */
   forceFlush(): Promise<void>;
-  /** Synchronous last-chance flush of local sinks, for the 'exit' event. */
+  /** Synchronous last-chance flush of local sinks, before a signal is re-raised. */
   flushSync(): void;
+  /** For the 'exit' event: count what can no longer be sent, then flush local sinks synchronously. */
+  exitSync(): void;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -38,7 +40,7 @@ export function installExitHooks(
   };
   const onExit = () => {
     try {
-      target.flushSync();
+      target.exitSync();
     } catch (err) {
       diag.error('grpo-otel: flush at exit failed', err);
     }
