@@ -57,7 +57,14 @@ class ManualAnalysis implements StepAnalysis {
   }
 }
 
-function setup(options: { analysis?: ManualAnalysis; maxBufferedSteps?: number } = {}) {
+function setup(
+  options: {
+    analysis?: ManualAnalysis;
+    maxBufferedSteps?: number;
+    observeIntervalMs?: number;
+    now?: () => number;
+  } = {},
+) {
   const exporter = new StepRecorder();
   const drops = new DropCounter();
   const sink = new StepMetricSink({
@@ -69,6 +76,8 @@ function setup(options: { analysis?: ManualAnalysis; maxBufferedSteps?: number }
     },
     ...(options.analysis ? { analysis: () => options.analysis } : {}),
     ...(options.maxBufferedSteps ? { maxBufferedSteps: options.maxBufferedSteps } : {}),
+    ...(options.observeIntervalMs !== undefined ? { observeIntervalMs: options.observeIntervalMs } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const provider = new MeterProvider();
   const meter = new StepMeter(provider.getMeter('t'), { name: 't' }, sink);
@@ -218,6 +227,39 @@ test('observables are read once when a step ends; counters as deltas; a reading 
     [1, 4],
     [2, 4],
     [3, 4],
+  ]);
+});
+
+test('observeIntervalMs: observables are read at the end of a step once the interval has passed, counters as deltas over the steps between, and at flush', async () => {
+  let clock = 0;
+  const { exporter, sink, meter } = setup({ observeIntervalMs: 1000, now: () => clock });
+  let total = 0;
+  let reads = 0;
+  meter.createObservableCounter('grpo.sdk.record.dropped').addCallback((r) => r.observe(total));
+  meter.createObservableGauge('process.memory.usage').addCallback((r) => {
+    reads++;
+    r.observe(100 + reads);
+  });
+  // Steps of 400 ms: step k ends at clock 400 * k.
+  for (let step = 1; step <= 7; step++) {
+    sink.advance(step);
+    clock += 400;
+    total += 1;
+  }
+  await sink.flush();
+  // Read when step 1 ends (t=400, the first reading), then at the end of the first step ending 1000 ms
+  // or more later: step 4 (t=1600); step 7 ends at t=2800 but the loop stops before, so flush reads it.
+  assert.equal(reads, 3);
+  assert.deepEqual(exporter.series('process.memory.usage'), [
+    [1, 101],
+    [4, 102],
+    [7, 103],
+  ]);
+  // Deltas: 1 by the end of step 1, 3 more over steps 2-4, 3 more over steps 5-7.
+  assert.deepEqual(exporter.series('grpo.sdk.record.dropped'), [
+    [1, 1],
+    [4, 3],
+    [7, 3],
   ]);
 });
 

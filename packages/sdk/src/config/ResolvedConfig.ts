@@ -137,6 +137,8 @@ export interface MetricsConfig {
   plateau: { window: number; minDelta: number; patience: number };
   collapse: { entropyThreshold?: number; diversityThreshold?: number; maxDrop?: number; window: number };
   maxPendingAnalyses: number;
+  /** Least time between two readings of the observable instruments into the step-keyed exporters. */
+  observeIntervalMs: number;
   enable: {
     rewardMetrics: boolean;
     generationMetrics: boolean;

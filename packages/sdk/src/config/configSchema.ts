@@ -322,6 +322,13 @@ const metrics = {
         window: { description: 'Steps for the fall (default 50).', ...windowInt },
       },
     },
+    observe_interval: {
+      description:
+        'Seconds between readings of the asynchronous instruments (memory, SDK queue sizes and counters) into the step-keyed exporters (TensorBoard): at most one reading per interval, at the end of a step, and one at flush and shutdown. 0 reads them at every step. Default 1. OTLP reads them at each export.',
+      type: 'number',
+      minimum: 0,
+      maximum: 2_147_483,
+    },
     max_pending_analyses: {
       description:
         'Metric computations queued for the analysis worker before new ones are dropped and counted (default 64).',

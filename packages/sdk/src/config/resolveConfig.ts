@@ -248,6 +248,7 @@ export function resolveConfig(
       ...(typeof collapse.max_drop === 'number' ? { maxDrop: collapse.max_drop } : {}),
     },
     maxPendingAnalyses: num(m.max_pending_analyses, 64),
+    observeIntervalMs: num(m.observe_interval, 1) * 1000,
     enable: {
       rewardMetrics: bool(en.reward_metrics, true),
       generationMetrics: bool(en.generation_metrics, true),

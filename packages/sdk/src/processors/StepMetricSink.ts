@@ -38,6 +38,13 @@ export interface StepMetricSinkOptions {
   flushWaitMs?: number;
   /** Ended steps kept while waiting; past it the oldest is written at once. Default 1024. */
   maxBufferedSteps?: number;
+  /**
+   * Least time between two readings of the observable instruments (at the end of a step; flush and
+   * shutdown always read). Default 0: every step.
+   */
+  observeIntervalMs?: number;
+  /** The clock of `observeIntervalMs` (ms). Default `performance.now`. */
+  now?: () => number;
 }
 
 interface Observer {
@@ -53,7 +60,7 @@ interface Observer {
  * analysis result's step, else the trainer's current step), and each step is handed to the exporters
  * once, as one collection, when it is complete: the trainer moved past it and the analysis worker
  * answered for it (bounded by `analysisWaitMs`), or on flush and shutdown. Observable instruments are
- * read once when a step ends. Steps are written in increasing order; within a series a step is never
+ * read when a step ends, at most once per `observeIntervalMs`, and at flush and shutdown. Steps are written in increasing order; within a series a step is never
  * written after a later one (TensorBoard drops the later points of a series when an earlier step
  * follows them), so a value that arrives for a step whose series already went out is dropped and
  * counted (`timeout`), never written out of order.
@@ -75,11 +82,16 @@ export class StepMetricSink {
   private readonly analysisWaitMs: number;
   private readonly flushWaitMs: number;
   private readonly maxBufferedSteps: number;
+  private readonly observeIntervalMs: number;
+  private readonly now: () => number;
+  private lastObservedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: StepMetricSinkOptions) {
     this.analysisWaitMs = options.analysisWaitMs ?? 60_000;
     this.flushWaitMs = options.flushWaitMs ?? 5_000;
     this.maxBufferedSteps = options.maxBufferedSteps ?? 1024;
+    this.observeIntervalMs = options.observeIntervalMs ?? 0;
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** The step a value recorded now belongs to: the one given by `at`, else the current step, else 0. */
@@ -148,7 +160,7 @@ export class StepMetricSink {
   /** The trainer is at `step`: the steps before it are complete and will be written. */
   advance(step: number): void {
     if (step === this.current || this.shutdownPromise) return;
-    if (this.current !== undefined) this.observeInto(this.current);
+    if (this.current !== undefined && this.observeDue()) this.observeInto(this.current);
     this.current = step;
     this.scheduleDrain();
   }
@@ -187,12 +199,18 @@ export class StepMetricSink {
     return b;
   }
 
+  /** Whether `observeIntervalMs` has passed since the last reading. */
+  private observeDue(): boolean {
+    return this.observeIntervalMs <= 0 || this.now() - this.lastObservedAt >= this.observeIntervalMs;
+  }
+
   /** Reads the observables into `step` (once per step, and only while the step is not written). */
   private observeInto(step: number): void {
     if (this.observers.length === 0 || step <= this.highestWritten) return;
     const b = this.buffer(step);
     if (b.observed) return;
     b.observed = true;
+    if (this.observeIntervalMs > 0) this.lastObservedAt = this.now();
     for (const o of this.observers) {
       const result = o.instrument
         ? new StepObservableResult(this.take, b, o.instrument)

@@ -223,6 +223,7 @@ export class GrpoTelemetry {
               this.exportStep = step;
             },
             analysis: () => this.analysisWorker,
+            observeIntervalMs: config.metrics.observeIntervalMs,
           })
         : undefined;
     if (config.otlp.metrics) {
