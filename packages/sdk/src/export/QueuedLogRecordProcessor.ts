@@ -1,17 +1,9 @@
 import type { LogRecordExporter, LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
-import type { DropCounter } from '../internal/DropCounter.js';
-import { ExportQueue, type ExportQueueSettings } from './ExportQueue.js';
 import { estimateLogRecord } from './estimateSize.js';
+import { type QueuedBatchOptions, QueuedExport } from './QueuedExport.js';
 import { sendBatch } from './sendBatch.js';
 
-export interface QueuedLogRecordProcessorOptions extends ExportQueueSettings {
-  /** The handler name (drop counts, diagnostics, queue metrics). */
-  name: string;
-  /** Milliseconds a partial batch waits before it is sent. */
-  scheduledDelayMs: number;
-  shutdownTimeoutMs: number;
-  drops: DropCounter;
-}
+export type QueuedLogRecordProcessorOptions = QueuedBatchOptions;
 
 /**
  * Sends log records to an exporter (OTLP) through a bounded, retrying {@link ExportQueue}: `onEmit`
@@ -19,15 +11,9 @@ export interface QueuedLogRecordProcessorOptions extends ExportQueueSettings {
  * a failed batch is kept and retried instead of being lost after the exporter's own retries.
  * Takes the place of OTel's BatchLogRecordProcessor, whose queue drops silently when full.
  */
-export class QueuedLogRecordProcessor implements LogRecordProcessor {
-  readonly queue: ExportQueue<SdkLogRecord>;
-  private shutdownPromise: Promise<void> | undefined;
-
-  constructor(
-    private readonly exporter: LogRecordExporter,
-    options: QueuedLogRecordProcessorOptions,
-  ) {
-    this.queue = new ExportQueue<SdkLogRecord>({
+export class QueuedLogRecordProcessor extends QueuedExport<SdkLogRecord> implements LogRecordProcessor {
+  constructor(exporter: LogRecordExporter, options: QueuedLogRecordProcessorOptions) {
+    super(exporter, {
       ...options,
       signal: 'logs',
       sizeOf: estimateLogRecord,
@@ -37,17 +23,5 @@ export class QueuedLogRecordProcessor implements LogRecordProcessor {
 
   onEmit(record: SdkLogRecord): void {
     this.queue.push(record);
-  }
-
-  async forceFlush(): Promise<void> {
-    await this.queue.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      await this.queue.shutdown();
-      await this.exporter.shutdown().catch(() => undefined);
-    })();
-    return this.shutdownPromise;
   }
 }

@@ -7,15 +7,10 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { DropCounter } from '../internal/DropCounter.js';
-import { ExportQueue, type ExportQueueSettings } from './ExportQueue.js';
 import { countDataPoints, estimateResourceMetrics } from './estimateSize.js';
+import { QueuedExport, type QueuedExportOptions } from './QueuedExport.js';
 
-export interface QueuedMetricExporterOptions extends ExportQueueSettings {
-  name: string;
-  shutdownTimeoutMs: number;
-  drops: DropCounter;
-}
+export type QueuedMetricExporterOptions = QueuedExportOptions;
 
 /**
  * A PushMetricExporter that hands each collection to a bounded, retrying {@link ExportQueue} and
@@ -25,15 +20,11 @@ export interface QueuedMetricExporterOptions extends ExportQueueSettings {
  * carries every counter's and histogram's total, so dropping the oldest ones loses intermediate points
  * (gauge history), never counts.
  */
-export class QueuedMetricExporter implements PushMetricExporter {
-  readonly queue: ExportQueue<ResourceMetrics>;
-  private shutdownPromise: Promise<void> | undefined;
+export class QueuedMetricExporter extends QueuedExport<ResourceMetrics> implements PushMetricExporter {
+  private readonly metricExporter: PushMetricExporter;
 
-  constructor(
-    private readonly exporter: PushMetricExporter,
-    options: QueuedMetricExporterOptions,
-  ) {
-    this.queue = new ExportQueue<ResourceMetrics>({
+  constructor(exporter: PushMetricExporter, options: QueuedMetricExporterOptions) {
+    super(exporter, {
       ...options,
       signal: 'metrics',
       batchItems: 1,
@@ -48,6 +39,7 @@ export class QueuedMetricExporter implements PushMetricExporter {
         }
       },
     });
+    this.metricExporter = exporter;
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
@@ -55,24 +47,18 @@ export class QueuedMetricExporter implements PushMetricExporter {
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
-  async forceFlush(): Promise<void> {
-    await this.queue.forceFlush();
-    await this.exporter.forceFlush().catch(() => undefined);
-  }
-
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      await this.queue.shutdown();
-      await this.exporter.shutdown().catch(() => undefined);
-    })();
-    return this.shutdownPromise;
+  override async forceFlush(): Promise<void> {
+    await super.forceFlush();
+    await this.metricExporter.forceFlush().catch(() => undefined);
   }
 
   selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
-    return this.exporter.selectAggregationTemporality?.(instrumentType) ?? AggregationTemporality.CUMULATIVE;
+    return (
+      this.metricExporter.selectAggregationTemporality?.(instrumentType) ?? AggregationTemporality.CUMULATIVE
+    );
   }
 
   selectAggregation(instrumentType: InstrumentType): AggregationOption {
-    return this.exporter.selectAggregation?.(instrumentType) ?? { type: AggregationType.DEFAULT };
+    return this.metricExporter.selectAggregation?.(instrumentType) ?? { type: AggregationType.DEFAULT };
   }
 }
