@@ -1,7 +1,9 @@
-// The overhead benchmark's pairing and statistics (bench/overhead/pairs.ts) on fixed inputs; the
-// expected values are worked out by hand. No timing here: the benchmark itself runs outside tests.
+// The overhead benchmark's pairing and statistics (bench/overhead/pairs.ts) and its profile attribution
+// (attribution.ts) on fixed inputs; the expected values are worked out by hand. No timing here: the
+// benchmark itself runs outside tests.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { attribute, type CpuProfile, classify } from '../bench/overhead/attribution.js';
 import { measuredSteps, quantile, runOrder, summarize } from '../bench/overhead/pairs.js';
 
 const close = (actual: number, expected: number, what: string) =>
@@ -66,4 +68,63 @@ test('summary: per-pair ratios of mean and median step time, their median and sp
   close(s.pooledMedianSeconds.on, 1.3, 'pooled on');
   close(s.pooledMedianSeconds.off, 1, 'pooled off');
   assert.throws(() => summarize([]), /no pairs/);
+});
+
+// A hand-made profile: root > runDemo (trainer) > logReward (SDK) > emit (OTel), runDemo > kernel
+// (wasm), the GC, idle, and an SDK timer callback with no trainer frame below it.
+const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber });
+const PROFILE: CpuProfile = {
+  nodes: [
+    { id: 1, callFrame: frame('(root)', ''), children: [2, 6, 7, 8, 10] },
+    {
+      id: 2,
+      callFrame: frame('runDemo', 'file:///r/packages/demo-trainer/dist/runDemo.js', 9),
+      children: [3, 5],
+    },
+    {
+      id: 3,
+      callFrame: frame('logReward', 'file:///r/packages/sdk/dist/facade/logReward.js', 45),
+      children: [4],
+    },
+    {
+      id: 4,
+      callFrame: frame(
+        'emit',
+        'file:///r/node_modules/.pnpm/@opentelemetry+sdk-logs@0.223.0/node_modules/@opentelemetry/sdk-logs/build/src/Logger.js',
+      ),
+    },
+    { id: 5, callFrame: frame('wasm-function[268]', 'wasm://wasm/0019ea4a') },
+    { id: 6, callFrame: frame('(garbage collector)', '') },
+    { id: 7, callFrame: frame('(idle)', '') },
+    { id: 8, callFrame: frame('listOnTimeout', 'node:internal/timers'), children: [9] },
+    { id: 9, callFrame: frame('drain', 'file:///r/packages/sdk/dist/processors/StepMetricSink.js', 204) },
+    { id: 10, callFrame: frame('processTicksAndRejections', 'node:internal/process/task_queues') },
+  ],
+  // Each sample counts the time to the next one (the first delta is from the start, the last sample
+  // counts nothing).
+  samples: [4, 3, 5, 5, 6, 7, 9, 10, 5],
+  timeDeltas: [100, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000],
+};
+
+test('attribution: telemetry is SDK/OTel code below the trainer, or with no trainer frame at all', () => {
+  const a = attribute(PROFILE);
+  // 9 samples over 1+2+...+8 = 36 ms: 4.5 ms each. Telemetry: emit, logReward, the timer's drain (3);
+  // trainer: the kernel (3); GC, idle, other (1 each).
+  assert.deepEqual(a.ms, { telemetry: 13.5, trainer: 13.5, gc: 4.5, idle: 4.5, other: 4.5 });
+  // Each sample until the next: emit 1 ms + logReward 2 ms + drain 7 ms; kernel 3 + 4 (+ the last, 0).
+  assert.deepEqual(a.msToNext, { telemetry: 10, trainer: 7, gc: 5, idle: 6, other: 8 });
+  assert.deepEqual(a.entries, [
+    ['logReward sdk/dist/facade/logReward.js:46', 9],
+    ['drain sdk/dist/processors/StepMetricSink.js:205', 4.5],
+  ]);
+  assert.deepEqual(classify([]), { part: 'other' });
+  // A trainer frame called back from inside the SDK (a withSpan body) is the trainer's time.
+  assert.equal(
+    classify([
+      frame('step', 'file:///r/packages/demo-trainer/dist/GrpoTrainer.js'),
+      frame('withSpan', 'file:///r/packages/sdk/dist/facade/withSpan.js'),
+      frame('sample', 'file:///r/packages/demo-trainer/dist/GruPolicy.js'),
+    ]).part,
+    'trainer',
+  );
 });

@@ -24,15 +24,10 @@ import {
   runOrder,
   summarize,
 } from './pairs.js';
-import { exitOnSignals, trainingEnv, trainOnce, writeBenchConfig } from './trainRuns.js';
+import { exitOnSignals, intArg, trainingEnv, trainOnce, writeBenchConfig } from './trainRuns.js';
 
 const args = process.argv.slice(2);
-const arg = (name: string, dflt: number): number => {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : dflt;
-  if (!Number.isInteger(v) || v < 0) throw new RangeError(`--${name} must be a non-negative integer`);
-  return v;
-};
+const arg = (name: string, dflt: number): number => intArg(args, name, dflt);
 const PAIRS = arg('pairs', 10);
 const STEPS = arg('steps', 30);
 const SKIP = arg('skip', 5);

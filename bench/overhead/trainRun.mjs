@@ -8,7 +8,11 @@
 // beside it, training-thread.json: the CPU time of the training (main) thread alone from the end of
 // step `skip` to the end of the second-to-last step (the last one validates), read from Linux's
 // /proc/thread-self/stat (10 ms ticks), or null where that is not available.
-import { readFileSync, writeFileSync } from 'node:fs';
+// With GRPO_BENCH_PROFILE=<folder> (bench/overhead/profile.ts) the same measured steps are also
+// profiled: <folder>/main.cpuprofile (the training thread, V8's sampling profiler at 250 us) and
+// <folder>/threads.json (the training thread's scheduler counters, the other threads' CPU time).
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { runDemo } from '../../packages/demo-trainer/dist/index.js';
 
@@ -35,6 +39,59 @@ function threadCpuSeconds() {
   }
 }
 
+/** Scheduler counters of the calling thread (Linux /proc/thread-self/sched), or undefined. */
+/** @returns {Record<string, number> | undefined} */
+function schedCounters() {
+  try {
+    /** @type {Record<string, number>} */
+    const out = {};
+    for (const line of readFileSync('/proc/thread-self/sched', 'utf8').split('\n')) {
+      const m =
+        /^(se\.sum_exec_runtime|se\.nr_migrations|nr_voluntary_switches|nr_involuntary_switches)\s*:\s*([\d.]+)/.exec(
+          line,
+        );
+      if (m) out[m[1]] = Number(m[2]);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of each thread of the process but the calling one, by thread id (Linux), or undefined. */
+/** @returns {Map<string, number> | undefined} */
+function otherThreadsCpu() {
+  try {
+    const self = readFileSync('/proc/thread-self/stat', 'utf8').split(' ')[0];
+    const out = new Map();
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (tid === self) continue;
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(tid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+const profileDir = process.env.GRPO_BENCH_PROFILE;
+/** @type {Session | undefined} */
+let session;
+if (profileDir) {
+  session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 250 });
+}
+/** @type {{ sched: Record<string, number> | undefined, others: Map<string, number> | undefined } | undefined} */
+let profileStart;
+
 /** @type {number | undefined} */
 let start;
 /** @type {number | undefined} */
@@ -45,10 +102,50 @@ await runDemo({
   trainer,
   onProgress: (e) => {
     if (e.kind !== 'step') return;
-    if (e.step === skip) start = threadCpuSeconds();
-    if (e.step === trainer.steps - 1) end = threadCpuSeconds();
+    if (e.step === skip) {
+      start = threadCpuSeconds();
+      if (session) {
+        profileStart = { sched: schedCounters(), others: otherThreadsCpu() };
+        session.post('Profiler.start');
+      }
+    }
+    if (e.step === trainer.steps - 1) {
+      end = threadCpuSeconds();
+      if (session && profileDir && profileStart) writeProfile(session, profileDir, profileStart);
+    }
   },
 });
 const measured =
   start !== undefined && end !== undefined ? { steps: trainer.steps - 1 - skip, seconds: end - start } : null;
 writeFileSync(join(outDir, 'training-thread.json'), `${JSON.stringify(measured)}\n`);
+
+/**
+ * Stops the profiler and writes the profile and the thread counters of the measured steps.
+ * @param {Session} s
+ * @param {string} dir
+ * @param {{ sched: Record<string, number> | undefined, others: Map<string, number> | undefined }} from
+ */
+function writeProfile(s, dir, from) {
+  const sched = schedCounters();
+  const others = otherThreadsCpu();
+  s.post('Profiler.stop', (err, result) => {
+    if (err) throw err;
+    writeFileSync(join(dir, 'main.cpuprofile'), JSON.stringify(result.profile));
+  });
+  /** @param {string} k */
+  const delta = (k) => (sched && from.sched ? (sched[k] ?? 0) - (from.sched[k] ?? 0) : null);
+  let otherCpu = null;
+  if (others && from.others) {
+    otherCpu = 0;
+    for (const [tid, sec] of others) otherCpu += sec - (from.others.get(tid) ?? 0);
+  }
+  const threads = {
+    steps: trainer.steps - 1 - skip,
+    mainCpuMs: delta('se.sum_exec_runtime'),
+    involuntarySwitches: delta('nr_involuntary_switches'),
+    voluntarySwitches: delta('nr_voluntary_switches'),
+    migrations: delta('se.nr_migrations'),
+    otherThreadsCpuMs: otherCpu === null ? null : otherCpu * 1000,
+  };
+  writeFileSync(join(dir, 'threads.json'), `${JSON.stringify(threads)}\n`);
+}

@@ -36,6 +36,14 @@ export function exitOnSignals(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 }
 
+/** The non-negative integer after `--<name>` in `args`, else `dflt`. */
+export function intArg(args: readonly string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(args[i + 1]) : dflt;
+  if (!Number.isInteger(v) || v < 0) throw new RangeError(`--${name} must be a non-negative integer`);
+  return v;
+}
+
 /** The training environment: this process's, without OTEL_* variables, plus `extra`. */
 export function trainingEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
