@@ -136,6 +136,23 @@ test('limits: an invalid redact pattern is a config error with its position', ()
   );
 });
 
+test('limits: a redact pattern with nested repetition (exponential backtracking) is a config error', () => {
+  for (const [i, pattern] of ['(a+)+$', '(\\w+\\s?)*x', '([a-z]*)*@', '(?:x|y+)+z'].entries()) {
+    const f = config(`redos${i}`, `limits:\n  redact: ['sk-[A-Za-z0-9]+', '${pattern}']\n`);
+    assert.throws(
+      () => initialize({ ...opts, configPath: f }),
+      new RegExp(`redos${i}\\.yaml:2:\\d+: limits\\.redact\\[1\\]: the pattern can take exponential time`),
+      pattern,
+    );
+  }
+  // One level of repetition stays accepted.
+  const ok = config(
+    'redosok',
+    "limits:\n  redact: ['sk-[A-Za-z0-9]+', '\\b\\d{3}-\\d{2}-\\d{4}\\b', '(ab|cd)+']\n",
+  );
+  initialize({ ...opts, configPath: ok });
+});
+
 test('shouldValidate follows metrics.validation_frequency and enable.validation_metrics', async () => {
   const { shouldValidate } = await import('@grpo-otel/sdk');
   const f = config('valfreq', 'metrics: { validation_frequency: 25 }\n');

@@ -432,7 +432,7 @@ export const CONFIG_SCHEMA = {
         },
         redact: {
           description:
-            'Regular expressions (JavaScript syntax) whose matches in messages and string attributes are replaced by [REDACTED], e.g. to keep prompts or secrets out of logs.',
+            'Regular expressions (JavaScript syntax) whose matches in messages and string attributes are replaced by [REDACTED], e.g. to keep prompts or secrets out of logs. A pattern with a repetition inside another repetition, e.g. (a+)+, can take exponential time and is refused.',
           type: 'array',
           items: { type: 'string', minLength: 1 },
         },

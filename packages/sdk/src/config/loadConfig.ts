@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import safeRegex from 'safe-regex2';
 import {
   type Document,
   isMap,
@@ -22,6 +23,9 @@ import { excessiveNesting, MAX_NESTING } from './nestingDepth.js';
 import type { ResolvedConfig } from './ResolvedConfig.js';
 import { resolveConfig } from './resolveConfig.js';
 import { ConfigPathError } from './resolvePath.js';
+
+/** Repetitions a `limits.redact` pattern may have in all (a bound on its matching cost). */
+const REDACT_MAX_REPETITIONS = 100;
 
 export interface LoadConfigOptions {
   /** Environment for `${env:...}` and OTEL_* variables (default: process.env). */
@@ -481,11 +485,24 @@ function checkReferences(
     }
   }
   ((cfg.limits?.redact as string[] | undefined) ?? []).forEach((pattern, i) => {
+    const p = ['limits', 'redact', i];
     try {
       new RegExp(pattern, 'g');
     } catch (err) {
-      const p = ['limits', 'redact', i];
       fail(offsetOf(doc, p, false), p, `invalid regular expression: ${(err as Error).message}`);
+      return;
+    }
+    // Redaction runs on every message and string attribute on the training thread: a pattern that
+    // backtracks exponentially on some input would hang the trainer. Nested repetition (star height
+    // above 1) is what makes JavaScript's backtracking engine exponential.
+    if (!safeRegex(pattern, { limit: REDACT_MAX_REPETITIONS })) {
+      fail(
+        offsetOf(doc, p, false),
+        p,
+        'the pattern can take exponential time on some inputs: a repetition inside another repetition ' +
+          '(such as (a+)+ or (\\w+\\s?)*), or more than ' +
+          `${REDACT_MAX_REPETITIONS} repetitions; redaction runs on every log string, so write it without nesting`,
+      );
     }
   });
   for (const [name, f] of Object.entries(cfg.formatters ?? {})) {
