@@ -80,5 +80,5 @@ test('a short demo run writes its folder and prints the summary, the files and t
   assert.match(printed, /validation accuracy/);
   assert.match(printed, /logs\/training\.log/);
   assert.match(printed, /tensorboard --logdir run\/logs\/tensorboard/);
-  assert.match(printed, /report\.html/);
+  assert.match(printed, /^report: run\/report\.html {3}\(open it in a browser/m);
 });

@@ -5,6 +5,7 @@ import { type DemoProgress, type DemoSummary, runDemo } from '@grpo-otel/demo-tr
 import { writeReport } from '@grpo-otel/report';
 import { ConfigError } from '@grpo-otel/sdk';
 import { generateRunId } from '@grpo-otel/semconv';
+import { shownPath } from '../shownPath.js';
 import type { CommandIO } from './validateConfig.js';
 
 const USAGE =
@@ -97,10 +98,7 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 }
 
 function printSummary(s: DemoSummary, io: CommandIO): void {
-  const rel = (p: string) => {
-    const r = relative(io.cwd, p);
-    return r === '' ? '.' : r.startsWith('..') ? p : r;
-  };
+  const rel = (p: string) => shownPath(io.cwd, p);
   const v = s.validation;
   io.out(
     `grpo-otel demo: run ${s.runId} ${s.stoppedEarly ? 'stopped' : 'finished'} after ${s.steps} GRPO steps ` +
@@ -229,7 +227,7 @@ export async function demo(args: string[], io: CommandIO, progressStream?: Progr
     stop.abort();
   };
   process.on('SIGINT', onSigint);
-  if (!progressBar) io.err(`demo: run ${runId}, writing to ${relative(io.cwd, outDir) || '.'}`);
+  if (!progressBar) io.err(`demo: run ${runId}, writing to ${shownPath(io.cwd, outDir)}`);
   let summary: DemoSummary;
   try {
     summary = await runDemo({
@@ -256,9 +254,7 @@ export async function demo(args: string[], io: CommandIO, progressStream?: Progr
   // The HTML report (charts and sampled completions) for people without TensorBoard or Grafana.
   try {
     const report = await writeReport(outDir);
-    io.out(
-      `report: ${relative(io.cwd, report.path) || report.path}   (open it in a browser; no server needed)`,
-    );
+    io.out(`report: ${shownPath(io.cwd, report.path)}   (open it in a browser; no server needed)`);
   } catch (err) {
     io.err(`grpo-otel demo: the HTML report could not be written: ${(err as Error).message}`);
   }
