@@ -3,7 +3,8 @@
 // each run in its own process. Reports per variant the median over rounds of the training thread's CPU
 // time per step, of the process's (every thread) and of the wall time per step; CPU times are far
 // steadier than wall time on a shared machine.
-// Usage (after `pnpm build`; the runs use the built packages): node --conditions=source --import tsx bench/overhead/breakdown.ts [--rounds 3] [--steps 30] [--skip 5]
+// Usage (after `pnpm build`; the runs use the built packages): node --conditions=source --import tsx
+//   bench/overhead/breakdown.ts [--rounds 3] [--steps 30] [--skip 5] [--only 'off,full,no analyses']
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ interface Variant {
   disabled?: boolean;
 }
 
-const VARIANTS: Variant[] = [
+const ALL_VARIANTS: Variant[] = [
   { name: 'off', what: 'OTEL_SDK_DISABLED=true', otlp: true, disabled: true },
   { name: 'full', what: 'every handler, every step, sampling_ratio 1, OTLP', otlp: true },
   { name: 'no OTLP', what: 'full without OTEL_EXPORTER_OTLP_ENDPOINT', otlp: false },
@@ -71,6 +72,13 @@ const VARIANTS: Variant[] = [
     otlp: true,
   },
 ];
+
+// `--only off,full,no analyses`: those variants alone (names as in the table).
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',').map((x) => x.trim())) : undefined;
+const VARIANTS = only ? ALL_VARIANTS.filter((v) => only.has(v.name)) : ALL_VARIANTS;
+if (VARIANTS.length === 0)
+  throw new RangeError(`--only names none of: ${ALL_VARIANTS.map((v) => v.name).join(', ')}`);
 
 const work = mkdtempSync(join(tmpdir(), 'grpo-bench-overhead-breakdown-'));
 const collector = await startCollector();
