@@ -60,10 +60,10 @@ interface Observer {
  * analysis result's step, else the trainer's current step), and each step is handed to the exporters
  * once, as one collection, when it is complete: the trainer moved past it and the analysis worker
  * answered for it (bounded by `analysisWaitMs`), or on flush and shutdown. Observable instruments are
- * read when a step ends, at most once per `observeIntervalMs`, and at flush and shutdown. Steps are written in increasing order; within a series a step is never
- * written after a later one (TensorBoard drops the later points of a series when an earlier step
- * follows them), so a value that arrives for a step whose series already went out is dropped and
- * counted (`timeout`), never written out of order.
+ * read when a step ends, at most once per `observeIntervalMs`, and at flush and shutdown. Steps are
+ * written in increasing order; within a series a step is never written after a later one (TensorBoard
+ * drops the later points of a series when an earlier step follows them), so a value that arrives for a
+ * step whose series already went out is dropped and counted (`timeout`), never written out of order.
  */
 export class StepMetricSink {
   private readonly buffers = new Map<number, StepBuffer>();
