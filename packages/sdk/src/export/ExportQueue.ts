@@ -174,12 +174,17 @@ export class ExportQueue<T> {
     const records = this.heldRecords;
     if (records > 0)
       this.options.drops.record(this.options.signal, 'process_exit', this.options.name, records);
+    this.forget();
+    return records;
+  }
+
+  /** Lets go of everything held (queued and in flight), once it has been counted. */
+  private forget(): void {
     this.entries = [];
     this.head = 0;
     this.inflight = undefined;
     this.heldRecords = 0;
     this.heldBytes = 0;
-    return records;
   }
 
   stats(): ExportQueueStats {
@@ -221,11 +226,7 @@ export class ExportQueue<T> {
       diag.warn(
         `grpo-otel: ${this.options.name}: ${this.heldRecords} ${this.options.signal} records were not delivered by shutdown (${reason})`,
       );
-      this.entries = [];
-      this.head = 0;
-      this.inflight = undefined;
-      this.heldRecords = 0;
-      this.heldBytes = 0;
+      this.forget();
     }
   }
 

@@ -380,7 +380,9 @@ export class GrpoTelemetry {
     const lost = new Map<string, number>();
     for (const q of this.exportQueues) {
       const n = q.abandonAtExit();
-      if (n > 0) lost.set(q.stats().signal, (lost.get(q.stats().signal) ?? 0) + n);
+      if (n === 0) continue;
+      const { signal } = q.stats();
+      lost.set(signal, (lost.get(signal) ?? 0) + n);
     }
     if (lost.size > 0) {
       const what = [...lost].map(([signal, n]) => `${n} ${signal}`).join(', ');
