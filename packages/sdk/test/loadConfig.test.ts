@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfigFile, parseConfig } from '@grpo-otel/sdk';
+import { captureDiag } from './helpers/captureDiag.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const SEED = join(fixtures, 'seed-logging_config.yaml');
@@ -146,6 +147,31 @@ describe('env substitution', () => {
     assert.deepEqual(c.resource.attributes, { team: 'rl', 'grpo.experiment.name': 'exp1' });
     assert.equal(c.resource.rank, 3);
     assert.equal(c.resource.worldSize, 8);
+    assert.equal(c.otlp.exportIntervalMs, 5000, 'the default metric export interval');
+  });
+
+  test('OTEL_METRIC_EXPORT_INTERVAL (ms) sets the metric export interval; the file wins; junk is ignored', () => {
+    assert.equal(
+      load('root: { level: INFO }', { OTEL_METRIC_EXPORT_INTERVAL: '250' }).otlp.exportIntervalMs,
+      250,
+    );
+    assert.equal(
+      load('otlp: { export_interval: 2 }', { OTEL_METRIC_EXPORT_INTERVAL: '250' }).otlp.exportIntervalMs,
+      2000,
+    );
+    const diag = captureDiag();
+    try {
+      for (const junk of ['0', '-5', 'soon'])
+        assert.equal(
+          load('root: { level: INFO }', { OTEL_METRIC_EXPORT_INTERVAL: junk }).otlp.exportIntervalMs,
+          5000,
+          junk,
+        );
+    } finally {
+      diag.stop();
+    }
+    assert.equal(diag.messages.length, 3, diag.messages.join('\n'));
+    assert.match(diag.messages[2]!, /OTEL_METRIC_EXPORT_INTERVAL="soon" is not a positive number/);
   });
 
   test('rate_limit and sample', () => {

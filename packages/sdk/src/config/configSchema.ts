@@ -385,7 +385,11 @@ const otlp = {
     metrics: { type: 'boolean' },
     traces: { type: 'boolean' },
     logs: { description: 'Send every channel to OTLP even without an `otlp` handler.', type: 'boolean' },
-    export_interval: { description: 'Seconds between metric exports.', ...positiveSeconds },
+    export_interval: {
+      description:
+        'Seconds between metric exports (default: OTEL_METRIC_EXPORT_INTERVAL in milliseconds, else 5).',
+      ...positiveSeconds,
+    },
   },
 };
 

@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import { LEVEL_ALIASES, type LevelName } from '../levels.js';
 import type { Env } from './envSubstitution.js';
 import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
@@ -116,6 +117,23 @@ function otlpSettings(
       `TLS is configured but the endpoint ${out.endpoint} is plain http://; use https:// (or remove tls)`,
     );
   return out;
+}
+
+/**
+ * Milliseconds between metric exports: the file's `otlp.export_interval` (seconds), else OTel's
+ * OTEL_METRIC_EXPORT_INTERVAL (milliseconds; a value that is not a positive number is ignored, as the
+ * OTel SDKs do, with a warning), else 5 s.
+ */
+function metricExportIntervalMs(fromFile: unknown, env: Env): number {
+  if (typeof fromFile === 'number') return fromFile * 1000;
+  const raw = envValue(env, 'OTEL_METRIC_EXPORT_INTERVAL');
+  if (raw === undefined) return 5000;
+  const ms = Number(raw);
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  diag.warn(
+    `grpo-otel: OTEL_METRIC_EXPORT_INTERVAL=${JSON.stringify(raw)} is not a positive number of milliseconds; using 5000`,
+  );
+  return 5000;
 }
 
 /** Turns the validated file into the runtime's view: defaults applied, paths absolute, env folded in. */
@@ -322,7 +340,7 @@ export function resolveConfig(
     metrics: enabled && bool(rawOtlp.metrics, true) && !exporterOff('OTEL_METRICS_EXPORTER'),
     traces: enabled && bool(rawOtlp.traces, true) && !exporterOff('OTEL_TRACES_EXPORTER'),
     logs: enabled && bool(rawOtlp.logs, !hasOtlpHandler) && !exporterOff('OTEL_LOGS_EXPORTER'),
-    exportIntervalMs: num(rawOtlp.export_interval, 5) * 1000,
+    exportIntervalMs: metricExportIntervalMs(rawOtlp.export_interval, env),
     signalEndpoints,
   };
 
