@@ -134,13 +134,30 @@ const EXPECTED_EMPTY: readonly ExpectedEmpty[] = [
   },
 ];
 
-// The demo in its own process, as a user runs it, with a shorter schedule.
+/**
+ * Each GRPO step lasts at least this long. A real step takes seconds; the demo's take ~0.1 s, and on a fast
+ * machine all 20 fit between two metric exports: every histogram series would then reach Prometheus
+ * already complete, never increase, and each rate() over it would be empty. Paced, the steps span several
+ * exports (OTEL_METRIC_EXPORT_INTERVAL below) and scrapes.
+ */
+const MIN_STEP_MS = 400;
+const EXPORT_INTERVAL_MS = 1000;
+
+// The demo in its own process, as a user runs it, with a shorter schedule (paced: MIN_STEP_MS).
 const DEMO = `
 import { runDemo } from './packages/demo-trainer/src/index.ts';
+const pause = new Int32Array(new SharedArrayBuffer(4));
+let stepStarted = performance.now();
 const summary = await runDemo({
   outDir: process.env.GRPO_TEST_OUT,
   runId: process.env.GRPO_TEST_RUN_ID,
   trainer: { steps: Number(process.env.GRPO_TEST_STEPS), warmupSteps: Number(process.env.GRPO_TEST_WARMUP) },
+  onProgress: (e) => {
+    if (e.kind !== 'step') return;
+    const rest = Number(process.env.GRPO_TEST_MIN_STEP_MS) - (performance.now() - stepStarted);
+    if (rest > 0) Atomics.wait(pause, 0, 0, rest);
+    stepStarted = performance.now();
+  },
 });
 process.stdout.write('SUMMARY ' + JSON.stringify({ steps: summary.steps, validations: summary.validation.history.map((v) => v.step), telemetry: summary.telemetry, drops: summary.drops }) + '\\n');
 `;
@@ -167,6 +184,8 @@ function runDemoProcess(
         GRPO_TEST_RUN_ID: RUN_ID,
         GRPO_TEST_STEPS: String(STEPS),
         GRPO_TEST_WARMUP: String(WARMUP_STEPS),
+        GRPO_TEST_MIN_STEP_MS: String(MIN_STEP_MS),
+        OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MS),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
