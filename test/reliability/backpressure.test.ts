@@ -221,6 +221,16 @@ describe('backpressure for minutes', { timeout: 30 * 60_000 }, () => {
 
     const second = await startCollector({ env: { GRPO_OTLP_HTTP_PORT: port } });
     cleanups.push(() => second.stop());
+    // The queue's next try may be up to max_interval (+ jitter) away. The trainer goes on once a batch
+    // reached the new collector: a fast machine would otherwise log enough in that gap to evict (drop_oldest)
+    // the end of the outage that the check below expects to arrive.
+    const deliveredBefore = logQueue().delivered;
+    await waitFor(
+      async () => (logQueue().delivered > deliveredBefore ? true : undefined),
+      30_000,
+      'a first delivery to the restarted collector',
+      50,
+    );
     const recovered = await trainer.run('recovered', HEALTHY_S, () => undefined);
     await waitFor(async () => (logQueue().records === 0 ? true : undefined), 120_000, 'the queue to drain');
 
