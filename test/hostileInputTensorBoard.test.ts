@@ -132,8 +132,9 @@ test('the real TensorBoard (text plugin over HTTP) serves the log texts inert', 
   const tb = await startTensorBoard({ logDir: join(runDir, '..'), loadFast: false });
   t.after(() => tb.stop());
   await tb.waitForRun(runId, { plugin: 'text', tag: 'logs/training' });
-  const got = await tb.get<{ step: number; text: string }[]>(
+  const got = await tb.getWhen<{ step: number; text: string }[]>(
     `/data/plugin/text/text?run=${encodeURIComponent(runId)}&tag=${encodeURIComponent('logs/training')}`,
+    (g) => g.some((x) => x.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;')),
   );
   assert.ok(got.length > 0);
   for (const g of got) assertInert(g.text, `logs/training step ${g.step}`);

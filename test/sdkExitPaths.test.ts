@@ -62,13 +62,19 @@ async function assertTensorBoardServes(files: TrainerFiles, steps: number): Prom
       await tb.waitForRun(RUN_ID, { plugin: 'scalars', tag: LOSS_TAG });
       const q = (plugin: string, tag: string) =>
         `/data/plugin/${plugin}/${plugin}?run=${RUN_ID}&tag=${encodeURIComponent(tag)}`;
-      const loss = await tb.get<[number, number, number][]>(q('scalars', LOSS_TAG));
+      const loss = await tb.getWhen<[number, number, number][]>(
+        q('scalars', LOSS_TAG),
+        (l) => l.length >= steps,
+      );
       assert.deepEqual(
         loss.map(([, step]) => step),
         range(steps),
         `TensorBoard (load_fast=${loadFast}): loss steps`,
       );
-      const texts = await tb.get<{ step: number; text: string }[]>(q('text', TEXT_TAG));
+      const texts = await tb.getWhen<{ step: number; text: string }[]>(
+        q('text', TEXT_TAG),
+        (x) => x.length >= steps,
+      );
       assert.deepEqual(
         texts.map((x) => x.step),
         range(steps),

@@ -70,8 +70,9 @@ for (const loadFast of [true, false]) {
     test('scalars: exactly the steps and float32 values written, in both scalar forms', async () => {
       for (const spec of RUNS) {
         for (const [tag, expected] of Object.entries(expectedScalars(spec))) {
-          const got = await tb.get<[number, number, number][]>(
+          const got = await tb.getWhen<[number, number, number][]>(
             `/data/plugin/scalars/scalars?run=${encodeURIComponent(spec.name)}&tag=${encodeURIComponent(tag)}`,
+            (g) => g.length >= expected.length,
           );
           assert.deepEqual(
             got.map(([, step, value]) => [step, value]),
@@ -86,7 +87,10 @@ for (const loadFast of [true, false]) {
       const spec = RUNS[0]!;
       const q = (tag: string) =>
         `/data/plugin/histograms/histograms?run=${encodeURIComponent(spec.name)}&tag=${encodeURIComponent(tag)}`;
-      const otel = await tb.get<[number, number, [number, number, number][]][]>(q('grpo.reward.value/total'));
+      const otel = await tb.getWhen<[number, number, [number, number, number][]][]>(
+        q('grpo.reward.value/total'),
+        (h) => h.length >= STEPS,
+      );
       assert.deepEqual(
         otel.map(([, step]) => step),
         Array.from({ length: STEPS }, (_, i) => i + 1),

@@ -16,6 +16,13 @@ export interface RunningTensorBoard {
   post<T = unknown>(path: string, body: unknown): Promise<T>;
   /** Polls `/data/runs` (and the tag lists of `plugin`, when given) until `run` (and `tag`) appear. */
   waitForRun(run: string, tag?: { plugin: string; tag: string }, timeoutMs?: number): Promise<void>;
+  /**
+   * GETs `path` until `ready` holds for the answer, and returns the last answer (also when `ready` never
+   * held within `timeoutMs`, default 30 s, so that the caller's assertion shows what was there). A tag is
+   * listed as soon as its first event is read, while TensorBoard may still be loading the rest of the file:
+   * read complete data through this, not right after `waitForRun`.
+   */
+  getWhen<T = unknown>(path: string, ready: (answer: T) => boolean, timeoutMs?: number): Promise<T>;
   /** TensorBoard's stdout and stderr so far (the last 256 KiB). */
   logs(): string;
   /** SIGTERM to this PID, wait for exit (SIGKILL after a grace period). Idempotent. */
@@ -156,6 +163,15 @@ export async function startTensorBoard(options: StartTensorBoardOptions): Promis
     );
   };
 
+  const getWhen = async <T>(path: string, ready: (answer: T) => boolean, timeoutMs = 30_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = await get<T>(path);
+      if (ready(answer) || Date.now() >= deadline) return answer;
+      await sleep(250);
+    }
+  };
+
   return {
     pid: child.pid!,
     url,
@@ -163,6 +179,7 @@ export async function startTensorBoard(options: StartTensorBoardOptions): Promis
     get,
     post,
     waitForRun,
+    getWhen,
     logs: () => output,
     stop,
   };
