@@ -19,7 +19,7 @@ export interface SampledCompletions {
   /** Whether each completion ended with the end token (false: cut at `maxTokens`). */
   finished: boolean[];
   /** With `keepDistributions`: per completion, the log-probabilities of the whole vocabulary at each
-   * of its tokens (flat rows of `vocabSize`). */
+   * of its tokens (flat rows of `vocabSize`; views of one buffer for the batch). */
   distributions?: Float32Array[];
 }
 
@@ -227,7 +227,10 @@ export class GruPolicy {
     const logprobs: number[][] = prompts.map(() => []);
     const entropies: number[][] = prompts.map(() => []);
     const finished = prompts.map(() => false);
-    const rows: Float32Array[][] | undefined = options.keepDistributions ? prompts.map(() => []) : undefined;
+    // With keepDistributions: one buffer for the batch, `maxTokens` rows per completion, filled in place
+    // (a copy per token and row would be ~1,000 small allocations per step).
+    const T = options.maxTokens;
+    const dist = options.keepDistributions ? new Float32Array(B * T * V) : undefined;
     const { ids, mask, P } = padPrompts(prompts);
     // E Wx + bx for every token: one row per next input.
     const table = tf.tidy(() =>
@@ -259,7 +262,7 @@ export class GruPolicy {
           }
           let entropy = 0;
           for (let v = 0; v < V; v++) entropy -= Math.exp(row[v]!) * row[v]!;
-          if (rows) rows[b]!.push(row.slice());
+          if (dist) dist.set(row, (b * T + tokens[b]!.length) * V);
           tokens[b]!.push(choice);
           logprobs[b]!.push(row[choice]!);
           entropies[b]!.push(entropy);
@@ -279,13 +282,7 @@ export class GruPolicy {
       table.dispose();
     }
     const out: SampledCompletions = { tokens, logprobs, entropies, finished };
-    if (rows) {
-      out.distributions = rows.map((r) => {
-        const flat = new Float32Array(r.length * V);
-        for (let t = 0; t < r.length; t++) flat.set(r[t]!, t * V);
-        return flat;
-      });
-    }
+    if (dist) out.distributions = tokens.map((t, b) => dist.subarray(b * T * V, (b * T + t.length) * V));
     return out;
   }
 }

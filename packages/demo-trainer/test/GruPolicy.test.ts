@@ -27,7 +27,11 @@ test('the sampler records the same log-probabilities as teacher-forced scoring',
   s.tokens.forEach((tokens, b) => {
     assert.ok(tokens.length >= 1 && tokens.length <= 10);
     assert.equal(s.finished[b], tokens.at(-1) === vocab.eosId);
+    // One full row per token, each a probability distribution.
+    assert.equal(s.distributions![b]!.length, tokens.length * vocab.size);
     tokens.forEach((_, t) => {
+      const row = s.distributions![b]!.subarray(t * vocab.size, (t + 1) * vocab.size);
+      assert.ok(Math.abs(row.reduce((sum, lp) => sum + Math.exp(lp), 0) - 1) < 1e-4);
       assert.ok(Math.abs(s.logprobs[b]![t]! - perRow[b]![t]!) < 1e-4);
       assert.ok(Math.abs(s.logprobs[b]![t]! - shared[b]![t]!) < 1e-4);
       assert.ok(s.entropies[b]![t]! > 0);
