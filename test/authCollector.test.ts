@@ -65,7 +65,7 @@ async function run(otlp: string[], env: Record<string, string>): Promise<Secrets
   const yaml = allSinksConfig(runId, [
     `endpoint: ${endpoint}`,
     'logs: true',
-    'timeout: 2',
+    'timeout: 10', // the shutdown deadline too: room for the TLS handshake and the first export on a loaded machine
     'export_interval: 600',
     `tls: { ca_file: ${pki.caCert} }`,
     ...otlp,
