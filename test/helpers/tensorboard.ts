@@ -164,11 +164,20 @@ export async function startTensorBoard(options: StartTensorBoardOptions): Promis
   };
 
   const getWhen = async <T>(path: string, ready: (answer: T) => boolean, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const answer = await get<T>(path);
-      if (ready(answer) || Date.now() >= deadline) return answer;
-      await sleep(250);
+    let last: { answer: T } | undefined;
+    try {
+      return await waitFor(
+        async () => {
+          last = { answer: await get<T>(path) };
+          return ready(last.answer) ? last.answer : undefined;
+        },
+        timeoutMs,
+        `tensorboard to answer ${path} in full`,
+        250,
+      );
+    } catch (err) {
+      if (last === undefined) throw err; // never answered
+      return last.answer;
     }
   };
 
