@@ -2,9 +2,10 @@
 // (attribution.ts) on fixed inputs; the expected values are worked out by hand. No timing here: the
 // benchmark itself runs outside tests.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { attribute, type CpuProfile, classify } from '../bench/overhead/attribution.js';
-import { measuredSteps, quantile, runOrder, summarize } from '../bench/overhead/pairs.js';
+import { measuredSteps, medianInterval, quantile, runOrder, summarize } from '../bench/overhead/pairs.js';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} != ${expected}`);
@@ -34,6 +35,48 @@ test('quantiles interpolate linearly between order statistics (numpy default)', 
   assert.deepEqual(xs, [4, 1, 3, 2], 'the input is not sorted in place');
 });
 
+// Reference intervals from scipy.stats.quantile_test (bench/overhead/gen-median-interval-fixture.py).
+const intervals = JSON.parse(
+  readFileSync(new URL('./fixtures/medianInterval.json', import.meta.url), 'utf8'),
+) as {
+  cases: {
+    level: number;
+    values: number[];
+    low: number | null;
+    high: number | null;
+    coverage?: number | null;
+  }[];
+};
+
+test("the median interval is scipy's distribution-free one, with its exact coverage", () => {
+  assert.ok(intervals.cases.length > 200);
+  let withCoverage = 0;
+  for (const c of intervals.cases) {
+    const what = `n=${c.values.length} at ${c.level}`;
+    const r = medianInterval(c.values, c.level);
+    if (c.low === null || c.high === null) {
+      assert.ok(
+        Number.isNaN(r.low) && Number.isNaN(r.high) && Number.isNaN(r.coverage),
+        `${what}: no interval`,
+      );
+      continue;
+    }
+    assert.equal(r.low, c.low, `${what}: low`);
+    assert.equal(r.high, c.high, `${what}: high`);
+    assert.ok(r.coverage >= c.level, `${what}: coverage ${r.coverage} below ${c.level}`);
+    if (typeof c.coverage === 'number') {
+      assert.ok(
+        Math.abs(r.coverage - c.coverage) < 1e-12,
+        `${what}: coverage ${r.coverage} != ${c.coverage}`,
+      );
+      withCoverage++;
+    }
+  }
+  assert.ok(withCoverage > 100);
+  assert.throws(() => medianInterval([1, 2, 3], 1), /confidence must be in \(0, 1\)/);
+  assert.throws(() => medianInterval([1, 2, 3], Number.NaN), /confidence must be in/);
+});
+
 test('the warm-up steps of a run are dropped, and a run with nothing left is an error', () => {
   assert.deepEqual(measuredSteps([9, 8, 1, 2], 2), [1, 2]);
   assert.throws(() => measuredSteps([1, 2], 2), /2 steps, not more than the 2 skipped/);
@@ -61,6 +104,8 @@ test('summary: per-pair ratios of mean and median step time, their median and sp
   close(s.meanRatio.q3, 1.1, 'q3');
   close(s.meanRatio.min, 0.8, 'min');
   close(s.meanRatio.max, 1.1, 'max');
+  // 4 pairs are too few for a 95% interval of the median (5 or fewer are: 2 / 2^5 > 0.05).
+  assert.ok(Number.isNaN(s.meanRatio.ci.low) && Number.isNaN(s.meanRatio.ci.high));
   // median ratios sorted: 0.8 1.0 1.02 1.1
   close(s.medianRatio.median, 1.01, 'median of median ratios');
   assert.equal(s.slowerWithTelemetry, 3);
@@ -68,6 +113,16 @@ test('summary: per-pair ratios of mean and median step time, their median and sp
   close(s.pooledMedianSeconds.on, 1.3, 'pooled on');
   close(s.pooledMedianSeconds.off, 1, 'pooled off');
   assert.throws(() => summarize([]), /no pairs/);
+});
+
+test('summary: with 8 pairs the median ratio comes with its 95% interval, the extremes (99.2%)', () => {
+  const offs = [1, 1, 1, 1, 1, 1, 1, 1];
+  const ons = [1.05, 0.98, 1.02, 1.04, 1.01, 1.03, 1.0, 1.06];
+  const s = summarize(ons.map((on, i) => ({ on: [on], off: [offs[i]!] })));
+  close(s.meanRatio.ci.low, 0.98, 'low');
+  close(s.meanRatio.ci.high, 1.06, 'high');
+  // 1 - 2 * P(Binomial(8, 1/2) = 0) = 1 - 2/256
+  close(s.meanRatio.ci.coverage, 1 - 2 / 256, 'coverage');
 });
 
 // A hand-made profile: root > runDemo (trainer) > logReward (SDK) > emit (OTel), runDemo > kernel

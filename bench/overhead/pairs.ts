@@ -32,6 +32,39 @@ export function quantile(values: readonly number[], q: number): number {
 
 export const median = (values: readonly number[]): number => quantile(values, 0.5);
 
+/** P(X <= k) for X ~ Binomial(n, 1/2), summed exactly in doubles (n up to about 1000). */
+function halfBinomialCdf(n: number, k: number): number {
+  let term = 0.5 ** n; // P(X = 0)
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += term;
+    term = (term * (n - i)) / (i + 1);
+  }
+  return sum;
+}
+
+/**
+ * A distribution-free confidence interval for the median of `values`: the order statistics
+ * x(k) .. x(n+1-k) for the largest k whose two tails P(Binomial(n, 1/2) <= k-1) stay within
+ * (1 - confidence) / 2 each (scipy.stats.quantile_test's interval for p = 0.5). `coverage` is the
+ * interval's exact probability of holding the median (at least `confidence`). With too few values for
+ * that confidence (5 or fewer at 95%) low and high are NaN, as in scipy.
+ */
+export function medianInterval(
+  values: readonly number[],
+  confidence = 0.95,
+): { low: number; high: number; coverage: number } {
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
+  const n = values.length;
+  const alpha = (1 - confidence) / 2;
+  let k = 0;
+  while (k + 1 <= n - k && halfBinomialCdf(n, k) <= alpha) k++;
+  if (k === 0) return { low: Number.NaN, high: Number.NaN, coverage: Number.NaN };
+  const s = [...values].sort((a, b) => a - b);
+  return { low: s[k - 1]!, high: s[n - k]!, coverage: 1 - 2 * halfBinomialCdf(n, k - 1) };
+}
+
 export const mean = (values: readonly number[]): number =>
   values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
 
@@ -62,14 +95,27 @@ export function pairRatio(p: PairSteps): PairRatio {
 export interface OverheadSummary {
   pairs: number;
   ratios: PairRatio[];
-  /** Median over the pairs of the mean-step-time ratio, and its quartiles, minimum and maximum. */
-  meanRatio: { median: number; q1: number; q3: number; min: number; max: number };
+  /**
+   * Median over the pairs of the mean-step-time ratio, its quartiles, minimum and maximum, and the 95%
+   * distribution-free confidence interval of that median (`medianInterval`; NaN with 5 pairs or fewer).
+   */
+  meanRatio: RatioSpread;
   /** The same for the median-step-time ratio. */
-  medianRatio: { median: number; q1: number; q3: number; min: number; max: number };
+  medianRatio: RatioSpread;
   /** Pairs in which the run with telemetry was the slower one (by mean step time). */
   slowerWithTelemetry: number;
   /** Median step time over every measured step of every run, per mode (seconds). */
   pooledMedianSeconds: Record<Mode, number>;
+}
+
+export interface RatioSpread {
+  median: number;
+  q1: number;
+  q3: number;
+  min: number;
+  max: number;
+  /** 95% confidence interval of the median, and its exact coverage. */
+  ci: { low: number; high: number; coverage: number };
 }
 
 /** Per-pair ratios and their median and spread. */
@@ -78,12 +124,13 @@ export function summarize(pairs: readonly PairSteps[]): OverheadSummary {
   const ratios = pairs.map(pairRatio);
   const m = ratios.map((r) => r.meanRatio);
   const d = ratios.map((r) => r.medianRatio);
-  const spread = (xs: number[]) => ({
+  const spread = (xs: number[]): RatioSpread => ({
     median: median(xs),
     q1: quantile(xs, 0.25),
     q3: quantile(xs, 0.75),
     min: Math.min(...xs),
     max: Math.max(...xs),
+    ci: medianInterval(xs),
   });
   return {
     pairs: pairs.length,

@@ -1,7 +1,8 @@
 // Telemetry overhead on a real training loop: the demo GRPO trainer (packages/demo-trainer, tfjs wasm)
 // with every handler on and every step logged, vs the same run with OTEL_SDK_DISABLED=true. Runs in
 // pairs of child processes (same seed, so the same work), the order alternating within pairs; the
-// figure is the median over pairs of the ratio of mean step times, with its spread.
+// figure is the median over pairs of the ratio of mean step times, with its spread and a
+// distribution-free 95% confidence interval (pairs.ts medianInterval).
 // Usage: pnpm bench:overhead [--pairs 10] [--steps 30] [--skip 5] [--warmup-steps 5] [--check] [--keep]
 //   (= pnpm build, then node --conditions=source --import tsx bench/overhead/run.ts ...; the training
 //   runs themselves use the built packages, see trainRun.mjs)
@@ -113,12 +114,17 @@ async function main(): Promise<void> {
         `| ${i + 1} | ${i % 2 === 0 ? 'on, off' : 'off, on'} | ${pct(r.meanRatio)} | ${pct(r.medianRatio)} | ` +
         `${pct(c.ratios[i]!.meanRatio)} | ${t ? pct(t.ratios[i]!.meanRatio) : 'n/a'} |`,
     );
+    const interval = (x: OverheadSummary['meanRatio']): string =>
+      Number.isNaN(x.ci.low)
+        ? 'n/a (6 pairs or more)'
+        : `${pct(x.ci.low)} .. ${pct(x.ci.high)} (${(x.ci.coverage * 100).toFixed(1)}%)`;
     const line = (what: string, x: OverheadSummary['meanRatio'], bold = false): string =>
-      `| ${what} | ${bold ? '**' : ''}${pct(x.median)}${bold ? '**' : ''} | ${pct(x.q1)} .. ${pct(x.q3)} | ${pct(x.min)} .. ${pct(x.max)} |`;
+      `| ${what} | ${bold ? '**' : ''}${pct(x.median)}${bold ? '**' : ''} | ${interval(x)} | ${pct(x.q1)} .. ${pct(x.q3)} | ${pct(x.min)} .. ${pct(x.max)} |`;
     process.stdout.write(
       `\n| pair | order | mean step time | median step time | process CPU per step | training thread CPU |\n` +
         `|---:|---|---:|---:|---:|---:|\n${rows.join('\n')}\n\n` +
-        `| overhead (on/off - 1) | median over pairs | quartiles | min .. max |\n|---|---:|---:|---:|\n` +
+        `| overhead (on/off - 1) | median over pairs | 95% interval of the median (coverage) | quartiles | min .. max |\n` +
+        `|---|---:|---:|---:|---:|\n` +
         `${line('mean step time (wall)', s.meanRatio, true)}\n` +
         `${line('median step time (wall)', s.medianRatio)}\n` +
         `${line('process CPU time per step (all threads)', c.meanRatio)}\n` +
