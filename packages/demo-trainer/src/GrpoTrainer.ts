@@ -134,11 +134,8 @@ export class GrpoTrainer {
     this.reference = this.policy.snapshot();
   }
 
-  /**
-   * One GRPO step on `promptsPerStep` training prompts. With `keepDistributions` each completion also
-   * carries the full per-token distribution (for entropy metrics; costs a copy per token).
-   */
-  step(step: number, options: { keepDistributions?: boolean } = {}): StepResult {
+  /** One GRPO step on `promptsPerStep` training prompts. */
+  step(step: number): StepResult {
     const o = this.options;
     const G = o.groupSize;
     if (!this.reference) this.freezeReference();
@@ -162,7 +159,6 @@ export class GrpoTrainer {
           maxTokens: o.maxCompletionTokens,
           temperature: o.temperature,
           random: this.random,
-          keepDistributions: options.keepDistributions === true,
         }),
     );
     const texts = sampled.tokens.map((t) => this.vocabulary.decode(t));
@@ -238,7 +234,6 @@ export class GrpoTrainer {
     const tUpdate = performance.now();
 
     const completions: Completion[] = texts.map((text, i) => ({
-      ...(sampled.distributions ? { distribution: sampled.distributions[i]! } : {}),
       problem: problems[i]!,
       text,
       tokens: sampled.tokens[i]!,

@@ -18,9 +18,6 @@ export interface SampledCompletions {
   entropies: number[][];
   /** Whether each completion ended with the end token (false: cut at `maxTokens`). */
   finished: boolean[];
-  /** With `keepDistributions`: per completion, the log-probabilities of the whole vocabulary at each
-   * of its tokens (flat rows of `vocabSize`; views of one buffer for the batch). */
-  distributions?: Float32Array[];
 }
 
 export interface SampleOptions {
@@ -32,8 +29,6 @@ export interface SampleOptions {
   temperature?: number;
   /** Source of randomness for sampling (required unless greedy). */
   random?: Random;
-  /** Also return the full distribution at every sampled token. */
-  keepDistributions?: boolean;
 }
 
 /** Prompts and their completions: `groupSize` consecutive completions per prompt. */
@@ -227,10 +222,6 @@ export class GruPolicy {
     const logprobs: number[][] = prompts.map(() => []);
     const entropies: number[][] = prompts.map(() => []);
     const finished = prompts.map(() => false);
-    // With keepDistributions: one buffer for the batch, `maxTokens` rows per completion, filled in place
-    // (a copy per token and row would be ~1,000 small allocations per step).
-    const T = options.maxTokens;
-    const dist = options.keepDistributions ? new Float32Array(B * T * V) : undefined;
     const { ids, mask, P } = padPrompts(prompts);
     // E Wx + bx for every token: one row per next input.
     const table = tf.tidy(() =>
@@ -262,7 +253,6 @@ export class GruPolicy {
           }
           let entropy = 0;
           for (let v = 0; v < V; v++) entropy -= Math.exp(row[v]!) * row[v]!;
-          if (dist) dist.set(row, (b * T + tokens[b]!.length) * V);
           tokens[b]!.push(choice);
           logprobs[b]!.push(row[choice]!);
           entropies[b]!.push(entropy);
@@ -281,9 +271,7 @@ export class GruPolicy {
       h.dispose();
       table.dispose();
     }
-    const out: SampledCompletions = { tokens, logprobs, entropies, finished };
-    if (dist) out.distributions = tokens.map((t, b) => dist.subarray(b * T * V, (b * T + t.length) * V));
-    return out;
+    return { tokens, logprobs, entropies, finished };
   }
 }
 

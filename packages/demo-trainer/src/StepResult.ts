@@ -13,8 +13,6 @@ export interface Completion {
   refLogprobs: number[];
   /** Entropy (nats) of the sampling distribution at each token. */
   entropies: number[];
-  /** When asked for: the policy's log-probabilities over the vocabulary at each token (flat rows). */
-  distribution?: Float32Array;
   /** False when the completion hit the length limit. */
   finished: boolean;
   /** Score of each reward function, by name. */

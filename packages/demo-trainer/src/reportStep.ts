@@ -49,14 +49,9 @@ export function reportStep(result: StepResult, options: ReportStepOptions): Reco
       logprobs: c.logprobs,
       refLogprobs: c.refLogprobs,
       truncated: !c.finished,
-      ...(c.distribution
-        ? {
-            distribution: {
-              data: c.distribution,
-              width: c.distribution.length / Math.max(1, c.tokens.length),
-            },
-          }
-        : {}),
+      // The policy entropy from the sampler's own per-token entropies (as TRL reports it), so no
+      // vocabulary-wide distribution is copied or handed over.
+      entropies: c.entropies,
     }));
     const references: GenerationReferenceInput[] = completions.map(({ problem: p }) => ({
       answer: p.answer,

@@ -203,8 +203,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     // would only set it every logging_frequency steps.
     getTelemetry()?.setStep(step);
     const result = await withStepSpan(step, () => {
-      // The distributions feed only logGenerationMetrics' entropy: not kept when telemetry is off.
-      const r = trainer.step(step, { keepDistributions: loggingStep && telemetry !== undefined });
+      const r = trainer.step(step);
       window.add(
         reportStep(r, {
           rewards: trainer.rewards,

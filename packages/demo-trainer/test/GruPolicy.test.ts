@@ -18,7 +18,6 @@ test('the sampler records the same log-probabilities as teacher-forced scoring',
   const s = policy.sample(rows, vocab.eosId, {
     maxTokens: 10,
     random: createRandom(5),
-    keepDistributions: true,
   });
   const perRow = tf.tidy(() => policy.tokenLogProbs({ prompts: rows, completions: s.tokens }).arraySync());
   const shared = tf.tidy(() =>
@@ -27,15 +26,12 @@ test('the sampler records the same log-probabilities as teacher-forced scoring',
   s.tokens.forEach((tokens, b) => {
     assert.ok(tokens.length >= 1 && tokens.length <= 10);
     assert.equal(s.finished[b], tokens.at(-1) === vocab.eosId);
-    // One full row per token, each a probability distribution.
-    assert.equal(s.distributions![b]!.length, tokens.length * vocab.size);
     tokens.forEach((_, t) => {
-      const row = s.distributions![b]!.subarray(t * vocab.size, (t + 1) * vocab.size);
-      assert.ok(Math.abs(row.reduce((sum, lp) => sum + Math.exp(lp), 0) - 1) < 1e-4);
       assert.ok(Math.abs(s.logprobs[b]![t]! - perRow[b]![t]!) < 1e-4);
       assert.ok(Math.abs(s.logprobs[b]![t]! - shared[b]![t]!) < 1e-4);
-      assert.ok(s.entropies[b]![t]! > 0);
-      assert.ok(Math.abs(s.distributions![b]![t * vocab.size + tokens[t]!]! - s.logprobs[b]![t]!) < 1e-6);
+      // The entropy of a distribution over the vocabulary: in (0, log V].
+      const h = s.entropies[b]![t]!;
+      assert.ok(h > 0 && h <= Math.log(vocab.size) + 1e-6, `entropy ${h}`);
     });
   });
   policy.dispose();

@@ -551,7 +551,30 @@ def entropy_cases():
     _, counts = np.unique(ids, return_counts=True)
     freq.append({"name": "long 100k token ids, vocabulary 5000", "tokens": spec, "split": 250,
                  "expect": {"value": st.entropy(counts), "method": "frequency", "tokens": 100_000}})
-    return {"logprobs": cases, "frequency": freq}
+    return {"logprobs": cases, "reported": reported_entropy_cases(), "frequency": freq}
+
+
+def reported_entropy_cases():
+    # Its own generator, so that adding these cases moved no value of the other fixtures.
+    r = np.random.default_rng(20261126)
+    cases = []
+    # Per-token entropies as a trainer computes them from its logits (scipy.stats.entropy of each softmax).
+    seqs = [[float(st.entropy(np.exp(log_softmax(r.normal(0, s, 40))))) for _ in range(int(n))]
+            for s, n in zip(r.uniform(0.1, 5.0, 8), r.integers(1, 30, 8))]
+    flat = [h for q in seqs for h in q]
+    cases.append({"name": "per-token entropies of 8 completions", "entropies": seqs,
+                  "expect": {"value": float(np.mean(flat)), "method": "reported", "tokens": len(flat),
+                             "truncated": 0, "skipped": 0}})
+    bad = [[0.7, NAN, 1.3], [-0.5, INF, 0.0], [], [-INF, 2.0]]
+    good = [0.7, 1.3, 0.0, 2.0]
+    cases.append({"name": "NaN, negative and infinite values skipped", "entropies": bad,
+                  "expect": {"value": float(np.mean(good)), "method": "reported", "tokens": 4,
+                             "truncated": 0, "skipped": 4}})
+    cases.append({"name": "only invalid values", "entropies": [[NAN], [-1.0]],
+                  "expect": {"value": NAN, "method": "none", "tokens": 0, "truncated": 0, "skipped": 2}})
+    cases.append({"name": "no tokens", "entropies": [[], []],
+                  "expect": {"value": NAN, "method": "none", "tokens": 0, "truncated": 0, "skipped": 0}})
+    return cases
 
 
 # ---------------------------------------------------------------- KL estimators (numpy)

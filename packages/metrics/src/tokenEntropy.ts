@@ -13,7 +13,13 @@ export interface TokenEntropyInput {
    * (pad short rows with -Infinity). Either one ArrayLike per token, or a {@link LogprobMatrix}.
    */
   logprobs?: ReadonlyArray<ArrayLike<number>> | LogprobMatrix;
-  /** Sampled tokens (ids or strings), one sequence per completion: used when `logprobs` is absent. */
+  /**
+   * The entropy (nats) of the policy's distribution at each generated token, as the trainer computed
+   * it from its logits (TRL's and verl's `entropy`), one sequence per completion: used when `logprobs`
+   * is absent. Values that are not finite or below 0 are left out (counted in `skipped`).
+   */
+  entropies?: ReadonlyArray<ArrayLike<number>>;
+  /** Sampled tokens (ids or strings), one sequence per completion: used when neither of the above is given. */
   tokens?: ReadonlyArray<ArrayLike<number | string>>;
 }
 
@@ -29,14 +35,18 @@ export interface TokenEntropy {
   value: number;
   /**
    * 'distribution': every row was a full distribution; 'top-k': some rows were truncated (handled per
-   * `topK`); 'frequency': plug-in entropy of sampled token frequencies; 'none': no usable input.
+   * `topK`); 'reported': the mean of the trainer's per-token `entropies`; 'frequency': plug-in entropy
+   * of sampled token frequencies; 'none': no usable input.
    */
-  method: 'distribution' | 'top-k' | 'frequency' | 'none';
+  method: 'distribution' | 'top-k' | 'reported' | 'frequency' | 'none';
   /** Tokens that entered the value. */
   tokens: number;
   /** Rows whose probabilities summed to less than 1 - completeTolerance. */
   truncated: number;
-  /** Rows left out: containing NaN or +Infinity, a probability above 1, or a total above 1 + tolerance, or no mass. */
+  /**
+   * Rows left out: containing NaN or +Infinity, a probability above 1, or a total above 1 + tolerance, or
+   * no mass; with `entropies`, the values left out.
+   */
   skipped: number;
 }
 
@@ -83,7 +93,11 @@ function rowEntropy(
  *   bound on the true entropy (splitting the tail can only raise it);
  *   `method` is then 'top-k' and `truncated` counts those rows.
  *
- * Without logprobs but with sampled `tokens`: the plug-in (maximum-likelihood) entropy of the token
+ * Without logprobs but with per-token `entropies` (what a trainer of a large-vocabulary model computes
+ * from its logits, where full distributions are too large to hand over): their mean over all tokens of
+ * the batch (`method: 'reported'`), the same quantity as from full distributions.
+ *
+ * With neither, but with sampled `tokens`: the plug-in (maximum-likelihood) entropy of the token
  * frequencies over the whole batch, H = -sum_v (c_v/N) log(c_v/N) (`method: 'frequency'`). That is the
  * entropy of the batch's unigram distribution, a different (and biased low) quantity: it falls when the
  * model repeats itself, which is what collapse detection needs.
@@ -122,6 +136,28 @@ export function tokenEntropy(input: TokenEntropyInput, options?: TokenEntropyOpt
       tokens,
       truncated,
       skipped: rows - tokens,
+    };
+  }
+  if (input.entropies !== undefined) {
+    // A running mean: a sum of values near Number.MAX_VALUE would overflow.
+    let mean = 0;
+    let tokens = 0;
+    let skipped = 0;
+    for (const seq of input.entropies) {
+      for (let i = 0; i < seq.length; i++) {
+        const h = seq[i]!;
+        if (Number.isFinite(h) && h >= 0) {
+          tokens++;
+          mean += (h - mean) / tokens;
+        } else skipped++;
+      }
+    }
+    return {
+      value: tokens > 0 ? mean : Number.NaN,
+      method: tokens > 0 ? 'reported' : 'none',
+      tokens,
+      truncated: 0,
+      skipped,
     };
   }
   if (input.tokens !== undefined) {

@@ -237,6 +237,16 @@ test('text and token metrics: empty, single and hostile batches', () => {
         const lp = ss.map((s) => s.filter((v): v is number => typeof v === 'number'));
         const e2 = tokenEntropy({ logprobs: lp });
         assert.ok(!(e2.value < 0 && Number.isFinite(e2.value)) || e2.value > -1e-9, `entropy ${e2.value}`);
+        const e3 = tokenEntropy({ entropies: lp });
+        assert.ok(
+          Number.isNaN(e3.value) || (Number.isFinite(e3.value) && e3.value >= 0),
+          `entropy ${e3.value}`,
+        );
+        assert.equal(
+          e3.tokens + e3.skipped,
+          lp.reduce((n, s) => n + s.length, 0),
+          'every value counted',
+        );
         const kl = klEstimates(lp, lp.slice().reverse());
         assert.ok(Number.isNaN(kl.k3.tokenMean) || kl.k3.tokenMean >= 0, `k3 ${kl.k3.tokenMean}`);
       },

@@ -15,9 +15,16 @@ interface FrequencyCase {
   split?: number;
   expect: { value: number; method: string; tokens: number };
 }
-const { logprobs, frequency } = fixture<{ logprobs: LogprobCase[]; frequency: FrequencyCase[] }>(
-  'entropy.json',
-);
+interface ReportedCase {
+  name: string;
+  entropies: number[][];
+  expect: TokenEntropy;
+}
+const { logprobs, reported, frequency } = fixture<{
+  logprobs: LogprobCase[];
+  reported: ReportedCase[];
+  frequency: FrequencyCase[];
+}>('entropy.json');
 
 function check(got: TokenEntropy, e: LogprobCase['expect']) {
   close(got.value, e.value, 'entropy');
@@ -44,6 +51,14 @@ for (const c of logprobs) {
   }
 }
 
+for (const c of reported) {
+  test(`tokenEntropy from per-token entropies is their mean (numpy): ${c.name}`, () => {
+    check(tokenEntropy({ entropies: c.entropies }), c.expect);
+    // typed arrays, as a trainer's tensors come out
+    check(tokenEntropy({ entropies: c.entropies.map((q) => Float64Array.from(q)) }), c.expect);
+  });
+}
+
 for (const c of frequency) {
   test(`tokenEntropy from sampled token frequencies matches scipy.stats.entropy(counts): ${c.name}`, () => {
     const tokens = Array.isArray(c.tokens) ? c.tokens : split(values(c.tokens), c.split!);
@@ -54,8 +69,15 @@ for (const c of frequency) {
   });
 }
 
-test('tokenEntropy prefers logprobs over tokens and says "none" without either', () => {
+test('tokenEntropy prefers logprobs, then entropies, then tokens, and says "none" without any', () => {
   assert.equal(tokenEntropy({ logprobs: [[0]], tokens: [[1, 2]] }).method, 'distribution');
+  assert.equal(
+    tokenEntropy({ logprobs: [[0]], entropies: [[0.5]], tokens: [[1, 2]] }).method,
+    'distribution',
+  );
+  const reported = tokenEntropy({ entropies: [[0.5, 1.5]], tokens: [[1, 2]] });
+  assert.equal(reported.method, 'reported');
+  assert.equal(reported.value, 1);
   const none = tokenEntropy({});
   assert.equal(none.method, 'none');
   assert.ok(Number.isNaN(none.value));

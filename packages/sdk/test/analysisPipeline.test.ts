@@ -148,6 +148,64 @@ test('generation metrics: lengths, format, KL from logprobs, entropy, accuracy f
   assert.equal(getTelemetry()!.recentTrainingAccuracy, 0.5);
 });
 
+test('policy entropy from the per-token entropies a trainer reports: their mean over the tokens', async () => {
+  start();
+  const ok = logGenerationMetrics(
+    5,
+    [
+      // 3 + 2 tokens; a distribution given beside the entropies wins (the first test's case is tokens only).
+      { text: 'a', tokens: [1, 2, 3], entropies: [0.5, 1.0, 1.5] },
+      { text: 'b', tokens: [4, 5], entropies: Float32Array.from([2.0, 0.0]) },
+    ],
+    undefined,
+    { groupSize: 2 },
+  );
+  assert.equal(ok, true);
+  await getTelemetry()!.forceFlush();
+  // (0.5 + 1 + 1.5 + 2 + 0) / 5 tokens
+  const h = recorder.points(5, 'grpo.policy.entropy')[0]?.value as number;
+  assert.ok(Math.abs(h - 1) < 1e-12, String(h));
+});
+
+test('per-token entropies that are not numbers are refused and counted; a distribution wins over them', async () => {
+  start();
+  const ok = logGenerationMetrics(
+    6,
+    [
+      // log(1/2) twice: the distribution's entropy is log 2 whatever the entropies say
+      {
+        text: 'a',
+        tokens: [1],
+        entropies: [9],
+        distribution: { data: [Math.log(0.5), Math.log(0.5)], width: 2 },
+      },
+      {
+        text: 'b',
+        tokens: [2],
+        entropies: [9],
+        distribution: { data: [Math.log(0.5), Math.log(0.5)], width: 2 },
+      },
+    ],
+    undefined,
+  );
+  assert.equal(ok, true);
+  assert.equal(
+    logGenerationMetrics(7, [{ text: 'c', tokens: [1], entropies: 'high' as unknown as number[] }]),
+    true,
+  );
+  await getTelemetry()!.forceFlush();
+  const h = recorder.points(6, 'grpo.policy.entropy')[0]?.value as number;
+  assert.ok(Math.abs(h - Math.log(2)) < 1e-12, String(h));
+  const drops = getTelemetry()!
+    .drops.snapshot()
+    .filter((d) => d.where === 'logGenerationMetrics');
+  assert.equal(
+    drops.reduce((n, d) => n + d.count, 0),
+    1,
+    JSON.stringify(drops),
+  );
+});
+
 test('off-frequency steps and disabled categories cost nothing and return false', async () => {
   initialize({
     config: parseConfig('metrics: { logging_frequency: 10, enable: { generation_metrics: false } }', {

@@ -26,6 +26,20 @@ test('completions are packed flat at their offsets; what a completion lacks with
   assert.equal(packed.distributions, undefined);
 });
 
+test('per-token entropies are packed like logprobs; a completion without tokens is as long as its entropies', () => {
+  const packed = packTokens(
+    [
+      { text: 'a', tokens: [1, 2, 3], entropies: [0.5, 1] },
+      { text: 'b', entropies: Float32Array.from([0.25, 2]) },
+    ],
+    Int32Array.from([0, 1]),
+  );
+  assert.ok(packed);
+  assert.deepEqual([...packed.offsets], [0, 3, 5]);
+  assert.deepEqual([...packed.entropies!], [0.5, 1, Number.NaN, 0.25, 2]);
+  assert.equal(packed.tokens, undefined, 'b has no tokens');
+});
+
 test('distributions of one width are packed by rows, short ones padded with NaN, arrays converted to float32', () => {
   const packed = packTokens(
     [

@@ -277,12 +277,15 @@ export class Analyzer {
       const m = sample.indices.length;
       const seqs = (arr: Int32Array | Float64Array): ArrayLike<number>[] =>
         Array.from({ length: m }, (_, j) => arr.subarray(offsets[j]!, offsets[j + 1]!));
-      // Entropy: from full per-token distributions when given, else from sampled token frequencies.
+      // Entropy: from full per-token distributions when given, else from the trainer's per-token
+      // entropies, else from sampled token frequencies.
       let entropy: ReturnType<typeof tokenEntropy> | undefined;
       if (sample.distributions && sample.width) {
         const w = sample.width;
         const rows = Math.floor(sample.distributions.length / w);
         entropy = tokenEntropy({ logprobs: { data: sample.distributions.subarray(0, rows * w), width: w } });
+      } else if (sample.entropies) {
+        entropy = tokenEntropy({ entropies: seqs(sample.entropies) });
       } else if (sample.tokens) {
         entropy = tokenEntropy({ tokens: seqs(sample.tokens) });
       }

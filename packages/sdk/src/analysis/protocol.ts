@@ -40,6 +40,8 @@ export interface PackedTokens {
   tokens?: Int32Array;
   logprobs?: Float64Array;
   refLogprobs?: Float64Array;
+  /** Per-token entropies the trainer reported (nats). */
+  entropies?: Float64Array;
   /** Per-token log-probability distributions, rows of `width`. */
   distributions?: Float32Array;
   width?: number;

@@ -16,6 +16,12 @@ export interface Generation {
   refLogprobs?: ArrayLike<number>;
   /** Per token: the policy's full (or top-k) log-probability distribution, flat rows of `width`. */
   distribution?: { data: ArrayLike<number>; width: number };
+  /**
+   * Per sampled token: the entropy (nats) of the policy's distribution, as the trainer computed it from
+   * its logits (TRL's and verl's `entropy`). The policy entropy then needs no `distribution`, which
+   * for a large vocabulary is too much to hand over; a `distribution`, when also given, is used instead.
+   */
+  entropies?: ArrayLike<number>;
   /** True when generation stopped at the length limit instead of EOS. */
   truncated?: boolean;
 }
@@ -55,7 +61,7 @@ function numericArray(v: unknown): ArrayLike<number> | undefined {
 function toGeneration(g: Record<string, unknown>): { generation: Generation; bad: number } {
   let bad = 0;
   const out: Generation = { text: typeof g.text === 'string' ? g.text : safeString(g.text ?? '') };
-  for (const key of ['tokens', 'logprobs', 'refLogprobs'] as const) {
+  for (const key of ['tokens', 'logprobs', 'refLogprobs', 'entropies'] as const) {
     if (g[key] === undefined) continue;
     const a = numericArray(g[key]);
     if (a) out[key] = a;
@@ -77,7 +83,8 @@ function toGeneration(g: Record<string, unknown>): { generation: Generation; bad
  * The seed's `log_generation_metrics(step, generations, references=None)`: length distribution (tokens
  * and characters), clipped ratio, XML format adherence (strict and lenient), reasoning-to-answer ratio,
  * duplicates within groups; on a `sampling_ratio` subset of the completions the expensive ones: token
- * entropy (from distributions when given, else from token frequencies), KL to the reference policy
+ * entropy (from distributions when given, else from the trainer's per-token
+ * entropies, else from token frequencies), KL to the reference policy
  * (k1 and k3, from per-token logprobs), distinct-1/2/3 and repetition; with references, answer
  * correctness, reasoning completeness and hallucination rate (and the training accuracy the
  * generalization gap compares validation against); collapse detection on entropy and diversity.
@@ -171,6 +178,7 @@ export function logGenerationMetrics(
       sample.tokens,
       sample.logprobs,
       sample.refLogprobs,
+      sample.entropies,
       sample.distributions,
     ]) {
       if (a) transfer.push(a.buffer as ArrayBuffer);

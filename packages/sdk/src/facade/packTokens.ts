@@ -7,19 +7,21 @@ export const MAX_DISTRIBUTION_FLOATS = 1 << 26;
 /**
  * The per-token data of the completions at `indices`, packed flat for the analysis worker (see
  * {@link PackedTokens}): completion j owns [offsets[j], offsets[j+1]) of each array, its length being
- * its token count (else its logprob count, else its distribution rows). An array is packed only when
+ * its token count (else its logprob count, else its entropy count, else its distribution rows). An array is packed only when
  * every chosen completion has it; values a completion lacks within its length are NaN (token ids: 0).
  * Distributions are packed when they share one width and fit {@link MAX_DISTRIBUTION_FLOATS}.
  * Undefined when no completion has any per-token data.
  */
 export function packTokens(gens: readonly Generation[], indices: Int32Array): PackedTokens | undefined {
-  const lengthOf = (g: Generation) => g.tokens?.length ?? g.logprobs?.length ?? g.distribution?.data.length;
+  const lengthOf = (g: Generation) =>
+    g.tokens?.length ?? g.logprobs?.length ?? g.entropies?.length ?? g.distribution?.data.length;
   const offsets = new Int32Array(indices.length + 1);
   for (let j = 0; j < indices.length; j++) {
     const g = gens[indices[j]!]!;
     const len =
       g.tokens?.length ??
       g.logprobs?.length ??
+      g.entropies?.length ??
       (g.distribution ? Math.floor(g.distribution.data.length / g.distribution.width) : 0);
     offsets[j + 1] = offsets[j]! + len;
   }
@@ -56,6 +58,7 @@ export function packTokens(gens: readonly Generation[], indices: Int32Array): Pa
   if (all((g) => g.logprobs)) out.logprobs = fill(new Float64Array(total), (g) => g.logprobs!, Number.NaN);
   if (all((g) => g.refLogprobs))
     out.refLogprobs = fill(new Float64Array(total), (g) => g.refLogprobs!, Number.NaN);
+  if (all((g) => g.entropies)) out.entropies = fill(new Float64Array(total), (g) => g.entropies!, Number.NaN);
   const first = gens[indices[0] ?? 0]?.distribution;
   if (
     first &&
