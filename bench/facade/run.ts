@@ -11,7 +11,9 @@
 // with bench/overhead, which runs the built packages.
 //
 // Run: node --conditions=source --import tsx bench/facade/run.ts   (BENCH_STEPS, default 400;
-// BENCH_WARMUP, default 50: BENCH_WARMUP=0 BENCH_STEPS=45 measures cold code, as in a 45-step demo run)
+// BENCH_WARMUP, default 50: BENCH_WARMUP=0 BENCH_STEPS=45 measures cold code, as in a 45-step demo run;
+// BENCH_EVICT=1: every other step of part 2 first writes through 64 MiB, evicting the caches as a
+// trainer's kernels do between two steps' telemetry, and part 2 reports those steps beside the warm ones)
 //
 // Figures, 2 shared cores under load (load average 7-12), medians of per-step sums in µs, the SDK as of
 // 552cb3b (before) and after the changes to Instruments, the analysis messages and the facade (this
@@ -66,6 +68,8 @@ import {
 } from '../../packages/sdk/test/helpers/otelMetrics.js';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 400);
+/** Every other step of part 2 first evicts the caches (BENCH_EVICT=1), as a trainer's kernels do. */
+const EVICT = process.env.BENCH_EVICT === '1';
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const COLLECT_EVERY = 10;
 const GROUP = 8;
@@ -133,6 +137,15 @@ async function part1(): Promise<void> {
   await provider.shutdown();
 }
 
+/**
+ * Writes one double per 64-byte line of a 64 MiB buffer (twice the L3 cache of the machines measured),
+ * pushing the SDK's code and data out of the caches as a training step's kernels do.
+ */
+const sweep = EVICT ? new Float64Array(8 << 20) : new Float64Array(0);
+function evictCaches(): void {
+  for (let i = 0; i < sweep.length; i += 8) sweep[i]! += 1;
+}
+
 /** Part 2: the demo's per-step calls and the recording of analysis results, µs per step. */
 async function part2(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-facade-'));
@@ -186,7 +199,12 @@ async function part2(): Promise<void> {
     onResult: [] as number[],
     collect: [] as number[],
   };
-  const all: Record<string, number[]> = { ...cost, ...more };
+  const warm: Record<string, number[]> = { ...cost, firstLogReward: [], ...more };
+  const evicted: Record<string, number[]> = Object.fromEntries(
+    Object.keys(warm)
+      .filter((k) => k !== 'collect')
+      .map((k) => [k, []]),
+  );
   const us = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1000;
   for (let step = 1; step <= WARMUP + STEPS; step++) {
     const rewardResult = analyzer.analyzeRewards({
@@ -214,11 +232,17 @@ async function part2(): Promise<void> {
       },
     });
     const keep = step > WARMUP;
+    const cold = EVICT && step % 2 === 0;
+    if (cold) evictCaches();
+    const all = cold ? evicted : warm;
     let t0 = process.hrtime.bigint();
     t.setStep(step);
     if (keep) all.setStep!.push(us(t0));
     t0 = process.hrtime.bigint();
-    for (const f of REWARDS) logReward(f, values[f]!, samples);
+    for (const [i, f] of REWARDS.entries()) {
+      logReward(f, values[f]!, samples);
+      if (i === 0 && keep) all.firstLogReward!.push(us(t0));
+    }
     if (keep) all.logReward!.push(us(t0));
     t0 = process.hrtime.bigint();
     logStepTiming(step, {
@@ -254,16 +278,39 @@ async function part2(): Promise<void> {
     if (step % COLLECT_EVERY === 0) {
       t0 = process.hrtime.bigint();
       await reader.collect();
-      if (keep) all.collect!.push(us(t0) / COLLECT_EVERY);
+      // Every 10th step (an evicted one with BENCH_EVICT): reported with the warm steps' figures.
+      if (keep) warm.collect!.push(us(t0) / COLLECT_EVERY);
     }
     // Let the sinks write (untimed), as the event loop does between a trainer's steps.
     await new Promise((r) => setImmediate(r));
   }
-  const line = Object.entries(all)
-    .map(([k, xs]) => `${k} ${median(xs).toFixed(1)}`)
-    .join(', ');
-  const total = Object.values(all).reduce((s, xs) => s + median(xs), 0);
-  console.log(`part 2, µs per step (median): ${line}; total ${total.toFixed(0)}`);
+  const report = (what: string, all: Record<string, number[]>) => {
+    const line = Object.entries(all)
+      .map(([k, xs]) => `${k} ${median(xs).toFixed(1)}`)
+      .join(', ');
+    // The first logReward call is part of the four.
+    const total = Object.entries(all).reduce(
+      (s, [k, xs]) => (k === 'firstLogReward' ? s : s + median(xs)),
+      0,
+    );
+    console.log(`part 2${what}, µs per step (median): ${line}; total ${total.toFixed(0)}`);
+  };
+  report(EVICT ? ', warm steps' : '', warm);
+  if (EVICT) {
+    report(', steps after a cache eviction', evicted);
+    const ratio = (k: string) => (median(evicted[k]!) / median(warm[k]!)).toFixed(1);
+    // Both sides without the collection, which only evicted steps run.
+    const sum = (all: Record<string, number[]>) =>
+      Object.entries(all).reduce(
+        (s, [k, xs]) => (k === 'firstLogReward' || k === 'collect' ? s : s + median(xs)),
+        0,
+      );
+    console.log(
+      `part 2, evicted / warm: the step's calls ${(sum(evicted) / sum(warm)).toFixed(2)}; logReward x4 ` +
+        `${ratio('logReward')}, the first of them ${ratio('firstLogReward')}, onResult ${ratio('onResult')}, ` +
+        `logStepTiming ${ratio('logStepTiming')}`,
+    );
+  }
   await shutdown();
   rmSync(dir, { recursive: true, force: true });
   otelMetrics.disable();

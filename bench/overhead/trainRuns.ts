@@ -72,20 +72,24 @@ export interface RunResult {
   wallSeconds: number;
 }
 
-/** One training run in a child process, its console output (stderr) going to `<dir>/console.log`. */
+/**
+ * One training run in a child process, its console output (stderr) going to `<dir>/console.log`.
+ * `script` is the run script of the build to measure (default: this checkout's trainRun.mjs).
+ */
 export function trainOnce(
   dir: string,
   config: string,
   env: NodeJS.ProcessEnv,
   trainer: TrainerRunOptions,
   skip: number,
+  script: string = join(here, 'trainRun.mjs'),
 ): Promise<RunResult> {
   mkdirSync(dir, { recursive: true });
   const console = openSync(join(dir, 'console.log'), 'w');
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [join(here, 'trainRun.mjs'), join(dir, 'run'), config, JSON.stringify(trainer), String(skip)],
+    [script, join(dir, 'run'), config, JSON.stringify(trainer), String(skip)],
     { cwd: repoRoot, env, stdio: ['ignore', 'ignore', console] },
   );
   closeSync(console);
