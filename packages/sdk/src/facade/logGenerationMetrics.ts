@@ -83,11 +83,11 @@ function toGeneration(g: Record<string, unknown>): { generation: Generation; bad
  * The seed's `log_generation_metrics(step, generations, references=None)`: length distribution (tokens
  * and characters), clipped ratio, XML format adherence (strict and lenient), reasoning-to-answer ratio,
  * duplicates within groups; on a `sampling_ratio` subset of the completions the expensive ones: token
- * entropy (from distributions when given, else from the trainer's per-token
- * entropies, else from token frequencies), KL to the reference policy
- * (k1 and k3, from per-token logprobs), distinct-1/2/3 and repetition; with references, answer
- * correctness, reasoning completeness and hallucination rate (and the training accuracy the
- * generalization gap compares validation against); collapse detection on entropy and diversity.
+ * entropy (from distributions when given, else from the trainer's per-token entropies, else from token
+ * frequencies), KL to the reference policy (k1 and k3, from per-token logprobs), distinct-1/2/3 and
+ * repetition; with references, answer correctness, reasoning completeness and hallucination rate (and
+ * the training accuracy the generalization gap compares validation against); collapse detection on
+ * entropy and diversity.
  *
  * The training thread packs the batch into typed arrays and hands it to the analysis worker; the
  * metrics are computed there. Runs on multiples of `metrics.logging_frequency` when
