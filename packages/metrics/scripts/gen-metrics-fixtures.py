@@ -565,11 +565,11 @@ def reported_entropy_cases():
     cases.append({"name": "per-token entropies of 8 completions", "entropies": seqs,
                   "expect": {"value": float(np.mean(flat)), "method": "reported", "tokens": len(flat),
                              "truncated": 0, "skipped": 0}})
-    bad = [[0.7, NAN, 1.3], [-0.5, INF, 0.0], [], [-INF, 2.0]]
-    good = [0.7, 1.3, 0.0, 2.0]
-    cases.append({"name": "NaN, negative and infinite values skipped", "entropies": bad,
-                  "expect": {"value": float(np.mean(good)), "method": "reported", "tokens": 4,
-                             "truncated": 0, "skipped": 4}})
+    bad = [[0.7, NAN, 1.3], [-0.5, INF, 0.0], [], [-INF, 2.0], [-1e-9, -2e-6]]
+    good = [0.7, 1.3, 0.0, 2.0, 0.0]  # -1e-9 is rounding: counted as 0; -2e-6 is not
+    cases.append({"name": "NaN, negative and infinite values skipped; -1e-9 counts as 0", "entropies": bad,
+                  "expect": {"value": float(np.mean(good)), "method": "reported", "tokens": 5,
+                             "truncated": 0, "skipped": 5}})
     cases.append({"name": "only invalid values", "entropies": [[NAN], [-1.0]],
                   "expect": {"value": NAN, "method": "none", "tokens": 0, "truncated": 0, "skipped": 2}})
     cases.append({"name": "no tokens", "entropies": [[], []],

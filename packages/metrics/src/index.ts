@@ -63,6 +63,7 @@ export { spearman } from './spearman.js';
 export { type SummarizeOptions, type Summary, summarize } from './summarize.js';
 // Generation quality
 export {
+  isUsableEntropy,
   type LogprobMatrix,
   type TokenEntropy,
   type TokenEntropyInput,

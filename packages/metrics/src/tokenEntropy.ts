@@ -16,7 +16,8 @@ export interface TokenEntropyInput {
   /**
    * The entropy (nats) of the policy's distribution at each generated token, as the trainer computed
    * it from its logits (TRL's and verl's `entropy`), one sequence per completion: used when `logprobs`
-   * is absent. Values that are not finite or below 0 are left out (counted in `skipped`).
+   * is absent. Values that are not finite or below 0 are left out (counted in `skipped`); values down
+   * to -1e-6 (rounding in low precision) count as 0.
    */
   entropies?: ReadonlyArray<ArrayLike<number>>;
   /** Sampled tokens (ids or strings), one sequence per completion: used when neither of the above is given. */
@@ -48,6 +49,17 @@ export interface TokenEntropy {
    * no mass; with `entropies`, the values left out.
    */
   skipped: number;
+}
+
+/** How far below 0 a reported entropy may be and still count (as 0): rounding in low precision. */
+const NEGATIVE_ENTROPY_TOLERANCE = 1e-6;
+
+/**
+ * Whether a per-token entropy a trainer reports is usable: finite and not below 0 (down to
+ * -1e-6, what a near-deterministic token's entropy rounds to in float16; counted as 0).
+ */
+export function isUsableEntropy(h: number): boolean {
+  return Number.isFinite(h) && h >= -NEGATIVE_ENTROPY_TOLERANCE;
 }
 
 /**
@@ -146,9 +158,9 @@ export function tokenEntropy(input: TokenEntropyInput, options?: TokenEntropyOpt
     for (const seq of input.entropies) {
       for (let i = 0; i < seq.length; i++) {
         const h = seq[i]!;
-        if (Number.isFinite(h) && h >= 0) {
+        if (isUsableEntropy(h)) {
           tokens++;
-          mean += (h - mean) / tokens;
+          mean += (Math.max(0, h) - mean) / tokens;
         } else skipped++;
       }
     }

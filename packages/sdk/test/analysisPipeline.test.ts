@@ -206,6 +206,41 @@ test('per-token entropies that are not numbers are refused and counted; a distri
   );
 });
 
+test('per-token values the analyses cannot use are left out of them and counted as dropped', async () => {
+  start();
+  const ok = logGenerationMetrics(
+    8,
+    [
+      // 2 unusable entropies (NaN, -1), 1 logprob (NaN), 1 reference logprob (-Infinity)
+      {
+        text: 'a',
+        tokens: [1, 2, 3],
+        entropies: [0.5, Number.NaN, -1],
+        logprobs: [-0.1, Number.NaN, -0.3],
+        refLogprobs: [-0.1, -0.2, Number.NEGATIVE_INFINITY],
+      },
+      { text: 'b', tokens: [4], entropies: [1.5], logprobs: [-0.4], refLogprobs: [-0.4] },
+    ],
+    undefined,
+  );
+  assert.equal(ok, true);
+  await getTelemetry()!.forceFlush();
+  // The usable entropies: 0.5 and 1.5.
+  const h = recorder.points(8, 'grpo.policy.entropy')[0]?.value as number;
+  assert.ok(Math.abs(h - 1) < 1e-12, String(h));
+  // k1 over the tokens whose two logprobs are finite: -0.1 - -0.1 and -0.4 - -0.4.
+  const k1 = recorder.points(8, 'grpo.policy.kl', { 'grpo.kl.estimator': 'k1' })[0]?.value as number;
+  assert.equal(k1, 0);
+  const drops = getTelemetry()!
+    .drops.snapshot()
+    .filter((d) => d.where === 'logGenerationMetrics');
+  assert.equal(
+    drops.reduce((n, d) => n + d.count, 0),
+    4,
+    JSON.stringify(drops),
+  );
+});
+
 test('off-frequency steps and disabled categories cost nothing and return false', async () => {
   initialize({
     config: parseConfig('metrics: { logging_frequency: 10, enable: { generation_metrics: false } }', {

@@ -1,3 +1,4 @@
+import { isUsableEntropy } from '@grpo-otel/metrics';
 import { diag } from '@opentelemetry/api';
 import type { GenerationReference } from '../analysis/protocol.js';
 import { describeValue, safeString } from '../internal/describeValue.js';
@@ -77,6 +78,24 @@ function toGeneration(g: Record<string, unknown>): { generation: Generation; bad
   }
   if (g.truncated !== undefined) out.truncated = g.truncated === true;
   return { generation: out, bad };
+}
+
+/**
+ * Per-token values of the completions at `indices` that the analyses leave out: logprobs that are not
+ * finite (a -Infinity reference logprob would make the KL infinite), entropies that are not finite or
+ * below 0 (see isUsableEntropy). Counted here, where the trainer's values are still told apart from the packing's NaN padding.
+ */
+function unusableTokenValues(gens: readonly Generation[], indices: Int32Array): number {
+  let bad = 0;
+  for (let j = 0; j < indices.length; j++) {
+    const g = gens[indices[j]!]!;
+    for (const a of [g.logprobs, g.refLogprobs]) {
+      if (a) for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) bad++;
+    }
+    const h = g.entropies;
+    if (h) for (let k = 0; k < h.length; k++) if (!isUsableEntropy(h[k]!)) bad++;
+  }
+  return bad;
 }
 
 /**
@@ -169,6 +188,8 @@ export function logGenerationMetrics(
     // Distributions given but not packed (mixed widths, or more than MAX_DISTRIBUTION_FLOATS): counted.
     t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics');
   }
+  const unusable = sample ? unusableTokenValues(gens, sample.indices) : 0;
+  if (unusable > 0) t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics', unusable);
   if (tokenCounts) transfer.push(tokenCounts.buffer as ArrayBuffer);
   if (terminated) transfer.push(terminated.buffer as ArrayBuffer);
   if (sample) {
