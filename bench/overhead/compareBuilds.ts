@@ -8,7 +8,8 @@
 //   [--warmup-steps 5] [--keep]   (= pnpm build, then node --conditions=source --import tsx
 //   bench/overhead/compareBuilds.ts ...)
 // The base is checked out in a temporary git worktree, installed from the pnpm store (offline when it
-// can) and built there; it must have bench/overhead/trainRun.mjs.
+// can) and built there; it must have bench/overhead/trainRun.mjs (since f072e1e). Both builds train with
+// this checkout's bench config: a base whose SDK refuses it fails its first run with the reason.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
