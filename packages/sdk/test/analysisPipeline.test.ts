@@ -148,12 +148,19 @@ test('generation metrics: lengths, format, KL from logprobs, entropy, accuracy f
   assert.equal(getTelemetry()!.recentTrainingAccuracy, 0.5);
 });
 
+/** Values counted as dropped by logGenerationMetrics so far. */
+const generationDrops = (): number =>
+  getTelemetry()!
+    .drops.snapshot()
+    .filter((d) => d.where === 'logGenerationMetrics')
+    .reduce((n, d) => n + d.count, 0);
+
 test('policy entropy from the per-token entropies a trainer reports: their mean over the tokens', async () => {
   start();
   const ok = logGenerationMetrics(
     5,
     [
-      // 3 + 2 tokens; a distribution given beside the entropies wins (the first test's case is tokens only).
+      // 3 + 2 tokens (from the token ids alone, 5 distinct ones, the entropy would be log 5)
       { text: 'a', tokens: [1, 2, 3], entropies: [0.5, 1.0, 1.5] },
       { text: 'b', tokens: [4, 5], entropies: Float32Array.from([2.0, 0.0]) },
     ],
@@ -196,14 +203,7 @@ test('per-token entropies that are not numbers are refused and counted; a distri
   await getTelemetry()!.forceFlush();
   const h = recorder.points(6, 'grpo.policy.entropy')[0]?.value as number;
   assert.ok(Math.abs(h - Math.log(2)) < 1e-12, String(h));
-  const drops = getTelemetry()!
-    .drops.snapshot()
-    .filter((d) => d.where === 'logGenerationMetrics');
-  assert.equal(
-    drops.reduce((n, d) => n + d.count, 0),
-    1,
-    JSON.stringify(drops),
-  );
+  assert.equal(generationDrops(), 1);
 });
 
 test('per-token values the analyses cannot use are left out of them and counted as dropped', async () => {
@@ -231,14 +231,7 @@ test('per-token values the analyses cannot use are left out of them and counted 
   // k1 over the tokens whose two logprobs are finite: -0.1 - -0.1 and -0.4 - -0.4.
   const k1 = recorder.points(8, 'grpo.policy.kl', { 'grpo.kl.estimator': 'k1' })[0]?.value as number;
   assert.equal(k1, 0);
-  const drops = getTelemetry()!
-    .drops.snapshot()
-    .filter((d) => d.where === 'logGenerationMetrics');
-  assert.equal(
-    drops.reduce((n, d) => n + d.count, 0),
-    4,
-    JSON.stringify(drops),
-  );
+  assert.equal(generationDrops(), 4);
 });
 
 test('off-frequency steps and disabled categories cost nothing and return false', async () => {
