@@ -234,6 +234,36 @@ test('per-token values the analyses cannot use are left out of them and counted 
   assert.equal(generationDrops(), 4);
 });
 
+test('distribution rows the entropy cannot use are counted as dropped, the padding of short ones is not', async () => {
+  start();
+  const half = [Math.log(0.5), Math.log(0.5)];
+  const ok = logGenerationMetrics(
+    9,
+    [
+      // 2 tokens, 2 rows: one usable, one with NaN
+      { text: 'a', tokens: [1, 2], distribution: { data: [...half, Number.NaN, Math.log(0.5)], width: 2 } },
+      // 3 tokens but rows for 1 (and half of another): the packing pads 2 rows, not counted
+      { text: 'b', tokens: [3, 4, 5], distribution: { data: [...half, Math.log(0.5)], width: 2 } },
+      // a probability above 1 (log p > 0) and a row with no mass
+      {
+        text: 'c',
+        tokens: [6, 7, 8],
+        distribution: {
+          data: [...half, 0.5, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+          width: 2,
+        },
+      },
+    ],
+    undefined,
+  );
+  assert.equal(ok, true);
+  await getTelemetry()!.forceFlush();
+  // The usable rows (one per completion) are all log 2.
+  const h = recorder.points(9, 'grpo.policy.entropy')[0]?.value as number;
+  assert.ok(Math.abs(h - Math.log(2)) < 1e-12, String(h));
+  assert.equal(generationDrops(), 3);
+});
+
 test('off-frequency steps and disabled categories cost nothing and return false', async () => {
   initialize({
     config: parseConfig('metrics: { logging_frequency: 10, enable: { generation_metrics: false } }', {

@@ -58,6 +58,8 @@ test('distributions of one width are packed by rows, short ones padded with NaN,
     [...packed.distributions!],
     [0.5, 0.25, 0.75, 0.125, Math.fround(0.1), Math.fround(0.2), Number.NaN, Number.NaN],
   );
+  // b's second token has no row: one row of padding.
+  assert.equal(packed.distributionPaddingRows, 1);
 });
 
 test('mixed widths are not packed; no per-token data at all packs nothing', () => {

@@ -67,6 +67,11 @@ export interface AnalysisResult {
   summaryAttributes: PointAttributes;
   /** Training answer accuracy of the batch, when references were given (for the generalization gap). */
   trainingAccuracy?: number;
+  /**
+   * Per-token values of the trainer's the worker left out (distribution rows with NaN or +Infinity, a
+   * probability above 1, a total above 1 or no mass): the training thread counts them as dropped.
+   */
+  invalidValues?: number;
   /** Milliseconds the worker spent computing. */
   workerMs: number;
   /** Set on the training thread when the result arrives: the worker's numbered gauge series. */

@@ -272,6 +272,7 @@ export class Analyzer {
     }
 
     const sample = job.sample;
+    let invalidValues = 0;
     if (sample && sample.indices.length > 0) {
       const { offsets } = sample;
       const m = sample.indices.length;
@@ -284,6 +285,8 @@ export class Analyzer {
         const w = sample.width;
         const rows = Math.floor(sample.distributions.length / w);
         entropy = tokenEntropy({ logprobs: { data: sample.distributions.subarray(0, rows * w), width: w } });
+        // The other per-token values were checked on the training thread; these rows only here.
+        invalidValues = Math.max(0, entropy.skipped - (sample.distributionPaddingRows ?? 0));
       } else if (sample.entropies) {
         entropy = tokenEntropy({ entropies: seqs(sample.entropies) });
       } else if (sample.tokens) {
@@ -335,6 +338,7 @@ export class Analyzer {
       summary: `generations at step ${job.step}: ${parts.join(', ')}`,
       summaryAttributes: { 'grpo.completion.count': n },
       ...(trainingAccuracy !== undefined ? { trainingAccuracy } : {}),
+      ...(invalidValues > 0 ? { invalidValues } : {}),
       workerMs: performance.now() - t0,
     };
   }

@@ -52,6 +52,13 @@ function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
     : r.gauges.series.length;
   // A result read without its worker's table (a bug): its gauges cannot be told apart, counted.
   if (unknown > 0) t.drops.record('metrics', 'invalid_value', 'analysis', unknown);
+  if (r.invalidValues)
+    t.drops.record(
+      'metrics',
+      'invalid_value',
+      r.kind === 'generations' ? 'logGenerationMetrics' : 'logRewardMetrics',
+      r.invalidValues,
+    );
   for (const h of r.histograms) t.addHistogram(h, r.step);
   t.analysisWorkerMs[r.kind].push(r.workerMs);
   if (r.trainingAccuracy !== undefined) t.noteTrainingAccuracy(r.trainingAccuracy);

@@ -45,6 +45,11 @@ export interface PackedTokens {
   /** Per-token log-probability distributions, rows of `width`. */
   distributions?: Float32Array;
   width?: number;
+  /**
+   * Rows of `distributions` that are padding (NaN): tokens of a completion past the rows it has. The
+   * worker tells them apart from the trainer's own unusable rows, which it reports as dropped.
+   */
+  distributionPaddingRows?: number;
 }
 
 /** A batch of completions, packed for transfer (typed arrays are transferred, not copied). */

@@ -67,6 +67,7 @@ export function packTokens(gens: readonly Generation[], indices: Int32Array): Pa
   ) {
     const w = first.width;
     const d = new Float32Array(total * w);
+    let paddingRows = 0;
     for (let j = 0; j < indices.length; j++) {
       const src = gens[indices[j]!]!.distribution!.data;
       const start = offsets[j]! * w;
@@ -74,11 +75,13 @@ export function packTokens(gens: readonly Generation[], indices: Int32Array): Pa
       const len = Math.min(src.length, end - start);
       if (src instanceof Float32Array) d.set(len === src.length ? src : src.subarray(0, len), start);
       else for (let k = 0; k < len; k++) d[start + k] = src[k]!;
-      // Rows the completion has no distribution for: NaN.
+      // Rows the completion has no (whole) distribution for: NaN.
       if (start + len < end) d.fill(Number.NaN, start + len, end);
+      paddingRows += offsets[j + 1]! - offsets[j]! - Math.floor(len / w);
     }
     out.distributions = d;
     out.width = w;
+    out.distributionPaddingRows = paddingRows;
   }
   return out;
 }
