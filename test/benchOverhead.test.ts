@@ -109,6 +109,12 @@ test('summary: per-pair ratios of mean and median step time, their median and sp
   // median ratios sorted: 0.8 1.0 1.02 1.1
   close(s.medianRatio.median, 1.01, 'median of median ratios');
   assert.equal(s.slowerWithTelemetry, 3);
+  // mean differences: 0.1, -0.5, 0.02, 0.3 -> sorted -0.5 0.02 0.1 0.3
+  for (const [i, v] of [0.1, -0.5, 0.02, 0.3].entries())
+    close(s.ratios[i]!.meanDifference, v, `pair ${i} mean difference`);
+  close(s.meanDifference.median, 0.06, 'median of mean differences');
+  close(s.meanDifference.min, -0.5, 'smallest difference');
+  close(s.meanDifference.max, 0.3, 'largest difference');
   // every step pooled: on 1 1 1.3 2 2 2 1.02 1.02 3.3 -> 1.3; off 1 1 1 2.5 2.5 2.5 1 1 3 -> 1
   close(s.pooledMedianSeconds.on, 1.3, 'pooled on');
   close(s.pooledMedianSeconds.off, 1, 'pooled off');

@@ -86,10 +86,19 @@ export interface PairRatio {
   meanRatio: number;
   /** Median step time with telemetry over median step time without. */
   medianRatio: number;
+  /**
+   * Mean step time with telemetry minus mean step time without (seconds): what telemetry adds to a
+   * step in absolute terms, which does not grow with the model (the same calls at every step).
+   */
+  meanDifference: number;
 }
 
 export function pairRatio(p: PairSteps): PairRatio {
-  return { meanRatio: mean(p.on) / mean(p.off), medianRatio: median(p.on) / median(p.off) };
+  return {
+    meanRatio: mean(p.on) / mean(p.off),
+    medianRatio: median(p.on) / median(p.off),
+    meanDifference: mean(p.on) - mean(p.off),
+  };
 }
 
 export interface OverheadSummary {
@@ -99,16 +108,19 @@ export interface OverheadSummary {
    * Median over the pairs of the mean-step-time ratio, its quartiles, minimum and maximum, and the 95%
    * distribution-free confidence interval of that median (`medianInterval`; NaN with 5 pairs or fewer).
    */
-  meanRatio: RatioSpread;
+  meanRatio: Spread;
   /** The same for the median-step-time ratio. */
-  medianRatio: RatioSpread;
+  medianRatio: Spread;
+  /** The same for the difference of mean step times (seconds). */
+  meanDifference: Spread;
   /** Pairs in which the run with telemetry was the slower one (by mean step time). */
   slowerWithTelemetry: number;
   /** Median step time over every measured step of every run, per mode (seconds). */
   pooledMedianSeconds: Record<Mode, number>;
 }
 
-export interface RatioSpread {
+/** Median, quartiles and extremes of one figure per pair. */
+export interface Spread {
   median: number;
   q1: number;
   q3: number;
@@ -124,7 +136,7 @@ export function summarize(pairs: readonly PairSteps[]): OverheadSummary {
   const ratios = pairs.map(pairRatio);
   const m = ratios.map((r) => r.meanRatio);
   const d = ratios.map((r) => r.medianRatio);
-  const spread = (xs: number[]): RatioSpread => ({
+  const spread = (xs: number[]): Spread => ({
     median: median(xs),
     q1: quantile(xs, 0.25),
     q3: quantile(xs, 0.75),
@@ -137,6 +149,7 @@ export function summarize(pairs: readonly PairSteps[]): OverheadSummary {
     ratios,
     meanRatio: spread(m),
     medianRatio: spread(d),
+    meanDifference: spread(ratios.map((r) => r.meanDifference)),
     slowerWithTelemetry: m.filter((r) => r > 1).length,
     pooledMedianSeconds: {
       on: median(pairs.flatMap((p) => p.on)),

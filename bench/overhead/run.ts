@@ -3,7 +3,8 @@
 // pairs of child processes (same seed, so the same work), the order alternating within pairs; the
 // figure is the median over pairs of the ratio of mean step times, with its spread and a
 // distribution-free 95% confidence interval (pairs.ts medianInterval).
-// Usage: pnpm bench:overhead [--pairs 10] [--steps 30] [--skip 5] [--warmup-steps 5] [--check] [--keep]
+// Usage: pnpm bench:overhead [--pairs 10] [--steps 30] [--skip 5] [--warmup-steps 5] [--hidden-size 96]
+//   [--check] [--keep]
 //   (= pnpm build, then node --conditions=source --import tsx bench/overhead/run.ts ...; the training
 //   runs themselves use the built packages, see trainRun.mjs)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +35,10 @@ const STEPS = arg('steps', 30);
 const SKIP = arg('skip', 5);
 const WARMUP_STEPS = arg('warmup-steps', 5);
 const SEED = arg('seed', 1);
+// The policy's GRU width (the trainer's default: 96): a wider policy makes each step longer while the
+// telemetry per step stays the same (same completions, tokens and records), which shows the overhead
+// of a longer step without another trainer.
+const HIDDEN_SIZE = arg('hidden-size', 96);
 const CHECK = args.includes('--check');
 const KEEP = args.includes('--keep');
 const TARGET = 1.01;
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(
       `demo trainer: ${STEPS} GRPO steps per run (first ${SKIP} not counted) after ${WARMUP_STEPS} ` +
-        `supervised steps, seed ${SEED}; ${PAIRS} pairs; OTLP to the collector at ${collector.otlpHttpEndpoint}\n`,
+        `supervised steps, seed ${SEED}, GRU width ${HIDDEN_SIZE}; ${PAIRS} pairs; OTLP to the collector at ${collector.otlpHttpEndpoint}\n`,
     );
     const steps: { on?: number[]; off?: number[] }[] = Array.from({ length: PAIRS }, () => ({}));
     const cpu: { on?: number[]; off?: number[] }[] = Array.from({ length: PAIRS }, () => ({}));
@@ -76,6 +81,7 @@ async function main(): Promise<void> {
           steps: STEPS,
           warmupSteps: WARMUP_STEPS,
           seed: SEED,
+          hiddenSize: HIDDEN_SIZE,
         },
         SKIP,
       );
@@ -129,6 +135,9 @@ async function main(): Promise<void> {
         `${line('median step time (wall)', s.medianRatio)}\n` +
         `${line('process CPU time per step (all threads)', c.meanRatio)}\n` +
         `${t ? `${line('training thread CPU time per step', t.meanRatio)}\n` : ''}\n` +
+        `added per step (wall, mean on - mean off): median ${ms(s.meanDifference.median)} ms, 95% interval ` +
+        `${Number.isNaN(s.meanDifference.ci.low) ? 'n/a' : `${ms(s.meanDifference.ci.low)} .. ${ms(s.meanDifference.ci.high)} ms`}, ` +
+        `quartiles ${ms(s.meanDifference.q1)} .. ${ms(s.meanDifference.q3)} ms\n` +
         `pooled median step: ${ms(s.pooledMedianSeconds.on)} ms with telemetry, ${ms(s.pooledMedianSeconds.off)} ms without ` +
         `(process CPU ${ms(c.pooledMedianSeconds.on)} / ${ms(c.pooledMedianSeconds.off)} ms` +
         `${t ? `, training thread CPU ${ms(t.pooledMedianSeconds.on)} / ${ms(t.pooledMedianSeconds.off)} ms` : ''}); ` +

@@ -58,6 +58,8 @@ export interface TrainerRunOptions {
   steps: number;
   warmupSteps: number;
   seed: number;
+  /** The policy's GRU width (default: the trainer's). */
+  hiddenSize?: number;
 }
 
 export interface RunResult {
