@@ -13,7 +13,9 @@
 // Run: node --conditions=source --import tsx bench/facade/run.ts   (BENCH_STEPS, default 400;
 // BENCH_WARMUP, default 50: BENCH_WARMUP=0 BENCH_STEPS=45 measures cold code, as in a 45-step demo run;
 // BENCH_EVICT=1: every other step of part 2 first writes through 64 MiB, evicting the caches as a
-// trainer's kernels do between two steps' telemetry, and part 2 reports those steps beside the warm ones)
+// trainer's kernels do between two steps' telemetry, and part 2 reports those steps beside the warm ones;
+// BENCH_GAP_MS=20: every other step of part 2 first lets 20 ms pass on the clock, touching no memory, as
+// a step's kernels take that long between two of its telemetry calls; both may be given)
 //
 // Figures, 2 shared cores under load (load average 7-12), medians of per-step sums in µs, the SDK as of
 // 552cb3b (before) and after the changes to Instruments, the analysis messages and the facade (this
@@ -70,6 +72,14 @@ import {
 const STEPS = Number(process.env.BENCH_STEPS ?? 400);
 /** Every other step of part 2 first evicts the caches (BENCH_EVICT=1), as a trainer's kernels do. */
 const EVICT = process.env.BENCH_EVICT === '1';
+/** Every other step of part 2 first waits this long, spinning on the clock (BENCH_GAP_MS, default 0). */
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 0);
+if (!(GAP_MS >= 0))
+  throw new RangeError(`BENCH_GAP_MS must be a number of milliseconds, got ${process.env.BENCH_GAP_MS}`);
+const COLD = EVICT || GAP_MS > 0;
+const COLD_WHAT = [EVICT ? 'a cache eviction' : '', GAP_MS > 0 ? `a ${GAP_MS} ms gap` : '']
+  .filter(Boolean)
+  .join(' and ');
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const COLLECT_EVERY = 10;
 const GROUP = 8;
@@ -146,6 +156,12 @@ function evictCaches(): void {
   for (let i = 0; i < sweep.length; i += 8) sweep[i]! += 1;
 }
 
+/** Lets `ms` pass on the clock without touching memory (no data of the SDK's is evicted). */
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
 /** Part 2: the demo's per-step calls and the recording of analysis results, µs per step. */
 async function part2(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-facade-'));
@@ -200,7 +216,7 @@ async function part2(): Promise<void> {
     collect: [] as number[],
   };
   const warm: Record<string, number[]> = { ...cost, firstLogReward: [], ...more };
-  const evicted: Record<string, number[]> = Object.fromEntries(
+  const cold: Record<string, number[]> = Object.fromEntries(
     Object.keys(warm)
       .filter((k) => k !== 'collect')
       .map((k) => [k, []]),
@@ -232,9 +248,10 @@ async function part2(): Promise<void> {
       },
     });
     const keep = step > WARMUP;
-    const cold = EVICT && step % 2 === 0;
-    if (cold) evictCaches();
-    const all = cold ? evicted : warm;
+    const coldStep = COLD && step % 2 === 0;
+    if (coldStep && EVICT) evictCaches();
+    if (coldStep && GAP_MS > 0) spin(GAP_MS);
+    const all = coldStep ? cold : warm;
     let t0 = process.hrtime.bigint();
     t.setStep(step);
     if (keep) all.setStep!.push(us(t0));
@@ -278,7 +295,7 @@ async function part2(): Promise<void> {
     if (step % COLLECT_EVERY === 0) {
       t0 = process.hrtime.bigint();
       await reader.collect();
-      // Every 10th step (an evicted one with BENCH_EVICT): reported with the warm steps' figures.
+      // Every 10th step (a cold one with BENCH_EVICT or BENCH_GAP_MS): reported with the warm steps' figures.
       if (keep) warm.collect!.push(us(t0) / COLLECT_EVERY);
     }
     // Let the sinks write (untimed), as the event loop does between a trainer's steps.
@@ -295,18 +312,18 @@ async function part2(): Promise<void> {
     );
     console.log(`part 2${what}, µs per step (median): ${line}; total ${total.toFixed(0)}`);
   };
-  report(EVICT ? ', warm steps' : '', warm);
-  if (EVICT) {
-    report(', steps after a cache eviction', evicted);
-    const ratio = (k: string) => (median(evicted[k]!) / median(warm[k]!)).toFixed(1);
-    // Both sides without the collection, which only evicted steps run.
+  report(COLD ? ', warm steps' : '', warm);
+  if (COLD) {
+    report(`, steps after ${COLD_WHAT}`, cold);
+    const ratio = (k: string) => (median(cold[k]!) / median(warm[k]!)).toFixed(1);
+    // Both sides without the collection, which only the cold steps run.
     const sum = (all: Record<string, number[]>) =>
       Object.entries(all).reduce(
         (s, [k, xs]) => (k === 'firstLogReward' || k === 'collect' ? s : s + median(xs)),
         0,
       );
     console.log(
-      `part 2, evicted / warm: the step's calls ${(sum(evicted) / sum(warm)).toFixed(2)}; logReward x4 ` +
+      `part 2, after ${COLD_WHAT} / warm: the step's calls ${(sum(cold) / sum(warm)).toFixed(2)}; logReward x4 ` +
         `${ratio('logReward')}, the first of them ${ratio('firstLogReward')}, onResult ${ratio('onResult')}, ` +
         `logStepTiming ${ratio('logStepTiming')}`,
     );
