@@ -33,6 +33,8 @@ interface Variant {
   edit?: (c: Doc) => void;
   otlp: boolean;
   disabled?: boolean;
+  /** More environment for the run. */
+  env?: Record<string, string>;
 }
 
 const ALL_VARIANTS: Variant[] = [
@@ -71,6 +73,20 @@ const ALL_VARIANTS: Variant[] = [
     },
     otlp: true,
   },
+  {
+    name: 'worker floor',
+    what: 'off, plus what a telemetry worker would leave on the training thread (workerFloor.mjs)',
+    otlp: true,
+    disabled: true,
+    env: { GRPO_BENCH_WORKER_FLOOR: '0' },
+  },
+  {
+    name: 'busy worker floor',
+    what: 'the same, the worker busy 5 ms per step on the other vCPU',
+    otlp: true,
+    disabled: true,
+    env: { GRPO_BENCH_WORKER_FLOOR: '5' },
+  },
 ];
 
 // `--only off,full,no analyses`: those variants alone (names as in the table).
@@ -101,6 +117,7 @@ try {
       const env = trainingEnv({
         ...(v.otlp ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint } : {}),
         ...(v.disabled ? { OTEL_SDK_DISABLED: 'true' } : {}),
+        ...v.env,
       });
       const r = await trainOnce(
         join(work, `r${round}-v${i}`),

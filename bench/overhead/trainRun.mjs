@@ -80,6 +80,12 @@ function otherThreadsCpu() {
   }
 }
 
+// GRPO_BENCH_WORKER_FLOOR=<ms> (breakdown.ts): after each step, what a telemetry worker design would
+// leave on the training thread (workerFloor.mjs).
+const floorMs = process.env.GRPO_BENCH_WORKER_FLOOR;
+const afterStep =
+  floorMs === undefined ? undefined : (await import('./workerFloor.mjs')).startWorkerFloor(Number(floorMs));
+
 const profileDir = process.env.GRPO_BENCH_PROFILE;
 /** @type {Session | undefined} */
 let session;
@@ -102,6 +108,7 @@ await runDemo({
   trainer,
   onProgress: (e) => {
     if (e.kind !== 'step') return;
+    afterStep?.(e.step);
     if (e.step === skip) {
       start = threadCpuSeconds();
       if (session) {
