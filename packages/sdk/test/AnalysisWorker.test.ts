@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { METRICS } from '@grpo-otel/semconv';
 import type { AnalysisResult } from '../src/analysis/AnalysisResult.js';
 import { AnalysisWorker } from '../src/analysis/AnalysisWorker.js';
@@ -102,6 +102,79 @@ test('a job that fails in the worker reports an error; the others of its message
     );
     assert.equal(worker.pendingJobs, 0);
   } finally {
+    await worker.close(5_000);
+  }
+});
+
+/** Resolves once `cond()` holds, checking at every turn of the event loop (not a timer: those are mocked below). */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setImmediate(r));
+}
+
+const rewardJob = (step: number) =>
+  ({ kind: 'rewards', step, rewards: { a: Float64Array.from([step, 0, 1, 1]) } }) as const;
+
+// The clock is mocked (setTimeout only): the worker answers in real time, the waits run on the mock
+// clock, so "no answer for the stall time" happens exactly when the test advances it.
+test('drain waits for a backlog the worker keeps answering, past the stall time', async () => {
+  const results: AnalysisResult[] = [];
+  const worker = new AnalysisWorker({ settings, onResult: (r) => results.push(r), onError: () => {} });
+  // Two jobs of a million rewards each, sent as two messages: the worker answers the first while the
+  // second is still queued behind it (about 0.2 s of computing each here).
+  const big = (step: number) =>
+    ({
+      kind: 'rewards',
+      step,
+      rewards: { a: Float64Array.from({ length: 1_000_000 }, (_, i) => ((i * 7919) % 1000) / 1000) },
+    }) as const;
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    worker.submit(big(1));
+    await new Promise((r) => setImmediate(r));
+    worker.submit(big(2));
+    await new Promise((r) => setImmediate(r));
+    let pendingWhenDrained: number | undefined;
+    const drained = worker.drain(10_000, 1_000).then(() => {
+      pendingWhenDrained = worker.pendingJobs;
+    });
+    mock.timers.tick(900);
+    await until(() => worker.messages.received >= 1);
+    // 1,800 ms after the drain began, more than the stall time, but the last answer came 900 ms ago;
+    // the second job cannot be answered meanwhile (no turn of the event loop between here and the check).
+    mock.timers.tick(900);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.equal(pendingWhenDrained, undefined, 'the drain gave up on a worker that was answering');
+    await drained;
+    assert.equal(pendingWhenDrained, 0);
+    assert.deepEqual(
+      results.map((r) => r.step),
+      [1, 2],
+    );
+  } finally {
+    mock.timers.reset();
+    await worker.close(5_000);
+  }
+});
+
+test('drain gives up on a worker that has not answered for the stall time, leaving its jobs pending', async () => {
+  const worker = new AnalysisWorker({ settings, onResult: () => {}, onError: () => {} });
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    worker.submit(rewardJob(1));
+    const drained = worker.drain(10_000, 1_000);
+    // The job's answer needs the event loop: none can come before this tick, so the worker looks stalled.
+    mock.timers.tick(999);
+    let done = false;
+    void drained.then(() => {
+      done = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(done, false);
+    mock.timers.tick(1);
+    await drained;
+    assert.equal(worker.pendingJobs, 1);
+  } finally {
+    mock.timers.reset();
     await worker.close(5_000);
   }
 });

@@ -264,6 +264,20 @@ test('distribution rows the entropy cannot use are counted as dropped, the paddi
   assert.equal(generationDrops(), 3);
 });
 
+test('analysis jobs unanswered when the process exits are counted as dropped (process_exit)', () => {
+  start();
+  // Queued in this synchronous stretch: no answer can come before the exit hook runs.
+  logRewardMetrics(10, { a: [1, 0, 1, 0] });
+  getTelemetry()!.exitSync();
+  const lost = getTelemetry()!
+    .drops.snapshot()
+    .filter((d) => d.where === 'analysis' && d.reason === 'process_exit');
+  assert.deepEqual(
+    lost.map((d) => [d.signal, d.count]),
+    [['metrics', 1]],
+  );
+});
+
 test('off-frequency steps and disabled categories cost nothing and return false', async () => {
   initialize({
     config: parseConfig('metrics: { logging_frequency: 10, enable: { generation_metrics: false } }', {

@@ -30,7 +30,7 @@ export class AnalysisWorker {
   private readonly worker: Worker;
   private pending = new Map<number, number>();
   private nextId = 1;
-  private waiters: { step: number; done: () => void }[] = [];
+  private waiters: { step: number; done: () => void; progress: () => void }[] = [];
   private closed = false;
   private readonly maxPending: number;
   /** Messages posted to the worker (init included) and received from it. */
@@ -85,22 +85,36 @@ export class AnalysisWorker {
     return this.pending.size;
   }
 
-  /** Resolves when every submitted job has been answered (or `timeoutMs` passed). */
-  drain(timeoutMs = 10_000): Promise<void> {
-    return this.settled(Number.POSITIVE_INFINITY, timeoutMs);
+  /** Resolves when every submitted job has been answered (or the limits of {@link settled} are reached). */
+  drain(timeoutMs = 10_000, stallMs = Number.POSITIVE_INFINITY): Promise<void> {
+    return this.settled(Number.POSITIVE_INFINITY, timeoutMs, stallMs);
   }
 
-  /** Resolves when every job for a step <= `step` has been answered and recorded (or `timeoutMs` passed). */
-  settled(step: number, timeoutMs = 10_000): Promise<void> {
+  /**
+   * Resolves when every job for a step <= `step` has been answered and recorded, or when `timeoutMs`
+   * have passed, or when no answer has come from the worker for `stallMs`: a backlog the worker keeps
+   * answering is waited for (up to `timeoutMs`), a worker that has stopped answering is not.
+   */
+  settled(step: number, timeoutMs = 10_000, stallMs = Number.POSITIVE_INFINITY): Promise<void> {
     if (!this.pendingUpTo(step)) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      timer.unref();
+      const deadline = setTimeout(done, timeoutMs);
+      deadline.unref();
+      let stall: ReturnType<typeof setTimeout> | undefined;
+      // Re-armed at every answer (clear and set: timer.refresh() is not what every timer mock honours).
+      const progress = (): void => {
+        if (!(stallMs < timeoutMs)) return;
+        if (stall !== undefined) clearTimeout(stall);
+        stall = setTimeout(done, stallMs);
+        stall.unref();
+      };
+      progress();
       function done() {
-        clearTimeout(timer);
+        clearTimeout(deadline);
+        if (stall !== undefined) clearTimeout(stall);
         resolve();
       }
-      this.waiters.push({ step, done });
+      this.waiters.push({ step, done, progress });
     });
   }
 
@@ -138,6 +152,7 @@ export class AnalysisWorker {
     this.messages.received++;
     for (const reply of msg.replies) this.onReply(reply);
     if (this.pending.size === 0) this.worker.unref();
+    for (const w of this.waiters) w.progress();
     this.wake();
   }
 

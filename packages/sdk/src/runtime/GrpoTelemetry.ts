@@ -70,6 +70,11 @@ import { Instruments } from './Instruments.js';
 export const SDK_NAME = '@grpo-otel/sdk';
 export const SDK_VERSION = '0.1.0';
 
+/** Longest wait at shutdown for the analysis worker's backlog, while it keeps answering. */
+const ANALYSIS_DRAIN_MS = 30_000;
+/** A worker that has not answered for this long at shutdown is given up on. */
+const ANALYSIS_STALL_MS = 5_000;
+
 export interface GrpoTelemetryOptions {
   /** Register the providers as the OTel API globals (default true) so `trace.getTracer()` etc. use them. */
   registerGlobal?: boolean;
@@ -335,16 +340,17 @@ export class GrpoTelemetry {
   /** Flushes and stops every provider. Idempotent. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
-      // Analyses still running belong in the final export; those not answered by the deadline are
-      // counted as dropped (timeout), never lost silently.
+      // Analyses still running belong in the final export: a backlog is waited for as long as the
+      // worker keeps answering (up to ANALYSIS_DRAIN_MS), a worker silent for ANALYSIS_STALL_MS is not.
+      // Jobs left unanswered are counted as dropped (timeout), never lost silently.
       const worker = this.analysisWorker;
       if (worker) {
-        await worker.drain(5000);
+        await worker.drain(ANALYSIS_DRAIN_MS, ANALYSIS_STALL_MS);
         const abandoned = worker.pendingJobs;
         if (abandoned > 0) {
           this.drops.record('metrics', 'timeout', 'analysis', abandoned);
           diag.warn(
-            `grpo-otel: ${abandoned} analysis job(s) unanswered at shutdown; their metrics are dropped`,
+            `grpo-otel: ${abandoned} analysis job(s) unanswered at shutdown (no answer for ${ANALYSIS_STALL_MS / 1000} s, or ${ANALYSIS_DRAIN_MS / 1000} s in all); their metrics are dropped`,
           );
         }
         await worker.close(0);
@@ -384,9 +390,20 @@ export class GrpoTelemetry {
       const { signal } = q.stats();
       lost.set(signal, (lost.get(signal) ?? 0) + n);
     }
+    const parts: string[] = [];
     if (lost.size > 0) {
-      const what = [...lost].map(([signal, n]) => `${n} ${signal}`).join(', ');
-      const message = `the process is exiting without shutdown(): OTLP records not delivered (${what}) are counted as dropped (process_exit)`;
+      parts.push(
+        `OTLP records not delivered (${[...lost].map(([signal, n]) => `${n} ${signal}`).join(', ')})`,
+      );
+    }
+    // The worker's answers would need the event loop, which runs no more.
+    const analyses = this.analysisWorker?.pendingJobs ?? 0;
+    if (analyses > 0) {
+      this.drops.record('metrics', 'process_exit', 'analysis', analyses);
+      parts.push(`analysis jobs not answered (${analyses})`);
+    }
+    if (parts.length > 0) {
+      const message = `the process is exiting without shutdown(): ${parts.join(' and ')} are counted as dropped (process_exit)`;
       diag.warn(`grpo-otel: ${message}`);
       channelLogger('system').warning(message);
     }
