@@ -37,7 +37,7 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { HistogramValue } from '../analysis/AnalysisResult.js';
@@ -270,7 +270,13 @@ export class GrpoTelemetry {
         ),
       );
     }
-    this.tracerProvider = new NodeTracerProvider({ resource: this.resource, spanProcessors });
+    // With no span processor (no OTLP traces, none given) a span would be built and ended for nobody:
+    // then none is recorded. Spans still get IDs and go into the context, so logs keep their trace.
+    this.tracerProvider = new NodeTracerProvider({
+      resource: this.resource,
+      spanProcessors,
+      ...(spanProcessors.length === 0 ? { sampler: new AlwaysOffSampler() } : {}),
+    });
 
     const otelMeter = this.meterProvider.getMeter(SDK_NAME, SDK_VERSION);
     this.meter = this.stepSink
