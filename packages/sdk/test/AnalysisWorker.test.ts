@@ -111,22 +111,20 @@ async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setImmediate(r));
 }
 
-const rewardJob = (step: number) =>
-  ({ kind: 'rewards', step, rewards: { a: Float64Array.from([step, 0, 1, 1]) } }) as const;
+/** A job of a million rewards: about 0.2 s of the worker's computing here, so no answer comes within a turn. */
+const big = (step: number) =>
+  ({
+    kind: 'rewards',
+    step,
+    rewards: { a: Float64Array.from({ length: 1_000_000 }, (_, i) => ((i * 7919) % 1000) / 1000) },
+  }) as const;
 
 // The clock is mocked (setTimeout only): the worker answers in real time, the waits run on the mock
 // clock, so "no answer for the stall time" happens exactly when the test advances it.
 test('drain waits for a backlog the worker keeps answering, past the stall time', async () => {
   const results: AnalysisResult[] = [];
   const worker = new AnalysisWorker({ settings, onResult: (r) => results.push(r), onError: () => {} });
-  // Two jobs of a million rewards each, sent as two messages: the worker answers the first while the
-  // second is still queued behind it (about 0.2 s of computing each here).
-  const big = (step: number) =>
-    ({
-      kind: 'rewards',
-      step,
-      rewards: { a: Float64Array.from({ length: 1_000_000 }, (_, i) => ((i * 7919) % 1000) / 1000) },
-    }) as const;
+  // Two big jobs sent as two messages: the worker answers the first while the second is still queued.
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     worker.submit(big(1));
@@ -160,7 +158,7 @@ test('drain gives up on a worker that has not answered for the stall time, leavi
   const worker = new AnalysisWorker({ settings, onResult: () => {}, onError: () => {} });
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
-    worker.submit(rewardJob(1));
+    worker.submit(big(1));
     const drained = worker.drain(10_000, 1_000);
     // The job's answer needs the event loop: none can come before this tick, so the worker looks stalled.
     mock.timers.tick(999);
