@@ -242,7 +242,7 @@ test('distribution rows the entropy cannot use are counted as dropped, the paddi
     [
       // 2 tokens, 2 rows: one usable, one with NaN
       { text: 'a', tokens: [1, 2], distribution: { data: [...half, Number.NaN, Math.log(0.5)], width: 2 } },
-      // 3 tokens but rows for 1 (and half of another): the packing pads 2 rows, not counted
+      // 3 tokens but rows for 1 and half of another: the half row is counted, the 2 rows of padding are not
       { text: 'b', tokens: [3, 4, 5], distribution: { data: [...half, Math.log(0.5)], width: 2 } },
       // a probability above 1 (log p > 0) and a row with no mass
       {
@@ -261,7 +261,8 @@ test('distribution rows the entropy cannot use are counted as dropped, the paddi
   // The usable rows (one per completion) are all log 2.
   const h = recorder.points(9, 'grpo.policy.entropy')[0]?.value as number;
   assert.ok(Math.abs(h - Math.log(2)) < 1e-12, String(h));
-  assert.equal(generationDrops(), 3);
+  // The NaN row, the half row, the row above 1 and the row with no mass.
+  assert.equal(generationDrops(), 4);
 });
 
 test('analysis jobs unanswered when the process exits are counted as dropped (process_exit)', () => {

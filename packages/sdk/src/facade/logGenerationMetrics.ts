@@ -74,6 +74,8 @@ function toGeneration(g: Record<string, unknown>): { generation: Generation; bad
     const width = d?.width;
     if (data && typeof width === 'number' && Number.isInteger(width) && width > 0 && width <= data.length) {
       out.distribution = { data, width };
+      // A trailing partial row (data not a multiple of width) is left out: counted.
+      if (data.length % width !== 0) bad++;
     } else bad++;
   }
   if (g.truncated !== undefined) out.truncated = g.truncated === true;
