@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_TRAINER_OPTIONS } from '../../packages/demo-trainer/src/TrainerOptions.js';
 import {
   exportedLogRecords,
   exportedMetrics,
@@ -35,10 +36,10 @@ const STEPS = arg('steps', 30);
 const SKIP = arg('skip', 5);
 const WARMUP_STEPS = arg('warmup-steps', 5);
 const SEED = arg('seed', 1);
-// The policy's GRU width (the trainer's default: 96): a wider policy makes each step longer while the
+// The policy's GRU width (default: the trainer's): a wider policy makes each step longer while the
 // telemetry per step stays the same (same completions, tokens and records), which shows the overhead
 // of a longer step without another trainer.
-const HIDDEN_SIZE = arg('hidden-size', 96);
+const HIDDEN_SIZE = arg('hidden-size', DEFAULT_TRAINER_OPTIONS.hiddenSize);
 const CHECK = args.includes('--check');
 const KEEP = args.includes('--keep');
 const TARGET = 1.01;
