@@ -4,7 +4,9 @@
 // figure is the median over pairs of the ratio of mean step times, with its spread and a
 // distribution-free 95% confidence interval (pairs.ts medianInterval).
 // Usage: pnpm bench:overhead [--pairs 10] [--steps 30] [--skip 5] [--warmup-steps 5] [--hidden-size 96]
-//   [--check] [--keep]
+//   [--control] [--check] [--keep]
+//   --control: an A/A run, telemetry disabled in both runs of every pair: the spread of its ratios is
+//   the bench's own resolution on this machine (what two identical runs differ by).
 //   (= pnpm build, then node --conditions=source --import tsx bench/overhead/run.ts ...; the training
 //   runs themselves use the built packages, see trainRun.mjs)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,6 +44,7 @@ const SEED = arg('seed', 1);
 const HIDDEN_SIZE = arg('hidden-size', DEFAULT_TRAINER_OPTIONS.hiddenSize);
 const CHECK = args.includes('--check');
 const KEEP = args.includes('--keep');
+const CONTROL = args.includes('--control');
 const TARGET = 1.01;
 
 const pct = (ratio: number): string => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(2)}%`;
@@ -60,12 +63,14 @@ async function main(): Promise<void> {
     writeBenchConfig(config, STEPS);
     const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint };
     // The same environment but for OTEL_SDK_DISABLED.
+    // With --control, both are disabled: the same comparison with nothing to find.
     const envOf: Record<Mode, NodeJS.ProcessEnv> = {
-      on: trainingEnv(otlp),
+      on: trainingEnv(CONTROL ? { ...otlp, OTEL_SDK_DISABLED: 'true' } : otlp),
       off: trainingEnv({ ...otlp, OTEL_SDK_DISABLED: 'true' }),
     };
     process.stdout.write(
-      `demo trainer: ${STEPS} GRPO steps per run (first ${SKIP} not counted) after ${WARMUP_STEPS} ` +
+      `${CONTROL ? 'CONTROL (A/A): telemetry disabled in both runs of a pair ("on" below is a second "off")\n' : ''}` +
+        `demo trainer: ${STEPS} GRPO steps per run (first ${SKIP} not counted) after ${WARMUP_STEPS} ` +
         `supervised steps, seed ${SEED}, GRU width ${HIDDEN_SIZE}; ${PAIRS} pairs; OTLP to the collector at ${collector.otlpHttpEndpoint}\n`,
     );
     const steps: { on?: number[]; off?: number[] }[] = Array.from({ length: PAIRS }, () => ({}));
@@ -90,7 +95,7 @@ async function main(): Promise<void> {
       reference ??= r.reward;
       if (JSON.stringify(r.reward) !== JSON.stringify(reference))
         throw new Error(`pair ${pair} (${mode}): the run's rewards differ from the first run's`);
-      if (mode === 'off' && r.drops.length > 0)
+      if ((mode === 'off' || CONTROL) && r.drops.length > 0)
         throw new Error('telemetry disabled, yet the run counted drops');
       for (const d of r.drops) {
         const key = `${d.signal}/${d.reason}/${d.where}`;
