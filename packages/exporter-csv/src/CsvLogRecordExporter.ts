@@ -1,10 +1,14 @@
-import { type FileRecord, RotatingFileWriter, type RotatingFileWriterOptions } from '@grpo-otel/file-writer';
+import {
+  type FileExporterFileOptions,
+  type FileExportFailure,
+  FileLogRecordExporter,
+  type FileRecord,
+} from '@grpo-otel/file-writer';
 import { diag } from '@opentelemetry/api';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { createRowFormatter, type RowFormatter } from './formatRow.js';
 
-export interface CsvLogRecordExporterOptions {
+export interface CsvLogRecordExporterOptions extends FileExporterFileOptions {
   /** The CSV file; parent directories are created. */
   filename: string;
   /**
@@ -13,21 +17,8 @@ export interface CsvLogRecordExporterOptions {
    * `model_output`/`completion`, `correct`, `reward`), or any attribute key verbatim.
    */
   columns: readonly string[];
-  /** Roll over before a row would take the file past this many bytes. 0 (default): never. */
-  maxBytes?: number;
-  /** Rolled-over files kept (`name.1` newest ... `name.N` oldest). 0 (default): never roll over. */
-  backupCount?: number;
   /** Prefix cells starting with `=`, `+`, `-`, `@`, tab or CR with `'` (default true). */
   formulaEscape?: boolean;
-  /** Permission bits of created files (before the umask). Default 0o640. */
-  mode?: number;
-  /** Permission bits of created directories (before the umask). Default 0o750. */
-  dirMode?: number;
-  /**
-   * Write each exported batch on the caller's thread, into the OS page cache, before `export` calls
-   * back (see RotatingFileWriter's `syncWrites`), instead of through libuv's thread pool. Default false.
-   */
-  syncWrites?: boolean;
 }
 
 /** What the exporter has done, for reporting (all counts since construction). */
@@ -56,12 +47,10 @@ export interface CsvExporterCounts {
  * record received so far is written and fdatasync'ed. `shutdown` is idempotent, flushes and closes;
  * afterwards `export` fails. `exportSync`/`forceFlushSync` are for the process's exit path.
  */
-export class CsvLogRecordExporter implements LogRecordExporter {
-  private readonly writer: RotatingFileWriter;
+export class CsvLogRecordExporter extends FileLogRecordExporter {
   private readonly formatter: RowFormatter;
   /** Whether the writer rolls over by size (and so needs each row as its own record). */
   private readonly rolls: boolean;
-  private shutdownPromise: Promise<void> | undefined;
   private accepted = 0;
   private failed = 0;
   private failureReported = false;
@@ -76,33 +65,11 @@ export class CsvLogRecordExporter implements LogRecordExporter {
         `CsvLogRecordExporter: formulaEscape must be true or false, got ${String(options.formulaEscape)}`,
       );
     }
-    this.formatter = createRowFormatter(options.columns, { formulaEscape: options.formulaEscape ?? true });
-    const writerOptions: RotatingFileWriterOptions = {
-      filename: options.filename,
-      header: this.formatter.header,
-    };
-    if (options.maxBytes !== undefined) writerOptions.maxBytes = options.maxBytes;
-    if (options.backupCount !== undefined) writerOptions.backupCount = options.backupCount;
-    if (options.mode !== undefined) writerOptions.mode = options.mode;
-    if (options.dirMode !== undefined) writerOptions.dirMode = options.dirMode;
-    if (options.syncWrites !== undefined) writerOptions.syncWrites = options.syncWrites;
+    const formatter = createRowFormatter(options.columns, { formulaEscape: options.formulaEscape ?? true });
     // A new file starts with the header row again.
-    writerOptions.onReopen = (reason) =>
-      diag.warn(
-        `CsvLogRecordExporter(${options.filename}): the file was ${reason} while open; writing goes on in a new file`,
-      );
-    try {
-      this.writer = new RotatingFileWriter(writerOptions);
-      this.rolls = this.writer.maxBytes > 0 && this.writer.backupCount > 0;
-    } catch (err) {
-      const e = err as Error;
-      e.message = e.message.replace(/^RotatingFileWriter:/, 'CsvLogRecordExporter:');
-      throw e;
-    }
-  }
-
-  get filename(): string {
-    return this.writer.filename;
+    super('CsvLogRecordExporter', options, formatter.header);
+    this.formatter = formatter;
+    this.rolls = this.writer.maxBytes > 0 && this.writer.backupCount > 0;
   }
 
   get columns(): readonly string[] {
@@ -124,77 +91,6 @@ export class CsvLogRecordExporter implements LogRecordExporter {
     };
   }
 
-  export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    let called = false;
-    const done = (result: ExportResult): void => {
-      if (called) return;
-      called = true;
-      try {
-        resultCallback(result);
-      } catch (err) {
-        diag.error('CsvLogRecordExporter: the export result callback threw', err);
-      }
-    };
-    const count = Array.isArray(logs) ? logs.length : 0;
-    if (this.shutdownPromise) {
-      this.failed += count;
-      done({ code: ExportResultCode.FAILED, error: this.shutDownError() });
-      return;
-    }
-    let rows: FileRecord[];
-    try {
-      rows = this.encodeAll(logs);
-    } catch (err) {
-      this.fail(count, err);
-      done({ code: ExportResultCode.FAILED, error: asError(err) });
-      return;
-    }
-    this.accepted += count;
-    this.writer.write(rows).then(
-      () => done({ code: ExportResultCode.SUCCESS }),
-      (err: unknown) => {
-        this.accepted -= count;
-        this.fail(count, err);
-        done({ code: ExportResultCode.FAILED, error: asError(err) });
-      },
-    );
-  }
-
-  /** Resolves once every record received so far is in the file and synced to disk (fdatasync). */
-  forceFlush(): Promise<void> {
-    return this.writer.flush();
-  }
-
-  /** Flushes and closes the file. Idempotent; afterwards `export` fails. */
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.writer.close();
-    return this.shutdownPromise;
-  }
-
-  /**
-   * For process exit: formats and writes synchronously, after whatever earlier exports have not
-   * handed to the OS yet. Throws (the fs error, or after shutdown) when the rows are not written.
-   */
-  exportSync(logs: readonly ReadableLogRecord[]): void {
-    if (this.shutdownPromise) {
-      this.failed += logs.length;
-      throw this.shutDownError();
-    }
-    const rows = this.encodeAll(logs);
-    try {
-      this.writer.writeSync(rows);
-    } catch (err) {
-      this.failed += logs.length;
-      throw err;
-    }
-    this.accepted += logs.length;
-  }
-
-  /** For process exit: writes what is queued synchronously and syncs the file. */
-  forceFlushSync(): void {
-    this.writer.flushSync();
-  }
-
   /**
    * The batch's rows, encoded to UTF-8 at once: one buffer for the batch, or, when the file rolls
    * over by size, one view of it per row (the writer needs row boundaries). Encoding here, rather
@@ -202,7 +98,7 @@ export class CsvLogRecordExporter implements LogRecordExporter {
    * straight into the buffer builds no row strings at all (measured: most of the time otherwise
    * went to the garbage collector and to flattening rows).
    */
-  private encodeAll(logs: readonly ReadableLogRecord[]): FileRecord[] {
+  protected encode(logs: readonly ReadableLogRecord[]): FileRecord[] {
     if (logs.length === 0) return [];
     if (!this.rolls) return [this.formatter.encode(logs)];
     const ends: number[] = [];
@@ -216,16 +112,17 @@ export class CsvLogRecordExporter implements LogRecordExporter {
     return views;
   }
 
-  private fail(count: number, err: unknown): void {
+  protected override onAccepted(count: number): void {
+    this.accepted += count;
+  }
+
+  protected override onFailed(count: number, err: unknown, where: FileExportFailure): void {
     this.failed += count;
-    if (!this.failureReported) {
+    if (where === 'write') this.accepted -= count;
+    if (where !== 'shutdown' && !this.failureReported) {
       this.failureReported = true;
       diag.error(`CsvLogRecordExporter(${this.writer.filename}): ${count} rows not written`, err);
     }
-  }
-
-  private shutDownError(): Error {
-    return new Error(`CsvLogRecordExporter(${this.writer.filename}): export after shutdown`);
   }
 }
 
@@ -243,8 +140,4 @@ function validateColumns(columns: unknown): asserts columns is readonly string[]
     if (seen.has(c)) throw new TypeError(`CsvLogRecordExporter: column '${c}' is listed twice`);
     seen.add(c);
   }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,1 +1,6 @@
+export {
+  type FileExporterFileOptions,
+  type FileExportFailure,
+  FileLogRecordExporter,
+} from './FileLogRecordExporter.js';
 export { type FileRecord, RotatingFileWriter, type RotatingFileWriterOptions } from './RotatingFileWriter.js';
