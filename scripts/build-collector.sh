@@ -30,49 +30,23 @@ root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 manifest="${root}/collector-config/builder-config.yaml"
 [[ -f "${manifest}" ]] || die "manifest not found: ${manifest}"
 
-go_cmd="${GO:-}"
-if [[ -z "${go_cmd}" ]]; then
-  if command -v go >/dev/null 2>&1; then
-    go_cmd="$(command -v go)"
-  elif [[ -x /usr/local/go/bin/go ]]; then
-    go_cmd=/usr/local/go/bin/go
-  else
-    die "no go command found (set GO=/path/to/go)"
-  fi
-fi
+# shellcheck source=lib/go-build-cache.sh
+source "${root}/scripts/lib/go-build-cache.sh"
+go_build_find_go
 # OCB runs `go` from PATH for `go mod tidy` / `go build`: make sure it is the same one.
 export PATH="$(dirname -- "${go_cmd}"):${PATH}"
 
-cache_root="${GRPO_OTEL_CACHE:-${HOME}/.cache/grpo-otel}"
-mkdir -p "${cache_root}"
-cache_root="$(cd -- "${cache_root}" && pwd)"
-case "${cache_root}/" in
-  "${root}/"*) die "GRPO_OTEL_CACHE (${cache_root}) must be outside the repository (${root})" ;;
-esac
+go_build_cache_root "${root}"
 
 sha="$(sha256sum "${manifest}" | cut -d' ' -f1)"
 dist_dir="${cache_root}/collector/${sha}"
 binary="${dist_dir}/${DIST_NAME}"
 
-if [[ -x "${binary}" ]]; then
-  log "cached: ${binary}"
-  printf '%s\n' "${binary}"
-  exit 0
-fi
-
+go_build_reuse "${binary}"
 mkdir -p "${dist_dir}" "${cache_root}/bin"
-
 # One build at a time per manifest: a second caller waits, then finds the binary.
-exec 9>"${dist_dir}/.lock"
-if ! flock -n 9; then
-  log "another build of this manifest is running; waiting for it"
-  flock 9
-fi
-if [[ -x "${binary}" ]]; then
-  log "cached: ${binary}"
-  printf '%s\n' "${binary}"
-  exit 0
-fi
+go_build_lock "${dist_dir}" "this manifest"
+go_build_reuse "${binary}"
 
 # Temporary directories, removed on any exit (success, error or signal).
 temps=()
@@ -98,9 +72,7 @@ grep -q '^[[:space:]]*output_path:' "${manifest}" && die "remove dist::output_pa
 grep -q '^dist:[[:space:]]*$' "${manifest}" || die "no top-level 'dist:' section in ${manifest}"
 sed "s|^dist:[[:space:]]*$|dist:\n  output_path: ${work}/src|" "${manifest}" >"${work}/builder-config.yaml"
 
-jobs="${GRPO_COLLECTOR_JOBS:-2}"
-# Keep whatever GOFLAGS `go env` has (env var or go.env), and cap build parallelism.
-export GOFLAGS="$("${go_cmd}" env GOFLAGS) -p=${jobs}"
+go_build_goflags
 
 log "building ${DIST_NAME} (manifest sha256 ${sha}) with ${jobs} jobs; the first build takes several minutes"
 start=$(date +%s)

@@ -32,46 +32,19 @@ die() {
 
 root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 
-go_cmd="${GO:-}"
-if [[ -z "${go_cmd}" ]]; then
-  if command -v go >/dev/null 2>&1; then
-    go_cmd="$(command -v go)"
-  elif [[ -x /usr/local/go/bin/go ]]; then
-    go_cmd=/usr/local/go/bin/go
-  else
-    die "no go command found (set GO=/path/to/go)"
-  fi
-fi
-
-cache_root="${GRPO_OTEL_CACHE:-${HOME}/.cache/grpo-otel}"
-mkdir -p "${cache_root}"
-cache_root="$(cd -- "${cache_root}" && pwd)"
-case "${cache_root}/" in
-  "${root}/"*) die "GRPO_OTEL_CACHE (${cache_root}) must be outside the repository (${root})" ;;
-esac
+# shellcheck source=lib/go-build-cache.sh
+source "${root}/scripts/lib/go-build-cache.sh"
+go_build_find_go
+go_build_cache_root "${root}"
 
 dist_dir="${cache_root}/jaeger-${JAEGER_VERSION}"
 binary="${dist_dir}/jaeger"
 
-if [[ -x "${binary}" ]]; then
-  log "cached: ${binary}"
-  printf '%s\n' "${binary}"
-  exit 0
-fi
-
+go_build_reuse "${binary}"
 mkdir -p "${dist_dir}"
-
 # One build at a time per version: a second caller waits, then finds the binary.
-exec 9>"${dist_dir}/.lock"
-if ! flock -n 9; then
-  log "another build of Jaeger ${JAEGER_VERSION} is running; waiting for it"
-  flock 9
-fi
-if [[ -x "${binary}" ]]; then
-  log "cached: ${binary}"
-  printf '%s\n' "${binary}"
-  exit 0
-fi
+go_build_lock "${dist_dir}" "Jaeger ${JAEGER_VERSION}"
+go_build_reuse "${binary}"
 
 # The temporary module, removed on any exit (success, error or signal).
 work=""
@@ -81,9 +54,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 work="$(mktemp -d "${dist_dir}/.build.XXXXXX")"
-jobs="${GRPO_COLLECTOR_JOBS:-2}"
-# Keep whatever GOFLAGS `go env` has (env var or go.env), and cap build parallelism.
-export GOFLAGS="$("${go_cmd}" env GOFLAGS) -p=${jobs}"
+go_build_goflags
 
 log "building Jaeger ${JAEGER_VERSION} with ${jobs} jobs; the first build takes several minutes"
 start=$(date +%s)
