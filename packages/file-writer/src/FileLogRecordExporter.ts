@@ -92,7 +92,13 @@ export abstract class FileLogRecordExporter implements LogRecordExporter {
         diag.error(`${this.name}: the export result callback threw`, err);
       }
     };
-    const count = Array.isArray(logs) ? logs.length : 0;
+    if (!Array.isArray(logs)) {
+      const error = this.notAnArray(logs);
+      this.onFailed(0, error, 'encode');
+      done({ code: ExportResultCode.FAILED, error });
+      return;
+    }
+    const count = logs.length;
     if (this.shutdownPromise) {
       const error = this.shutDownError();
       this.onFailed(count, error, 'shutdown');
@@ -134,6 +140,11 @@ export abstract class FileLogRecordExporter implements LogRecordExporter {
    * not written.
    */
   exportSync(logs: readonly ReadableLogRecord[]): void {
+    if (!Array.isArray(logs)) {
+      const error = this.notAnArray(logs);
+      this.onFailed(0, error, 'encode');
+      throw error;
+    }
     if (this.shutdownPromise) {
       const error = this.shutDownError();
       this.onFailed(logs.length, error, 'shutdown');
@@ -158,6 +169,12 @@ export abstract class FileLogRecordExporter implements LogRecordExporter {
   /** For process exit: writes what is queued synchronously and syncs the file. */
   forceFlushSync(): void {
     this.writer.flushSync();
+  }
+
+  private notAnArray(logs: unknown): TypeError {
+    return new TypeError(
+      `${this.name}(${this.writer.filename}): export takes an array of log records, got ${logs === null ? 'null' : typeof logs}`,
+    );
   }
 
   private shutDownError(): Error {

@@ -191,3 +191,27 @@ test("the writer's option errors come under the exporter's name", () => {
     (err: Error) => err.message.startsWith('LinesExporter:') && !err.message.includes('RotatingFileWriter'),
   );
 });
+
+test('a batch that is not an array fails with a TypeError naming the exporter, and nothing is written', async (t) => {
+  const filename = join(tempDir(t), 'out.txt');
+  const exporter = new LinesExporter({ filename });
+  const notLogs = { length: 1, 0: 'x' } as unknown as ReadableLogRecord[];
+  const result = await exportOnce(exporter, notLogs);
+  assert.equal(result.code, ExportResultCode.FAILED);
+  assert.ok(result.error instanceof TypeError);
+  assert.equal(
+    result.error.message,
+    `LinesExporter(${filename}): export takes an array of log records, got object`,
+  );
+  assert.throws(() => exporter.exportSync(notLogs), TypeError);
+  assert.deepEqual(
+    exporter.failed.map(([n, where]) => [n, where]),
+    [
+      [0, 'encode'],
+      [0, 'encode'],
+    ],
+  );
+  assert.deepEqual(exporter.accepted, []);
+  await exporter.shutdown();
+  assert.equal(existsSync(filename), false);
+});
