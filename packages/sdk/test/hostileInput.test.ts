@@ -23,6 +23,7 @@ import {
   logRewardMetrics,
   logStepTiming,
   logTrainingProgress,
+  recordSpan,
   runValidation,
   setValidationDataset,
   shutdown,
@@ -95,6 +96,35 @@ limits: { max_string_length: ${MAX_STRING} }
 const sanitized = (t: GrpoTelemetry, reason: 'coerced' | 'truncated' | 'control_characters') =>
   t.sanitized.get(reason) ?? 0;
 const invalid = (t: GrpoTelemetry) => t.drops.total({ reason: 'invalid_value' });
+
+/**
+ * A span time, labelled valid or not: `performance.now()` readings up to 1 s in the past (valid), or
+ * not a time (NaN, infinities, negative numbers, a reading from the future, strings, objects, null,
+ * undefined). Read when the op runs, so that "in the past" holds then.
+ */
+const hostileSpanTime = fc.oneof(
+  fc.double({ min: 0, max: 1000, noNaN: true }).map((ago) => ({
+    ok: true,
+    time: () => Math.max(0, performance.now() - ago),
+  })),
+  fc
+    .constantFrom<unknown>(
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      -1,
+      '5',
+      null,
+      undefined,
+      {},
+      [1],
+    )
+    .map((v) => ({ ok: false, time: () => v as number })),
+  fc.double({ min: 60_000, max: 1e9, noNaN: true }).map((ahead) => ({
+    ok: false,
+    time: () => performance.now() + ahead,
+  })),
+);
 
 /** Reads a sink's files back with their consumers and checks what every consumer needs. */
 async function checkSinks(
@@ -337,7 +367,13 @@ test('facade: hostile numbers, names, groups and texts never throw; non-finite v
       kind: fc.constant('hparams' as const),
       h: fc.oneof(fc.dictionary(hostileKey, hostileValue, { maxKeys: 4 }), hostileValue),
     }),
-    fc.record({ kind: fc.constant('span' as const), name: hostileString, attrs: hostileAttributes }),
+    fc.record({
+      kind: fc.constant('span' as const),
+      name: hostileString,
+      attrs: hostileAttributes,
+      start: hostileSpanTime,
+      end: hostileSpanTime,
+    }),
     fc.constant({ kind: 'memory' as const }),
   );
   fc.assert(
@@ -433,6 +469,24 @@ test('facade: hostile numbers, names, groups and texts never throw; non-finite v
             assert.equal(
               withStepSpan(step, () => 8),
               8,
+            );
+            // recordSpan: times that are not ones, or an end before the start, drop the span (one
+            // count); otherwise its attributes are checked as withSpan's.
+            const r0 = t.drops.total({ signal: 'traces' });
+            const start = o.start.time();
+            const end = o.end.time();
+            assert.doesNotThrow(() => recordSpan(o.name, o.attrs as Record<string, string>, start, end));
+            const timesOk = o.start.ok && o.end.ok && (end as number) >= (start as number);
+            assert.equal(t.drops.total({ signal: 'traces' }) - r0, timesOk ? bad : 1, 'recordSpan drops');
+            const w0 = t.drops.total({ signal: 'traces' });
+            assert.equal(
+              withSpan('timed', {}, () => 9, { startTime: start }),
+              9,
+            );
+            assert.equal(
+              t.drops.total({ signal: 'traces' }) - w0,
+              o.start.ok || start === undefined ? 0 : 1,
+              'withSpan startTime (none given: none to drop)',
             );
             break;
           }

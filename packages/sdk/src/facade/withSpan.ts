@@ -1,62 +1,26 @@
 import { ATTR_GRPO_STEP } from '@grpo-otel/semconv';
-import { type Attributes, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  context,
+  type Span,
+  SpanStatusCode,
+  type TimeInput,
+  trace,
+} from '@opentelemetry/api';
 import { getTracer } from '../api.js';
 import { safeString } from '../internal/describeValue.js';
+import { spanAttributes } from '../internal/spanAttributes.js';
+import { isSpanTime } from '../internal/spanTime.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 
-const EMPTY: Attributes = Object.freeze({}) as Attributes;
-const hasOwn = Object.prototype.hasOwnProperty;
-
-function isPrimitive(v: unknown): boolean {
-  const t = typeof v;
-  return t === 'string' || t === 'number' || t === 'boolean';
-}
-
-/** An array of one primitive type (null and undefined elements allowed), as OTel takes it. */
-function isHomogeneousArray(v: unknown[]): boolean {
-  let type: string | undefined;
-  for (const x of v) {
-    if (x === null || x === undefined) continue;
-    if (!isPrimitive(x)) return false;
-    if (type === undefined) type = typeof x;
-    else if (typeof x !== type) return false;
-  }
-  return true;
-}
-
-function isValid(k: string, v: unknown): boolean {
-  return (
-    k !== '' &&
-    k !== '__proto__' &&
-    (v === undefined || isPrimitive(v) || (Array.isArray(v) && isHomogeneousArray(v)))
-  );
-}
-
-/**
- * The attributes a span takes (OTel: a primitive, or an array of one primitive type); anything else
- * (the empty key, objects, bigints, symbols, mixed arrays, a non-map) is left out and counted as a
- * dropped `traces` value, where the OTel SDK would discard it with only a diagnostic. A map whose
- * entries are all valid is passed on as is (the tracer copies it), so the common case allocates nothing.
- */
-function spanAttributes(attributes: unknown): Attributes {
-  if (attributes === undefined || attributes === null) return EMPTY;
-  if (typeof attributes !== 'object' || Array.isArray(attributes)) {
-    activeTelemetry()?.drops.record('traces', 'invalid_value', 'withSpan');
-    return EMPTY;
-  }
-  const map = attributes as Record<string, unknown>;
-  let dropped = 0;
-  for (const k in map) {
-    if (hasOwn.call(map, k) && !isValid(k, map[k])) dropped++;
-  }
-  // Inherited enumerable keys are never taken (Object.entries and OTel's copy skip them too).
-  if (dropped === 0) return map as Attributes;
-  const out: Attributes = {};
-  for (const k in map) {
-    if (hasOwn.call(map, k) && isValid(k, map[k])) out[k] = map[k] as Attributes[string];
-  }
-  activeTelemetry()?.drops.record('traces', 'invalid_value', 'withSpan', dropped);
-  return out;
+export interface WithSpanOptions {
+  /**
+   * When the span started, if before the call (OTel's TimeInput: a `performance.now()` reading, epoch
+   * milliseconds, a Date or an HrTime). Lets a step's spans be created together when the step is
+   * reported, rather than one OTel call at each phase boundary. An invalid time is counted as a dropped
+   * `traces` value and the span starts now.
+   */
+  startTime?: TimeInput;
 }
 
 function fail(span: Span, err: unknown): void {
@@ -102,19 +66,29 @@ function runInSpan<T>(span: Span, fn: (span: Span) => T): T {
  * What `tracer.startActiveSpan` does, without a closure per call: the span is started in the active
  * context and `fn` runs in that context with the span set.
  */
-export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => T): T {
+export function withSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span) => T,
+  options?: WithSpanOptions,
+): T {
   if (typeof fn !== 'function') throw new TypeError(`withSpan: fn must be a function, got ${typeof fn}`);
-  const attrs = spanAttributes(attributes);
+  const attrs = spanAttributes(attributes, 'withSpan');
+  let startTime = options?.startTime;
+  if (startTime !== undefined && !isSpanTime(startTime)) {
+    activeTelemetry()?.drops.record('traces', 'invalid_value', 'withSpan');
+    startTime = undefined;
+  }
   const parent = context.active();
   const span = getTracer().startSpan(
     typeof name === 'string' ? name : safeString(name),
-    { attributes: attrs },
+    startTime === undefined ? { attributes: attrs } : { attributes: attrs, startTime },
     parent,
   );
   return context.with(trace.setSpan(parent, span), runInSpan<T>, undefined, span, fn);
 }
 
-/** `withSpan('grpo.step', { 'grpo.step': step }, fn)`. */
-export function withStepSpan<T>(step: number, fn: (span: Span) => T): T {
-  return withSpan('grpo.step', { [ATTR_GRPO_STEP]: step }, fn);
+/** `withSpan('grpo.step', { 'grpo.step': step }, fn, options)`. */
+export function withStepSpan<T>(step: number, fn: (span: Span) => T, options?: WithSpanOptions): T {
+  return withSpan('grpo.step', { [ATTR_GRPO_STEP]: step }, fn, options);
 }

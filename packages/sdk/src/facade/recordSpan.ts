@@ -1,0 +1,40 @@
+import { type Attributes, context, type TimeInput } from '@opentelemetry/api';
+import { getTracer } from '../api.js';
+import { safeString } from '../internal/describeValue.js';
+import { spanAttributes } from '../internal/spanAttributes.js';
+import { isSpanTime, spanTimeNanos } from '../internal/spanTime.js';
+import { activeTelemetry } from '../runtime/channelRegistry.js';
+
+/**
+ * Records a span that has already happened: a phase the trainer timed itself (generation, reward,
+ * update, ...), as a child of the active span (say the step's, from `withStepSpan`), from `startTime` to
+ * `endTime` (OTel's TimeInput: `performance.now()` readings, epoch milliseconds, Dates or HrTimes).
+ *
+ * Why not `withSpan` around each phase: every OTel call at a phase boundary comes right after the
+ * phase's kernels, when its code has gone cold, and costs several times what it costs warm. Recording
+ * the phases when the step is reported, together with its other telemetry, pays that once per step.
+ *
+ * A time that is not one, one in the future, or an end before the start: the span is not recorded and
+ * one `traces` value of `recordSpan` is counted as dropped. Attributes OTel does not take are left out
+ * and counted, as in `withSpan`. Does nothing before `initialize()` or with the SDK disabled.
+ */
+export function recordSpan(
+  name: string,
+  attributes: Attributes,
+  startTime: TimeInput,
+  endTime: TimeInput,
+): void {
+  const t = activeTelemetry();
+  if (!t) return;
+  if (!isSpanTime(startTime) || !isSpanTime(endTime) || spanTimeNanos(endTime) < spanTimeNanos(startTime)) {
+    t.drops.record('traces', 'invalid_value', 'recordSpan');
+    return;
+  }
+  getTracer()
+    .startSpan(
+      typeof name === 'string' ? name : safeString(name),
+      { attributes: spanAttributes(attributes, 'recordSpan'), startTime },
+      context.active(),
+    )
+    .end(endTime);
+}
