@@ -17,15 +17,24 @@ import {
   ATTR_GRPO_REWARD_FUNCTION,
   ATTR_GRPO_REWARD_OTHER_FUNCTION,
   ATTR_GRPO_RUN_ID,
+  ATTR_GRPO_STEP,
   METRICS,
   type MetricDefinition,
+  SPAN_GRPO_GENERATE,
+  SPAN_GRPO_REWARD,
+  SPAN_GRPO_STEP,
+  SPAN_GRPO_UPDATE,
   VALIDATION_ERROR_TYPE_VALUES,
 } from '@grpo-otel/semconv';
 import {
   attributesToObject,
+  exportedLogRecords,
   exportedMetrics,
+  exportedSpans,
   type Located,
+  type OtlpLogRecord,
   type OtlpMetric,
+  type OtlpSpan,
   type RunningCollector,
   startCollector,
 } from './helpers/collector.js';
@@ -148,6 +157,8 @@ describe('the default demo: learning evidence and every metric category', { time
   let summary: { runId: string; steps: number; stoppedEarly: boolean };
   let tb: AccumulatedRun;
   let metrics: Located<OtlpMetric>[];
+  let spans: OtlpSpan[];
+  let logs: OtlpLogRecord[];
 
   before(async () => {
     collector = await startCollector();
@@ -168,7 +179,10 @@ describe('the default demo: learning evidence and every metric category', { time
     // The demo has shut its SDK down (everything sent); stopping the collector drains its pipeline
     // into the file.
     await collector.stop();
-    metrics = exportedMetrics(await collector.readExported());
+    const exported = await collector.readExported();
+    metrics = exportedMetrics(exported);
+    spans = exportedSpans(exported).map((s) => s.item);
+    logs = exportedLogRecords(exported).map((l) => l.item);
     const tbRoot = join(dir, 'run', 'logs', 'tensorboard');
     assert.deepEqual(readdirSync(tbRoot), [summary.runId]);
     tb = readWithEventAccumulator(join(tbRoot, summary.runId));
@@ -285,5 +299,65 @@ describe('the default demo: learning evidence and every metric category', { time
       [],
       `OTLP metrics: ${[...new Set(metrics.map((m) => m.item.name))].sort().join(', ')}`,
     );
+  });
+
+  test('the step traces: a grpo.step per GRPO step, its generate, reward and update phases inside it in order, its records in it', () => {
+    const ns = (t: string | undefined) => Number(BigInt(t ?? '0')) / 1e6; // ms, to the µs
+    const steps = spans.filter((s) => s.name === SPAN_GRPO_STEP);
+    const stepNumbers = steps.map((s) => Number(attributesToObject(s.attributes)[ATTR_GRPO_STEP]));
+    assert.deepEqual(
+      stepNumbers.sort((a, b) => a - b),
+      Array.from({ length: summary.steps }, (_, i) => i + 1),
+      'one grpo.step span per GRPO step',
+    );
+    const problems: string[] = [];
+    for (const step of steps) {
+      const n = attributesToObject(step.attributes)[ATTR_GRPO_STEP];
+      const children = spans
+        .filter((s) => s.parentSpanId === step.spanId)
+        .sort((a, b) => ns(a.startTimeUnixNano) - ns(b.startTimeUnixNano));
+      const names = children.map((c) => c.name).join(',');
+      if (names !== [SPAN_GRPO_GENERATE, SPAN_GRPO_REWARD, SPAN_GRPO_UPDATE].join(',')) {
+        problems.push(`step ${n}: children ${names}`);
+        continue;
+      }
+      // OTel ties each span's clock to Date.now() when it is created: spans agree to within 1 ms.
+      const [start, end] = [ns(step.startTimeUnixNano), ns(step.endTimeUnixNano)];
+      let previousEnd = start;
+      for (const c of children) {
+        const [cs, ce] = [ns(c.startTimeUnixNano), ns(c.endTimeUnixNano)];
+        if (c.traceId !== step.traceId) problems.push(`step ${n}: ${c.name} in another trace`);
+        if (cs < previousEnd - 1 || ce > end + 1 || ce < cs) {
+          problems.push(
+            `step ${n}: ${c.name} ${cs - start}..${ce - start} ms in a step of ${end - start} ms`,
+          );
+        }
+        previousEnd = ce;
+      }
+      const generate = children[0]!;
+      if (ns(generate.endTimeUnixNano) - ns(generate.startTimeUnixNano) <= 0)
+        problems.push(`step ${n}: empty generate`);
+    }
+    assert.deepEqual(problems, []);
+    // The step's reward records (one per reward function) are logged inside its span.
+    const bySpanId = new Map(steps.map((s) => [s.spanId, s]));
+    const rewardRecords = logs.filter((l) => {
+      const a = attributesToObject(l.attributes);
+      return a[ATTR_GRPO_REWARD_FUNCTION] !== undefined && a['grpo.reward.mean'] !== undefined; // logReward's
+    });
+    assert.ok(
+      rewardRecords.length >= summary.steps * REWARD_FUNCTIONS.length,
+      `${rewardRecords.length} reward records`,
+    );
+    const outside = rewardRecords.filter((l) => {
+      const span = bySpanId.get(l.spanId);
+      return (
+        span === undefined ||
+        span.traceId !== l.traceId ||
+        attributesToObject(span.attributes)[ATTR_GRPO_STEP] !==
+          attributesToObject(l.attributes)[ATTR_GRPO_STEP]
+      );
+    });
+    assert.equal(outside.length, 0, `reward records outside their step span: ${JSON.stringify(outside[0])}`);
   });
 });

@@ -1,4 +1,3 @@
-import { withSpan } from '@grpo-otel/sdk';
 import {
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
@@ -11,7 +10,7 @@ import {
 import * as tf from '@tensorflow/tfjs';
 import { generateProblems, type Problem, type ProblemSet } from './ArithmeticTask.js';
 import { demonstration } from './demonstration.js';
-import { GruPolicy } from './GruPolicy.js';
+import { GruPolicy, type TokenBatch } from './GruPolicy.js';
 import { groupAdvantages } from './groupAdvantages.js';
 import { grpoLoss } from './grpoLoss.js';
 import { clipGradients } from './internal/clipGradients.js';
@@ -50,7 +49,8 @@ function padRows(rows: readonly (readonly number[])[], width: number, value = 0)
  * A real, small GRPO trainer: arithmetic word problems, a GRU policy on the tfjs wasm backend, a
  * supervised warm-up on worked solutions, then GRPO steps (G samples per prompt, group-normalised
  * advantages, PPO-clipped policy gradient, k3 KL penalty to the policy frozen after the warm-up, Adam).
- * It only computes; `runDemo` reports each step through the grpo-otel API. Spans wrap its phases.
+ * It only computes: it makes no telemetry call. It times its phases, and `reportStep` reports each
+ * step through the grpo-otel API, the phases as spans.
  */
 export class GrpoTrainer {
   readonly options: TrainerOptions;
@@ -146,36 +146,23 @@ export class GrpoTrainer {
     const problems = prompts.flatMap((p) => Array.from({ length: G }, () => p));
     const rowPrompts = promptIds.flatMap((ids) => Array.from({ length: G }, () => ids));
 
-    const sampled = withSpan(
-      SPAN_GRPO_GENERATE,
-      {
-        [ATTR_GRPO_BATCH_SIZE]: prompts.length,
-        [ATTR_GRPO_GROUP_SIZE]: G,
-        [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: o.maxCompletionTokens,
-        [ATTR_GEN_AI_REQUEST_TEMPERATURE]: o.temperature,
-      },
-      () =>
-        this.policy.sample(rowPrompts, this.vocabulary.eosId, {
-          maxTokens: o.maxCompletionTokens,
-          temperature: o.temperature,
-          random: this.random,
-        }),
-    );
+    const sampled = this.policy.sample(rowPrompts, this.vocabulary.eosId, {
+      maxTokens: o.maxCompletionTokens,
+      temperature: o.temperature,
+      random: this.random,
+    });
     const texts = sampled.tokens.map((t) => this.vocabulary.decode(t));
     const tGenerate = performance.now();
 
-    const scored = withSpan(SPAN_GRPO_REWARD, { [ATTR_GRPO_BATCH_SIZE]: texts.length }, () => {
-      const perFunction = texts.map((text, i) => {
-        const r: Record<string, number> = {};
-        for (const f of this.rewards) r[f.name] = f.score(text, problems[i]!);
-        return r;
-      });
-      const totals = perFunction.map((r) => Object.values(r).reduce((s, v) => s + v, 0));
-      return { perFunction, totals, groups: groupAdvantages(totals, G) };
+    const perFunction = texts.map((text, i) => {
+      const r: Record<string, number> = {};
+      for (const f of this.rewards) r[f.name] = f.score(text, problems[i]!);
+      return r;
     });
+    const totals = perFunction.map((r) => Object.values(r).reduce((s, v) => s + v, 0));
+    const scored = { perFunction, totals, groups: groupAdvantages(totals, G) };
     const tReward = performance.now();
 
-    const width = Math.max(1, ...sampled.tokens.map((t) => t.length));
     const batch = { prompts: promptIds, completions: sampled.tokens, groupSize: G };
     const learningRate = o.learningRate * Math.min(1, step / Math.max(1, o.learningRateWarmupSteps));
     this.optimizer.setLearningRate(learningRate);
@@ -183,54 +170,7 @@ export class GrpoTrainer {
     const refRows = refLogprobsT.arraySync();
     const tReference = performance.now();
 
-    const update = withSpan(SPAN_GRPO_UPDATE, { [ATTR_GRPO_BATCH_SIZE]: texts.length }, () => {
-      const mask = tf.tensor2d(
-        padRows(
-          sampled.tokens.map((t) => t.map(() => 1)),
-          width,
-        ),
-      );
-      const old = tf.tensor2d(padRows(sampled.logprobs, width));
-      const adv = tf.tensor1d(scored.groups.advantages);
-      const losses: number[] = [];
-      let kl = Number.NaN;
-      let clipLow = Number.NaN;
-      let clipHigh = Number.NaN;
-      let gradNorm = Number.NaN;
-      try {
-        for (let u = 0; u < o.updatesPerStep; u++) {
-          const stats: tf.Scalar[] = [];
-          const { value, grads } = tf.variableGrads(() => {
-            const terms = grpoLoss({
-              logprobs: this.policy.tokenLogProbs(batch, o.temperature),
-              oldLogprobs: old,
-              refLogprobs: refLogprobsT,
-              advantages: adv,
-              mask,
-              epsilon: o.clipEpsilon,
-              beta: o.beta,
-            });
-            stats.push(tf.keep(terms.kl), tf.keep(terms.clipLow), tf.keep(terms.clipHigh));
-            return terms.loss;
-          }, this.policy.variables);
-          const clipped = clipGradients(grads, o.maxGradNorm);
-          (this.optimizer as tf.Optimizer).applyGradients(clipped.grads);
-          losses.push(value.dataSync()[0] ?? Number.NaN);
-          if (u === 0) {
-            [kl, clipLow, clipHigh] = stats.map((s) => s.dataSync()[0] ?? Number.NaN) as [
-              number,
-              number,
-              number,
-            ];
-            gradNorm = clipped.norm;
-          }
-          tf.dispose([value, ...stats, ...Object.values(grads), ...Object.values(clipped.grads)]);
-        }
-      } finally {
-        tf.dispose([mask, old, adv, refLogprobsT]);
-      }
-      return { loss: mean(losses), kl, clipLow, clipHigh, gradNorm };
-    });
+    const update = this.update(batch, sampled.logprobs, scored.groups.advantages, refLogprobsT);
     const tUpdate = performance.now();
 
     const completions: Completion[] = texts.map((text, i) => ({
@@ -259,6 +199,31 @@ export class GrpoTrainer {
       zeroStdRatio: scored.groups.zeroStdRatio,
       meanGroupStd: mean(scored.groups.groupStds),
       advantages: scored.groups.advantages,
+      phases: [
+        {
+          name: SPAN_GRPO_GENERATE,
+          attributes: {
+            [ATTR_GRPO_BATCH_SIZE]: prompts.length,
+            [ATTR_GRPO_GROUP_SIZE]: G,
+            [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: o.maxCompletionTokens,
+            [ATTR_GEN_AI_REQUEST_TEMPERATURE]: o.temperature,
+          },
+          start: t0,
+          end: tGenerate,
+        },
+        {
+          name: SPAN_GRPO_REWARD,
+          attributes: { [ATTR_GRPO_BATCH_SIZE]: texts.length },
+          start: tGenerate,
+          end: tReward,
+        },
+        {
+          name: SPAN_GRPO_UPDATE,
+          attributes: { [ATTR_GRPO_BATCH_SIZE]: texts.length },
+          start: tReference,
+          end: tUpdate,
+        },
+      ],
       timings: {
         generate: (tGenerate - t0) / 1000,
         reward: (tReward - tGenerate) / 1000,
@@ -267,6 +232,67 @@ export class GrpoTrainer {
         total: secondsSince(t0),
       },
     };
+  }
+
+  /**
+   * The policy update of a step: `updatesPerStep` Adam steps on the clipped GRPO objective with the KL
+   * penalty to `refLogprobs` (disposed here). Returns the mean loss and the first update's statistics.
+   */
+  private update(
+    batch: TokenBatch,
+    logprobs: readonly number[][],
+    advantages: number[],
+    refLogprobsT: tf.Tensor2D,
+  ): { loss: number; kl: number; clipLow: number; clipHigh: number; gradNorm: number } {
+    const o = this.options;
+    const tokens = batch.completions;
+    const width = Math.max(1, ...tokens.map((t) => t.length));
+    const mask = tf.tensor2d(
+      padRows(
+        tokens.map((t) => t.map(() => 1)),
+        width,
+      ),
+    );
+    const old = tf.tensor2d(padRows(logprobs, width));
+    const adv = tf.tensor1d(advantages);
+    const losses: number[] = [];
+    let kl = Number.NaN;
+    let clipLow = Number.NaN;
+    let clipHigh = Number.NaN;
+    let gradNorm = Number.NaN;
+    try {
+      for (let u = 0; u < o.updatesPerStep; u++) {
+        const stats: tf.Scalar[] = [];
+        const { value, grads } = tf.variableGrads(() => {
+          const terms = grpoLoss({
+            logprobs: this.policy.tokenLogProbs(batch, o.temperature),
+            oldLogprobs: old,
+            refLogprobs: refLogprobsT,
+            advantages: adv,
+            mask,
+            epsilon: o.clipEpsilon,
+            beta: o.beta,
+          });
+          stats.push(tf.keep(terms.kl), tf.keep(terms.clipLow), tf.keep(terms.clipHigh));
+          return terms.loss;
+        }, this.policy.variables);
+        const clipped = clipGradients(grads, o.maxGradNorm);
+        (this.optimizer as tf.Optimizer).applyGradients(clipped.grads);
+        losses.push(value.dataSync()[0] ?? Number.NaN);
+        if (u === 0) {
+          [kl, clipLow, clipHigh] = stats.map((s) => s.dataSync()[0] ?? Number.NaN) as [
+            number,
+            number,
+            number,
+          ];
+          gradNorm = clipped.norm;
+        }
+        tf.dispose([value, ...stats, ...Object.values(grads), ...Object.values(clipped.grads)]);
+      }
+    } finally {
+      tf.dispose([mask, old, adv, refLogprobsT]);
+    }
+    return { loss: mean(losses), kl, clipLow, clipHigh, gradNorm };
   }
 
   /** Greedy answers to `problems` (all of them in one batch), scored by the correctness reward. */

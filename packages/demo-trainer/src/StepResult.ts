@@ -32,6 +32,16 @@ export interface StepTimings {
   total: number;
 }
 
+/** A phase of a step, timed by the trainer: reported as a span (`recordSpan`) with the step's telemetry. */
+export interface StepPhase {
+  /** The span's name (`grpo.generate`, `grpo.reward`, `grpo.update`). */
+  name: string;
+  attributes: Record<string, number>;
+  /** `performance.now()` at the phase's start and end. */
+  start: number;
+  end: number;
+}
+
 /** What one GRPO step did: its completions (grouped by prompt) and the update's statistics. */
 export interface StepResult {
   step: number;
@@ -58,5 +68,7 @@ export interface StepResult {
   zeroStdRatio: number;
   meanGroupStd: number;
   advantages: number[];
+  /** The phases that become the step span's children, in order. */
+  phases: StepPhase[];
   timings: StepTimings;
 }

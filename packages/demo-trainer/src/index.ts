@@ -29,7 +29,7 @@ export type { RewardFunction } from './rewards/RewardFunction.js';
 export { TOPIC_WHITELIST, topicRelevanceReward, whitelistMatches } from './rewards/topicRelevanceReward.js';
 export { xmlFormatReward } from './rewards/xmlFormatReward.js';
 export { type DemoProgress, type RunDemoOptions, runDemo } from './runDemo.js';
-export type { Completion, StepResult, StepTimings } from './StepResult.js';
+export type { Completion, StepPhase, StepResult, StepTimings } from './StepResult.js';
 export { DEFAULT_TRAINER_OPTIONS, resolveTrainerOptions, type TrainerOptions } from './TrainerOptions.js';
 export { tensorMemory } from './tensorMemory.js';
 export { EOS, PAD, REASONING_WORDS, splitWords, TAGS, UNK, Vocabulary } from './Vocabulary.js';

@@ -7,6 +7,7 @@ import {
   logReward,
   logRewardMetrics,
   logStepTiming,
+  recordSpan,
 } from '@grpo-otel/sdk';
 import { ATTR_GRPO_STEP } from '@grpo-otel/semconv';
 import type { RewardFunction } from './rewards/RewardFunction.js';
@@ -27,12 +28,15 @@ export interface ReportStepOptions {
 }
 
 /**
- * Reports one GRPO step through the grpo-otel API (every step: rewards per function, whitelist
- * matches, one model output, step timing; on logging steps also the reward and generation analyses)
- * and returns the step's scalars for the progress record (`logTrainingProgress`, TRL names).
+ * Reports one GRPO step through the grpo-otel API (every step: its phases as spans, children of the
+ * active span, rewards per function, whitelist matches, one model output, step timing; on logging
+ * steps also the reward and generation analyses) and returns the step's scalars for the progress
+ * record (`logTrainingProgress`, TRL names). Called inside the step's span (`withStepSpan`), it makes
+ * every telemetry call of the step in one go, after the step's work.
  */
 export function reportStep(result: StepResult, options: ReportStepOptions): Record<string, number> {
   const { completions, step } = result;
+  for (const p of result.phases) recordSpan(p.name, p.attributes, p.start, p.end);
   const texts = completions.map((c) => c.text);
 
   const rewardsDict: Record<string, number[]> = {};

@@ -199,24 +199,28 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     const validationBefore = validationSeconds;
     const validationCpuBefore = validationCpuSeconds;
     const loggingStep = step % loggingFrequency === 0 || step === o.steps;
-    // Records logged during the step (model outputs, rewards) carry it; logTrainingProgress alone
-    // would only set it every logging_frequency steps.
+    const result = trainer.step(step);
+    // Every telemetry call of the step is made here, after its work: the step span, from the step's
+    // start, with its phases as children (timed by the trainer), and the step's records. Records
+    // logged during the step (model outputs, rewards) carry the step; logTrainingProgress alone would
+    // only set it every logging_frequency steps.
     getTelemetry()?.setStep(step);
-    const result = await withStepSpan(step, () => {
-      const r = trainer.step(step);
-      window.add(
-        reportStep(r, {
-          rewards: trainer.rewards,
-          loggingStep,
-          maxTokens: o.maxCompletionTokens,
-          promptTokens: r.completions.reduce(
-            (n, c) => n + trainer.vocabulary.encode(c.problem.question).length,
-            0,
-          ),
-        }),
-      );
-      return r;
-    });
+    withStepSpan(
+      step,
+      () =>
+        window.add(
+          reportStep(result, {
+            rewards: trainer.rewards,
+            loggingStep,
+            maxTokens: o.maxCompletionTokens,
+            promptTokens: result.completions.reduce(
+              (n, c) => n + trainer.vocabulary.encode(c.problem.question).length,
+              0,
+            ),
+          }),
+        ),
+      { startTime: tStep },
+    );
     correctness.push(result.correctness);
     rewards.push(result.rewardMean);
     const last = step === o.steps;
