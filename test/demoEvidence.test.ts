@@ -24,6 +24,7 @@ import {
   SPAN_GRPO_REWARD,
   SPAN_GRPO_STEP,
   SPAN_GRPO_UPDATE,
+  SPANS,
   VALIDATION_ERROR_TYPE_VALUES,
 } from '@grpo-otel/semconv';
 import {
@@ -311,32 +312,59 @@ describe('the default demo: learning evidence and every metric category', { time
       'one grpo.step span per GRPO step',
     );
     const problems: string[] = [];
+    const childrenOf = (parent: OtlpSpan) =>
+      spans
+        .filter((s) => s.parentSpanId === parent.spanId)
+        .sort((a, b) => ns(a.startTimeUnixNano) - ns(b.startTimeUnixNano));
+    /** `children` lie inside `parent`, in its trace (and one after the other: `sequential`). */
+    const laidOut = (what: string, parent: OtlpSpan, children: OtlpSpan[], sequential: boolean) => {
+      // OTel ties each span's clock to Date.now() when it is created: spans agree to within 1 ms.
+      const [start, end] = [ns(parent.startTimeUnixNano), ns(parent.endTimeUnixNano)];
+      let previousEnd = start;
+      for (const c of children) {
+        const [cs, ce] = [ns(c.startTimeUnixNano), ns(c.endTimeUnixNano)];
+        if (c.traceId !== parent.traceId) problems.push(`${what}: ${c.name} in another trace`);
+        if (cs < previousEnd - 1 || ce > end + 1 || ce < cs) {
+          problems.push(
+            `${what}: ${c.name} ${cs - start}..${ce - start} ms in ${parent.name} of ${end - start} ms`,
+          );
+        }
+        if (sequential) previousEnd = ce;
+      }
+    };
     for (const step of steps) {
       const n = attributesToObject(step.attributes)[ATTR_GRPO_STEP];
-      const children = spans
-        .filter((s) => s.parentSpanId === step.spanId)
-        .sort((a, b) => ns(a.startTimeUnixNano) - ns(b.startTimeUnixNano));
+      const children = childrenOf(step);
       const names = children.map((c) => c.name).join(',');
       if (names !== [SPAN_GRPO_GENERATE, SPAN_GRPO_REWARD, SPAN_GRPO_UPDATE].join(',')) {
         problems.push(`step ${n}: children ${names}`);
         continue;
       }
-      // OTel ties each span's clock to Date.now() when it is created: spans agree to within 1 ms.
-      const [start, end] = [ns(step.startTimeUnixNano), ns(step.endTimeUnixNano)];
-      let previousEnd = start;
-      for (const c of children) {
-        const [cs, ce] = [ns(c.startTimeUnixNano), ns(c.endTimeUnixNano)];
-        if (c.traceId !== step.traceId) problems.push(`step ${n}: ${c.name} in another trace`);
-        if (cs < previousEnd - 1 || ce > end + 1 || ce < cs) {
-          problems.push(
-            `step ${n}: ${c.name} ${cs - start}..${ce - start} ms in a step of ${end - start} ms`,
-          );
-        }
-        previousEnd = ce;
-      }
+      laidOut(`step ${n}`, step, children, true);
       const generate = children[0]!;
-      if (ns(generate.endTimeUnixNano) - ns(generate.startTimeUnixNano) <= 0)
+      if (ns(generate.endTimeUnixNano) - ns(generate.startTimeUnixNano) <= 0) {
         problems.push(`step ${n}: empty generate`);
+      }
+      // One grpo.reward child per reward function. They take microseconds each, below what OTel's
+      // per-span clock (tied to Date.now()) can order, so their order is not checked.
+      const reward = children[1]!;
+      const perFunction = childrenOf(reward);
+      const functions = perFunction
+        .map((c) => `${c.name}:${attributesToObject(c.attributes)[ATTR_GRPO_REWARD_FUNCTION]}`)
+        .sort();
+      if (
+        functions.join(',') !==
+        REWARD_FUNCTIONS.map((f) => `${SPAN_GRPO_REWARD}:${f}`)
+          .sort()
+          .join(',')
+      ) {
+        problems.push(`step ${n}: reward children ${functions.join(',')}`);
+      }
+      laidOut(`step ${n} reward`, reward, perFunction, false);
+      for (const c of [...children, ...perFunction]) {
+        if (attributesToObject(c.attributes)[ATTR_GRPO_STEP] !== n)
+          problems.push(`step ${n}: ${c.name} of another step`);
+      }
     }
     assert.deepEqual(problems, []);
     // The step's reward records (one per reward function) are logged inside its span.
@@ -359,5 +387,28 @@ describe('the default demo: learning evidence and every metric category', { time
       );
     });
     assert.equal(outside.length, 0, `reward records outside their step span: ${JSON.stringify(outside[0])}`);
+  });
+
+  test("the demo's spans carry the attributes the semantic conventions require of them", () => {
+    const problems = new Set<string>();
+    let checked = 0;
+    for (const span of spans) {
+      const def = SPANS[span.name];
+      if (!def) continue;
+      checked++;
+      const attrs = attributesToObject(span.attributes);
+      for (const a of def.attributes) {
+        if (a.requirementLevel === 'required' && attrs[a.key] === undefined)
+          problems.add(`${span.name}: no ${a.key}`);
+      }
+      if (span.name === SPAN_GRPO_REWARD && span.parentSpanId !== undefined) {
+        const parent = spans.find((s) => s.spanId === span.parentSpanId);
+        if (parent?.name === SPAN_GRPO_REWARD && !isRewardFunction(attrs[ATTR_GRPO_REWARD_FUNCTION])) {
+          problems.add(`${span.name} per function: no ${ATTR_GRPO_REWARD_FUNCTION}`);
+        }
+      }
+    }
+    assert.ok(checked > summary.steps * 4, `${checked} spans checked`);
+    assert.deepEqual([...problems], []);
   });
 });

@@ -1,8 +1,12 @@
 import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_REQUEST_CHOICE_COUNT,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
-  ATTR_GRPO_BATCH_SIZE,
-  ATTR_GRPO_GROUP_SIZE,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GRPO_REWARD_FUNCTION,
+  ATTR_GRPO_STEP,
   SPAN_GRPO_GENERATE,
   SPAN_GRPO_REWARD,
   SPAN_GRPO_UPDATE,
@@ -20,7 +24,7 @@ import { createRandom, pick, type Random } from './random.js';
 import { correctnessReward } from './rewards/correctnessReward.js';
 import { DEFAULT_REWARDS } from './rewards/defaultRewards.js';
 import type { RewardFunction } from './rewards/RewardFunction.js';
-import type { Completion, StepResult } from './StepResult.js';
+import type { Completion, StepPhase, StepResult } from './StepResult.js';
 import { resolveTrainerOptions, type TrainerOptions } from './TrainerOptions.js';
 import { Vocabulary } from './Vocabulary.js';
 import { initWasmBackend, type WasmBackendInfo } from './wasmBackend.js';
@@ -154,11 +158,19 @@ export class GrpoTrainer {
     const texts = sampled.tokens.map((t) => this.vocabulary.decode(t));
     const tGenerate = performance.now();
 
-    const perFunction = texts.map((text, i) => {
-      const r: Record<string, number> = {};
-      for (const f of this.rewards) r[f.name] = f.score(text, problems[i]!);
-      return r;
-    });
+    // One reward function at a time over the batch, each timed (a child span of grpo.reward).
+    const perFunction = texts.map((): Record<string, number> => ({}));
+    const rewardPhases: StepPhase[] = [];
+    for (const f of this.rewards) {
+      const tFunction = performance.now();
+      for (let i = 0; i < texts.length; i++) perFunction[i]![f.name] = f.score(texts[i]!, problems[i]!);
+      rewardPhases.push({
+        name: SPAN_GRPO_REWARD,
+        attributes: { [ATTR_GRPO_STEP]: step, [ATTR_GRPO_REWARD_FUNCTION]: f.name },
+        start: tFunction,
+        end: performance.now(),
+      });
+    }
     const totals = perFunction.map((r) => Object.values(r).reduce((s, v) => s + v, 0));
     const scored = { perFunction, totals, groups: groupAdvantages(totals, G) };
     const tReward = performance.now();
@@ -203,26 +215,25 @@ export class GrpoTrainer {
         {
           name: SPAN_GRPO_GENERATE,
           attributes: {
-            [ATTR_GRPO_BATCH_SIZE]: prompts.length,
-            [ATTR_GRPO_GROUP_SIZE]: G,
-            [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: o.maxCompletionTokens,
+            [ATTR_GRPO_STEP]: step,
+            [ATTR_GEN_AI_OPERATION_NAME]: 'text_completion',
             [ATTR_GEN_AI_REQUEST_TEMPERATURE]: o.temperature,
+            [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: o.maxCompletionTokens,
+            [ATTR_GEN_AI_REQUEST_CHOICE_COUNT]: G,
+            [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: rowPrompts.reduce((n, ids) => n + ids.length, 0),
+            [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: sampled.tokens.reduce((n, t) => n + t.length, 0),
           },
           start: t0,
           end: tGenerate,
         },
         {
           name: SPAN_GRPO_REWARD,
-          attributes: { [ATTR_GRPO_BATCH_SIZE]: texts.length },
+          attributes: { [ATTR_GRPO_STEP]: step },
           start: tGenerate,
           end: tReward,
+          children: rewardPhases,
         },
-        {
-          name: SPAN_GRPO_UPDATE,
-          attributes: { [ATTR_GRPO_BATCH_SIZE]: texts.length },
-          start: tReference,
-          end: tUpdate,
-        },
+        { name: SPAN_GRPO_UPDATE, attributes: { [ATTR_GRPO_STEP]: step }, start: tReference, end: tUpdate },
       ],
       timings: {
         generate: (tGenerate - t0) / 1000,

@@ -36,10 +36,12 @@ export interface StepTimings {
 export interface StepPhase {
   /** The span's name (`grpo.generate`, `grpo.reward`, `grpo.update`). */
   name: string;
-  attributes: Record<string, number>;
+  attributes: Record<string, number | string>;
   /** `performance.now()` at the phase's start and end. */
   start: number;
   end: number;
+  /** Parts of the phase, its child spans (one `grpo.reward` per reward function). */
+  children?: StepPhase[];
 }
 
 /** What one GRPO step did: its completions (grouped by prompt) and the update's statistics. */

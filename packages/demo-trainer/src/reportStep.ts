@@ -12,7 +12,19 @@ import {
 import { ATTR_GRPO_STEP } from '@grpo-otel/semconv';
 import type { RewardFunction } from './rewards/RewardFunction.js';
 import { whitelistMatches } from './rewards/topicRelevanceReward.js';
-import type { StepResult } from './StepResult.js';
+import type { StepPhase, StepResult } from './StepResult.js';
+
+/** A phase the trainer timed, as a span (a child of the active one), with its parts as its children. */
+function recordPhase(p: StepPhase): void {
+  const { children } = p;
+  recordSpan(
+    p.name,
+    p.attributes,
+    p.start,
+    p.end,
+    children?.length ? () => children.forEach(recordPhase) : undefined,
+  );
+}
 
 /** Samples attached to the reward records of a logging step. */
 const REWARD_SAMPLES = 8;
@@ -31,12 +43,12 @@ export interface ReportStepOptions {
  * Reports one GRPO step through the grpo-otel API (every step: its phases as spans, children of the
  * active span, rewards per function, whitelist matches, one model output, step timing; on logging
  * steps also the reward and generation analyses) and returns the step's scalars for the progress
- * record (`logTrainingProgress`, TRL names). Called inside the step's span (`withStepSpan`), it makes
+ * record (`logTrainingProgress`, TRL names). Called inside the step's span (`grpo.step`), it makes
  * every telemetry call of the step in one go, after the step's work.
  */
 export function reportStep(result: StepResult, options: ReportStepOptions): Record<string, number> {
   const { completions, step } = result;
-  for (const p of result.phases) recordSpan(p.name, p.attributes, p.start, p.end);
+  for (const p of result.phases) recordPhase(p);
   const texts = completions.map((c) => c.text);
 
   const rewardsDict: Record<string, number[]> = {};

@@ -13,9 +13,15 @@ import {
   runValidation,
   setValidationDataset,
   shutdown,
-  withStepSpan,
+  withSpan,
 } from '@grpo-otel/sdk';
-import { ATTR_GRPO_STEP, generateRunId } from '@grpo-otel/semconv';
+import {
+  ATTR_GRPO_BATCH_SIZE,
+  ATTR_GRPO_GROUP_SIZE,
+  ATTR_GRPO_STEP,
+  generateRunId,
+  SPAN_GRPO_STEP,
+} from '@grpo-otel/semconv';
 import type { Problem } from './ArithmeticTask.js';
 import type { DemoSummary, FirstLast, ValidationPoint } from './DemoSummary.js';
 import { loadDemoConfig } from './demoConfig.js';
@@ -205,8 +211,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     // logged during the step (model outputs, rewards) carry the step; logTrainingProgress alone would
     // only set it every logging_frequency steps.
     getTelemetry()?.setStep(step);
-    withStepSpan(
-      step,
+    withSpan(
+      SPAN_GRPO_STEP,
+      {
+        [ATTR_GRPO_STEP]: step,
+        [ATTR_GRPO_BATCH_SIZE]: o.promptsPerStep,
+        [ATTR_GRPO_GROUP_SIZE]: o.groupSize,
+      },
       () =>
         window.add(
           reportStep(result, {

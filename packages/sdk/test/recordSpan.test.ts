@@ -153,3 +153,62 @@ test('withSpan: an invalid startTime is counted and the span starts at the call'
   assert.equal(drops('withSpan') - d0, 2);
   for (const s of await spans()) assert.ok(ms(s.startTime) >= before - 1, `${s.name} starts at the call`);
 });
+
+test('children: spans recorded inside are children of the recorded span; it ends even if they throw', async () => {
+  exporter.reset();
+  const t0 = performance.now();
+  busy(2);
+  const t1 = performance.now();
+  busy(2);
+  const t2 = performance.now();
+  recordSpan('grpo.reward', {}, t0, t2, () => {
+    recordSpan('grpo.reward', { 'grpo.reward.function': 'a' }, t0, t1);
+    recordSpan('grpo.reward', { 'grpo.reward.function': 'b' }, t1, t2);
+  });
+  const all = await spans();
+  const parent = all.find((s) => Object.keys(s.attributes).length === 0)!;
+  const kids = all.filter((s) => s !== parent);
+  assert.deepEqual(
+    kids.map((s) => s.attributes['grpo.reward.function']),
+    ['a', 'b'],
+  );
+  for (const k of kids) assert.equal(k.parentSpanContext?.spanId, parent.spanContext().spanId);
+  assert.ok(Math.abs(ms(parent.duration) - (t2 - t0)) < 1e-3);
+
+  exporter.reset();
+  const boom = new Error('boom');
+  assert.throws(
+    () =>
+      recordSpan('outer', {}, t0, t2, () => {
+        throw boom;
+      }),
+    (err) => err === boom,
+  );
+  assert.deepEqual(
+    (await spans()).map((s) => s.name),
+    ['outer'],
+    'ended (exported) anyway',
+  );
+  assert.throws(() => recordSpan('x', {}, t0, t1, 5 as unknown as () => void), {
+    name: 'TypeError',
+    message: 'recordSpan: children must be a function, got number',
+  });
+});
+
+test('children of a span whose times are invalid still run, under the active span', async () => {
+  exporter.reset();
+  const d0 = drops('recordSpan');
+  const now = performance.now();
+  let ran = false;
+  withStepSpan(1, () =>
+    recordSpan('bad', {}, now, now - 1, () => {
+      ran = true;
+      recordSpan('kid', {}, now - 1, now);
+    }),
+  );
+  assert.ok(ran);
+  assert.equal(drops('recordSpan') - d0, 1);
+  const byName = new Map((await spans()).map((s) => [s.name, s]));
+  assert.equal(byName.has('bad'), false);
+  assert.equal(byName.get('kid')?.parentSpanContext?.spanId, byName.get('grpo.step')?.spanContext().spanId);
+});

@@ -1,4 +1,4 @@
-import { type Attributes, context, type TimeInput } from '@opentelemetry/api';
+import { type Attributes, context, type TimeInput, trace } from '@opentelemetry/api';
 import { getTracer } from '../api.js';
 import { safeString } from '../internal/describeValue.js';
 import { spanAttributes } from '../internal/spanAttributes.js';
@@ -14,27 +14,49 @@ import { activeTelemetry } from '../runtime/channelRegistry.js';
  * phase's kernels, when its code has gone cold, and costs several times what it costs warm. Recording
  * the phases when the step is reported, together with its other telemetry, pays that once per step.
  *
+ * `children`, when given, runs with the recorded span active, so that the spans it records (say one per
+ * reward function inside `grpo.reward`) are its children; the span ends after it, even if it throws
+ * (rethrown unchanged).
+ *
  * A time that is not one, one in the future, or an end before the start: the span is not recorded and
- * one `traces` value of `recordSpan` is counted as dropped. Attributes OTel does not take are left out
- * and counted, as in `withSpan`. Does nothing before `initialize()` or with the SDK disabled.
+ * one `traces` value of `recordSpan` is counted as dropped (`children` still runs, under the active
+ * span). Attributes OTel does not take are left out and counted, as in `withSpan`. Before
+ * `initialize()` or with the SDK disabled it only runs `children`.
  */
 export function recordSpan(
   name: string,
   attributes: Attributes,
   startTime: TimeInput,
   endTime: TimeInput,
+  children?: () => void,
 ): void {
+  if (children !== undefined && typeof children !== 'function') {
+    throw new TypeError(`recordSpan: children must be a function, got ${typeof children}`);
+  }
   const t = activeTelemetry();
-  if (!t) return;
-  if (!isSpanTime(startTime) || !isSpanTime(endTime) || spanTimeNanos(endTime) < spanTimeNanos(startTime)) {
-    t.drops.record('traces', 'invalid_value', 'recordSpan');
+  const valid =
+    t !== undefined &&
+    isSpanTime(startTime) &&
+    isSpanTime(endTime) &&
+    spanTimeNanos(endTime) >= spanTimeNanos(startTime);
+  if (!valid) {
+    t?.drops.record('traces', 'invalid_value', 'recordSpan');
+    children?.();
     return;
   }
-  getTracer()
-    .startSpan(
-      typeof name === 'string' ? name : safeString(name),
-      { attributes: spanAttributes(attributes, 'recordSpan'), startTime },
-      context.active(),
-    )
-    .end(endTime);
+  const parent = context.active();
+  const span = getTracer().startSpan(
+    typeof name === 'string' ? name : safeString(name),
+    { attributes: spanAttributes(attributes, 'recordSpan'), startTime },
+    parent,
+  );
+  if (children === undefined) {
+    span.end(endTime);
+    return;
+  }
+  try {
+    context.with(trace.setSpan(parent, span), children);
+  } finally {
+    span.end(endTime);
+  }
 }
