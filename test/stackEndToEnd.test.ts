@@ -5,7 +5,8 @@
 // (deploy/jaeger/jaeger.yaml). Then, for that run:
 //   - every PromQL query of every panel of every generated dashboard returns data (the queries are read
 //     out of deploy/grafana/dashboards/*.json and their variables resolved as Grafana would);
-//   - the validation spans are found through Jaeger's query API, with their step and sample events;
+//   - the validation spans and every step's trace (grpo.step, its phases, a reward span per function) are
+//     found through Jaeger's query API;
 //   - the log records reached the collector's Loki-bound logs pipeline (its file exporter copy) with the
 //     run's resource attributes, the channel as scope and the step as an attribute.
 // Everything binds to 127.0.0.1 on free ports; every process is stopped by its PID.
@@ -15,11 +16,16 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ATTR_GRPO_REWARD_FUNCTION,
   ATTR_GRPO_RUN_ID,
   ATTR_GRPO_STEP,
   ATTR_SERVICE_NAME,
   METRICS,
   prometheusName,
+  SPAN_GRPO_GENERATE,
+  SPAN_GRPO_REWARD,
+  SPAN_GRPO_STEP,
+  SPAN_GRPO_UPDATE,
   SPAN_GRPO_VALIDATION,
 } from '@grpo-otel/semconv';
 import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
@@ -58,6 +64,13 @@ const SERVICE = 'grpo-otel-demo';
 const RUN_ID = `stack-e2e-${process.pid}`;
 /** GRPO steps: two progress records (logging_frequency 10), validation before the first and after the last. */
 const STEPS = 20;
+/** The seed's reward functions (section 2 of the plan), as the demo registers them. */
+const DEMO_REWARD_FUNCTIONS = [
+  'correctness_reward',
+  'xml_format_reward',
+  'anti_repetition_reward',
+  'topic_relevance_reward',
+];
 /** Supervised warm-up steps: enough for a format the rewards can score, short enough for a test. */
 const WARMUP_STEPS = 40;
 /** Grafana's $__rate_interval for a 1 s scrape interval: max($__interval + 1s, 4 * 1s). */
@@ -379,6 +392,51 @@ describe('the demo trainer through collector, Prometheus and Jaeger', { timeout:
       assert.ok((span.logs ?? []).length > 0, 'validation spans carry per-sample events');
     }
     assert.ok((await jaeger!.services()).includes(SERVICE));
+  });
+
+  test('the step traces are in Jaeger: a grpo.step per step, with its phases and a reward span per function', async () => {
+    const traces: JaegerTrace[] = await waitFor(
+      async () => {
+        const found = await jaeger!.findTraces({ service: SERVICE, operation: SPAN_GRPO_STEP });
+        const ours = found.filter((tr) =>
+          Object.values(tr.processes).some(
+            (p) => p.tags.find((x) => x.key === ATTR_GRPO_RUN_ID)?.value === RUN_ID,
+          ),
+        );
+        return ours.length >= STEPS ? ours : undefined;
+      },
+      30_000,
+      `${STEPS} ${SPAN_GRPO_STEP} traces of run ${RUN_ID} in Jaeger`,
+      250,
+    );
+    const steps: number[] = [];
+    for (const tr of traces) {
+      const [root, ...more] = tr.spans.filter((s) => s.operationName === SPAN_GRPO_STEP);
+      assert.ok(root && more.length === 0, `one ${SPAN_GRPO_STEP} in trace ${tr.traceID}`);
+      const step = Number(spanTag(root, ATTR_GRPO_STEP));
+      steps.push(step);
+      const childrenOf = (id: string) =>
+        tr.spans.filter((s) => s.references?.some((r) => r.refType === 'CHILD_OF' && r.spanID === id));
+      const phases = childrenOf(root.spanID);
+      assert.deepEqual(
+        phases.map((s) => s.operationName).sort(),
+        [SPAN_GRPO_GENERATE, SPAN_GRPO_REWARD, SPAN_GRPO_UPDATE].sort(),
+        `step ${step}: the phases`,
+      );
+      const reward = phases.find((s) => s.operationName === SPAN_GRPO_REWARD)!;
+      const functions = childrenOf(reward.spanID).map((s) => spanTag(s, ATTR_GRPO_REWARD_FUNCTION));
+      assert.deepEqual(
+        functions.sort(),
+        [...DEMO_REWARD_FUNCTIONS].sort(),
+        `step ${step}: a reward span per function`,
+      );
+      for (const s of tr.spans)
+        assert.equal(Number(spanTag(s, ATTR_GRPO_STEP)), step, `${s.operationName} of step ${step}`);
+    }
+    assert.deepEqual(
+      steps.sort((a, b) => a - b),
+      Array.from({ length: STEPS }, (_, i) => i + 1),
+    );
   });
 
   test("the logs reached the collector's Loki-bound pipeline with the run's attributes", async () => {
