@@ -1,36 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { HrTime } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  forceFlush,
-  getTelemetry,
-  initialize,
-  parseConfig,
-  recordSpan,
-  shutdown,
-  withSpan,
-  withStepSpan,
-} from '../src/index.js';
+import { getTelemetry, recordSpan, withSpan, withStepSpan } from '../src/index.js';
+import { inMemoryTracing } from './helpers/inMemoryTracing.js';
 
-const exporter = new InMemorySpanExporter();
-
-before(() => {
-  const yaml = 'version: 1\nroot: { level: WARNING, handlers: [] }\n';
-  initialize({
-    config: parseConfig(yaml, { source: 'recordSpan.yaml', baseDir: '/', env: {} }),
-    env: {},
-    handleExit: false,
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-});
-after(() => shutdown());
-
-const spans = async () => {
-  await forceFlush();
-  return exporter.getFinishedSpans();
-};
+const { exporter, spans } = inMemoryTracing('recordSpan.yaml');
 const drops = (where: string) =>
   getTelemetry()!.drops.total({ signal: 'traces', reason: 'invalid_value', where });
 const ms = (t: HrTime) => hrTimeToMilliseconds(t);

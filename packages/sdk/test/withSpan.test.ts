@@ -1,35 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  forceFlush,
-  getTelemetry,
-  initialize,
-  parseConfig,
-  shutdown,
-  withSpan,
-  withStepSpan,
-} from '../src/index.js';
+import { getTelemetry, withSpan, withStepSpan } from '../src/index.js';
+import { inMemoryTracing } from './helpers/inMemoryTracing.js';
 
-const exporter = new InMemorySpanExporter();
-
-before(() => {
-  const yaml = 'version: 1\nroot: { level: WARNING, handlers: [] }\n';
-  initialize({
-    config: parseConfig(yaml, { source: 'withSpan.yaml', baseDir: '/', env: {} }),
-    env: {},
-    handleExit: false,
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-});
-after(() => shutdown());
-
-// The resource may still be settling its attributes: exports happen once it has.
-const spans = async () => {
-  await forceFlush();
-  return exporter.getFinishedSpans();
-};
+const { exporter, spans } = inMemoryTracing('withSpan.yaml');
 const drops = () => getTelemetry()!.drops.total({ signal: 'traces' });
 
 test('nested spans: the inner one is a child of the outer, both ended, the value returned', async () => {
