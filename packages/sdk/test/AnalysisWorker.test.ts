@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { METRICS } from '@grpo-otel/semconv';
+import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { AnalysisResult } from '../src/analysis/AnalysisResult.js';
 import { AnalysisWorker } from '../src/analysis/AnalysisWorker.js';
 
@@ -174,5 +176,38 @@ test('drain gives up on a worker that has not answered for the stall time, leavi
   } finally {
     mock.timers.reset();
     await worker.close(5_000);
+  }
+});
+
+test("a job's result is recorded in the context the job was submitted in, not the one that spawned the worker", async () => {
+  const manager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(manager);
+  const key = createContextKey('which');
+  const seen: unknown[] = [];
+  try {
+    // Spawned inside one context (as the SDK spawns it inside the first step that submits a job)...
+    const worker = context.with(
+      ROOT_CONTEXT.setValue(key, 'spawn'),
+      () =>
+        new AnalysisWorker({
+          settings,
+          onResult: (r) => seen.push(`${r.step}: ${String(context.active().getValue(key))}`),
+          onError: () => undefined,
+        }),
+    );
+    try {
+      // ...each job submitted inside its own step's.
+      for (const step of [1, 2]) {
+        context.with(ROOT_CONTEXT.setValue(key, `step ${step}`), () =>
+          worker.submit({ kind: 'rewards', step, rewards: { a: Float64Array.from([step, 0]) } }),
+        );
+      }
+      await worker.settled(2, 10_000);
+      assert.deepEqual(seen, ['1: step 1', '2: step 2']);
+    } finally {
+      await worker.close();
+    }
+  } finally {
+    context.disable();
   }
 });

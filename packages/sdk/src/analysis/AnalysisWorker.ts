@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { diag } from '@opentelemetry/api';
+import { type Context, context, diag } from '@opentelemetry/api';
 import type { AnalysisResult } from './AnalysisResult.js';
 import { GaugeTable } from './GaugeTable.js';
 import type {
@@ -28,7 +28,8 @@ export interface AnalysisWorkerOptions {
  */
 export class AnalysisWorker {
   private readonly worker: Worker;
-  private pending = new Map<number, number>();
+  /** Unanswered jobs: their step, and the context they were submitted in (their results are recorded in it). */
+  private pending = new Map<number, { step: number; context: Context }>();
   private nextId = 1;
   private waiters: { step: number; done: () => void; progress: () => void }[] = [];
   private closed = false;
@@ -62,7 +63,7 @@ export class AnalysisWorker {
     if (this.closed || this.pending.size >= this.maxPending) return false;
     const id = this.nextId++;
     const full = { ...job, id } as AnalysisJob;
-    this.pending.set(id, full.step);
+    this.pending.set(id, { step: full.step, context: context.active() });
     if (this.pending.size === 1) this.worker.ref();
     // Posted at the end of the current synchronous stretch, with the other jobs submitted in it (a
     // step's reward and generation analyses): one message each way instead of one per job.
@@ -120,7 +121,7 @@ export class AnalysisWorker {
 
   /** Whether a job for a step <= `step` is still unanswered. */
   pendingUpTo(step: number): boolean {
-    for (const s of this.pending.values()) if (s <= step) return true;
+    for (const p of this.pending.values()) if (p.step <= step) return true;
     return false;
   }
 
@@ -162,7 +163,15 @@ export class AnalysisWorker {
       this.gaugeTable.receive(reply.result.gauges);
       reply.result.gaugeTable = this.gaugeTable;
     }
-    if (!this.pending.delete(reply.id)) return;
+    const job = this.pending.get(reply.id);
+    if (job === undefined) return;
+    this.pending.delete(reply.id);
+    // In the job's own context (say its step's span), so the records of its results carry that trace
+    // context: the worker's messages arrive in the context it was spawned in.
+    context.with(job.context, this.record, this, reply);
+  }
+
+  private record(reply: JobReply): void {
     if (reply.type === 'result') {
       try {
         this.options.onResult(reply.result);
