@@ -367,26 +367,38 @@ describe('the default demo: learning evidence and every metric category', { time
       }
     }
     assert.deepEqual(problems, []);
-    // The step's reward records (one per reward function) are logged inside its span.
+    // The step's records lie in its span: logReward's (one per reward function), and those of its
+    // analyses (a summary per analysis, and the plateau/collapse signals), which the worker answers
+    // later, while another step runs.
     const bySpanId = new Map(steps.map((s) => [s.spanId, s]));
-    const rewardRecords = logs.filter((l) => {
-      const a = attributesToObject(l.attributes);
-      return a[ATTR_GRPO_REWARD_FUNCTION] !== undefined && a['grpo.reward.mean'] !== undefined; // logReward's
-    });
-    assert.ok(
-      rewardRecords.length >= summary.steps * REWARD_FUNCTIONS.length,
-      `${rewardRecords.length} reward records`,
-    );
-    const outside = rewardRecords.filter((l) => {
-      const span = bySpanId.get(l.spanId);
-      return (
-        span === undefined ||
-        span.traceId !== l.traceId ||
-        attributesToObject(span.attributes)[ATTR_GRPO_STEP] !==
-          attributesToObject(l.attributes)[ATTR_GRPO_STEP]
+    const kinds = {
+      logReward: (a: Record<string, unknown>) =>
+        a[ATTR_GRPO_REWARD_FUNCTION] !== undefined && a['grpo.reward.mean'] !== undefined,
+      'analysis summary': (a: Record<string, unknown>) => a['grpo.analysis.worker_ms'] !== undefined,
+      signal: (a: Record<string, unknown>) => a['grpo.signal.kind'] !== undefined,
+    };
+    for (const [kind, is] of Object.entries(kinds)) {
+      const records = logs.filter((l) => is(attributesToObject(l.attributes)));
+      const outside = records.filter((l) => {
+        const span = bySpanId.get(l.spanId);
+        return (
+          span === undefined ||
+          span.traceId !== l.traceId ||
+          attributesToObject(span.attributes)[ATTR_GRPO_STEP] !==
+            attributesToObject(l.attributes)[ATTR_GRPO_STEP]
+        );
+      });
+      assert.ok(records.length > 0, `no ${kind} record`);
+      assert.equal(
+        outside.length,
+        0,
+        `${kind} records outside their step's span: ${JSON.stringify(outside[0])}`,
       );
-    });
-    assert.equal(outside.length, 0, `reward records outside their step span: ${JSON.stringify(outside[0])}`);
+    }
+    assert.ok(
+      logs.filter((l) => kinds.logReward(attributesToObject(l.attributes))).length >=
+        summary.steps * REWARD_FUNCTIONS.length,
+    );
   });
 
   test("the demo's spans carry the attributes the semantic conventions require of them", () => {
