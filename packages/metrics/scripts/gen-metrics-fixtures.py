@@ -1001,13 +1001,35 @@ def smooth_series(xs, kind, span):
     return out
 
 
-def plateau_expect(values, window, min_delta, patience, kind, span, mode):
-    xs = [v for v in values if math.isfinite(v)]
-    s = smooth_series(xs, kind, span)
+def finite_points(values, steps):
+    """The (step, value) points a detector keeps: finite values at increasing steps (value i at step i by default)."""
+    steps = list(range(len(values))) if steps is None else steps
+    pts, last = [], None
+    for st, v in zip(steps, values):
+        if math.isfinite(v) and (last is None or st > last):
+            pts.append((st, v))
+            last = st
+    return pts
+
+
+def baseline_index(pts, t, window):
+    """Index of the latest point at a step <= step_t - window, or None."""
+    limit = pts[t][0] - window
+    b = None
+    for j in range(t + 1):
+        if pts[j][0] <= limit:
+            b = j
+    return b
+
+
+def plateau_expect(values, window, min_delta, patience, kind, span, mode, steps=None):
+    pts = finite_points(values, steps)
+    s = smooth_series([v for _, v in pts], kind, span)
     sign = -1 if mode == "min" else 1
     fired, stalled, inp, states = [], 0, False, []
     for t in range(len(s)):
-        imp = sign * (s[t] - s[t - window]) if t >= window else NAN
+        b = baseline_index(pts, t, window)
+        imp = sign * (s[t] - s[b]) if b is not None else NAN
         f = False
         if not math.isnan(imp):
             if imp < min_delta:
@@ -1022,12 +1044,13 @@ def plateau_expect(values, window, min_delta, patience, kind, span, mode):
     return {"smoothed": s, "fired": fired, "plateau": states}
 
 
-def collapse_expect(values, threshold, max_drop, window, kind, span):
-    xs = [v for v in values if math.isfinite(v)]
-    s = smooth_series(xs, kind, span)
+def collapse_expect(values, threshold, max_drop, window, kind, span, steps=None):
+    pts = finite_points(values, steps)
+    s = smooth_series([v for _, v in pts], kind, span)
     fired, col, reasons = [], False, []
     for t in range(len(s)):
-        old = s[t - window] if t >= window else NAN
+        b = baseline_index(pts, t, window)
+        old = s[b] if b is not None else NAN
         drop = (old - s[t]) / old if old > 0 else NAN
         reason = None
         if threshold is not None and s[t] < threshold:
@@ -1039,6 +1062,40 @@ def collapse_expect(values, threshold, max_drop, window, kind, span):
         col = reason is not None
         reasons.append(reason)
     return {"smoothed": s, "fired": fired, "reasons": reasons}
+
+
+def step_window_expect(steps, values, window):
+    """At each point: numpy mean of the values at steps in (step - window, step] (the last value per step)."""
+    out, kept = [], {}
+    for st, v in zip(steps, values):
+        kept[st] = v
+        inside = [kept[k] for k in sorted(kept) if st - window < k <= st]
+        out.append(float(np.mean(np.array(inside))))
+    return out
+
+
+def step_cases():
+    """Windows counted in training steps while values arrive every `every` steps (logging_frequency)."""
+    r = np.random.default_rng(20261207)
+    t = np.arange(1, 601)
+    curve = np.where(t < 200, t / 200, 1.0) + r.normal(0, 0.05, 600)
+    windows = []
+    for every in (1, 5, 50):
+        steps = [int(x) for x in t if x % every == 0]
+        vals = [float(curve[x - 1]) for x in steps]
+        for w in (10, 100):
+            windows.append({"name": f"every {every} steps, window {w}", "steps": steps, "values": vals,
+                            "window": w, "expect": step_window_expect(steps, vals, w)})
+    plateau = []
+    for every in (1, 5, 50):
+        steps = [int(x) for x in t if x % every == 0]
+        vals = [float(curve[x - 1]) for x in steps]
+        opt = dict(window=100, minDelta=0.05, patience=1, smoothing="ema", smoothingWindow=3, mode="max")
+        plateau.append({"name": f"plateau every {every} steps, window 100", "steps": steps, "values": vals,
+                        "options": opt,
+                        "expect": plateau_expect(vals, opt["window"], opt["minDelta"], opt["patience"],
+                                                 opt["smoothing"], opt["smoothingWindow"], opt["mode"], steps)})
+    return {"windows": windows, "plateau": plateau}
 
 
 def detector_cases():
@@ -1073,7 +1130,7 @@ def detector_cases():
         collapse.append({"name": name, "values": vals, "options": opt,
                          "expect": collapse_expect(vals, opt["threshold"], opt["maxDrop"], opt["window"],
                                                    opt["smoothing"], opt["smoothingWindow"])})
-    return {"plateau": plateau, "collapse": collapse}
+    return {"plateau": plateau, "collapse": collapse, "steps": step_cases()}
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-import { History, type Smoothing, smoother } from './internal/smoother.js';
+import { StepHistory } from './internal/StepHistory.js';
+import { type Smoothing, smoother } from './internal/smoother.js';
 
 export interface CollapseDetectorOptions {
   /** Collapse when the (smoothed) value falls below this (e.g. an entropy or distinct-n floor). */
   threshold?: number;
   /**
-   * Collapse when the (smoothed) value fell by more than this fraction over `window` updates:
-   * (v_{t-window} - v_t) / v_{t-window} > maxDrop (e.g. 0.5 = lost half). Needs v_{t-window} > 0.
+   * Collapse when the (smoothed) value fell by more than this fraction over `window` steps:
+   * (v_b - v_t) / v_b > maxDrop (e.g. 0.5 = lost half), b the latest step with a value at or before
+   * t - window. Needs v_b > 0.
    */
   maxDrop?: number;
-  /** Updates over which the drop is measured (default 50). */
+  /** Training steps over which the drop is measured (default 50). */
   window?: number;
   /** 'none' (default), 'ema' or 'sma'. */
   smoothing?: Smoothing;
@@ -20,7 +22,7 @@ export interface CollapseUpdate {
   step?: number;
   /** The (smoothed) value after this update. */
   value: number;
-  /** Relative drop over the window, (v_{t-window} - v_t) / v_{t-window}; NaN until defined. */
+  /** Relative drop over the window, (v_b - v_t) / v_b; NaN until defined. */
   drop: number;
   /** True while collapsed. */
   collapsed: boolean;
@@ -33,18 +35,21 @@ export interface CollapseUpdate {
 /**
  * Mode-collapse detection on a health series such as token entropy or distinct-n.
  *
- * An update is in collapse when the (optionally smoothed) value v_t < `threshold`, or when
- * drop_t = (v_{t-window} - v_t) / v_{t-window} > `maxDrop` (only once `window` + 1 values exist and
- * v_{t-window} > 0). The first such update fires (`fired`); the detector stays collapsed, without firing
- * again, until an update meets neither condition, which re-arms it. Windows count updates. Non-finite
- * values are skipped and counted. With neither `threshold` nor `maxDrop` it never fires.
+ * An update at training step t is in collapse when the (optionally smoothed) value v_t < `threshold`, or
+ * when drop_t = (v_b - v_t) / v_b > `maxDrop`, b the latest step with a value at or before t - window
+ * (only once such a step exists and v_b > 0). The first such update fires (`fired`); the detector stays
+ * collapsed, without firing again, until an update meets neither condition, which re-arms it. Windows
+ * count training steps; without a step, each finite value is the step after the previous one.
+ * Non-finite values and steps that do not increase are skipped and counted. With neither `threshold`
+ * nor `maxDrop` it never fires.
  */
 export class CollapseDetector {
   readonly threshold: number | undefined;
   readonly maxDrop: number | undefined;
   readonly window: number;
   private readonly smooth: (x: number) => number;
-  private readonly history: History;
+  private readonly history: StepHistory;
+  private updates = 0;
   private isCollapsed = false;
   private last = Number.NaN;
   private nSkipped = 0;
@@ -58,17 +63,20 @@ export class CollapseDetector {
       throw new RangeError(`CollapseDetector: window must be a positive integer, got ${this.window}`);
     }
     this.smooth = smoother(options?.smoothing ?? 'none', options?.smoothingWindow ?? 10, 'CollapseDetector');
-    this.history = new History(this.window + 1);
+    this.history = new StepHistory(this.window);
   }
 
+  /** Feeds one value (e.g. the step's token entropy) at training step `step`, which is echoed back. */
   update(value: number, step?: number): CollapseUpdate {
-    if (!Number.isFinite(value)) {
+    const at = step ?? this.updates;
+    if (!Number.isFinite(value) || !(Number.isSafeInteger(at) && !(at <= this.history.lastStep))) {
       this.nSkipped++;
       return { step, value: this.last, drop: this.drop(), collapsed: this.isCollapsed, fired: false };
     }
     const v = this.smooth(value);
     this.last = v;
-    this.history.push(v);
+    this.updates++;
+    this.history.push(at, v);
     const drop = this.drop();
     let reason: CollapseUpdate['reason'];
     if (this.threshold !== undefined && v < this.threshold) reason = 'below-threshold';
@@ -89,8 +97,8 @@ export class CollapseDetector {
   }
 
   private drop(): number {
-    const old = this.history.back(this.window);
-    return old > 0 ? (old - this.history.back(0)) / old : Number.NaN;
+    const old = this.history.baseline();
+    return old > 0 ? (old - this.last) / old : Number.NaN;
   }
 
   get collapsed(): boolean {

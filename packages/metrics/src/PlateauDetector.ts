@@ -1,11 +1,12 @@
-import { History, type Smoothing, smoother } from './internal/smoother.js';
+import { StepHistory } from './internal/StepHistory.js';
+import { type Smoothing, smoother } from './internal/smoother.js';
 
 export interface PlateauDetectorOptions {
-  /** Updates over which the improvement is measured (default 100). */
+  /** Training steps over which the improvement is measured (default 100). */
   window?: number;
   /** The smallest improvement over `window` updates that counts as progress (default 0.01, in the value's units). */
   minDelta?: number;
-  /** Consecutive updates without progress before the plateau fires (default 1). */
+  /** Consecutive updates (steps with a value) without progress before the plateau fires (default 1). */
   patience?: number;
   /** 'ema' (default), 'sma' or 'none'. */
   smoothing?: Smoothing;
@@ -22,8 +23,8 @@ export interface PlateauUpdate {
   /** The smoothed value after this update (NaN before the first finite value). */
   smoothed: number;
   /**
-   * Improvement of the smoothed value over the last `window` updates, s_t - s_{t-window} ('min' mode:
-   * s_{t-window} - s_t); NaN until `window` + 1 smoothed values exist.
+   * Improvement of the smoothed value over the last `window` steps, s_t - s_b, where b is the latest
+   * step with a value at or before t - window ('min' mode: s_b - s_t); NaN until such a step exists.
    */
   improvement: number;
   /** True while in a plateau (from the update that fired until progress resumes). */
@@ -35,12 +36,15 @@ export interface PlateauUpdate {
 /**
  * Reward plateau detection, for early stopping or checkpointing.
  *
- * Each finite value updates the smoothed series s (EMA or SMA over `smoothingWindow`). Once `window` + 1
- * smoothed values exist, improvement_t = s_t - s_{t-window}. An update "stalls" when improvement_t <
+ * Each finite value updates the smoothed series s (EMA or SMA over `smoothingWindow` updates) at its
+ * training step t. Once a value exists at a step b <= t - window (the latest such step),
+ * improvement_t = s_t - s_b. So the window counts training steps, whether a value comes every step or
+ * every 50 (with values every step, b = t - window). An update "stalls" when improvement_t <
  * `minDelta`; after `patience` consecutive stalled updates the plateau fires (`fired` true on that update
  * only). It stays in plateau (no further firing) until an update with improvement_t >= minDelta, which
- * re-arms it. Windows count updates (calls with a finite value), not training steps: call it at a fixed
- * logging frequency. Non-finite values are skipped (counted in `skipped`) and change nothing.
+ * re-arms it. Without a step, each finite value is the step after the previous one (0, 1, 2, ...).
+ * Non-finite values, and steps that do not increase, are skipped (counted in `skipped`) and change
+ * nothing.
  * Noise around `minDelta` can re-arm the detector and fire it again a few updates later; a `patience`
  * above 1 or a longer `smoothingWindow` prevents that flapping.
  */
@@ -50,7 +54,8 @@ export class PlateauDetector {
   readonly patience: number;
   private readonly sign: number;
   private readonly smooth: (x: number) => number;
-  private readonly history: History;
+  private readonly history: StepHistory;
+  private updates = 0;
   private stalled = 0;
   private inPlateau = false;
   private last = Number.NaN;
@@ -71,12 +76,13 @@ export class PlateauDetector {
     }
     this.sign = (options?.mode ?? 'max') === 'min' ? -1 : 1;
     this.smooth = smoother(options?.smoothing ?? 'ema', options?.smoothingWindow ?? 10, 'PlateauDetector');
-    this.history = new History(this.window + 1);
+    this.history = new StepHistory(this.window);
   }
 
-  /** Feeds one value (e.g. the step's mean reward); `step` is echoed back. */
+  /** Feeds one value (e.g. the step's mean reward) at training step `step`, which is echoed back. */
   update(value: number, step?: number): PlateauUpdate {
-    if (!Number.isFinite(value)) {
+    const at = step ?? this.updates;
+    if (!Number.isFinite(value) || !(Number.isSafeInteger(at) && !(at <= this.history.lastStep))) {
       this.nSkipped++;
       return {
         step,
@@ -88,7 +94,8 @@ export class PlateauDetector {
     }
     const s = this.smooth(value);
     this.last = s;
-    this.history.push(s);
+    this.updates++;
+    this.history.push(at, s);
     const improvement = this.improvement();
     let fired = false;
     if (!Number.isNaN(improvement)) {
@@ -108,7 +115,7 @@ export class PlateauDetector {
   }
 
   private improvement(): number {
-    return this.sign * (this.history.back(0) - this.history.back(this.window));
+    return this.sign * (this.last - this.history.baseline());
   }
 
   /** True while in a plateau. */
@@ -119,7 +126,7 @@ export class PlateauDetector {
   get fired(): number {
     return this.nFired;
   }
-  /** Non-finite values ignored. */
+  /** Values ignored: non-finite, or at a step that does not increase. */
   get skipped(): number {
     return this.nSkipped;
   }

@@ -59,6 +59,7 @@ export {
 } from './reasoningCompleteness.js';
 export { type RepetitionRate, repetitionRate } from './repetitionRate.js';
 export { type RewardStatistics, type RewardStatisticsOptions, rewardStatistics } from './rewardStatistics.js';
+export { StepWindow } from './StepWindow.js';
 export { spearman } from './spearman.js';
 export { type SummarizeOptions, type Summary, summarize } from './summarize.js';
 // Generation quality

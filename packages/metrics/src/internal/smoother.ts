@@ -20,22 +20,3 @@ export function smoother(kind: Smoothing, span: number, who: string): (x: number
   }
   throw new RangeError(`${who}: smoothing must be 'ema', 'sma' or 'none', got ${String(kind)}`);
 }
-
-/** The last `size` values of a series (a ring), to look `size - 1` updates back. */
-export class History {
-  private readonly buf: Float64Array;
-  private n = 0;
-  constructor(readonly size: number) {
-    this.buf = new Float64Array(size);
-  }
-  push(x: number): void {
-    this.buf[this.n++ % this.size] = x;
-  }
-  /** The value pushed `lag` updates before the latest (NaN if there is none). */
-  back(lag: number): number {
-    return lag < this.size && lag < this.n ? this.buf[(this.n - 1 - lag) % this.size]! : Number.NaN;
-  }
-  reset(): void {
-    this.n = 0;
-  }
-}
