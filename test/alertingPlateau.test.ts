@@ -50,6 +50,7 @@ resource:
   world_size: 1
 metrics:
   logging_frequency: 1
+  full_metrics_frequency: 1
   plateau: { window: 5, min_delta: 0.01, patience: 1 }
 otlp:
   export_interval: 0.5

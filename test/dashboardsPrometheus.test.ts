@@ -176,6 +176,7 @@ async function recordRun(dir: string, otlpEndpoint: string): Promise<void> {
     '  training: { level: INFO, handlers: [], propagate: false }',
     'metrics:',
     '  logging_frequency: 1',
+    '  full_metrics_frequency: 1',
     '  sampling_ratio: 1',
     '  history_window: 4',
     '  plateau: { window: 3, min_delta: 0.01 }',

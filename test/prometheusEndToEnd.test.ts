@@ -62,6 +62,7 @@ resource:
   run_id: \${env:RUN_ID}
 metrics:
   logging_frequency: 1
+  full_metrics_frequency: 1
   sampling_ratio: 1
 otlp:
   export_interval: 0.5

@@ -40,6 +40,7 @@ resource:
   run_id: \${env:RUN_ID}
 metrics:
   logging_frequency: 1
+  full_metrics_frequency: 1
 `;
 
 for (const protocol of ['http/protobuf', 'http/json'] as const) {

@@ -42,6 +42,7 @@ handlers:
   tb: { class: tensorboard, log_dir: ${join(dir, name)} }
 metrics:
   logging_frequency: 1
+  full_metrics_frequency: 1
   sampling_ratio: 1
   max_pending_analyses: 1000
 `,

@@ -40,7 +40,7 @@ function percentile(xs: number[], p: number): number {
 }
 
 async function run(samplingRatio: number) {
-  const yaml = `root: { level: WARNING, handlers: [] }\nmetrics: { logging_frequency: 1, sampling_ratio: ${samplingRatio} }\n`;
+  const yaml = `root: { level: WARNING, handlers: [] }\nmetrics: { logging_frequency: 1, full_metrics_frequency: 1, sampling_ratio: ${samplingRatio} }\n`;
   initialize({
     config: parseConfig(yaml, { source: 'bench.yaml', baseDir: '/', env: {} }),
     env: {},

@@ -171,6 +171,7 @@ async function part2(): Promise<void> {
   config.root.handlers = ['file'];
   config.loggers.training.handlers = ['file', 'tensorboard'];
   config.metrics.logging_frequency = 1;
+  config.metrics.full_metrics_frequency = 1;
   const reader = new PeriodicExportingMetricReader({
     exporter: nullExporter,
     exportIntervalMillis: 3_600_000,
@@ -188,7 +189,7 @@ async function part2(): Promise<void> {
     historyWindow: 100,
     startedAtMs: Date.now(),
     cpuAtStartUs: 0,
-    plateau: { window: 20, minDelta: 0.01, patience: 3 },
+    plateau: { window: 20, minDelta: 0.01, patience: 3, objective: 'total' },
     collapse: { window: 10, maxDrop: 0.5 },
   });
   let seed = 7;
@@ -253,7 +254,7 @@ async function part2(): Promise<void> {
     if (coldStep && GAP_MS > 0) spin(GAP_MS);
     const all = coldStep ? cold : warm;
     let t0 = process.hrtime.bigint();
-    t.setStep(step);
+    t.beginStep(step);
     if (keep) all.setStep!.push(us(t0));
     t0 = process.hrtime.bigint();
     for (const [i, f] of REWARDS.entries()) {
@@ -338,7 +339,7 @@ async function part3(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-facade-'));
   initialize({
     config: parseConfig(
-      'handlers:\n  none: { class: logging.NullHandler }\nroot: { level: INFO, handlers: [none] }\nmetrics: { logging_frequency: 1, sampling_ratio: 1 }\n',
+      'handlers:\n  none: { class: logging.NullHandler }\nroot: { level: INFO, handlers: [none] }\nmetrics: { logging_frequency: 1, full_metrics_frequency: 1, sampling_ratio: 1 }\n',
       { source: 'bench.yaml', baseDir: dir, env: {} },
     ),
     env: {},

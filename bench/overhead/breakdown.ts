@@ -69,6 +69,7 @@ const ALL_VARIANTS: Variant[] = [
     what: 'full with the shipped logging_frequency 10, sampling_ratio 0.25',
     edit: (c) => {
       c.metrics.logging_frequency = 10;
+      c.metrics.full_metrics_frequency = 10;
       c.metrics.sampling_ratio = 0.25;
     },
     otlp: true,

@@ -22,6 +22,7 @@ type ConfigDocument = any;
 export function writeBenchConfig(path: string, steps: number, edit?: (config: ConfigDocument) => void): void {
   const config = parse(readFileSync(shippedConfig, 'utf8'));
   config.metrics.logging_frequency = 1;
+  config.metrics.full_metrics_frequency = 1;
   config.metrics.sampling_ratio = 1;
   config.metrics.validation_frequency = steps + 1;
   edit?.(config);

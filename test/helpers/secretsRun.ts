@@ -42,7 +42,7 @@ export function allSinksConfig(runId: string, otlp: string[], limits: string[] =
     '  json: { format: json, fields: [timestamp, level, name, message, attributes] }',
     'resource:',
     `  run_id: ${runId}`,
-    'metrics: { logging_frequency: 1 }',
+    'metrics: { logging_frequency: 1, full_metrics_frequency: 1 }',
     ...(otlp.length ? ['otlp:', ...otlp.map((l) => `  ${l}`)] : []),
     ...(limits.length ? ['limits:', ...limits.map((l) => `  ${l}`)] : []),
     '',

@@ -2,6 +2,7 @@ import {
   type Generation,
   type GenerationReferenceInput,
   getWhitelistLogger,
+  isLoggingStep,
   logGenerationMetrics,
   logModelOutput,
   logReward,
@@ -31,8 +32,10 @@ const REWARD_SAMPLES = 8;
 
 export interface ReportStepOptions {
   rewards: readonly RewardFunction[];
-  /** A logging step: reward records carry samples, the reward and generation analyses run. */
+  /** A logging step (`isLoggingStep`): reward records carry samples. */
   loggingStep: boolean;
+  /** The run's last step: every analysis runs. */
+  final: boolean;
   /** Token limit of the rollouts (for the clipped ratio). */
   maxTokens: number;
   /** Prompt tokens of the step (for throughput). */
@@ -57,8 +60,10 @@ export function reportStep(result: StepResult, options: ReportStepOptions): Reco
     rewardsDict[f.name] = values;
     logReward(f.name, values, options.loggingStep ? texts.slice(0, REWARD_SAMPLES) : undefined);
   }
-  if (options.loggingStep) {
-    logRewardMetrics(step, rewardsDict, { groupSize: result.groupSize });
+  // Every step: the moving averages and the plateau detector count steps. The SDK analyses the
+  // batch on logging steps (isLoggingStep), and the generations on full-metrics steps.
+  logRewardMetrics(step, rewardsDict, { groupSize: result.groupSize, final: options.final });
+  if (isLoggingStep(step, { full: true, final: options.final })) {
     const generations: Generation[] = completions.map((c) => ({
       text: c.text,
       tokens: c.tokens,
@@ -77,6 +82,7 @@ export function reportStep(result: StepResult, options: ReportStepOptions): Reco
     logGenerationMetrics(step, generations, references, {
       groupSize: result.groupSize,
       maxTokens: options.maxTokens,
+      final: options.final,
     });
   }
 

@@ -1,10 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  beginStep,
   getSystemLogger,
   getTelemetry,
   getTrainingLogger,
   initialize,
+  isLoggingStep,
   logHparams,
   logMemoryUsage,
   logTrainingProgress,
@@ -204,13 +206,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     const cpuStep = process.cpuUsage();
     const validationBefore = validationSeconds;
     const validationCpuBefore = validationCpuSeconds;
-    const loggingStep = step % loggingFrequency === 0 || step === o.steps;
+    const final = step === o.steps;
+    const loggingStep = isLoggingStep(step, { final });
     const result = trainer.step(step);
     // Every telemetry call of the step is made here, after its work: the step span, from the step's
-    // start, with its phases as children (timed by the trainer), and the step's records. Records
-    // logged during the step (model outputs, rewards) carry the step; logTrainingProgress alone would
-    // only set it every logging_frequency steps.
-    getTelemetry()?.setStep(step);
+    // start, with its phases as children (timed by the trainer), and the step's records, which
+    // belong to the step begun here.
+    beginStep(step);
     withSpan(
       SPAN_GRPO_STEP,
       {
@@ -223,6 +225,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
           reportStep(result, {
             rewards: trainer.rewards,
             loggingStep,
+            final,
             maxTokens: o.maxCompletionTokens,
             promptTokens: result.completions.reduce(
               (n, c) => n + trainer.vocabulary.encode(c.problem.question).length,
@@ -258,7 +261,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       elapsedSeconds: (performance.now() - started) / 1000,
       etaSeconds: perStep * (o.steps - step),
     });
-    if (step % loggingFrequency === 0) {
+    if (isLoggingStep(step)) {
       const recent = correctness.slice(-loggingFrequency);
       log.info(
         `Step ${step}/${o.steps} completed: reward ${fmt(mean(rewards.slice(-loggingFrequency)))}, ` +

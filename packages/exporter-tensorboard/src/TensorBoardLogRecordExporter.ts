@@ -30,7 +30,9 @@ interface StepText {
  * TensorBoard keeps one text per tag and step (its fast loader keeps the last one written), so the
  * records of a channel's step are collected and written as one event when a record of a later step
  * arrives, and on `forceFlush`, `shutdown`, `exportSync` and `forceFlushSync`. Records of a step that
- * arrive after it was written are written again together with the earlier ones.
+ * arrive after it was written are written again together with the earlier ones. Steps never go back
+ * within a tag: a record of a step before its channel's latest text joins that text, marked
+ * `*(step N)*` with its own step.
  *
  * `export()` never throws and calls back once (SUCCESS once the records are taken; FAILED after
  * shutdown). `exportSync`/`forceFlushSync` are for process exit, like RotatingFileLogRecordExporter's.
@@ -117,13 +119,20 @@ export class TensorBoardLogRecordExporter implements LogRecordExporter {
 
   private accept(logs: readonly ReadableLogRecord[]): void {
     for (const record of logs) {
-      const step = this.stepOf(record);
+      const own = this.stepOf(record);
+      const channel = logChannel(record);
+      // Steps never go back within a tag (TensorBoard's loaders discard points that do): a record of a
+      // step before the channel's latest text joins that text, marked with its own step.
+      const latest = Math.max(
+        this.pending.get(channel)?.step ?? Number.NEGATIVE_INFINITY,
+        this.written.get(channel)?.step ?? Number.NEGATIVE_INFINITY,
+      );
+      const step = Math.max(own, latest);
       if (this.maxStep === undefined || step > this.maxStep) {
         // The trainer moved on: every text of an earlier step is complete.
         for (const [channel, p] of this.pending) if (p.step < step) this.emit(channel, p);
         this.maxStep = step;
       }
-      const channel = logChannel(record);
       let p = this.pending.get(channel);
       if (p && p.step !== step) {
         this.emit(channel, p);
@@ -141,7 +150,8 @@ export class TensorBoardLogRecordExporter implements LogRecordExporter {
         p.omitted++;
         continue;
       }
-      p.parts.push(this.render(record));
+      const text = this.render(record);
+      p.parts.push(own < step ? `*(step ${own})* ${text}` : text);
     }
   }
 

@@ -112,10 +112,15 @@ export function onSignal(callback: (signal: SignalNotice) => void): () => void {
   return activeTelemetry()?.onSignal(callback) ?? (() => undefined);
 }
 
-/** {@link onSignal} for reward plateaus only (the seed's early-stopping hook). */
+/**
+ * The seed's early-stopping hook: `callback` fires once per plateau of the run's objective (the total
+ * reward, or the only reward function; `metrics.plateau.objective` names another), with the step it
+ * was detected at. Plateaus of single reward functions are signals too ({@link onSignal}, subject = the
+ * function), but do not fire this.
+ */
 export function onPlateau(callback: (signal: SignalNotice) => void): () => void {
   return onSignal((s) => {
-    if (s.kind === 'reward_plateau') callback(s);
+    if (s.kind === 'reward_plateau' && s.objective === true) callback(s);
   });
 }
 

@@ -85,6 +85,8 @@ export {
   type StepMetricSinkOptions,
 } from './processors/StepMetricSink.js';
 export { GrpoTelemetry, type GrpoTelemetryOptions, SDK_VERSION } from './runtime/GrpoTelemetry.js';
+export { beginStep } from './step/beginStep.js';
+export { isLoggingStep, type LoggingStepOptions } from './step/isLoggingStep.js';
 export {
   DatasetError,
   loadValidationDataset,

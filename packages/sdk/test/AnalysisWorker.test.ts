@@ -10,7 +10,7 @@ const settings = {
   historyWindow: 10,
   startedAtMs: Date.now(),
   cpuAtStartUs: 0,
-  plateau: { window: 5, minDelta: 0.01, patience: 2 },
+  plateau: { window: 5, minDelta: 0.01, patience: 2, objective: 'total' },
   collapse: { window: 5 },
 };
 

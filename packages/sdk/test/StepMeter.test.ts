@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import {
+  beginStep,
   getMeter,
   getTelemetry,
   initialize,
@@ -109,6 +110,8 @@ test("SDK: getMeter()'s instruments and logMemoryUsage's readings are at the tra
   const gauge = getMeter().createGauge('my.gauge');
   const rss: number[] = [];
   for (let step = 1; step <= 3; step++) {
+    // Report first, then the step's values: the step scope (beginStep) keeps them at the step.
+    beginStep(step);
     logTrainingProgress(step, {});
     gauge.record(step + 0.5);
     rss.push(logMemoryUsage()!.rss);

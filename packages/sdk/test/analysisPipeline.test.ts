@@ -53,6 +53,7 @@ const CONFIG = `version: 1
 root: { level: WARNING, handlers: [] }
 metrics:
   logging_frequency: 1
+  full_metrics_frequency: 1
   sampling_ratio: 1
   plateau: { window: 5, min_delta: 0.01 }
   collapse: { entropy_threshold: 0.1, window: 5 }

@@ -83,6 +83,7 @@ formatters:
   json: { format: json }
 metrics:
   logging_frequency: 1
+  full_metrics_frequency: 1
   sampling_ratio: 1
   validation: { max_samples: 3, timeout_per_sample: 0.2 }
 limits: { max_string_length: ${MAX_STRING} }

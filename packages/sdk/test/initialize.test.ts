@@ -123,7 +123,12 @@ limits:
   await shutdown();
   const line = JSON.parse(read('limits.log'));
   assert.equal(line.message, 'key [REDACTED] and […[truncated 9 chars]');
-  assert.deepEqual(line.attributes, { prompt: `${'x'.repeat(20)}…[truncated 30 chars]`, short: 'ok', n: 5 });
+  assert.deepEqual(line.attributes, {
+    prompt: `${'x'.repeat(20)}…[truncated 30 chars]`,
+    short: 'ok',
+    n: 5,
+    'grpo.step': 0,
+  });
   assert.equal(t.sanitized.get('redacted'), 2);
   assert.equal(t.sanitized.get('truncated'), 2);
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readEvents } from '@grpo-otel/exporter-tensorboard';
-import { getLogger, initialize, logTrainingProgress } from '@grpo-otel/sdk';
+import { beginStep, getLogger, initialize, logTrainingProgress } from '@grpo-otel/sdk';
 
 const CONFIG = `version: 1
 formatters:
@@ -28,6 +28,7 @@ test('records keep the step of their emission, even when the sink writes them st
   const log = getLogger('training');
   // The flush interval is a minute: nothing is written until shutdown, when the trainer is at step 7.
   for (const step of [5, 6, 7]) {
+    beginStep(step);
     logTrainingProgress(step, { loss: 1 / step });
     log.info(`message of step ${step}`);
   }
@@ -48,7 +49,9 @@ test('records keep the step of their emission, even when the sink writes them st
       assert.doesNotMatch(texts.get(step) ?? '', new RegExp(`message of step ${other}`));
     }
   }
-  assert.match(texts.get(3) ?? '', /explicit step/);
+  // Steps never go back within a tag: the late record of step 3 joins the latest text, marked.
+  assert.equal(texts.get(3), undefined);
+  assert.match(texts.get(7) ?? '', /\*\(step 3\)\* .*explicit step/);
 
   const lines = readFileSync(join(dir, 'run.jsonl'), 'utf8').trim().split('\n');
   const ours = lines

@@ -19,7 +19,7 @@ test('validation before training records no gap and counts no drop', async (t) =
     dataset,
     '{"question":"What is 1+2?","answer":"3"}\n{"question":"What is 2+3?","answer":"5"}\n',
   );
-  const yaml = `metrics:\n  logging_frequency: 1\n  validation: { dataset_path: ${dataset} }\nhandlers:\n  none: { class: logging.NullHandler }\nroot: { level: INFO, handlers: [none] }\n`;
+  const yaml = `metrics:\n  logging_frequency: 1\n  full_metrics_frequency: 1\n  validation: { dataset_path: ${dataset} }\nhandlers:\n  none: { class: logging.NullHandler }\nroot: { level: INFO, handlers: [none] }\n`;
   const telemetry = initialize({
     config: parseConfig(yaml, { source: 'v.yaml', baseDir: dir, env: {} }),
     env: {},

@@ -3,6 +3,7 @@
 // training, with a reward plateau and an entropy collapse the SDK's detectors fire on, validation
 // runs, and model outputs that try to inject markup and spreadsheet formulas.
 import {
+  beginStep,
   forceFlush,
   type Generation,
   getTelemetry,
@@ -66,6 +67,7 @@ formatters:
     format: "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
 metrics:
   logging_frequency: 1
+  full_metrics_frequency: 1
   validation_frequency: ${VALIDATION_EVERY}
   sampling_ratio: 0.5
   history_window: 10
@@ -117,7 +119,7 @@ export async function writeRunFolder(out: string, options: { seed?: number } = {
   for (let step = 1; step <= STEPS; step++) {
     // The step starts: values recorded without a step of their own (logReward, logMemoryUsage, the
     // model outputs) belong to it, as in the demo trainer.
-    getTelemetry()?.setStep(step);
+    beginStep(step);
     const progress = Math.min(step, 30) / 30; // learning stops at step 30: the plateau
     const n = GROUP * PROMPTS_PER_STEP;
     const prompts = Array.from({ length: PROMPTS_PER_STEP }, () => {

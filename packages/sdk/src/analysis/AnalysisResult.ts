@@ -48,6 +48,13 @@ export interface SignalEvent {
   /** The reward function (plateaus) or the watched metric (collapses). */
   subject: string;
   active: boolean;
+  /** The step the detector was updated at (the result's step when absent). */
+  step?: number;
+  /**
+   * A plateau of the run's objective (`metrics.plateau.objective`: the total reward, or the only
+   * function): the one `onPlateau` fires for. Per-function plateaus are signals for `onSignal`.
+   */
+  objective?: boolean;
   /** True only on the step the detector became active (callbacks fire then, once per episode). */
   fired: boolean;
   value: number;

@@ -11,11 +11,11 @@ import {
   lengthDistribution,
   PlateauDetector,
   pairwiseCorrelations,
-  RollingWindow,
   reasoningAnswerRatio,
   reasoningCompleteness,
   repetitionRate,
   rewardStatistics,
+  StepWindow,
   summarize,
   tokenEntropy,
   weightedTotal,
@@ -52,7 +52,7 @@ function fmt(v: number): string {
  * Pure computation (no I/O, no OTel): the main thread records what it returns.
  */
 export class Analyzer {
-  private readonly windows = new Map<string, { size: number; window: RollingWindow }>();
+  private readonly windows = new Map<string, StepWindow>();
   private readonly plateaus = new Map<string, PlateauDetector>();
   private readonly entropyCollapse: CollapseDetector | undefined;
   /** The first moving-average total reward, the baseline the efficiency ratios measure gains from. */
@@ -88,8 +88,33 @@ export class Analyzer {
       if (Number.isFinite(value)) gauges.add(def.name, value, attributes);
     };
     const window = job.historyWindow ?? this.settings.historyWindow;
-    const stats = rewardStatistics(job.rewards, job.weights ? { weights: job.weights } : {});
     const names = Object.keys(job.rewards);
+    // The steps since the previous job first (windows and detectors count steps), then this one's.
+    const last = new Map<string, SignalEvent>();
+    const feed = (fn: string, step: number, mean: number, objective: boolean): void => {
+      const e = this.feedReward(fn, step, mean, window, objective);
+      if (!e) return;
+      if (e.fired) signals.push(e);
+      last.set(fn, e);
+    };
+    for (const h of job.history ?? []) {
+      const fns = Object.keys(h.means);
+      for (const fn of fns) feed(fn, h.step, h.means[fn]!, this.isObjective(fn, fns));
+    }
+    if (names.length === 0) {
+      for (const e of last.values()) if (!e.fired) signals.push(e);
+      return {
+        kind: 'rewards',
+        step: job.step,
+        gauges: gauges.finish(),
+        histograms,
+        signals,
+        summary: '',
+        summaryAttributes: {},
+        workerMs: performance.now() - t0,
+      };
+    }
+    const stats = rewardStatistics(job.rewards, job.weights ? { weights: job.weights } : {});
     const series: [string, ArrayLike<number>, ReturnType<typeof summarize>][] = names.map((n) => [
       n,
       job.rewards[n]!,
@@ -97,6 +122,7 @@ export class Analyzer {
     ]);
     if (names.length > 1)
       series.push([REWARD_FUNCTION_TOTAL, weightedTotal(job.rewards, job.weights), stats.total]);
+    const seriesNames = series.map(([fn]) => fn);
     const parts: string[] = [];
     for (const [fn, values, s] of series) {
       const attrs = { [ATTR_GRPO_REWARD_FUNCTION]: fn, ...TRAIN };
@@ -106,29 +132,12 @@ export class Analyzer {
       gauge(METRICS.rewardMax, s.max, attrs);
       gauge(METRICS.rewardMedian, s.median, attrs);
       histograms.push(toHistogram(METRICS.rewardValue, values, attrs));
-      if (Number.isFinite(s.mean)) {
-        let w = this.windows.get(fn);
-        if (!w || w.size !== window) {
-          w = { size: window, window: new RollingWindow(window) };
-          this.windows.set(fn, w);
-        }
-        w.window.push(s.mean);
-        gauge(METRICS.rewardMovingAverage, w.window.mean, { ...attrs, [ATTR_GRPO_WINDOW_SIZE]: window });
-        let p = this.plateaus.get(fn);
-        if (!p) {
-          p = new PlateauDetector(this.settings.plateau);
-          this.plateaus.set(fn, p);
-        }
-        const u = p.update(s.mean, job.step);
-        signals.push({
-          kind: 'reward_plateau',
-          subject: fn,
-          active: u.plateau,
-          fired: u.fired,
-          value: u.smoothed,
-          detail: `smoothed ${fn} reward ${fmt(u.smoothed)} improved by ${fmt(u.improvement)} over the last ${p.window} steps (min delta ${p.minDelta})`,
-        });
-      }
+      if (Number.isFinite(s.mean)) feed(fn, job.step, s.mean, this.isObjective(fn, seriesNames));
+      const w = this.windows.get(fn);
+      if (w && w.count > 0)
+        gauge(METRICS.rewardMovingAverage, w.mean, { ...attrs, [ATTR_GRPO_WINDOW_SIZE]: window });
+      const e = last.get(fn);
+      if (e && !e.fired) signals.push(e);
       if (job.groupSize && job.groupSize > 1) {
         const g = groupAdvantages(values, { groupSize: job.groupSize });
         gauge(METRICS.rewardZeroStdRatio, g.fracRewardZeroStd, attrs);
@@ -148,8 +157,8 @@ export class Analyzer {
     // Computation-to-performance: reward gained (moving average of the total, or of the only function)
     // since the first logged step, per hour, per CPU-second and per token.
     const headline = this.windows.get(names.length > 1 ? REWARD_FUNCTION_TOTAL : (names[0] ?? ''));
-    if (headline && headline.window.count > 0) {
-      const ma = headline.window.mean;
+    if (headline && headline.count > 0) {
+      const ma = headline.mean;
       this.baselineReward ??= ma;
       const gain = ma - this.baselineReward;
       // process.cpuUsage is process-wide (all threads), so the worker reads it, not the training thread.
@@ -178,6 +187,52 @@ export class Analyzer {
       summary: `rewards at step ${job.step}: ${parts.join(', ')}`,
       summaryAttributes,
       workerMs: performance.now() - t0,
+    };
+  }
+
+  /** Whether `fn` is the run's objective among the series `fns` (`total`, or the only function). */
+  private isObjective(fn: string, fns: readonly string[]): boolean {
+    const objective = this.settings.plateau.objective;
+    if (fn === objective) return true;
+    const own = fns.filter((f) => f !== REWARD_FUNCTION_TOTAL);
+    return objective === REWARD_FUNCTION_TOTAL && own.length === 1 && own[0] === fn;
+  }
+
+  /**
+   * One step's mean reward of `fn` into its step window and plateau detector. Returns the plateau
+   * detector's state, or undefined when the value is not finite or its step is not after the last.
+   */
+  private feedReward(
+    fn: string,
+    step: number,
+    mean: number,
+    window: number,
+    objective: boolean,
+  ): SignalEvent | undefined {
+    if (!Number.isFinite(mean)) return undefined;
+    let w = this.windows.get(fn);
+    if (!w || w.steps !== window) {
+      w = new StepWindow(window);
+      this.windows.set(fn, w);
+    }
+    w.push(step, mean);
+    let p = this.plateaus.get(fn);
+    if (!p) {
+      p = new PlateauDetector(this.settings.plateau);
+      this.plateaus.set(fn, p);
+    }
+    const skipped = p.skipped;
+    const u = p.update(mean, step);
+    if (p.skipped !== skipped) return undefined;
+    return {
+      kind: 'reward_plateau',
+      subject: fn,
+      step,
+      objective,
+      active: u.plateau,
+      fired: u.fired,
+      value: u.smoothed,
+      detail: `smoothed ${fn} reward ${fmt(u.smoothed)} improved by ${fmt(u.improvement)} over the last ${p.window} steps (min delta ${p.minDelta})`,
     };
   }
 

@@ -5,7 +5,6 @@ import {
   METRICS,
 } from '@grpo-otel/semconv';
 import { LEVEL_NUMBERS } from '../levels.js';
-import { channelLogger } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import type { AnalysisResult, SignalEvent } from './AnalysisResult.js';
 
@@ -62,9 +61,11 @@ function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
   for (const h of r.histograms) t.addHistogram(h, r.step);
   t.analysisWorkerMs[r.kind].push(r.workerMs);
   if (r.trainingAccuracy !== undefined) t.noteTrainingAccuracy(r.trainingAccuracy);
-  const log = channelLogger('metrics');
-  // A channel below INFO drops the summary anyway: then it is not built.
-  if (log.isEnabledFor(LEVEL_NUMBERS.INFO)) {
+  // This instance's own logger: a result answered while shutdown() drains the worker is still logged.
+  const log = t.logger('metrics');
+  // A channel below INFO drops the summary anyway: then it is not built. A job that only carried the
+  // reward means of earlier steps (for the windows) has no summary.
+  if (r.summary !== '' && log.isEnabledFor(LEVEL_NUMBERS.INFO)) {
     log.info(r.summary, {
       [ATTR_GRPO_STEP]: r.step,
       ...r.summaryAttributes,
@@ -77,13 +78,17 @@ function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
     t.signalState(key, s.active);
     t.instruments.record(METRICS.signalActive, s.active ? 1 : 0, attrs);
     if (s.fired) {
+      const step = s.step ?? r.step;
       t.instruments.record(METRICS.signalActivations, 1, attrs);
-      log.warning(`${s.kind.replace('_', ' ')} at step ${r.step}: ${s.detail}`, {
-        [ATTR_GRPO_STEP]: r.step,
+      // The run's objective (and every collapse) is a WARNING; a single reward function's plateau,
+      // which often comes with it, an INFO record.
+      const level = s.kind === 'reward_plateau' && !s.objective ? 'info' : 'warning';
+      log[level](`${s.kind.replace('_', ' ')} at step ${step}: ${s.detail}`, {
+        [ATTR_GRPO_STEP]: step,
         ...attrs,
         'grpo.signal.value': s.value,
       });
-      t.notifySignal({ ...s, step: r.step });
+      t.notifySignal({ ...s, step });
     }
   }
 }

@@ -6,7 +6,7 @@ export interface AnalysisSettings {
   /** When the SDK started (epoch ms) and the process CPU time then (µs), for the efficiency ratios. */
   startedAtMs: number;
   cpuAtStartUs: number;
-  plateau: { window: number; minDelta: number; patience: number };
+  plateau: { window: number; minDelta: number; patience: number; objective: string };
   collapse: { entropyThreshold?: number; diversityThreshold?: number; maxDrop?: number; window: number };
 }
 
@@ -21,6 +21,11 @@ export interface RewardJob {
   weights?: Record<string, number>;
   /** Tokens processed so far, for the computation-to-performance ratios (time and CPU the worker reads itself). */
   tokens?: number;
+  /**
+   * The reward means of the steps since the previous job (per function and `total`), oldest first:
+   * the windows and detectors take every step's value before this job's (which may have no rewards).
+   */
+  history?: { step: number; means: Record<string, number> }[];
 }
 
 /** A reference for one completion (answer, and optionally the steps a complete solution states). */

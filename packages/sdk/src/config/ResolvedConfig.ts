@@ -130,11 +130,14 @@ export interface FormatterConfig {
 }
 
 export interface MetricsConfig {
+  /** Steps between basic analyses (rewards): `isLoggingStep(step)`. */
   loggingFrequency: number;
+  /** Steps between full analyses (generations): `isLoggingStep(step, { full: true })`. */
+  fullMetricsFrequency: number;
   validationFrequency: number;
   samplingRatio: number;
   historyWindow: number;
-  plateau: { window: number; minDelta: number; patience: number };
+  plateau: { window: number; minDelta: number; patience: number; objective: string };
   collapse: { entropyThreshold?: number; diversityThreshold?: number; maxDrop?: number; window: number };
   maxPendingAnalyses: number;
   /** Least time between two readings of the observable instruments into the step-keyed exporters. */

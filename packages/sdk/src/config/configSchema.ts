@@ -271,7 +271,16 @@ const metrics = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    logging_frequency: { description: 'Log metrics every N training steps.', ...positiveInt },
+    logging_frequency: {
+      description:
+        'Basic metrics (the reward analyses of logRewardMetrics) every N training steps (default 50); isLoggingStep(step) says which.',
+      ...positiveInt,
+    },
+    full_metrics_frequency: {
+      description:
+        'Full metrics (the generation analyses of logGenerationMetrics: entropy, KL, diversity, lengths, format, correctness) every N training steps (default 250); isLoggingStep(step, { full: true }) says which.',
+      ...positiveInt,
+    },
     validation_frequency: { description: 'Run validation every N training steps.', ...positiveInt },
     sampling_ratio: {
       description: 'Fraction of batches on which expensive metrics are computed.',
@@ -296,8 +305,14 @@ const metrics = {
           minimum: 0,
         },
         patience: {
-          description: 'Consecutive stalled updates before a plateau fires (default 1).',
+          description: 'Consecutive stalled steps (with a value) before a plateau fires (default 1).',
           ...positiveInt,
+        },
+        objective: {
+          description:
+            "The reward function whose plateau fires onPlateau (default 'total', the weighted sum; the one function when there is only one). Every function's plateau is still a signal for onSignal.",
+          type: 'string',
+          minLength: 1,
         },
       },
     },

@@ -247,6 +247,7 @@ export function resolveConfig(
   const datasetPath = str(val.dataset_path);
   const metrics: MetricsConfig = {
     loggingFrequency: num(m.logging_frequency, 50),
+    fullMetricsFrequency: num(m.full_metrics_frequency, 250),
     validationFrequency: num(m.validation_frequency, 250),
     samplingRatio: num(m.sampling_ratio, 0.1),
     historyWindow: num(m.history_window, 100),
@@ -254,6 +255,7 @@ export function resolveConfig(
       window: num(plateau.window, 50),
       minDelta: num(plateau.min_delta, 0.01),
       patience: num(plateau.patience, 1),
+      objective: str(plateau.objective) ?? 'total',
     },
     collapse: {
       window: num(collapse.window, 50),

@@ -3,6 +3,8 @@ import { diag } from '@opentelemetry/api';
 import type { GenerationReference } from '../analysis/protocol.js';
 import { describeValue, safeString } from '../internal/describeValue.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { loggingStepOf } from '../step/isLoggingStep.js';
+import { resolveStep } from '../step/resolveStep.js';
 import { packTokens } from './packTokens.js';
 import { strideIndices } from './strideIndices.js';
 
@@ -39,6 +41,8 @@ export interface GenerationMetricsOptions {
   groupSize?: number;
   /** The generation length limit, when `truncated` is not given per completion. */
   maxTokens?: number;
+  /** The run's last step: analysed even when it is not a multiple of `full_metrics_frequency`. */
+  final?: boolean;
 }
 
 function toReference(r: GenerationReferenceInput): GenerationReference {
@@ -111,23 +115,40 @@ function unusableTokenValues(gens: readonly Generation[], indices: Int32Array): 
  * entropy and diversity.
  *
  * The training thread packs the batch into typed arrays and hands it to the analysis worker; the
- * metrics are computed there. Runs on multiples of `metrics.logging_frequency` when
- * `metrics.enable.generation_metrics` is on; returns whether the batch was taken.
+ * metrics are computed there. These are the full metrics: they run on full-tier logging steps only
+ * (`isLoggingStep(step, { full: true })`: multiples of `metrics.full_metrics_frequency`, or the run's
+ * last step with `{ final: true }`) when `metrics.enable.generation_metrics` is on. Returns whether the
+ * batch was taken: false on other steps (a refused call), or for bad input (warned and counted).
+ * Without a step (`logGenerationMetrics(generations, references, options)`), the current step.
  */
 export function logGenerationMetrics(
   step: number,
   generations: readonly (Generation | string)[],
   references?: readonly GenerationReferenceInput[],
-  options: GenerationMetricsOptions = {},
+  options?: GenerationMetricsOptions,
+): boolean;
+export function logGenerationMetrics(
+  generations: readonly (Generation | string)[],
+  references?: readonly GenerationReferenceInput[],
+  options?: GenerationMetricsOptions,
+): boolean;
+export function logGenerationMetrics(
+  stepOrGenerations: number | readonly (Generation | string)[],
+  ...rest: unknown[]
 ): boolean {
   const t = activeTelemetry();
   if (!t) return false;
+  const implicit = Array.isArray(stepOrGenerations);
+  const step = resolveStep(t, 'logGenerationMetrics', implicit ? undefined : stepOrGenerations);
+  if (step === undefined) return false;
+  const [generations, references, options = {}] = (implicit ? [stepOrGenerations, ...rest] : rest) as [
+    readonly (Generation | string)[],
+    readonly GenerationReferenceInput[] | undefined,
+    GenerationMetricsOptions | undefined,
+  ];
   const m = t.config.metrics;
-  if (!m.enable.generationMetrics || !Number.isInteger(step) || step % m.loggingFrequency !== 0) {
-    if (!Number.isInteger(step) || step < 0)
-      t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics');
-    return false;
-  }
+  const final = options !== null && typeof options === 'object' && options.final === true;
+  if (!m.enable.generationMetrics || !loggingStepOf(m, step, { full: true, final })) return false;
   if (!Array.isArray(generations)) {
     t.drops.record('metrics', 'invalid_value', 'logGenerationMetrics');
     return false;

@@ -1,5 +1,5 @@
 import { ATTR_GRPO_MEMORY_POOL, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
-import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+import { activeTelemetry } from '../runtime/channelRegistry.js';
 
 export interface MemorySnapshot {
   /** Resident set size of the process, bytes. */
@@ -21,7 +21,8 @@ const MiB = 1024 * 1024;
 /**
  * The seed's `log_memory_usage()`: reads the process's memory, updates the peak the SDK tracks
  * (exported as `grpo.memory.peak_usage`; current use is exported continuously as
- * `process.memory.usage` and `v8js.memory.heap.used`), and logs one record on the `system` channel.
+ * `process.memory.usage` and `v8js.memory.heap.used`), and logs one record on the `system` channel,
+ * at the current step. While `metrics.enable.resource_metrics` is off it only returns the reading.
  */
 export function logMemoryUsage(): MemorySnapshot | undefined {
   const t = activeTelemetry();
@@ -31,6 +32,7 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
   t.notePeakMemory('v8_heap', m.heapUsed);
   t.rssSamples.push(m.rss);
   const tm = t.readTensorMemory();
+  const enabled = t.config.metrics.enable.resourceMetrics;
   const snap: MemorySnapshot = {
     rss: m.rss,
     heapUsed: m.heapUsed,
@@ -41,6 +43,7 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
     averageRss: t.rssSamples.mean,
     ...(tm ? { tensors: { ...tm, peakBytes: t.notePeakMemory('tensor', tm.numBytes) } } : {}),
   };
+  if (!enabled) return snap;
   // TensorBoard shows these readings at the current step (not the reading taken when the step ends).
   t.recordObservation(METRICS.processMemoryUsage, m.rss);
   t.recordObservation(METRICS.memoryPeakUsage, peakRss, { [ATTR_GRPO_MEMORY_POOL]: 'rss' });
@@ -63,8 +66,8 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
     attrs['grpo.tfjs.memory.usage'] = tm.numBytes;
     attrs['grpo.tfjs.tensor.count'] = tm.numTensors;
   }
-  if (t.currentStep !== undefined) attrs[ATTR_GRPO_STEP] = t.currentStep;
-  channelLogger('system').info(
+  attrs[ATTR_GRPO_STEP] = t.currentStep;
+  t.logger('system').info(
     `memory: rss=${(m.rss / MiB).toFixed(1)} MiB (peak ${(peakRss / MiB).toFixed(1)}, average ${(snap.averageRss / MiB).toFixed(1)}), heap=${(m.heapUsed / MiB).toFixed(1)}/${(m.heapTotal / MiB).toFixed(1)} MiB, external=${(m.external / MiB).toFixed(1)} MiB${tm ? `, tensors=${(tm.numBytes / MiB).toFixed(1)} MiB in ${tm.numTensors}` : ''}`,
     attrs,
   );

@@ -3,8 +3,9 @@ import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, ATTR_GRPO_STEP, METRICS } f
 import type { LogAttributes } from '../ChannelLogger.js';
 import { describeValue, safeString } from '../internal/describeValue.js';
 import { LEVEL_NUMBERS } from '../levels.js';
-import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
+import { resolveStep } from '../step/resolveStep.js';
 
 /** Samples attached to a reward record: at most this many, each cut to this many characters. */
 const MAX_SAMPLES = 16;
@@ -46,8 +47,9 @@ function recordSummary(t: GrpoTelemetry, s: Summary, attrs: Readonly<Record<stri
  * gauges (labelled with the reward function), plus one record on the `rewards` channel with the
  * summary and the first samples. The distribution (histogram), moving averages, correlations and
  * group statistics belong to `logRewardMetrics`, so calling both for a batch counts nothing twice.
- * Non-finite values are left out of the statistics and counted as dropped. `options.step` labels the
- * record (default: the step of the last `logTrainingProgress`).
+ * Non-finite values are left out of the statistics and counted as dropped. `options.step` is the step
+ * (default: the current step, see `beginStep`). Nothing is recorded while `metrics.enable.reward_metrics`
+ * is off.
  */
 export function logReward(
   name: string,
@@ -56,8 +58,10 @@ export function logReward(
   options: { step?: number } = {},
 ): void {
   const t = activeTelemetry();
-  if (!t) return;
-  const log = channelLogger('rewards');
+  if (!t?.config.metrics.enable.rewardMetrics) return;
+  const step = resolveStep(t, 'logReward', options?.step);
+  if (step === undefined) return;
+  const log = t.logger('rewards');
   if (typeof name !== 'string' || name.length === 0) {
     t.drops.record(
       'metrics',
@@ -78,8 +82,7 @@ export function logReward(
   if (s.count > 0) {
     const attrs = rewardAttributes(name);
     // TensorBoard shows them at the record's step: `options.step` when given, else the current one.
-    if (options.step !== undefined) t.atStep(options.step, () => recordSummary(t, s, attrs));
-    else recordSummary(t, s, attrs);
+    t.atStep(step, () => recordSummary(t, s, attrs));
   }
   const badSamples = samples !== undefined && samples !== null && !Array.isArray(samples);
   if (badSamples) t.drops.record('logs', 'invalid_value', 'rewards');
@@ -94,8 +97,7 @@ export function logReward(
     'grpo.reward.max': s.max,
     'grpo.reward.median': s.median,
   };
-  const step = options.step ?? t.currentStep;
-  if (step !== undefined) record[ATTR_GRPO_STEP] = step;
+  record[ATTR_GRPO_STEP] = step;
   if (!badSamples && samples?.length) {
     const shown: string[] = new Array(Math.min(samples.length, MAX_SAMPLES));
     for (let i = 0; i < shown.length; i++) {

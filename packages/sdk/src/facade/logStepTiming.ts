@@ -1,6 +1,7 @@
 import { ATTR_GEN_AI_TOKEN_TYPE, ATTR_GRPO_PHASE, METRICS } from '@grpo-otel/semconv';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
+import { resolveStep } from '../step/resolveStep.js';
 
 export interface StepTiming {
   /** Wall-clock seconds of the whole step (generation to optimiser update). */
@@ -36,18 +37,24 @@ function phaseAttributes(phase: string): Readonly<Record<string, string>> {
  * Throughput and timing of one step: step and phase durations (histograms), samples and tokens
  * (counters), and samples/s and tokens/s (gauges); the tokens also feed the computation-to-performance
  * ratios. A handful of instrument records: cheap enough for every step. Non-finite or negative values
- * are counted as dropped.
+ * are counted as dropped. `step` undefined: the current step.
  */
-export function logStepTiming(step: number, timing: StepTiming): void {
+export function logStepTiming(step: number | undefined, timing: StepTiming): void {
   const t = activeTelemetry();
   if (!t?.config.metrics.enable.resourceMetrics) return;
+  const at = resolveStep(t, 'logStepTiming', step);
+  if (at === undefined) return;
+  if (timing === null || typeof timing !== 'object') {
+    t.drops.record('metrics', 'invalid_value', METRICS.stepDuration.name);
+    return;
+  }
   const { seconds } = timing;
   if (!Number.isFinite(seconds) || seconds <= 0) {
     t.drops.record('metrics', 'invalid_value', METRICS.stepDuration.name);
     return;
   }
   // The step's values go to TensorBoard at `step`, even when logged after the trainer moved on.
-  t.atStep(step, () => recordTiming(t, timing));
+  t.atStep(at, () => recordTiming(t, timing));
 }
 
 function recordTiming(t: GrpoTelemetry, timing: StepTiming): void {

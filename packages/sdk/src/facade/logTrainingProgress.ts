@@ -7,10 +7,11 @@ import {
   metricDefinition,
 } from '@grpo-otel/semconv';
 import type { LogAttributes } from '../ChannelLogger.js';
-import { safeString } from '../internal/describeValue.js';
+import { describeValue } from '../internal/describeValue.js';
 import { LEVEL_NUMBERS } from '../levels.js';
-import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
+import { resolveStep } from '../step/resolveStep.js';
 import { customMetric } from './customMetric.js';
 
 /** Short names people write in training loops, beyond the TRL/verl/OpenRLHF names semconv maps. */
@@ -76,14 +77,25 @@ function formatValue(v: number): string {
 
 /**
  * The seed's `log_training_progress(step, metrics)`: one record on the `training` channel
- * (`step 50: loss=0.1234, learning_rate=1e-05`) and each metric on its semconv instrument, with the
- * step as the current-step gauge (never as a metric attribute). Non-finite values are counted as
- * dropped, not recorded.
+ * (`step 50: loss=0.1234, learning_rate=1e-05`) and each metric on its semconv instrument at `step`,
+ * with the step as the current-step gauge (never as a metric attribute). It is the step's report:
+ * without `beginStep`, values logged after it belong to the next step (TRL's order). Without a step
+ * (`logTrainingProgress({ loss })`) it reports the current step. Non-finite values are counted as
+ * dropped, not recorded; a value that is not a number is left out with a warning naming it.
  */
-export function logTrainingProgress(step: number, metrics: Readonly<Record<string, number>> = {}): void {
+export function logTrainingProgress(step: number, metrics?: Readonly<Record<string, number>>): void;
+export function logTrainingProgress(metrics: Readonly<Record<string, number>>): void;
+export function logTrainingProgress(
+  stepOrMetrics: number | Readonly<Record<string, number>>,
+  metrics: Readonly<Record<string, number>> = {},
+): void {
   const t = activeTelemetry();
   if (!t) return;
-  recordTrainingProgress(t, step, metrics);
+  if (stepOrMetrics !== null && typeof stepOrMetrics === 'object') {
+    recordTrainingProgress(t, undefined, stepOrMetrics);
+  } else {
+    recordTrainingProgress(t, stepOrMetrics, metrics);
+  }
 }
 
 /** Resolutions of the keys seen so far (a training loop logs the same keys every step); bounded. */
@@ -104,38 +116,52 @@ function resolveMetricKeyCached(key: string): Readonly<ResolvedMetric> {
 
 export function recordTrainingProgress(
   t: GrpoTelemetry,
-  step: number,
+  requested: unknown,
   metrics: Readonly<Record<string, number>>,
 ): void {
-  if (!Number.isInteger(step) || step < 0) {
-    t.drops.record('metrics', 'invalid_value', 'grpo.training.current_step');
-    channelLogger('training').warning(
-      `logTrainingProgress: step must be a non-negative integer, got ${String(step)}`,
-    );
-    return;
-  }
+  const step = resolveStep(t, 'logTrainingProgress', requested);
+  if (step === undefined) return;
   if (metrics === null || typeof metrics !== 'object') {
     t.drops.record('metrics', 'invalid_value', 'logTrainingProgress');
     metrics = {};
   }
-  t.setStep(step);
-  const log = channelLogger('training');
+  t.reportStep(step);
+  const log = t.logger('training');
   // A channel below INFO drops the record anyway: then it is not built.
   const logged = log.isEnabledFor(LEVEL_NUMBERS.INFO);
   const attrs: LogAttributes = { [ATTR_GRPO_STEP]: step };
   const parts: string[] = [];
-  for (const [key, raw] of Object.entries(metrics)) {
-    const value = typeof raw === 'number' ? raw : Number.NaN;
-    if (logged) {
-      parts.push(`${key}=${formatValue(value)}`);
-      attrs[key] = Number.isFinite(value) ? value : safeString(raw);
+  // The step's values go to TensorBoard at `step`, whatever step the trainer is in now.
+  t.atStep(step, () => {
+    for (const [key, raw] of Object.entries(metrics)) {
+      if (typeof raw !== 'number') {
+        t.drops.record('metrics', 'invalid_value', 'logTrainingProgress');
+        warnNotANumber(t, key, raw);
+        continue;
+      }
+      if (logged) {
+        parts.push(`${key}=${formatValue(raw)}`);
+        attrs[key] = Number.isFinite(raw) ? raw : String(raw);
+      }
+      const m = resolveMetricKeyCached(key);
+      if (m.cumulative) {
+        t.recordCumulative(m.def, raw * m.scale, m.attributes);
+      } else {
+        t.instruments.record(m.def, raw * m.scale, m.attributes);
+      }
     }
-    const m = resolveMetricKeyCached(key);
-    if (m.cumulative) {
-      t.recordCumulative(m.def, value * m.scale, m.attributes);
-    } else {
-      t.instruments.record(m.def, value * m.scale, m.attributes);
-    }
-  }
+  });
   if (logged) log.info(`step ${step}${parts.length ? `: ${parts.join(', ')}` : ''}`, attrs);
+}
+
+/** Keys already warned about (one warning per key and type). */
+const warnedKeys = new Set<string>();
+
+function warnNotANumber(t: GrpoTelemetry, key: string, raw: unknown): void {
+  const cause = `${key}\u0000${typeof raw}`;
+  if (warnedKeys.has(cause) || warnedKeys.size > 1024) return;
+  warnedKeys.add(cause);
+  t.logger('training').warning(
+    `logTrainingProgress: metrics.${key} must be a number, got ${describeValue(raw)} (${typeof raw}); left out (counted in grpo.sdk.record.dropped)`,
+  );
 }

@@ -44,7 +44,7 @@ import type { HistogramValue } from '../analysis/AnalysisResult.js';
 import { AnalysisWorker } from '../analysis/AnalysisWorker.js';
 import { applyAnalysisResult, type SignalNotice } from '../analysis/applyAnalysisResult.js';
 import { ANALYSIS_SCOPE, PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
-import type { ChannelLogger } from '../ChannelLogger.js';
+import { ChannelLogger } from '../ChannelLogger.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
 import {
   createQueuedOtlpMetricExporter,
@@ -62,8 +62,8 @@ import type { BucketCounts } from '../processors/StepBuffer.js';
 import { StepMeter, StepMeterProvider, stepInstrument } from '../processors/StepMeter.js';
 import { StepMetricSink } from '../processors/StepMetricSink.js';
 import { StepStampProcessor } from '../processors/StepStampProcessor.js';
+import { StepModel } from '../step/StepModel.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
-import { channelLogger } from './channelRegistry.js';
 import { installExitHooks } from './exitHooks.js';
 import { Instruments } from './Instruments.js';
 
@@ -74,6 +74,8 @@ export const SDK_VERSION = '0.1.0';
 const ANALYSIS_DRAIN_MS = 30_000;
 /** A worker that has not answered for this long at shutdown is given up on. */
 const ANALYSIS_STALL_MS = 5_000;
+/** Steps of reward means kept between two analysed steps (see noteRewardMeans). */
+const MAX_PENDING_MEANS = 100_000;
 
 export interface GrpoTelemetryOptions {
   /** Register the providers as the OTel API globals (default true) so `trace.getTracer()` etc. use them. */
@@ -141,7 +143,13 @@ export class GrpoTelemetry {
   readonly meter: Meter;
   readonly tracer: Tracer;
   readonly instruments: Instruments;
-  private step: number | undefined;
+  /** Which step a value belongs to (see StepModel). */
+  readonly steps = new StepModel();
+  /** This instance's own channel loggers (its analyses and warnings), valid until its providers stop. */
+  private readonly ownLoggers = new Map<string, ChannelLogger>();
+  private readonly limits = new Map<string, { limiter?: TokenBucket; sampler?: StrideSampler }>();
+  /** Per-step reward means taken between analysed steps, for the step windows and detectors. */
+  private pendingRewardMeans: { step: number; means: Record<string, number> }[] = [];
   private readonly cumulative = new Map<string, number>();
   private readonly peaks = new Map<string, number>();
   /** Values by training step for the step-keyed exporters (TensorBoard); absent when there are none. */
@@ -252,12 +260,12 @@ export class GrpoTelemetry {
       errors: this.exportErrors,
       selfObs: this.meterProvider,
       tensorBoardRuns: this.tensorBoardRuns,
-      getStep: () => this.step,
+      getStep: () => this.steps.current,
       exportQueues: this.exportQueues,
     });
     this.loggerProvider = new LoggerProvider({
       resource: this.resource,
-      processors: [new StepStampProcessor(() => this.step), this.pipeline.router],
+      processors: [new StepStampProcessor(() => this.steps.current), this.pipeline.router],
     });
 
     const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
@@ -315,17 +323,29 @@ export class GrpoTelemetry {
 
   /** Binds a channel logger to this SDK's routing, level, rate limit and sampling. */
   bind(logger: ChannelLogger): void {
-    const ch = logger.name === 'root' ? this.config.root : this.config.channels.get(logger.name);
     logger._bind({
       logger: this.loggerProvider.getLogger(logger.name),
       minLevel: this.pipeline.channelLevel(logger.name),
-      ...(ch?.rateLimit
-        ? { limiter: new TokenBucket(ch.rateLimit.recordsPerSecond, ch.rateLimit.burst) }
-        : {}),
-      ...(ch?.sample !== undefined ? { sampler: new StrideSampler(ch.sample) } : {}),
+      ...this.channelLimits(logger.name),
       drops: this.drops,
       sanitizer: this.sanitizer,
     });
+  }
+
+  /** A channel's rate limit and sampling: one of each per channel, shared by every logger bound to it. */
+  private channelLimits(name: string): { limiter?: TokenBucket; sampler?: StrideSampler } {
+    let limits = this.limits.get(name);
+    if (!limits) {
+      const ch = name === 'root' ? this.config.root : this.config.channels.get(name);
+      limits = {
+        ...(ch?.rateLimit
+          ? { limiter: new TokenBucket(ch.rateLimit.recordsPerSecond, ch.rateLimit.burst) }
+          : {}),
+        ...(ch?.sample !== undefined ? { sampler: new StrideSampler(ch.sample) } : {}),
+      };
+      this.limits.set(name, limits);
+    }
+    return limits;
   }
 
   /** The handler names a channel's records go to. */
@@ -335,6 +355,8 @@ export class GrpoTelemetry {
 
   /** Everything emitted so far is exported (files written and synced). */
   async forceFlush(): Promise<void> {
+    this.submitPendingRewardMeans();
+    await this.analysisWorker?.drain(ANALYSIS_DRAIN_MS, ANALYSIS_STALL_MS);
     await Promise.all([
       this.loggerProvider.forceFlush(),
       this.meterProvider.forceFlush(),
@@ -349,6 +371,7 @@ export class GrpoTelemetry {
       // Analyses still running belong in the final export: a backlog is waited for as long as the
       // worker keeps answering (up to ANALYSIS_DRAIN_MS), a worker silent for ANALYSIS_STALL_MS is not.
       // Jobs left unanswered are counted as dropped (timeout), never lost silently.
+      this.submitPendingRewardMeans();
       const worker = this.analysisWorker;
       if (worker) {
         await worker.drain(ANALYSIS_DRAIN_MS, ANALYSIS_STALL_MS);
@@ -411,7 +434,7 @@ export class GrpoTelemetry {
     if (parts.length > 0) {
       const message = `the process is exiting without shutdown(): ${parts.join(' and ')} are counted as dropped (process_exit)`;
       diag.warn(`grpo-otel: ${message}`);
-      channelLogger('system').warning(message);
+      this.logger('system').warning(message);
     }
     this.flushSync();
   }
@@ -422,17 +445,86 @@ export class GrpoTelemetry {
     for (const s of this.pipeline.localSinks) s.flushSync();
   }
 
-  /** The training step last passed to `logTrainingProgress` (the step telemetry is attributed to). */
-  get currentStep(): number | undefined {
-    return this.step;
+  /** The step a value without a step of its own belongs to (see {@link StepModel}). */
+  get currentStep(): number {
+    return this.steps.current;
   }
 
-  setStep(step: number): void {
-    const previous = this.step ?? 0;
-    this.step = step;
-    this.stepSink?.advance(step);
-    this.instruments.record(METRICS.trainingCurrentStep, step);
-    if (step > previous) this.instruments.record(METRICS.trainingSteps, step - previous);
+  /** The trainer is now in `step` (`beginStep`): values without a step of their own belong to it. */
+  beginStep(step: number): void {
+    const highest = this.steps.highest;
+    this.steps.begin(step);
+    this.stepChanged(highest);
+  }
+
+  /** `logTrainingProgress(step)`: the step is reported (without `beginStep`, the trainer is then past it). */
+  reportStep(step: number): void {
+    const highest = this.steps.highest;
+    this.steps.report(step);
+    this.stepChanged(highest);
+  }
+
+  /** A call named `step` for its values: without `beginStep`, the trainer is at least in that step. */
+  nameStep(step: number): void {
+    if (this.steps.scoped || step <= this.steps.current) return;
+    this.steps.name(step);
+    this.stepSink?.advance(this.steps.current);
+  }
+
+  private stepChanged(previousHighest: number | undefined): void {
+    this.stepSink?.advance(this.steps.current);
+    const highest = this.steps.highest ?? 0;
+    if (highest === previousHighest) return;
+    // At the step itself, whichever step the trainer is in now (TRL's order: the one after it).
+    this.atStep(highest, () => {
+      this.instruments.record(METRICS.trainingCurrentStep, highest);
+      const before = previousHighest ?? 0;
+      if (highest > before) this.instruments.record(METRICS.trainingSteps, highest - before);
+    });
+  }
+
+  /** A channel logger bound to this instance (not the process-wide one, which follows `initialize()`). */
+  logger(name: string): ChannelLogger {
+    let l = this.ownLoggers.get(name);
+    if (!l) {
+      l = new ChannelLogger(name);
+      this.bind(l);
+      this.ownLoggers.set(name, l);
+    }
+    return l;
+  }
+
+  /**
+   * A step's reward means (per function, and `total`), taken on every `logRewardMetrics` call: the
+   * moving averages and detectors count steps, so they need every step's value, not only the analysed
+   * steps'. Kept until the next analysed step's job carries them to the worker (or flush/shutdown).
+   */
+  noteRewardMeans(step: number, means: Record<string, number>): void {
+    const p = this.pendingRewardMeans;
+    if (p.length > 0 && p[p.length - 1]!.step === step) p[p.length - 1] = { step, means };
+    else p.push({ step, means });
+    // Bounded: far more steps than any window between two analysed steps; the oldest go first.
+    if (p.length > MAX_PENDING_MEANS) {
+      const n = p.length - MAX_PENDING_MEANS;
+      p.splice(0, n);
+      this.drops.record('metrics', 'queue_full', 'reward_windows', n);
+    }
+  }
+
+  /** The reward means noted since the last analysed step (and forgets them). */
+  takeRewardMeans(): { step: number; means: Record<string, number> }[] {
+    const p = this.pendingRewardMeans;
+    this.pendingRewardMeans = [];
+    return p;
+  }
+
+  /** Sends the reward means still waiting to the worker, so windows and detectors see every step. */
+  private submitPendingRewardMeans(): void {
+    if (this.pendingRewardMeans.length === 0) return;
+    const history = this.takeRewardMeans();
+    const last = history[history.length - 1]!.step;
+    const ok = this.analysis()?.submit({ kind: 'rewards', step: last, rewards: {}, history });
+    if (!ok) this.drops.record('metrics', 'queue_full', 'reward_windows', history.length);
   }
 
   /**
@@ -480,7 +572,12 @@ export class GrpoTelemetry {
           historyWindow: m.historyWindow,
           startedAtMs: this.startedAtMs,
           cpuAtStartUs: this.cpuAtStart.user + this.cpuAtStart.system,
-          plateau: { window: m.plateau.window, minDelta: m.plateau.minDelta, patience: m.plateau.patience },
+          plateau: {
+            window: m.plateau.window,
+            minDelta: m.plateau.minDelta,
+            patience: m.plateau.patience,
+            objective: m.plateau.objective,
+          },
           collapse: {
             window: m.collapse.window,
             ...(m.collapse.entropyThreshold !== undefined
