@@ -155,7 +155,12 @@ function otlpSeries(
 describe('the default demo: learning evidence and every metric category', { timeout: 20 * 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'grpo-demo-evidence-'));
   let collector: RunningCollector;
-  let summary: { runId: string; steps: number; stoppedEarly: boolean };
+  let summary: {
+    runId: string;
+    steps: number;
+    stoppedEarly: boolean;
+    signals: { kind: string; step: number; detail: string }[];
+  };
   let tb: AccumulatedRun;
   let metrics: Located<OtlpMetric>[];
   let spans: OtlpSpan[];
@@ -192,6 +197,11 @@ describe('the default demo: learning evidence and every metric category', { time
   after(async () => {
     await collector?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a learning run raises no collapse signal with the default thresholds (a collapsing one does: packages/demo-trainer/test/collapse)', () => {
+    const collapses = summary.signals.filter((x) => x.kind.endsWith('_collapse'));
+    assert.deepEqual(collapses, []);
   });
 
   test('it learns, read through TensorBoard: correctness +0.2 (first vs last 10% of steps), validation up', (t) => {

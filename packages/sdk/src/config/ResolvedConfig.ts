@@ -138,7 +138,7 @@ export interface MetricsConfig {
   samplingRatio: number;
   historyWindow: number;
   plateau: { window: number; minDelta: number; patience: number; objective: string };
-  collapse: { entropyThreshold?: number; diversityThreshold?: number; maxDrop?: number; window: number };
+  collapse: { entropyThreshold: number; diversityThreshold: number; maxDrop?: number; window: number };
   maxPendingAnalyses: number;
   /** Least time between two readings of the observable instruments into the step-keyed exporters. */
   observeIntervalMs: number;

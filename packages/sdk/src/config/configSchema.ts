@@ -322,11 +322,13 @@ const metrics = {
       additionalProperties: false,
       properties: {
         entropy_threshold: {
-          description: 'Entropy (nats) below which the policy has collapsed.',
+          description:
+            'Mean token entropy (nats) below which the policy has collapsed (default 0.05; 0 turns it off).',
           type: 'number',
         },
         diversity_threshold: {
-          description: 'distinct-2 below which generations have collapsed.',
+          description:
+            'distinct-2 of a batch below which generations have collapsed (default 0.2; 0 turns it off).',
           type: 'number',
         },
         max_drop: {
