@@ -13,13 +13,24 @@ export interface ValidationTokenizer {
   encode(text: string): ArrayLike<number>;
 }
 
+/**
+ * Calls the model once. A synchronous `generate` runs to its end on the calling thread (JavaScript
+ * cannot interrupt it): when it took longer than `timeoutMs`, its answer is discarded and the call
+ * rejects with a {@link ValidationTimeout}, as an asynchronous one would have been cut.
+ */
 export function callModel(
   model: ValidationModel,
   prompt: string,
   signal: AbortSignal,
+  timeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<GenerateResult> {
   try {
+    const t0 = performance.now();
     const r = typeof model === 'function' ? model(prompt, { signal }) : model.generate(prompt, { signal });
+    const thenable =
+      r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function';
+    if (!thenable && performance.now() - t0 > timeoutMs)
+      return Promise.reject(new ValidationTimeout(timeoutMs));
     return Promise.resolve(r);
   } catch (err) {
     return Promise.reject(err);

@@ -18,7 +18,8 @@ import {
 } from '@grpo-otel/semconv';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { safeString } from '../internal/describeValue.js';
-import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
+import { activeTelemetry } from '../runtime/channelRegistry.js';
+import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import { loadValidationDataset, type ValidationSample } from './loadValidationDataset.js';
 import {
   callModel,
@@ -112,7 +113,14 @@ export async function runValidation(
   const t = activeTelemetry();
   if (!t?.config.metrics.enable.validationMetrics) return undefined;
   const cfg = t.config.metrics.validation;
-  const { dataset, name } = await validationData(cfg.datasetPath);
+  const { dataset, name } = await validationData(t, cfg.datasetPath);
+  if (dataset.length === 0) {
+    t.logger('metrics').warning(
+      `runValidation(step ${step}): no validation samples (set metrics.validation.dataset_path, or call setValidationDataset); nothing validated`,
+      { [ATTR_GRPO_STEP]: step },
+    );
+    return undefined;
+  }
   const limit = Math.max(0, Math.min(numSamples ?? cfg.maxSamples, dataset.length));
   const chosen = dataset.slice(0, limit);
   const dsAttrs = { [ATTR_GRPO_VALIDATION_DATASET]: name };
@@ -139,7 +147,7 @@ export async function runValidation(
           let tokens: number | undefined;
           try {
             const out: GenerateResult = await withTimeout(
-              callModel(model, sample.question, controller.signal),
+              callModel(model, sample.question, controller.signal, cfg.timeoutPerSampleMs),
               cfg.timeoutPerSampleMs,
               controller,
             );
@@ -207,7 +215,7 @@ export async function runValidation(
       const errText = Object.entries(errors)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
-      channelLogger('metrics').info(
+      t.logger('metrics').info(
         `validation at step ${step}: accuracy ${Number.isFinite(accuracy) ? accuracy.toFixed(3) : 'n/a'} (${correct}/${results.length})${Number.isFinite(gap) ? `, generalization gap ${gap.toFixed(3)}` : ''}${errText ? `; errors: ${errText}` : ''}`,
         {
           [ATTR_GRPO_STEP]: step,
@@ -244,24 +252,39 @@ export function shouldValidate(step: number): boolean {
   return Number.isInteger(step) && step >= 0 && step % t.config.metrics.validationFrequency === 0;
 }
 
-let programmatic: { dataset: ValidationSample[]; name: string } | undefined;
+/** Datasets set in code, per SDK instance: a new `initialize()` starts without one. */
+const programmatic = new WeakMap<GrpoTelemetry, { dataset: ValidationSample[]; name: string }>();
 const fileCache = new Map<string, Promise<ValidationSample[]>>();
 
-/** Sets the validation dataset in code (instead of `metrics.validation.dataset_path`). */
+/**
+ * Sets the validation dataset in code (instead of `metrics.validation.dataset_path`), for the SDK
+ * initialized now: it ends with `shutdown()` (or the next `initialize()`), like the rest of its state.
+ */
 export function setValidationDataset(
   samples: readonly (Omit<ValidationSample, 'id'> & { id?: string })[],
   name = 'default',
 ): void {
-  programmatic = {
+  const t = activeTelemetry();
+  if (!t) return;
+  if (!Array.isArray(samples)) {
+    t.drops.record('logs', 'invalid_value', 'setValidationDataset');
+    t.logger('metrics').warning(
+      'setValidationDataset: samples must be an array of { question, answer }; ignored',
+    );
+    return;
+  }
+  programmatic.set(t, {
     name,
     dataset: samples.map((s, i) => ({ ...s, id: s.id ?? String(i), answer: String(s.answer) })),
-  };
+  });
 }
 
 async function validationData(
+  t: GrpoTelemetry,
   path: string | undefined,
 ): Promise<{ dataset: ValidationSample[]; name: string }> {
-  if (programmatic) return programmatic;
+  const own = programmatic.get(t);
+  if (own) return own;
   if (!path) return { dataset: [], name: 'none' };
   let p = fileCache.get(path);
   if (!p) {
