@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { MetricEventEncoder } from './internal/MetricEventEncoder.js';
 import { defaultOmitAttribute, type OmitAttribute } from './metricTag.js';
+import type { StepMetricExporter } from './StepMetricExporter.js';
 import { TensorBoardRun, type TensorBoardRunOptions } from './TensorBoardRun.js';
 
 /** A run to write to: an existing {@link TensorBoardRun} (shared), or the options to create one. */
@@ -15,9 +16,10 @@ export type TensorBoardRunSource = { run: TensorBoardRun } | TensorBoardRunOptio
 
 export type TensorBoardMetricExporterOptions = TensorBoardRunSource & {
   /**
-   * The trainer's current step, read at each export; every point of the collection is written at
-   * it. When it returns undefined (or throws, or is not a safe integer), the exporter's own count
-   * of exports is used (0 for the first).
+   * For `export()` from an OTel metric reader: the trainer's current step, read at each export;
+   * every point of the collection is written at it. When it returns undefined (or throws, or is not
+   * a safe integer), the exporter's own count of exports is used (0 for the first). The SDK's step
+   * sink passes the step itself (`exportStep`).
    */
   getStep?: () => number | undefined;
   /** Which attributes stay out of tags. Default: `grpo.split=train` and `grpo.window.size`. */
@@ -25,10 +27,11 @@ export type TensorBoardMetricExporterOptions = TensorBoardRunSource & {
 };
 
 /**
- * OpenTelemetry `PushMetricExporter` writing TensorBoard event files: gauges and sums as scalars,
- * histograms as histograms, all points of one export in one event at the step `getStep()` returns
- * (tags: see `metricTag`). Meant to receive one collection per training step (the SDK's
- * StepMetricSink hands it each step's values as one collection); it asks for delta temporality for
+ * OpenTelemetry `PushMetricExporter` and {@link StepMetricExporter} writing TensorBoard event files:
+ * gauges and sums as scalars, histograms as histograms, all points of one export in one event at its
+ * step (tags: see `metricTag`): the step `exportStep(step, ...)` is given (the SDK's step sink hands
+ * it each step's values as one collection), or for `export()` the one `getStep()` returns. It asks for
+ * delta temporality for
  * counters, histograms and gauges, so each step holds that step's values, and cumulative for
  * up-down counters (levels).
  *
@@ -36,7 +39,7 @@ export type TensorBoardMetricExporterOptions = TensorBoardRunSource & {
  * the writer dropped it (queue full) or after shutdown. It never throws. `forceFlush()` resolves when
  * everything exported is written and synced; `shutdown()` is idempotent, flushes and releases the run.
  */
-export class TensorBoardMetricExporter implements PushMetricExporter {
+export class TensorBoardMetricExporter implements PushMetricExporter, StepMetricExporter {
   readonly run: TensorBoardRun;
   private readonly getStep: (() => number | undefined) | undefined;
   /** Encodes a collection as the event `metricsToSummaries` would give, keeping each series' tag. */
@@ -55,9 +58,22 @@ export class TensorBoardMetricExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this.exportAt(undefined, metrics, resultCallback);
+  }
+
+  /** Writes `metrics` at training step `step` (a non-negative safe integer; else as `export()`). */
+  exportStep(step: number, metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this.exportAt(Number.isSafeInteger(step) && step >= 0 ? step : undefined, metrics, resultCallback);
+  }
+
+  private exportAt(
+    step: number | undefined,
+    metrics: ResourceMetrics,
+    resultCallback: (result: ExportResult) => void,
+  ): void {
     let result: ExportResult;
     try {
-      result = this.exportNow(metrics);
+      result = this.exportNow(metrics, step);
     } catch (err) {
       result = { code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) };
     }
@@ -92,14 +108,14 @@ export class TensorBoardMetricExporter implements PushMetricExporter {
     return this.shutdownPromise;
   }
 
-  private exportNow(metrics: ResourceMetrics): ExportResult {
+  private exportNow(metrics: ResourceMetrics, given: number | undefined): ExportResult {
     if (this.shutdownPromise) {
       return {
         code: ExportResultCode.FAILED,
         error: new Error('TensorBoardMetricExporter: export after shutdown'),
       };
     }
-    const step = this.step();
+    const step = given ?? this.step();
     this.exports++;
     // The bytes of `run.addSummaries(step, metricsToSummaries(metrics, ...))`, encoded directly.
     const event = this.encoder.encode(metrics, step, Date.now() / 1000);

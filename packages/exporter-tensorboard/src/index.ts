@@ -71,6 +71,7 @@ export {
   type ReadIssue,
   readEvents,
 } from './readEvents.js';
+export type { StepMetricExporter } from './StepMetricExporter.js';
 export {
   histogramSummary,
   PLUGIN_CUSTOM_SCALARS,

@@ -24,12 +24,10 @@ export interface StepAnalysis {
 }
 
 export interface StepMetricSinkOptions {
-  /** Push exporters keyed by step (e.g. TensorBoard); `export()` must read the step synchronously. */
-  exporters: { name: string; exporter: PushMetricExporter }[];
+  /** Exporters keyed by step (e.g. TensorBoard): each written step goes to `exportStep(step, values)`. */
+  exporters: { name: string; exporter: StepMetricExporter }[];
   resource: Resource;
   drops: DropCounter;
-  /** Called with the step right before each export (the exporters' `getStep` reads it). */
-  setExportStep: (step: number) => void;
   /** The analysis worker, when one runs: an ended step is written once its results are in. */
   analysis?: () => StepAnalysis | undefined;
   /** Longest wait for a step's analysis results before the step is written without them. Default 60 s. */
@@ -298,9 +296,8 @@ export class StepMetricSink {
     if (series.length === 0) return;
     const metrics: ResourceMetrics = { resource: this.options.resource, scopeMetrics };
     for (const { name, exporter } of this.options.exporters) {
-      this.options.setExportStep(step);
       try {
-        exporter.export(metrics, (result) => {
+        exporter.exportStep(step, metrics, (result) => {
           if (result.code === ExportResultCode.SUCCESS) return;
           this.options.drops.record('metrics', 'export_failed', name, series.length);
           if (!this.failureReported) {

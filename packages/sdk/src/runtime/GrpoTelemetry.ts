@@ -378,9 +378,10 @@ export class GrpoTelemetry {
         const abandoned = worker.pendingJobs;
         if (abandoned > 0) {
           this.drops.record('metrics', 'timeout', 'analysis', abandoned);
-          diag.warn(
-            `grpo-otel: ${abandoned} analysis job(s) unanswered at shutdown (no answer for ${ANALYSIS_STALL_MS / 1000} s, or ${ANALYSIS_DRAIN_MS / 1000} s in all); their metrics are dropped`,
-          );
+          const message = `${abandoned} analysis job(s) unanswered at shutdown (no answer for ${ANALYSIS_STALL_MS / 1000} s, or ${ANALYSIS_DRAIN_MS / 1000} s in all); their metrics are dropped (counted in grpo.sdk.record.dropped, reason timeout)`;
+          diag.warn(`grpo-otel: ${message}`);
+          // In the files too: the logger provider still runs until the end of shutdown.
+          this.logger('system').warning(message);
         }
         await worker.close(0);
       }
