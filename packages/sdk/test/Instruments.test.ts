@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { METRICS, type MetricDefinition } from '@grpo-otel/semconv';
 import { type Attributes, ValueType } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -10,13 +9,12 @@ import {
   type Histogram,
   MeterProvider,
   MetricReader,
-  type PushMetricExporter,
-  type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { attributesKey } from '../src/internal/attributesKey.js';
 import { DropCounter } from '../src/internal/DropCounter.js';
 import { StepMetricSink } from '../src/processors/StepMetricSink.js';
 import { Instruments, MAX_PENDING_SERIES } from '../src/runtime/Instruments.js';
+import { StepRecorder } from './helpers/StepRecorder.js';
 
 /** Collects on demand, with the given temporality. */
 class PullReader extends MetricReader {
@@ -271,23 +269,12 @@ test('bad values are refused and counted, never handed to OTel', async () => {
 });
 
 test('with a step sink every value also goes to the step it was recorded at', async () => {
-  let step = -1;
-  const exports: { step: number; metrics: ResourceMetrics }[] = [];
-  const exporter: PushMetricExporter = {
-    export(metrics, cb) {
-      exports.push({ step, metrics });
-      cb({ code: ExportResultCode.SUCCESS });
-    },
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
+  const exporter = new StepRecorder();
+  const { exports } = exporter;
   const sink = new StepMetricSink({
     exporters: [{ name: 'rec', exporter }],
     resource: resourceFromAttributes({}),
     drops: new DropCounter(),
-    setExportStep: (s) => {
-      step = s;
-    },
   });
   const provider = new MeterProvider({ readers: [new PullReader()] });
   const sdk = new Instruments(provider.getMeter('sdk'), new DropCounter(), {

@@ -10,39 +10,12 @@ import {
   parseConfig,
   shutdown,
 } from '@grpo-otel/sdk';
-import { ExportResultCode } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  type DataPoint,
-  MeterProvider,
-  MetricReader,
-  type PushMetricExporter,
-  type ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
+import { type DataPoint, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { DropCounter } from '../src/internal/DropCounter.js';
 import { StepMeterProvider } from '../src/processors/StepMeter.js';
 import { StepMetricSink } from '../src/processors/StepMetricSink.js';
-
-/** A small local push exporter that keeps each export with the step it was stamped with. */
-class StepRecorder implements PushMetricExporter {
-  exports: { step: number; metrics: ResourceMetrics }[] = [];
-  constructor(private readonly getStep: () => number | undefined) {}
-  export(metrics: ResourceMetrics, cb: (r: { code: ExportResultCode }) => void): void {
-    this.exports.push({ step: this.getStep() ?? -1, metrics });
-    cb({ code: ExportResultCode.SUCCESS });
-  }
-  async forceFlush(): Promise<void> {}
-  async shutdown(): Promise<void> {}
-  series(name: string): [number, unknown][] {
-    return this.exports.flatMap((e) =>
-      e.metrics.scopeMetrics
-        .flatMap((s) => s.metrics)
-        .filter((m) => m.descriptor.name === name)
-        .flatMap((m) => m.dataPoints as DataPoint<unknown>[])
-        .map((p) => [e.step, p.value] as [number, unknown]),
-    );
-  }
-}
+import { StepRecorder } from './helpers/StepRecorder.js';
 
 /** Collects on demand (OTel's own path, as the OTLP reader does). */
 class PullReader extends MetricReader {
@@ -53,15 +26,11 @@ class PullReader extends MetricReader {
 afterEach(() => shutdown());
 
 test('a StepMeterProvider meter feeds OTel unchanged and the sink at each step', async () => {
-  let step = -1;
-  const exporter = new StepRecorder(() => step);
+  const exporter = new StepRecorder();
   const sink = new StepMetricSink({
     exporters: [{ name: 'rec', exporter }],
     resource: resourceFromAttributes({}),
     drops: new DropCounter(),
-    setExportStep: (s) => {
-      step = s;
-    },
   });
   const reader = new PullReader();
   const provider = new StepMeterProvider(new MeterProvider({ readers: [reader] }), sink);
@@ -99,7 +68,7 @@ test('a StepMeterProvider meter feeds OTel unchanged and the sink at each step',
 });
 
 test("SDK: getMeter()'s instruments and logMemoryUsage's readings are at the trainer's step", async () => {
-  const recorder = new StepRecorder(() => getTelemetry()?.exportStep);
+  const recorder = new StepRecorder();
   initialize({
     config: parseConfig('root: { level: ERROR, handlers: [] }', { source: 'c.yaml', baseDir: '/', env: {} }),
     env: {},

@@ -1,41 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExportResultCode } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  type DataPoint,
-  type Histogram,
-  MeterProvider,
-  type PushMetricExporter,
-  type ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
+import { type DataPoint, type Histogram, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { DropCounter } from '../src/internal/DropCounter.js';
 import { keyTellsAttributes } from '../src/processors/StepBuffer.js';
 import { StepMeter, stepInstrument } from '../src/processors/StepMeter.js';
 import { type StepAnalysis, StepMetricSink } from '../src/processors/StepMetricSink.js';
-
-/** A small local push exporter that keeps each export with the step the sink stamped on it. */
-class StepRecorder implements PushMetricExporter {
-  step = -1;
-  exports: { step: number; metrics: ResourceMetrics }[] = [];
-  export(metrics: ResourceMetrics, cb: (r: { code: ExportResultCode }) => void): void {
-    this.exports.push({ step: this.step, metrics });
-    cb({ code: ExportResultCode.SUCCESS });
-  }
-  async forceFlush(): Promise<void> {}
-  async shutdown(): Promise<void> {}
-  /** [step, value] of every point of `name` with attributes including `attrs`, in export order. */
-  series(name: string, attrs: Record<string, unknown> = {}): [number, unknown][] {
-    return this.exports.flatMap((e) =>
-      e.metrics.scopeMetrics
-        .flatMap((s) => s.metrics)
-        .filter((m) => m.descriptor.name === name)
-        .flatMap((m) => m.dataPoints as DataPoint<unknown>[])
-        .filter((p) => Object.entries(attrs).every(([k, v]) => p.attributes[k] === v))
-        .map((p) => [e.step, p.value] as [number, unknown]),
-    );
-  }
-}
+import { StepRecorder } from './helpers/StepRecorder.js';
 
 /** The analysis worker as the sink sees it: jobs by step, answered when the test says so. */
 class ManualAnalysis implements StepAnalysis {
@@ -71,9 +42,6 @@ function setup(
     exporters: [{ name: 'tb', exporter }],
     resource: resourceFromAttributes({}),
     drops,
-    setExportStep: (step) => {
-      exporter.step = step;
-    },
     ...(options.analysis ? { analysis: () => options.analysis } : {}),
     ...(options.maxBufferedSteps ? { maxBufferedSteps: options.maxBufferedSteps } : {}),
     ...(options.observeIntervalMs !== undefined ? { observeIntervalMs: options.observeIntervalMs } : {}),

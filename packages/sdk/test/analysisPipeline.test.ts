@@ -28,7 +28,7 @@ metrics:
 
 let recorder: StepRecorder;
 function start() {
-  recorder = new StepRecorder(() => getTelemetry()?.exportStep);
+  recorder = new StepRecorder();
   initialize({
     config: parseConfig(CONFIG, { source: 'analysis.yaml', baseDir: '/', env: {} }),
     env: {},

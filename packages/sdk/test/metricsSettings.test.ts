@@ -29,7 +29,7 @@ let runs = 0;
 /** Starts the SDK with `metrics` (a YAML flow map) and a log file; returns the recorder and the file. */
 function start(metrics: string): { recorder: StepRecorder; log: string } {
   const log = join(dir, `run${runs++}.log`);
-  const recorder = new StepRecorder(() => getTelemetry()?.exportStep);
+  const recorder = new StepRecorder();
   initialize({
     config: parseConfig(
       `version: 1

@@ -38,7 +38,7 @@ const fixture = JSON.parse(
 ) as Fixture;
 
 function start(metrics: string): StepRecorder {
-  const recorder = new StepRecorder(() => getTelemetry()?.exportStep);
+  const recorder = new StepRecorder();
   initialize({
     config: parseConfig(`version: 1\nroot: { level: WARNING, handlers: [] }\nmetrics: ${metrics}\n`, {
       source: 'windows.yaml',

@@ -1,3 +1,4 @@
+import type { StepMetricExporter } from '@grpo-otel/exporter-tensorboard';
 import {
   type Attributes,
   type BatchObservableCallback,
@@ -10,7 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { ExportResultCode, hrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { DropCounter } from '../internal/DropCounter.js';
 import { SeriesIndex } from './SeriesIndex.js';
 import { type BucketCounts, StepBuffer, type StepInstrument } from './StepBuffer.js';

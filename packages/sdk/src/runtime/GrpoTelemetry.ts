@@ -1,5 +1,9 @@
 import { getHeapSpaceStatistics } from 'node:v8';
-import { TensorBoardMetricExporter, TensorBoardRun } from '@grpo-otel/exporter-tensorboard';
+import {
+  type StepMetricExporter,
+  TensorBoardMetricExporter,
+  TensorBoardRun,
+} from '@grpo-otel/exporter-tensorboard';
 import { RollingWindow, RunningStats } from '@grpo-otel/metrics';
 import {
   ATTR_ERROR_TYPE,
@@ -35,7 +39,6 @@ import {
   MeterProvider,
   type MetricReader,
   PeriodicExportingMetricReader,
-  type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { AlwaysOffSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -87,10 +90,10 @@ export interface GrpoTelemetryOptions {
   /** Extra span processors. */
   spanProcessors?: SpanProcessor[];
   /**
-   * Push exporters keyed by training step (e.g. TensorBoard): they receive one collection per step
-   * from the SDK's step sink (see StepMetricSink), and must read the step (`exportStep`) in `export()`.
+   * Exporters keyed by training step (e.g. TensorBoard): they receive one collection per step, with
+   * its step, from the SDK's step sink (`exportStep(step, values)`, see StepMetricSink).
    */
-  stepExporters?: { name: string; exporter: PushMetricExporter }[];
+  stepExporters?: { name: string; exporter: StepMetricExporter }[];
 }
 
 function buildResource(config: ResolvedConfig, runId: string, sanitizer: StringSanitizer): Resource {
@@ -156,8 +159,6 @@ export class GrpoTelemetry {
   readonly stepSink: StepMetricSink | undefined;
   /** Histograms computed by the analysis worker, fed to the OTLP reader. */
   readonly histograms = new PrecomputedHistograms();
-  /** The step of the collection a step-keyed exporter is writing (see StepMetricSink). */
-  exportStep: number | undefined;
   private analysisWorker: AnalysisWorker | undefined;
   private readonly plateauCallbacks: ((e: SignalNotice) => void)[] = [];
   private readonly signalStates = new Map<string, boolean>();
@@ -220,7 +221,7 @@ export class GrpoTelemetry {
       ...(options.stepExporters ?? []),
       ...[...this.tensorBoardRuns].map(([name, run]) => ({
         name,
-        exporter: new TensorBoardMetricExporter({ run, getStep: () => this.exportStep }),
+        exporter: new TensorBoardMetricExporter({ run }),
       })),
     ];
     const readers: MetricReader[] = [...(options.metricReaders ?? [])];
@@ -232,9 +233,6 @@ export class GrpoTelemetry {
             exporters: stepExporters,
             resource: this.resource,
             drops: this.drops,
-            setExportStep: (step) => {
-              this.exportStep = step;
-            },
             analysis: () => this.analysisWorker,
             observeIntervalMs: config.metrics.observeIntervalMs,
           })
