@@ -199,7 +199,7 @@ describe('malformed configs: one line with file, line, column, key path and what
     [
       'YAML syntax error',
       'version: 1\nloggers:\n  training: [unclosed\n',
-      { line: 4, keyPath: '', detail: /^YAML syntax error: / },
+      { line: 3, keyPath: '', detail: /^YAML syntax error: the '\[' opened here has no '\]'/ },
     ],
     [
       'duplicate key',

@@ -23,6 +23,7 @@ import { excessiveNesting, MAX_NESTING } from './nestingDepth.js';
 import type { ResolvedConfig } from './ResolvedConfig.js';
 import { resolveConfig } from './resolveConfig.js';
 import { ConfigPathError } from './resolvePath.js';
+import { locateYamlSyntaxError } from './yamlSyntaxError.js';
 
 /** Repetitions a `limits.redact` pattern may have in all (a bound on its matching cost). */
 const REDACT_MAX_REPETITIONS = 100;
@@ -93,8 +94,8 @@ export function parseConfig(
 
   const syntax = doc.errors[0];
   if (syntax) {
-    const detail = `YAML syntax error: ${syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-    fail(syntax.pos[0], [], detail);
+    const { offset, detail } = locateYamlSyntaxError(text, syntax, lineCounter);
+    fail(offset, [], detail);
   }
   if (!isMap(doc.contents)) {
     const what = doc.contents === null ? 'an empty document' : describeNode(doc.contents);
