@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfigFile, parseConfig } from '@grpo-otel/sdk';
@@ -44,8 +44,10 @@ describe('seed config', () => {
     );
   });
 
-  test('loads with the Python class names as aliases and paths resolved against the file', () => {
+  test('loads with the Python class names as aliases and paths resolved against the working directory', () => {
     const c = loadConfigFile(SEED, { env: {} });
+    const cwd = process.cwd();
+    assert.equal(c.baseDir, cwd);
     assert.equal(c.root.level, 'INFO');
     assert.deepEqual(c.root.handlers, ['console', 'file']);
     assert.deepEqual(
@@ -62,7 +64,7 @@ describe('seed config', () => {
     assert.deepEqual(types, { console: 'console', file: 'file', csv: 'csv', tensorboard: 'tensorboard' });
     const file = c.handlers.get('file');
     assert.ok(file?.type === 'file');
-    assert.equal(file.filename, join(fixtures, 'logs/training.log'));
+    assert.equal(file.filename, join(cwd, 'logs/training.log'));
     assert.equal(file.maxBytes, 10485760);
     assert.equal(file.backupCount, 5);
     const csv = c.handlers.get('csv');
@@ -77,7 +79,7 @@ describe('seed config', () => {
     assert.equal(csv.bufferSize, 50);
     const tb = c.handlers.get('tensorboard');
     assert.ok(tb?.type === 'tensorboard');
-    assert.equal(tb.logDir, join(fixtures, 'logs/tensorboard'));
+    assert.equal(tb.logDir, join(cwd, 'logs/tensorboard'));
     assert.equal(
       c.formatters.get('standard')?.format,
       '%(asctime)s - %(name)s - %(levelname)s - %(message)s',
@@ -90,8 +92,18 @@ describe('seed config', () => {
     assert.equal(c.metrics.samplingRatio, 0.1);
     assert.equal(c.metrics.validation.maxSamples, 100);
     assert.equal(c.metrics.validation.timeoutPerSampleMs, 5000);
-    assert.equal(c.metrics.validation.datasetPath, join(fixtures, 'data/validation_set.json'));
+    assert.equal(c.metrics.validation.datasetPath, join(cwd, 'data/validation_set.json'));
     assert.equal(c.otlp.enabled, false);
+  });
+
+  test('baseDir: the opt-in that resolves the same paths against another folder', () => {
+    const c = loadConfigFile(SEED, { env: {}, baseDir: fixtures });
+    assert.equal(c.baseDir, resolve(fixtures));
+    const file = c.handlers.get('file');
+    assert.equal(file?.type === 'file' ? file.filename : undefined, join(fixtures, 'logs/training.log'));
+    const tb = c.handlers.get('tensorboard');
+    assert.equal(tb?.type === 'tensorboard' ? tb.logDir : undefined, join(fixtures, 'logs/tensorboard'));
+    assert.equal(c.metrics.validation.datasetPath, join(fixtures, 'data/validation_set.json'));
   });
 
   test('loadConfigFile names the file in errors it cannot read', () => {

@@ -26,6 +26,9 @@ const windowInt = { type: 'integer', minimum: 1, maximum: 1_000_000 };
 /** Node's timers take at most 2^31 - 1 ms (a longer delay fires at once): about 24.8 days. */
 const positiveSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483 };
 const path = { type: 'string', minLength: 1 };
+/** How every relative path in the file resolves (docs/security.md, "Config paths"). */
+const RELATIVE =
+  "relative paths resolve against the working directory (or initialize's baseDir) and must stay inside it";
 const permissionBits = {
   oneOf: [
     { type: 'string', pattern: '^0?[0-7]{3}$' },
@@ -145,7 +148,7 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     },
   },
   file: {
-    filename: { description: 'Log file; relative paths resolve against the config file.', ...path },
+    filename: { description: `Log file; ${RELATIVE}.`, ...path },
     mode: { enum: ['a', 'w'] },
     maxBytes: {
       description: 'Roll over before a record would take the file past this size (0 = never).',
@@ -161,7 +164,7 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
   },
   csv: {
-    filename: { description: 'CSV file; relative paths resolve against the config file.', ...path },
+    filename: { description: `CSV file; ${RELATIVE}.`, ...path },
     columns: {
       description:
         'Column names, filled from the log record (timestamp, level, message, ...) or its attributes.',
@@ -178,7 +181,10 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
   },
   tensorboard: {
-    log_dir: { description: 'TensorBoard log directory; one run directory per run inside it.', ...path },
+    log_dir: {
+      description: `TensorBoard log directory; one run directory per run inside it; ${RELATIVE}.`,
+      ...path,
+    },
     max_file_bytes: { description: 'Start a new event file past this size (0 = never).', ...nonNegativeInt },
     async_writes: asyncWrites,
     ranks: ranks('zero', 'each rank its own run, `<run id>/rank<k>`'),
@@ -199,8 +205,7 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     timeout: { description: 'Export timeout in seconds.', ...positiveSeconds },
     compression: { enum: ['gzip', 'none'] },
     tls: {
-      description:
-        'TLS for an https:// endpoint: PEM files; relative paths resolve against the config file and must stay inside its directory. Overrides OTEL_EXPORTER_OTLP_{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}.',
+      description: `TLS for an https:// endpoint: PEM files; ${RELATIVE}. Overrides OTEL_EXPORTER_OTLP_{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}.`,
       type: 'object',
       additionalProperties: false,
       dependentRequired: { cert_file: ['key_file'], key_file: ['cert_file'] },
@@ -365,7 +370,10 @@ const metrics = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        dataset_path: path,
+        dataset_path: {
+          description: `Held-out validation set (JSON or JSON lines) for runValidation; ${RELATIVE}.`,
+          ...path,
+        },
         max_samples: positiveInt,
         timeout_per_sample: { description: 'Seconds.', ...positiveSeconds },
       },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import safeRegex from 'safe-regex2';
@@ -31,7 +31,11 @@ const REDACT_MAX_REPETITIONS = 100;
 export interface LoadConfigOptions {
   /** Environment for `${env:...}` and OTEL_* variables (default: process.env). */
   env?: Env;
-  /** Directory that relative paths resolve against (default: the config file's directory). */
+  /**
+   * Directory relative paths in the config resolve against, and must stay inside (default: the working
+   * directory, as Python's `logging.config` resolves them; so an existing `logging_config.yaml` writes
+   * where it did under Python). E.g. a run folder, so one run's files sit together.
+   */
   baseDir?: string;
 }
 
@@ -46,7 +50,11 @@ function getValidator(): ValidateFunction {
   return validator;
 }
 
-/** Reads, validates and resolves a config file. Throws {@link ConfigError} (one line) on any problem. */
+/**
+ * Reads, validates and resolves a config file. Relative paths in it resolve against `options.baseDir`,
+ * else the working directory at the time of the call (not the file's directory).
+ * Throws {@link ConfigError} (one line) on any problem.
+ */
 export function loadConfigFile(file: string, options: LoadConfigOptions = {}): ResolvedConfig {
   let text: string;
   try {
@@ -63,7 +71,7 @@ export function loadConfigFile(file: string, options: LoadConfigOptions = {}): R
             : `cannot read (${code ?? String(err)})`;
     throw new ConfigError(file, 0, 0, '', why);
   }
-  return parseConfig(text, { ...options, source: file, baseDir: options.baseDir ?? dirname(resolve(file)) });
+  return parseConfig(text, { ...options, source: file, baseDir: resolve(options.baseDir ?? process.cwd()) });
 }
 
 /** Validates and resolves config text. `source` names it in errors. */
