@@ -129,7 +129,9 @@ function printSummary(s: DemoSummary, io: CommandIO): void {
     io.out(`  (records for sinks this build lacks were dropped: ${dropped.map((d) => d.where).join(', ')})`);
   }
   if (s.files.tensorboard && existsSync(s.files.tensorboard)) {
-    io.out(`open TensorBoard: tensorboard --logdir ${rel(s.files.tensorboard)}`);
+    io.out(
+      `open TensorBoard: tensorboard --logdir ${rel(s.files.tensorboard)}   (to install it: pip install tensorboard)`,
+    );
   }
 }
 
