@@ -12,7 +12,7 @@
 #
 # Environment:
 #   GRPO_OTEL_CACHE        cache root (default $HOME/.cache/grpo-otel)
-#   GRPO_JAEGER_VERSION    Jaeger module version (default v1.76.0, the v1 tag that carries the v2 binary)
+#   GRPO_JAEGER_VERSION    Jaeger module version (default v1.75.0, the approved release; a v1 tag that carries the v2 binary)
 #   GRPO_COLLECTOR_JOBS    parallel Go build jobs (default 2, the size of our machines)
 #   GO                     the go command (default: go on PATH, else /usr/local/go/bin/go)
 # Go's own GOMODCACHE / GOCACHE defaults are used, so downloaded modules and compiled packages persist
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 JAEGER_MODULE=github.com/jaegertracing/jaeger
-JAEGER_VERSION="${GRPO_JAEGER_VERSION:-v1.76.0}"
+JAEGER_VERSION="${GRPO_JAEGER_VERSION:-v1.75.0}"
 
 log() { printf '[install-jaeger] %s\n' "$*" >&2; }
 die() {
@@ -28,7 +28,7 @@ die() {
   exit 1
 }
 
-[[ "${JAEGER_VERSION}" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "GRPO_JAEGER_VERSION must look like v1.76.0, not ${JAEGER_VERSION}"
+[[ "${JAEGER_VERSION}" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "GRPO_JAEGER_VERSION must look like v1.75.0, not ${JAEGER_VERSION}"
 
 root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -118,7 +118,7 @@ describe('OTLP/HTTPS with a custom CA (server TLS)', { timeout: 5 * 60_000 }, ()
 
   test('logs, metrics and traces arrive; the file tls.ca_file wins over OTEL_EXPORTER_OTLP_CERTIFICATE', async () => {
     // The env names the unrelated CA: were it used, verification would fail and nothing arrive.
-    // A relative ca_file resolves against the config file's directory.
+    // A relative ca_file resolves against the baseDir runSdkOnce passes (the config file's directory).
     const r = await run(
       httpsEndpoint,
       ['tls: { ca_file: certs/ca.pem }'],

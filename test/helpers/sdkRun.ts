@@ -18,7 +18,7 @@ export interface SdkRun {
 }
 
 /**
- * Writes `yaml` to <dir>/grpo.yaml, initializes the SDK from it (relative paths resolve against `dir`),
+ * Writes `yaml` to <dir>/grpo.yaml, initializes the SDK from it (baseDir `dir`: relative paths resolve against it),
  * logs one record, one training step (metrics) and one step span tagged with `marker`, then shuts
  * down (which flushes every exporter). Returns the telemetry object (drop counts) and the diag output.
  */
@@ -35,7 +35,7 @@ export async function runSdkOnce(
   const captured = captureDiag();
   const diagMessages = captured.messages;
   try {
-    const telemetry = initialize({ configPath, env, handleExit: false, registerGlobal: false });
+    const telemetry = initialize({ configPath, baseDir: dir, env, handleExit: false, registerGlobal: false });
     if (!telemetry) throw new Error('initialize returned nothing');
     withStepSpan(1, () => {
       getTrainingLogger().info(`record ${marker}`);

@@ -9,6 +9,7 @@ usage:
   grpo-otel validate-config <config.yaml>   check a config and show where each channel goes
   grpo-otel demo [--steps N] [--seed N] [--group-size G] [--config F] [--out DIR]
                                             a real GRPO training run (tfjs) with logs, CSV and TensorBoard files
+                                            (needs @grpo-otel/demo-trainer, an optional peer of this package)
   grpo-otel tb-dump <logdir> [--run NAME] [--limit N]
                                             print the scalars, histograms and text of TensorBoard event files
   grpo-otel report <output folder> [--out FILE]

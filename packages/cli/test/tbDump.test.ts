@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { main } from '@grpo-otel/cli';
 import { TensorBoardRun } from '@grpo-otel/exporter-tensorboard';
 
@@ -122,4 +125,27 @@ test('tb-dump: usage errors exit 2', async () => {
   assert.equal(missing.code, 2);
   assert.match(missing.err, /cannot read does-not-exist/);
   assert.match((await run(['help'])).out, /grpo-otel tb-dump <logdir>/);
+});
+
+test('tb-dump into a pipe that closes early (| head): exits quietly, no EPIPE stack trace', async () => {
+  const big = new TensorBoardRun({ logDir: join(dir, 'big'), runName: 'r' });
+  for (let step = 1; step <= 3000; step++) {
+    for (let k = 0; k < 10; k++) big.addScalar(`grpo.metric_${k}`, step * k, step);
+  }
+  await big.close();
+  const bin = fileURLToPath(new URL('../bin/grpo-otel.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'tb-dump', join(dir, 'big')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
+  // Read the first chunk, then close the pipe as `head` does.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  assert.equal(signal, null);
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
 });

@@ -24,10 +24,13 @@ test('validate-config: exit 0 and a summary of handlers and where each channel g
   const r = await run(['validate-config', seed]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /: valid$/m);
+  // Relative paths resolve against the working directory, as when a trainer started there loads it.
+  assert.ok(r.out.includes(`\nrelative paths resolve against ${dir} (the working directory)\n`), r.out);
   assert.match(
     r.out,
-    /^ {2}file +rotating file .*training\.log \(rotates at 10 MiB, keeps 5\), format 'standard'$/m,
+    /^ {2}file +rotating file logs\/training\.log \(rotates at 10 MiB, keeps 5\), format 'standard'$/m,
   );
+  assert.match(r.out, /^ {2}tensorboard +tensorboard logs\/tensorboard$/m);
   assert.match(r.out, /^ {2}training +INFO +-> console, file, tensorboard$/m);
   assert.match(r.out, /^ {2}model_outputs +INFO +-> csv, file$/m);
   assert.match(r.out, /^ {2}system +INFO +-> console, file +\(not in the file: behaves as root\)$/m);

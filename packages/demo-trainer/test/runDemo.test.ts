@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -72,6 +80,23 @@ test('a short run writes the seed layout under its folder, every step reported',
   assert.ok(readdirSync(tb).some((f) => f.startsWith('events.out.tfevents.')));
   const validationSet = JSON.parse(readFileSync(s.files.validationSet, 'utf8'));
   assert.equal(validationSet.length, s.validation.end.total);
+});
+
+test("a config of the user's: its relative paths resolve against the run folder (baseDir), not the working directory", async (t) => {
+  const dir = tempDir(t);
+  const configDir = join(dir, 'configs');
+  mkdirSync(configDir);
+  const configPath = join(configDir, 'mine.yaml');
+  writeFileSync(
+    configPath,
+    'version: 1\nroot: { level: INFO, handlers: [f] }\nhandlers:\n  f: { class: file, filename: logs/mine.log }\n',
+  );
+  const outDir = join(dir, 'run');
+  const s = await runDemo({ outDir, configPath, trainer: { ...small, steps: 2 }, env });
+  assert.equal(s.steps, 2);
+  assert.match(readFileSync(join(outDir, 'logs', 'mine.log'), 'utf8'), /validation at step 2: accuracy/);
+  assert.equal(existsSync(join(configDir, 'logs')), false);
+  assert.equal(existsSync(join(process.cwd(), 'logs', 'mine.log')), false);
 });
 
 test('an abort stops after the current step and still validates and writes the summary', async (t) => {

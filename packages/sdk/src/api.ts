@@ -16,8 +16,12 @@ export interface InitializeOptions extends GrpoTelemetryOptions {
   /** An already resolved config (overrides `configPath`). */
   config?: ResolvedConfig;
   /**
-   * Directory relative paths in the config resolve against (default: the config file's directory; for
-   * the embedded default, the working directory). E.g. a run folder, so one run's files sit together.
+   * Directory relative paths in the config (`filename`, `log_dir`, `dataset_path`, TLS files) resolve
+   * against, and must stay inside. Default: the working directory, as Python's `logging.config` does,
+   * for a config file and for the embedded default alike; so `initialize('scratch/p.yaml')` with
+   * `filename: scratch/train.log` writes `./scratch/train.log`. Set it to put one run's files together
+   * in a run folder (the demo trainer passes its run folder), or to the config file's directory to
+   * resolve paths against the file. Absolute paths are used as written.
    */
   baseDir?: string;
   /** Environment for `${env:...}` and OTEL_* variables (default: process.env). */

@@ -20,7 +20,7 @@ handlers:
 root: { level: INFO, handlers: [log] }
 `,
   );
-  const telemetry = initialize({ configPath, handleExit: false, registerGlobal: false });
+  const telemetry = initialize({ configPath, baseDir: dir, handleExit: false, registerGlobal: false });
   assert.ok(telemetry);
   getLogger('evil\nINFO forged|line').info('one');
   getLogger('tab\there\u0085\ud800x').info('two');

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const child = fileURLToPath(new URL('./fixtures/childLogger.ts', import.meta.url));
-const sdkDir = fileURLToPath(new URL('..', import.meta.url));
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -40,9 +39,12 @@ function setup(): { dir: string; config: string; log: string } {
   return { dir, config, log: join(dir, 'out/training.log') };
 }
 
+/** Runs the child in the config's folder: the config's relative paths resolve against the working directory. */
 function run(config: string, ...args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', child, config, ...args], {
-    cwd: sdkDir,
+  // tsx by its resolved URL: the child runs outside the workspace.
+  const tsx = import.meta.resolve('tsx');
+  return spawn(process.execPath, ['--conditions=source', '--import', tsx, child, config, ...args], {
+    cwd: dirname(config),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

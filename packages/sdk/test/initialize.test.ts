@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, test } from 'node:test';
@@ -16,7 +16,10 @@ const dir = mkdtempSync(join(tmpdir(), 'grpo-init-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => shutdown());
 
-const opts = { handleExit: false, registerGlobal: false } as const;
+const noGlobals = { handleExit: false, registerGlobal: false } as const;
+// The configs below name their files relative to `dir`: baseDir says so (the default would be the
+// working directory, see the last tests).
+const opts = { ...noGlobals, baseDir: dir } as const;
 
 function config(name: string, text: string): string {
   const f = join(dir, `${name}.yaml`);
@@ -184,4 +187,30 @@ test('baseDir: relative paths of a config file can resolve against a run folder'
   getTrainingLogger().info('in the run folder');
   await shutdown();
   assert.equal(readFileSync(join(runDir, 'out/based.log'), 'utf8'), 'in the run folder\n');
+});
+
+test("by default relative paths resolve against the working directory, as Python's logging.config does", async () => {
+  // `initialize('scratch/p.yaml')` with `filename: scratch/train.log` writes ./scratch/train.log, not
+  // ./scratch/scratch/train.log: the config file's folder plays no part.
+  const cwd = join(dir, 'cwd');
+  mkdirSync(join(cwd, 'scratch'), { recursive: true });
+  writeFileSync(
+    join(cwd, 'scratch', 'p.yaml'),
+    'root: { level: INFO, handlers: [f] }\nhandlers:\n  f: { class: file, filename: scratch/train.log }\n',
+  );
+  const previous = process.cwd();
+  process.chdir(cwd);
+  try {
+    const t = initialize({ ...noGlobals, configPath: 'scratch/p.yaml' });
+    assert.equal(t?.config.baseDir, cwd);
+    getTrainingLogger().info('next to the config, under the working directory');
+    await shutdown();
+  } finally {
+    process.chdir(previous);
+  }
+  assert.equal(
+    readFileSync(join(cwd, 'scratch', 'train.log'), 'utf8'),
+    'next to the config, under the working directory\n',
+  );
+  assert.equal(existsSync(join(cwd, 'scratch', 'scratch')), false);
 });

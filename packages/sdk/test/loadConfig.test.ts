@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfigFile, parseConfig } from '@grpo-otel/sdk';
@@ -31,17 +32,22 @@ function expectError(text: string, expected: { line: number; keyPath: string; de
 }
 
 describe('seed config', () => {
+  // The fixture is the YAML block of the user's original plan (seed/logging-consolidation-plan.md, which
+  // lives outside this repository), copied byte for byte; its SHA-256 was taken from that block when it was
+  // copied, so the test needs no file outside the repository and still notices any edit of the fixture.
   test('the fixture is the seed YAML byte for byte', () => {
-    const plan = fileURLToPath(
-      new URL('../../../../shared/seed/logging-consolidation-plan.md', import.meta.url),
+    const bytes = readFileSync(SEED);
+    assert.equal(bytes.length, 1915);
+    assert.equal(
+      createHash('sha256').update(bytes).digest('hex'),
+      'cd1108b675641df67c6dc55bf5020e01eeec70a4ae4643cf8ba505bb88578bea',
     );
-    const md = readFileSync(plan, 'utf8');
-    const start = md.indexOf('```yaml\n') + '```yaml\n'.length;
-    assert.equal(readFileSync(SEED, 'utf8'), md.slice(start, md.indexOf('```', start)));
   });
 
-  test('loads with the Python class names as aliases and paths resolved against the file', () => {
+  test('loads with the Python class names as aliases and paths resolved against the working directory', () => {
     const c = loadConfigFile(SEED, { env: {} });
+    const cwd = process.cwd();
+    assert.equal(c.baseDir, cwd);
     assert.equal(c.root.level, 'INFO');
     assert.deepEqual(c.root.handlers, ['console', 'file']);
     assert.deepEqual(
@@ -58,7 +64,7 @@ describe('seed config', () => {
     assert.deepEqual(types, { console: 'console', file: 'file', csv: 'csv', tensorboard: 'tensorboard' });
     const file = c.handlers.get('file');
     assert.ok(file?.type === 'file');
-    assert.equal(file.filename, join(fixtures, 'logs/training.log'));
+    assert.equal(file.filename, join(cwd, 'logs/training.log'));
     assert.equal(file.maxBytes, 10485760);
     assert.equal(file.backupCount, 5);
     const csv = c.handlers.get('csv');
@@ -73,7 +79,7 @@ describe('seed config', () => {
     assert.equal(csv.bufferSize, 50);
     const tb = c.handlers.get('tensorboard');
     assert.ok(tb?.type === 'tensorboard');
-    assert.equal(tb.logDir, join(fixtures, 'logs/tensorboard'));
+    assert.equal(tb.logDir, join(cwd, 'logs/tensorboard'));
     assert.equal(
       c.formatters.get('standard')?.format,
       '%(asctime)s - %(name)s - %(levelname)s - %(message)s',
@@ -86,8 +92,18 @@ describe('seed config', () => {
     assert.equal(c.metrics.samplingRatio, 0.1);
     assert.equal(c.metrics.validation.maxSamples, 100);
     assert.equal(c.metrics.validation.timeoutPerSampleMs, 5000);
-    assert.equal(c.metrics.validation.datasetPath, join(fixtures, 'data/validation_set.json'));
+    assert.equal(c.metrics.validation.datasetPath, join(cwd, 'data/validation_set.json'));
     assert.equal(c.otlp.enabled, false);
+  });
+
+  test('baseDir: the opt-in that resolves the same paths against another folder', () => {
+    const c = loadConfigFile(SEED, { env: {}, baseDir: fixtures });
+    assert.equal(c.baseDir, resolve(fixtures));
+    const file = c.handlers.get('file');
+    assert.equal(file?.type === 'file' ? file.filename : undefined, join(fixtures, 'logs/training.log'));
+    const tb = c.handlers.get('tensorboard');
+    assert.equal(tb?.type === 'tensorboard' ? tb.logDir : undefined, join(fixtures, 'logs/tensorboard'));
+    assert.equal(c.metrics.validation.datasetPath, join(fixtures, 'data/validation_set.json'));
   });
 
   test('loadConfigFile names the file in errors it cannot read', () => {
@@ -195,7 +211,7 @@ describe('malformed configs: one line with file, line, column, key path and what
     [
       'YAML syntax error',
       'version: 1\nloggers:\n  training: [unclosed\n',
-      { line: 4, keyPath: '', detail: /^YAML syntax error: / },
+      { line: 3, keyPath: '', detail: /^YAML syntax error: the '\[' opened here has no '\]'/ },
     ],
     [
       'duplicate key',

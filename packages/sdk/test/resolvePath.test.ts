@@ -1,5 +1,6 @@
-// The path rule: relative config paths stay inside the config file's directory (as written and on
-// disk); absolute paths are used as written. Every violation is a one-line ConfigError at its key.
+// The path rule: relative config paths resolve against the working directory (Python's logging.config
+// rule), or the baseDir the caller gives, and stay inside it (as written and on disk); absolute paths are
+// used as written. Every violation is a one-line ConfigError at its key.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,7 +123,7 @@ describe('the loader applies the rule to every path key', () => {
       writeFileSync(file, `version: 1\n${body}\n`);
       let err: unknown;
       try {
-        loadConfigFile(file, { env: {} });
+        loadConfigFile(file, { env: {}, baseDir: base });
       } catch (e) {
         err = e;
       }
@@ -134,6 +135,55 @@ describe('the loader applies the rule to every path key', () => {
       assert.ok(err.message.includes(p), err.message);
     });
   }
+
+  test("by default the base directory is the working directory, not the config file's", () => {
+    // The config lives in a subfolder and names a path under that subfolder, as `initialize('scratch/p.yaml')`
+    // with `filename: scratch/train.log` does: the file goes to ./scratch/train.log, as under Python.
+    mkdirSync(join(base, 'scratch'), { recursive: true });
+    writeFileSync(
+      join(base, 'scratch', 'p.yaml'),
+      'version: 1\nhandlers:\n  f: { class: logging.FileHandler, filename: scratch/train.log }\n  tb: { class: tensorboard, log_dir: escape/tb }\n',
+    );
+    const previous = process.cwd();
+    process.chdir(base);
+    try {
+      let err: unknown;
+      try {
+        loadConfigFile('scratch/p.yaml', { env: {} });
+      } catch (e) {
+        err = e;
+      }
+      // The rule holds against the working directory: base/escape is a symlink out of it.
+      assert.ok(err instanceof ConfigError, String(err));
+      assert.equal(err.keyPath, 'handlers.tb.log_dir');
+      assert.match(
+        err.message,
+        /^scratch\/p\.yaml:4:38: handlers\.tb\.log_dir: path 'escape\/tb' leaves its base directory through a symbolic link/,
+      );
+      assert.ok(
+        err.message.includes(`the base directory ${base} (the working directory unless baseDir is given)`),
+      );
+      writeFileSync(
+        join(base, 'scratch', 'p.yaml'),
+        'version: 1\nhandlers:\n  f: { class: logging.FileHandler, filename: scratch/train.log }\n',
+      );
+      const cfg = loadConfigFile('scratch/p.yaml', { env: {} });
+      assert.equal(cfg.baseDir, base);
+      const h = cfg.handlers.get('f');
+      assert.equal(h?.type === 'file' ? h.filename : undefined, join(base, 'scratch', 'train.log'));
+      // `..` out of the working directory is refused as it was out of the config's directory.
+      writeFileSync(
+        join(base, 'up.yaml'),
+        'version: 1\nhandlers: { f: { class: file, filename: ../x.log } }\n',
+      );
+      assert.throws(
+        () => loadConfigFile('up.yaml', { env: {} }),
+        (e: unknown) => e instanceof ConfigError && /leaves its base directory/.test(e.message),
+      );
+    } finally {
+      process.chdir(previous);
+    }
+  });
 
   test('an absolute path elsewhere is accepted', () => {
     const cfg = parseConfig(

@@ -7,11 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readEvents } from '@grpo-otel/exporter-tensorboard';
 
-// The seed's YAML, byte for byte, in a fresh directory (its paths are relative to the file), run in a
-// child process so that its console output (stderr, as Python's StreamHandler) can be read.
+// The seed's YAML, byte for byte, in a fresh directory, run in a child process started there (its paths
+// are relative to the working directory, as under Python), so that its console output (stderr, as
+// Python's StreamHandler) can be read.
 const seed = fileURLToPath(new URL('./fixtures/seed-logging_config.yaml', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/childChannels.ts', import.meta.url));
-const sdkDir = fileURLToPath(new URL('..', import.meta.url));
 
 const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - (\w+) - (\w+) - (.*)$/;
 
@@ -29,8 +29,9 @@ describe('the seed config routes each channel as it says', () => {
     copyFileSync(seed, join(dir, 'logging_config.yaml'));
     const p = spawnSync(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', child, join(dir, 'logging_config.yaml')],
-      { cwd: sdkDir, encoding: 'utf8', env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' } },
+      // tsx by its resolved URL: the child runs in `dir`, outside the workspace.
+      ['--conditions=source', '--import', import.meta.resolve('tsx'), child, 'logging_config.yaml'],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' } },
     );
     assert.equal(p.status, 0, p.stderr);
     stderr = p.stderr;

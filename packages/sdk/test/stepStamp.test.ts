@@ -23,7 +23,7 @@ test('records keep the step of their emission, even when the sink writes them st
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const configPath = join(dir, 'config.yaml');
   writeFileSync(configPath, CONFIG);
-  const telemetry = initialize({ configPath, handleExit: false, registerGlobal: false });
+  const telemetry = initialize({ configPath, baseDir: dir, handleExit: false, registerGlobal: false });
   assert.ok(telemetry);
   const log = getLogger('training');
   // The flush interval is a minute: nothing is written until shutdown, when the trainer is at step 7.

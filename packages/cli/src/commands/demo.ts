@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DemoProgress, type DemoSummary, runDemo } from '@grpo-otel/demo-trainer';
+// Types only: the trainer (and tfjs under it) is loaded when the command runs, see loadDemoTrainer.
+import type { DemoProgress, DemoSummary } from '@grpo-otel/demo-trainer';
 import { writeReport } from '@grpo-otel/report';
 import { ConfigError } from '@grpo-otel/sdk';
 import { generateRunId } from '@grpo-otel/semconv';
+import { DemoTrainerMissingError, type DemoTrainerModule, loadDemoTrainer } from '../loadDemoTrainer.js';
 import { shownPath } from '../shownPath.js';
 import type { CommandIO } from './validateConfig.js';
 
@@ -129,7 +131,9 @@ function printSummary(s: DemoSummary, io: CommandIO): void {
     io.out(`  (records for sinks this build lacks were dropped: ${dropped.map((d) => d.where).join(', ')})`);
   }
   if (s.files.tensorboard && existsSync(s.files.tensorboard)) {
-    io.out(`open TensorBoard: tensorboard --logdir ${rel(s.files.tensorboard)}`);
+    io.out(
+      `open TensorBoard: tensorboard --logdir ${rel(s.files.tensorboard)}   (to install it: pip install tensorboard)`,
+    );
   }
 }
 
@@ -137,8 +141,15 @@ function printSummary(s: DemoSummary, io: CommandIO): void {
  * `grpo-otel demo`: runs the demo trainer (packages/demo-trainer) with its shipped config, shows
  * progress (a bar on a terminal, periodic lines otherwise) and prints a summary. `progressStream` is
  * where the bar may go (the CLI passes process.stderr; tests pass nothing and get plain lines).
+ * The trainer is imported only here (`loadTrainer`, replaceable in tests); when it is not installed
+ * the command says what to install and exits 1.
  */
-export async function demo(args: string[], io: CommandIO, progressStream?: ProgressStream): Promise<number> {
+export async function demo(
+  args: string[],
+  io: CommandIO,
+  progressStream?: ProgressStream,
+  loadTrainer: () => Promise<DemoTrainerModule> = loadDemoTrainer,
+): Promise<number> {
   let values: {
     steps?: string;
     seed?: string;
@@ -178,6 +189,14 @@ export async function demo(args: string[], io: CommandIO, progressStream?: Progr
   if (values.help) {
     io.out(USAGE);
     return 0;
+  }
+  let runDemo: DemoTrainerModule['runDemo'];
+  try {
+    ({ runDemo } = await loadTrainer());
+  } catch (err) {
+    if (!(err instanceof DemoTrainerMissingError)) throw err;
+    io.err(`grpo-otel demo: ${err.message}`);
+    return 1;
   }
   const runId = generateRunId();
   const outDir = resolve(io.cwd, values.out ?? join('runs', runId));

@@ -53,7 +53,10 @@ function describeHandler(h: HandlerConfig | undefined, config: ResolvedConfig, c
   }
 }
 
-/** `grpo-otel validate-config <file>`: exit 0 with a summary of where each channel goes, 1 with the error. */
+/**
+ * `grpo-otel validate-config <file>`: exit 0 with a summary of where each channel goes (relative paths
+ * resolved against the working directory, as a trainer started here would), 1 with the error.
+ */
 export function validateConfig(args: string[], io: CommandIO): number {
   const file = args[0];
   if (!file || args.length > 1) {
@@ -62,7 +65,8 @@ export function validateConfig(args: string[], io: CommandIO): number {
   }
   let config: ResolvedConfig;
   try {
-    config = loadConfigFile(file, { env: io.env });
+    // Relative paths resolve against the working directory, as when a trainer run from here loads it.
+    config = loadConfigFile(file, { env: io.env, baseDir: io.cwd });
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(err.message);
@@ -71,6 +75,7 @@ export function validateConfig(args: string[], io: CommandIO): number {
     throw err;
   }
   io.out(`${file}: valid`);
+  io.out(`relative paths resolve against ${config.baseDir} (the working directory)`);
   const routes = channelRoutes(config, CHANNELS);
   const names = [...config.handlers.keys(), ...(config.otlp.logs ? [IMPLICIT_OTLP_HANDLER] : [])];
   io.out('');

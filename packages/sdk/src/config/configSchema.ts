@@ -2,8 +2,11 @@ import { HANDLER_CLASS_ALIASES, type HandlerType, handlerClassesOf } from './han
 
 /**
  * JSON Schema (draft 2020-12) of the grpo-otel YAML config. It is the single description of the file:
- * the loader validates with it and `schema/grpo-otel-config.schema.json` (for editors) is generated from it.
- * Durations are in seconds, like the seed's `timeout_per_sample`; sizes in bytes.
+ * the loader validates with it, and `schema/grpo-otel-config.schema.json` (for editors) and
+ * docs/configuration.md are generated from it. Every key carries its `default` (what the loader uses
+ * when the key is absent; absent when there is none) and `examples` (test/configSchema.test.ts checks
+ * the defaults against the loader). Durations are in seconds, like the seed's `timeout_per_sample`;
+ * sizes in bytes.
  */
 
 const LEVELS = ['NOTSET', 'DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL', 'FATAL'];
@@ -18,6 +21,8 @@ const handlerList = {
   type: 'array',
   items: { type: 'string', minLength: 1 },
   uniqueItems: true,
+  default: [],
+  examples: [['console', 'file']],
 };
 const nonNegativeInt = { type: 'integer', minimum: 0 };
 const positiveInt = { type: 'integer', minimum: 1 };
@@ -26,6 +31,9 @@ const windowInt = { type: 'integer', minimum: 1, maximum: 1_000_000 };
 /** Node's timers take at most 2^31 - 1 ms (a longer delay fires at once): about 24.8 days. */
 const positiveSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483 };
 const path = { type: 'string', minLength: 1 };
+/** How every relative path in the file resolves (docs/security.md, "Config paths"). */
+const RELATIVE =
+  "relative paths resolve against the working directory (or initialize's baseDir) and must stay inside it";
 const permissionBits = {
   oneOf: [
     { type: 'string', pattern: '^0?[0-7]{3}$' },
@@ -35,7 +43,8 @@ const permissionBits = {
 
 const rateLimit = {
   description:
-    'Maximum records per second for the channel (token bucket); the excess is dropped and counted. A number, or an object with `records_per_second` and `burst`.',
+    'Maximum records per second for the channel (token bucket); the excess is dropped and counted. A number, or an object with `records_per_second` and `burst` (default: the rate, rounded up). Default: no limit.',
+  examples: [100, { records_per_second: 5, burst: 20 }],
   oneOf: [
     { type: 'number', exclusiveMinimum: 0 },
     {
@@ -50,36 +59,84 @@ const rateLimit = {
   ],
 };
 
+const channelProperties = {
+  handlers: handlerList,
+  propagate: {
+    description: "Also pass records to the root channel's handlers, as in Python.",
+    type: 'boolean',
+    default: true,
+    examples: [false],
+  },
+  qualname: {
+    description:
+      "Python's logger name; accepted for compatibility (the key under `loggers` names the channel).",
+    type: 'string',
+    examples: ['training'],
+  },
+  rate_limit: rateLimit,
+  sample: {
+    description:
+      'Fraction of records kept (0 < sample <= 1), evenly spaced; the rest is dropped and counted.',
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: 1,
+    default: 1,
+    examples: [0.25],
+  },
+};
+
+/** A channel under `loggers`: with no level it takes the root's (Python's NOTSET). */
 const channel = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    level,
-    handlers: handlerList,
-    propagate: { type: 'boolean' },
-    qualname: { type: 'string' },
-    rate_limit: rateLimit,
-    sample: {
-      description:
-        'Fraction of records kept (0 < sample <= 1), evenly spaced; the rest is dropped and counted.',
-      type: 'number',
-      exclusiveMinimum: 0,
-      maximum: 1,
-    },
+    level: { ...level, default: 'NOTSET', examples: ['DEBUG'] },
+    ...channelProperties,
+  },
+};
+
+/** `root`: the channel every other one propagates to; Python's root logger is WARNING with no handlers. */
+const rootChannel = {
+  description:
+    'The root channel: where records of channels with `propagate: true` (and of unconfigured ones) go.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    level: { ...level, default: 'WARNING', examples: ['INFO'] },
+    ...channelProperties,
   },
 };
 
 const commonHandlerProps = {
-  class: { description: 'Handler type or its Python class name.', enum: Object.keys(HANDLER_CLASS_ALIASES) },
-  level,
-  formatter: { description: 'Name of a formatter (key of `formatters`).', type: 'string', minLength: 1 },
+  class: {
+    description: 'Handler type or its Python class name (required).',
+    enum: Object.keys(HANDLER_CLASS_ALIASES),
+    examples: ['logging.handlers.RotatingFileHandler'],
+  },
+  level: {
+    ...level,
+    description: 'Least level this handler writes.',
+    default: 'NOTSET',
+    examples: ['ERROR'],
+  },
+  formatter: {
+    description:
+      "Name of a formatter (key of `formatters`). Default: the message alone (Python's `%(message)s`).",
+    type: 'string',
+    minLength: 1,
+    examples: ['standard'],
+  },
   flush_interval: {
-    description: 'Seconds between background exports of buffered records (default 1).',
+    description: 'Seconds between background exports of buffered records.',
     ...positiveSeconds,
+    default: 1,
+    examples: [0.5],
   },
   max_queue_size: {
-    description: 'Records buffered before new ones are dropped and counted (default 8192).',
+    description: 'Records buffered before new ones are dropped and counted.',
     ...positiveInt,
+    default: 8192,
+    examples: [65536],
   },
 };
 
@@ -91,22 +148,30 @@ const otlpQueue = {
   properties: {
     max_records: {
       description:
-        'Records held per signal at most (metrics: data points), the batch being sent included (default 32768).',
+        "Records held per signal at most (metrics: data points), the batch being sent included. An `otlp` handler's default is its max_queue_size when set.",
       ...positiveInt,
+      default: 32768,
+      examples: [100000],
     },
     max_bytes: {
-      description: 'Estimated bytes held per signal at most (default 33554432, 32 MiB).',
+      description: 'Estimated bytes held per signal at most (32 MiB by default).',
       type: 'integer',
       minimum: 1024,
+      default: 33554432,
+      examples: [134217728],
     },
     overflow: {
       description:
-        'Which records are dropped (and counted as queue_full) when the queue is full: the oldest queued (drop_oldest, default) or the new ones (drop_newest).',
+        'Which records are dropped (and counted as queue_full) when the queue is full: the oldest queued (drop_oldest) or the new ones (drop_newest).',
       enum: ['drop_oldest', 'drop_newest'],
+      default: 'drop_oldest',
+      examples: ['drop_newest'],
     },
     max_export_batch_size: {
-      description: 'Log records or spans per export request at most (default 512).',
+      description: 'Log records or spans per export request at most.',
       ...positiveInt,
+      default: 512,
+      examples: [1024],
     },
     retry: {
       description:
@@ -114,8 +179,18 @@ const otlpQueue = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        initial_interval: { description: 'First wait in seconds (default 1).', ...positiveSeconds },
-        max_interval: { description: 'Longest wait in seconds (default 30).', ...positiveSeconds },
+        initial_interval: {
+          description: 'First wait in seconds.',
+          ...positiveSeconds,
+          default: 1,
+          examples: [0.5],
+        },
+        max_interval: {
+          description: 'Longest wait in seconds.',
+          ...positiveSeconds,
+          default: 30,
+          examples: [60],
+        },
       },
     },
   },
@@ -123,45 +198,78 @@ const otlpQueue = {
 
 const asyncWrites = {
   description:
-    "Write through libuv's thread pool instead of on the training thread (default false). By default each flush hands its batch to the OS (page cache, microseconds on a local disk) before the next step runs, so a process killed at any moment loses at most the last flush_interval; set true for a slow network filesystem, where a write can block for long.",
+    "Write through libuv's thread pool instead of on the training thread. By default each flush hands its batch to the OS (page cache, microseconds on a local disk) before the next step runs, so a process killed at any moment loses at most the last flush_interval; set true for a slow network filesystem, where a write can block for long.",
   type: 'boolean',
+  default: false,
+  examples: [true],
 };
 
 /** Which ranks of a distributed run (`grpo.world_size` > 1) write a local sink; see docs/operations.md. */
-const ranks = (def: string, all: string) => ({
-  description: `Which ranks write this sink when world_size > 1: \`zero\` (rank 0 only) or \`all\` (${all}). Default \`${def}\`.`,
+const ranks = (def: 'zero' | 'all', all: string) => ({
+  description: `Which ranks write this sink when world_size > 1: \`zero\` (rank 0 only) or \`all\` (${all}).`,
   enum: ['zero', 'all'],
+  default: def,
+  examples: [def === 'zero' ? 'all' : 'zero'],
 });
+const encoding = {
+  description: 'Text encoding; only UTF-8 is written (accepted for Python configs).',
+  enum: ['utf-8', 'utf8', 'UTF-8'],
+  default: 'utf-8',
+  examples: ['utf-8'],
+};
 
 const handlerProps: Record<HandlerType, Record<string, unknown>> = {
   console: {
     stream: {
-      description: 'Where console output goes (Python writes `ext://sys.stderr` by default).',
+      description: "Where console output goes (stderr, as Python's StreamHandler).",
       enum: ['ext://sys.stdout', 'ext://sys.stderr', 'stdout', 'stderr'],
+      default: 'ext://sys.stderr',
+      examples: ['ext://sys.stdout'],
     },
     color: {
       description: 'Colour levels: on a TTY only (auto), always or never.',
       enum: ['auto', 'always', 'never'],
+      default: 'auto',
+      examples: ['never'],
     },
   },
   file: {
-    filename: { description: 'Log file; relative paths resolve against the config file.', ...path },
-    mode: { enum: ['a', 'w'] },
+    filename: { description: `Log file (required); ${RELATIVE}.`, ...path, examples: ['logs/training.log'] },
+    mode: {
+      description: 'Append to an existing file (a) or start it empty (w).',
+      enum: ['a', 'w'],
+      default: 'a',
+      examples: ['w'],
+    },
     maxBytes: {
       description: 'Roll over before a record would take the file past this size (0 = never).',
       ...nonNegativeInt,
+      default: 0,
+      examples: [10485760],
     },
     backupCount: {
       description: 'Rolled-over files kept as name.1 ... name.N (0 = never roll over).',
       ...nonNegativeInt,
+      default: 0,
+      examples: [5],
     },
-    encoding: { enum: ['utf-8', 'utf8', 'UTF-8'] },
-    delay: { type: 'boolean' },
+    encoding,
+    delay: {
+      description:
+        "Python's delay (open the file at the first record); accepted, the file opens at the first write.",
+      type: 'boolean',
+      default: false,
+      examples: [true],
+    },
     async_writes: asyncWrites,
     ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
   },
   csv: {
-    filename: { description: 'CSV file; relative paths resolve against the config file.', ...path },
+    filename: {
+      description: `CSV file (required); ${RELATIVE}.`,
+      ...path,
+      examples: ['logs/model_outputs.csv'],
+    },
     columns: {
       description:
         'Column names, filled from the log record (timestamp, level, message, ...) or its attributes.',
@@ -169,48 +277,105 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
       items: { type: 'string', minLength: 1 },
       minItems: 1,
       uniqueItems: true,
+      default: ['timestamp', 'level', 'name', 'message'],
+      examples: [['timestamp', 'question', 'true_answer', 'model_answer', 'model_reasoning']],
     },
-    buffer_size: { description: 'Rows buffered before a background write.', ...positiveInt },
-    maxBytes: nonNegativeInt,
-    backupCount: nonNegativeInt,
-    encoding: { enum: ['utf-8', 'utf8', 'UTF-8'] },
+    buffer_size: {
+      description: 'Rows buffered before a background write.',
+      ...positiveInt,
+      default: 100,
+      examples: [50],
+    },
+    maxBytes: {
+      description:
+        'Roll over before a row would take the file past this size (0 = never); the header is repeated.',
+      ...nonNegativeInt,
+      default: 0,
+      examples: [104857600],
+    },
+    backupCount: {
+      description: 'Rolled-over files kept as name.1 ... name.N (0 = never roll over).',
+      ...nonNegativeInt,
+      default: 0,
+      examples: [3],
+    },
+    encoding,
     async_writes: asyncWrites,
     ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
   },
   tensorboard: {
-    log_dir: { description: 'TensorBoard log directory; one run directory per run inside it.', ...path },
-    max_file_bytes: { description: 'Start a new event file past this size (0 = never).', ...nonNegativeInt },
+    log_dir: {
+      description: `TensorBoard log directory (required); one run directory per run inside it; ${RELATIVE}.`,
+      ...path,
+      examples: ['logs/tensorboard'],
+    },
+    max_file_bytes: {
+      description: 'Start a new event file past this size (0 = never).',
+      ...nonNegativeInt,
+      default: 268435456,
+      examples: [67108864],
+    },
     async_writes: asyncWrites,
     ranks: ranks('zero', 'each rank its own run, `<run id>/rank<k>`'),
   },
   otlp: {
     endpoint: {
-      description: 'OTLP/HTTP base URL, e.g. http://127.0.0.1:4318.',
+      description:
+        'OTLP/HTTP base URL (/v1/logs, /v1/metrics, /v1/traces are appended). Default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318.',
       type: 'string',
       pattern: '^https?://',
+      default: 'http://localhost:4318',
+      examples: ['https://otel-gateway.internal:4318'],
     },
-    protocol: { enum: ['http/protobuf', 'http/json'] },
+    protocol: {
+      description: 'OTLP encoding. Default: OTEL_EXPORTER_OTLP_PROTOCOL when http/json, else http/protobuf.',
+      enum: ['http/protobuf', 'http/json'],
+      default: 'http/protobuf',
+      examples: ['http/json'],
+    },
     headers: {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own syntax
-      description: 'Extra HTTP headers; use ${env:VAR} for secrets.',
+      description: 'Extra HTTP headers, over OTEL_EXPORTER_OTLP_HEADERS; use ${env:VAR} for secrets.',
       type: 'object',
       additionalProperties: { type: 'string' },
+      default: {},
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own syntax
+      examples: [{ authorization: 'Bearer ${env:GRPO_OTLP_TOKEN}' }],
     },
-    timeout: { description: 'Export timeout in seconds.', ...positiveSeconds },
-    compression: { enum: ['gzip', 'none'] },
+    timeout: {
+      description: 'Export timeout in seconds. Default: OTEL_EXPORTER_OTLP_TIMEOUT (milliseconds), else 10.',
+      ...positiveSeconds,
+      default: 10,
+      examples: [2],
+    },
+    compression: {
+      description: 'Request compression. Default: OTEL_EXPORTER_OTLP_COMPRESSION when gzip, else none.',
+      enum: ['gzip', 'none'],
+      default: 'none',
+      examples: ['gzip'],
+    },
     tls: {
-      description:
-        'TLS for an https:// endpoint: PEM files; relative paths resolve against the config file and must stay inside its directory. Overrides OTEL_EXPORTER_OTLP_{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}.',
+      description: `TLS for an https:// endpoint: PEM files; ${RELATIVE}. Overrides OTEL_EXPORTER_OTLP_{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}.`,
       type: 'object',
       additionalProperties: false,
       dependentRequired: { cert_file: ['key_file'], key_file: ['cert_file'] },
       properties: {
         ca_file: {
-          description: 'CA certificate(s) that verify the collector, used instead of the system roots.',
+          description:
+            'CA certificate(s) that verify the collector, used instead of the system roots. Default: OTEL_EXPORTER_OTLP_CERTIFICATE, else the system roots.',
           ...path,
+          examples: ['certs/ca.pem'],
         },
-        cert_file: { description: 'Client certificate chain, for mutual TLS (needs key_file).', ...path },
-        key_file: { description: "The client certificate's private key (needs cert_file).", ...path },
+        cert_file: {
+          description: 'Client certificate chain, for mutual TLS (needs key_file).',
+          ...path,
+          examples: ['certs/client.pem'],
+        },
+        key_file: {
+          description: "The client certificate's private key (needs cert_file).",
+          ...path,
+          examples: ['certs/client.key'],
+        },
       },
     },
     queue: otlpQueue,
@@ -218,8 +383,19 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
   null: {},
 };
 
+const HANDLER_DESCRIPTIONS: Record<HandlerType, string> = {
+  console: "Formatted lines on stderr (or stdout), as Python's StreamHandler.",
+  file: "A log file of formatted lines, rotated by size as Python's RotatingFileHandler.",
+  csv: 'A CSV file, one row per record: RFC 4180 quoting, formula-injection escape, the header once per file.',
+  tensorboard:
+    'TensorBoard event files: the text of the routed channels, and the scalars and histograms of every metric.',
+  otlp: "OTLP/HTTP logs of the channels routed to it; keys it does not set take the `otlp` section's values.",
+  null: 'Discards records.',
+};
+
 function handlerDef(type: HandlerType) {
   return {
+    description: HANDLER_DESCRIPTIONS[type],
     type: 'object',
     additionalProperties: false,
     ...(type === 'file' || type === 'csv'
@@ -252,43 +428,91 @@ const formatter = {
       description:
         'Python logging format string (`%(asctime)s - %(message)s`), or `json` for the JSON formatter.',
       type: 'string',
+      default: '%(message)s',
+      examples: ['%(asctime)s - %(name)s - %(levelname)s - %(message)s'],
     },
-    datefmt: { description: 'strftime format for %(asctime)s.', type: 'string' },
-    style: { enum: ['%', '{', '$'] },
+    datefmt: {
+      description: "strftime format for %(asctime)s. Default: Python's `%Y-%m-%d %H:%M:%S,mmm`.",
+      type: 'string',
+      examples: ['%Y-%m-%d %H:%M:%S'],
+    },
+    style: {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Python's placeholder syntax
+      description: "Placeholder style of `format`, as Python's: %(name)s, {name} or ${name}.",
+      enum: ['%', '{', '$'],
+      default: '%',
+      examples: ['{'],
+    },
     fields: {
-      description: 'JSON formatter: fields of each line (timestamp, level, name, message, attributes, ...).',
+      description:
+        'JSON formatter: fields of each line (timestamp, level, levelname, levelno, name, message, attributes, exception).',
       type: 'array',
       items: { type: 'string', minLength: 1 },
       minItems: 1,
+      default: ['timestamp', 'level', 'name', 'message', 'attributes'],
+      examples: [['timestamp', 'level', 'name', 'message']],
     },
-    validate: { type: 'boolean' },
-    class: { enum: ['logging.Formatter', 'json', 'standard'] },
-    utc: { description: 'Render %(asctime)s in UTC instead of local time.', type: 'boolean' },
+    validate: {
+      description: "Python's format validation flag; accepted for compatibility, no effect.",
+      type: 'boolean',
+      default: true,
+      examples: [false],
+    },
+    class: {
+      description: 'Formatter class: `json` for the JSON formatter, else the Python-style one.',
+      enum: ['logging.Formatter', 'json', 'standard'],
+      default: 'logging.Formatter',
+      examples: ['json'],
+    },
+    utc: {
+      description: 'Render %(asctime)s in UTC instead of local time.',
+      type: 'boolean',
+      default: false,
+      examples: [true],
+    },
   },
 };
 
 const metrics = {
+  description:
+    'Learning metrics: how often they are logged, which are computed, the plateau and collapse detectors, validation.',
   type: 'object',
   additionalProperties: false,
   properties: {
     logging_frequency: {
       description:
-        'Basic metrics (the reward analyses of logRewardMetrics) every N training steps (default 50); isLoggingStep(step) says which.',
+        'Basic metrics (the reward analyses of logRewardMetrics) every N training steps; isLoggingStep(step) says which.',
       ...positiveInt,
+      default: 50,
+      examples: [10],
     },
     full_metrics_frequency: {
       description:
-        'Full metrics (the generation analyses of logGenerationMetrics: entropy, KL, diversity, lengths, format, correctness) every N training steps (default 250); isLoggingStep(step, { full: true }) says which.',
+        'Full metrics (the generation analyses of logGenerationMetrics: entropy, KL, diversity, lengths, format, correctness) every N training steps; isLoggingStep(step, { full: true }) says which.',
       ...positiveInt,
+      default: 250,
+      examples: [50],
     },
-    validation_frequency: { description: 'Run validation every N training steps.', ...positiveInt },
+    validation_frequency: {
+      description: 'Run validation every N training steps (shouldValidate).',
+      ...positiveInt,
+      default: 250,
+      examples: [100],
+    },
     sampling_ratio: {
       description: 'Fraction of batches on which expensive metrics are computed.',
       type: 'number',
       exclusiveMinimum: 0,
       maximum: 1,
+      default: 0.1,
+      examples: [1],
     },
-    history_window: { description: 'Steps in reward moving averages (default 100).', ...windowInt },
+    history_window: {
+      description: 'Steps in reward moving averages.',
+      ...windowInt,
+      default: 100,
+      examples: [50],
+    },
     plateau: {
       description:
         'Reward plateau detection (early stopping): no improvement of the smoothed reward over `window` steps.',
@@ -296,23 +520,31 @@ const metrics = {
       additionalProperties: false,
       properties: {
         window: {
-          description: 'Steps over which the smoothed reward must improve (default 50).',
+          description: 'Steps over which the smoothed reward must improve.',
           ...windowInt,
+          default: 50,
+          examples: [100],
         },
         min_delta: {
-          description: 'Smallest improvement that counts (default 0.01).',
+          description: 'Smallest improvement that counts.',
           type: 'number',
           minimum: 0,
+          default: 0.01,
+          examples: [0.005],
         },
         patience: {
-          description: 'Consecutive stalled steps (with a value) before a plateau fires (default 1).',
+          description: 'Consecutive stalled steps (with a value) before a plateau fires.',
           ...positiveInt,
+          default: 1,
+          examples: [3],
         },
         objective: {
           description:
-            "The reward function whose plateau fires onPlateau (default 'total', the weighted sum; the one function when there is only one). Every function's plateau is still a signal for onSignal.",
+            "The reward function whose plateau fires onPlateau: 'total' is the weighted sum (the one function when there is only one). Every function's plateau is still a signal for onSignal.",
           type: 'string',
           minLength: 1,
+          default: 'total',
+          examples: ['correctness_reward'],
         },
       },
     },
@@ -322,71 +554,143 @@ const metrics = {
       additionalProperties: false,
       properties: {
         entropy_threshold: {
-          description:
-            'Mean token entropy (nats) below which the policy has collapsed (default 0.05; 0 turns it off).',
+          description: 'Mean token entropy (nats) below which the policy has collapsed; 0 turns it off.',
           type: 'number',
+          default: 0.05,
+          examples: [0.1],
         },
         diversity_threshold: {
-          description:
-            'distinct-2 of a batch below which generations have collapsed (default 0.2; 0 turns it off).',
+          description: 'distinct-2 of a batch below which generations have collapsed; 0 turns it off.',
           type: 'number',
+          default: 0.2,
+          examples: [0],
         },
         max_drop: {
-          description: 'Fall over `window` steps that counts as collapsing.',
+          description:
+            'Relative fall over `window` steps that counts as collapsing (0.5 = lost half). Default: not checked.',
           type: 'number',
           minimum: 0,
+          examples: [0.5],
         },
-        window: { description: 'Steps for the fall (default 50).', ...windowInt },
+        window: { description: 'Steps for the fall.', ...windowInt, default: 50, examples: [20] },
       },
     },
     observe_interval: {
       description:
-        'Seconds between readings of the asynchronous instruments (memory, SDK queue sizes and counters) into the step-keyed exporters (TensorBoard): at most one reading per interval, at the end of a step, and one at flush and shutdown. 0 reads them at every step. Default 1. OTLP reads them at each export.',
+        'Seconds between readings of the asynchronous instruments (memory, SDK queue sizes and counters) into the step-keyed exporters (TensorBoard): at most one reading per interval, at the end of a step, and one at flush and shutdown. 0 reads them at every step. OTLP reads them at each export.',
       type: 'number',
       minimum: 0,
       maximum: 2_147_483,
+      default: 1,
+      examples: [0],
     },
     max_pending_analyses: {
       description:
-        'Metric computations queued for the analysis worker before new ones are dropped and counted (default 64).',
+        'Metric computations queued for the analysis worker before new ones are dropped and counted.',
       ...positiveInt,
+      default: 64,
+      examples: [256],
     },
     enable: {
+      description: 'Which groups of metrics are computed and recorded.',
       type: 'object',
       additionalProperties: false,
       properties: {
-        reward_metrics: { type: 'boolean' },
-        generation_metrics: { type: 'boolean' },
-        validation_metrics: { type: 'boolean' },
-        resource_metrics: { type: 'boolean' },
+        reward_metrics: {
+          description: 'Reward statistics of logRewardMetrics.',
+          type: 'boolean',
+          default: true,
+          examples: [false],
+        },
+        generation_metrics: {
+          description: 'Generation statistics of logGenerationMetrics (entropy, KL, lengths, diversity).',
+          type: 'boolean',
+          default: true,
+          examples: [false],
+        },
+        validation_metrics: {
+          description: 'Validation runs (shouldValidate answers false when off).',
+          type: 'boolean',
+          default: true,
+          examples: [false],
+        },
+        resource_metrics: {
+          description: 'Memory and throughput.',
+          type: 'boolean',
+          default: true,
+          examples: [false],
+        },
       },
     },
     validation: {
+      description: 'The validation runner (runValidation).',
       type: 'object',
       additionalProperties: false,
       properties: {
-        dataset_path: path,
-        max_samples: positiveInt,
-        timeout_per_sample: { description: 'Seconds.', ...positiveSeconds },
+        dataset_path: {
+          description: `Held-out validation set (JSON or JSON lines) for runValidation; ${RELATIVE}. Default: none (set one in code, or pass samples).`,
+          ...path,
+          examples: ['data/validation_set.json'],
+        },
+        max_samples: {
+          description: 'Samples per validation run at most.',
+          ...positiveInt,
+          default: 100,
+          examples: [50],
+        },
+        timeout_per_sample: {
+          description: 'Seconds one sample may take before it counts as failed.',
+          ...positiveSeconds,
+          default: 5,
+          examples: [2],
+        },
       },
     },
   },
 };
 
 const resource = {
+  description: 'OpenTelemetry resource of every record, metric and span: who is training what.',
   type: 'object',
   additionalProperties: false,
   properties: {
-    service_name: { type: 'string', minLength: 1 },
-    run_id: { description: 'Run id; generated when absent.', type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' },
-    experiment: { type: 'string', minLength: 1 },
-    model: { description: 'Policy model name (gen_ai.request.model).', type: 'string', minLength: 1 },
-    rank: nonNegativeInt,
-    world_size: positiveInt,
+    service_name: {
+      description: 'service.name. Default: OTEL_SERVICE_NAME, else grpo-training.',
+      type: 'string',
+      minLength: 1,
+      default: 'grpo-training',
+      examples: ['math-grpo'],
+    },
+    run_id: {
+      description:
+        "Run id. Default: GRPO_RUN_ID, else torchrun's TORCHELASTIC_RUN_ID, else generated (time and random suffix).",
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.:-]+$',
+      examples: ['run-2024-06-01-a'],
+    },
+    experiment: { description: 'Experiment name.', type: 'string', minLength: 1, examples: ['gsm8k-grpo'] },
+    model: {
+      description: 'Policy model name (gen_ai.request.model).',
+      type: 'string',
+      minLength: 1,
+      examples: ['Qwen2.5-0.5B-Instruct'],
+    },
+    rank: {
+      description: "This process's rank in a distributed run. Default: RANK, else none (one process).",
+      ...nonNegativeInt,
+      examples: [3],
+    },
+    world_size: {
+      description: 'Processes in the run. Default: WORLD_SIZE, else none (one process).',
+      ...positiveInt,
+      examples: [8],
+    },
     attributes: {
-      description: 'Extra resource attributes.',
+      description: 'Extra resource attributes, over OTEL_RESOURCE_ATTRIBUTES.',
       type: 'object',
       additionalProperties: { type: ['string', 'number', 'boolean'] },
+      default: {},
+      examples: [{ team: 'rl', 'host.gpu': 'a100' }],
     },
   },
 };
@@ -397,15 +701,39 @@ const otlp = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    enabled: { type: 'boolean' },
+    enabled: {
+      description:
+        'Export over OTLP. Default: true when OTEL_EXPORTER_OTLP_ENDPOINT (or a per-signal one) is set, `endpoint` is written or an `otlp` handler exists; else false.',
+      type: 'boolean',
+      default: false,
+      examples: [true],
+    },
     ...handlerProps.otlp,
-    metrics: { type: 'boolean' },
-    traces: { type: 'boolean' },
-    logs: { description: 'Send every channel to OTLP even without an `otlp` handler.', type: 'boolean' },
+    metrics: {
+      description: 'Export metrics (when enabled; OTEL_METRICS_EXPORTER=none turns them off).',
+      type: 'boolean',
+      default: true,
+      examples: [false],
+    },
+    traces: {
+      description: 'Export spans (when enabled; OTEL_TRACES_EXPORTER=none turns them off).',
+      type: 'boolean',
+      default: true,
+      examples: [false],
+    },
+    logs: {
+      description:
+        'Send every channel to OTLP (when enabled; OTEL_LOGS_EXPORTER=none turns it off). Default: true, or false when an `otlp` handler says which channels go.',
+      type: 'boolean',
+      default: true,
+      examples: [false],
+    },
     export_interval: {
       description:
-        'Seconds between metric exports (default: OTEL_METRIC_EXPORT_INTERVAL in milliseconds, else 5).',
+        'Seconds between metric exports. Default: OTEL_METRIC_EXPORT_INTERVAL (milliseconds), else 5.',
       ...positiveSeconds,
+      default: 5,
+      examples: [15],
     },
   },
 };
@@ -419,24 +747,53 @@ export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    version: { description: 'Schema version; must be 1.', const: 1 },
-    disable_existing_loggers: { type: 'boolean' },
-    incremental: { const: false },
-    root: channel,
+    version: { description: 'Schema version; must be 1 when written.', const: 1, default: 1, examples: [1] },
+    disable_existing_loggers: {
+      description: "Python's dictConfig flag; accepted for compatibility, no effect.",
+      type: 'boolean',
+      default: true,
+      examples: [false],
+    },
+    incremental: {
+      description: "Python's dictConfig flag; only false (a whole configuration) is supported.",
+      const: false,
+      default: false,
+      examples: [false],
+    },
+    root: rootChannel,
     loggers: {
+      description:
+        'Channels by name (training, model_outputs, rewards, whitelist, metrics, system, or any other): level, handlers, propagation, rate limit, sampling.',
       type: 'object',
       propertyNames: { pattern: NAME_PATTERN },
       additionalProperties: { $ref: '#/$defs/channel' },
+      examples: [
+        {
+          training: { level: 'INFO', handlers: ['console', 'file'], propagate: false },
+          model_outputs: { level: 'INFO', handlers: ['csv'], propagate: false, sample: 0.25 },
+        },
+      ],
     },
     handlers: {
+      description: 'Sinks by name; `class` picks the kind and which keys apply.',
       type: 'object',
       propertyNames: { pattern: NAME_PATTERN },
       additionalProperties: { $ref: '#/$defs/handler' },
     },
     formatters: {
+      description: 'Text layouts by name, for console and file handlers.',
       type: 'object',
       propertyNames: { pattern: NAME_PATTERN },
       additionalProperties: { $ref: '#/$defs/formatter' },
+      examples: [
+        {
+          standard: {
+            format: '%(asctime)s - %(name)s - %(levelname)s - %(message)s',
+            datefmt: '%Y-%m-%d %H:%M:%S',
+          },
+          json: { format: 'json', fields: ['timestamp', 'level', 'name', 'message', 'attributes'] },
+        },
+      ],
     },
     metrics,
     resource,
@@ -448,14 +805,18 @@ export const CONFIG_SCHEMA = {
       properties: {
         max_string_length: {
           description:
-            'Longest message or string attribute kept, in characters (default 65536); longer ones are cut and end with a marker saying how much was cut.',
+            'Longest message or string attribute kept, in characters; longer ones are cut and end with a marker saying how much was cut.',
           ...positiveInt,
+          default: 65536,
+          examples: [4096],
         },
         redact: {
           description:
             'Regular expressions (JavaScript syntax) whose matches in messages and string attributes are replaced by [REDACTED], e.g. to keep prompts or secrets out of logs. A pattern with a repetition inside another repetition, e.g. (a+)+, can take exponential time and is refused.',
           type: 'array',
           items: { type: 'string', minLength: 1 },
+          default: [],
+          examples: [['sk-[A-Za-z0-9]{20,}', '\\b\\d{3}-\\d{2}-\\d{4}\\b']],
         },
       },
     },
@@ -465,8 +826,18 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        mode: { description: 'Files (default "0640": owner read/write, group read).', ...permissionBits },
-        dir_mode: { description: 'Directories (default "0750").', ...permissionBits },
+        mode: {
+          description: 'Files: owner read/write, group read by default.',
+          ...permissionBits,
+          default: '0640',
+          examples: ['0600'],
+        },
+        dir_mode: {
+          description: 'Directories: owner all, group read/search by default.',
+          ...permissionBits,
+          default: '0750',
+          examples: ['0700'],
+        },
       },
     },
   },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import safeRegex from 'safe-regex2';
@@ -23,6 +23,7 @@ import { excessiveNesting, MAX_NESTING } from './nestingDepth.js';
 import type { ResolvedConfig } from './ResolvedConfig.js';
 import { resolveConfig } from './resolveConfig.js';
 import { ConfigPathError } from './resolvePath.js';
+import { locateYamlSyntaxError } from './yamlSyntaxError.js';
 
 /** Repetitions a `limits.redact` pattern may have in all (a bound on its matching cost). */
 const REDACT_MAX_REPETITIONS = 100;
@@ -30,7 +31,11 @@ const REDACT_MAX_REPETITIONS = 100;
 export interface LoadConfigOptions {
   /** Environment for `${env:...}` and OTEL_* variables (default: process.env). */
   env?: Env;
-  /** Directory that relative paths resolve against (default: the config file's directory). */
+  /**
+   * Directory relative paths in the config resolve against, and must stay inside (default: the working
+   * directory, as Python's `logging.config` resolves them; so an existing `logging_config.yaml` writes
+   * where it did under Python). E.g. a run folder, so one run's files sit together.
+   */
   baseDir?: string;
 }
 
@@ -45,7 +50,11 @@ function getValidator(): ValidateFunction {
   return validator;
 }
 
-/** Reads, validates and resolves a config file. Throws {@link ConfigError} (one line) on any problem. */
+/**
+ * Reads, validates and resolves a config file. Relative paths in it resolve against `options.baseDir`,
+ * else the working directory at the time of the call (not the file's directory).
+ * Throws {@link ConfigError} (one line) on any problem.
+ */
 export function loadConfigFile(file: string, options: LoadConfigOptions = {}): ResolvedConfig {
   let text: string;
   try {
@@ -62,7 +71,7 @@ export function loadConfigFile(file: string, options: LoadConfigOptions = {}): R
             : `cannot read (${code ?? String(err)})`;
     throw new ConfigError(file, 0, 0, '', why);
   }
-  return parseConfig(text, { ...options, source: file, baseDir: options.baseDir ?? dirname(resolve(file)) });
+  return parseConfig(text, { ...options, source: file, baseDir: resolve(options.baseDir ?? process.cwd()) });
 }
 
 /** Validates and resolves config text. `source` names it in errors. */
@@ -93,8 +102,8 @@ export function parseConfig(
 
   const syntax = doc.errors[0];
   if (syntax) {
-    const detail = `YAML syntax error: ${syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-    fail(syntax.pos[0], [], detail);
+    const { offset, detail } = locateYamlSyntaxError(text, syntax, lineCounter);
+    fail(offset, [], detail);
   }
   if (!isMap(doc.contents)) {
     const what = doc.contents === null ? 'an empty document' : describeNode(doc.contents);

@@ -40,7 +40,8 @@ function realpathOfExisting(p: string): string {
 }
 
 /**
- * Resolves a path from the config file against `baseDir` (the config file's directory).
+ * Resolves a path from the config file against `baseDir`: the working directory by default (Python's
+ * `logging.config` rule), or the `baseDir` the caller of `initialize`/`loadConfigFile` chose.
  *
  * The rule: an absolute path is used as written (the user chose it). A relative path must stay inside
  * `baseDir`, both as written (`../x` and `a/../../x` are refused) and on disk (a symlink inside
@@ -52,7 +53,7 @@ export function resolvePath(baseDir: string, p: string, keyPath: (string | numbe
   if (isAbsolute(p)) return p;
   const base = resolve(baseDir);
   const target = resolve(base, p);
-  const hint = `relative paths must stay inside the config directory ${base}; write an absolute path to use another place`;
+  const hint = `relative paths resolve against, and must stay inside, the base directory ${base} (the working directory unless baseDir is given); write an absolute path to use another place`;
   if (!inside(base, target))
     throw new ConfigPathError(keyPath, `path '${p}' leaves its base directory: ${hint}`);
   const realBase = realpathOfExisting(base);
