@@ -136,7 +136,7 @@ export function recordTrainingProgress(
     for (const [key, raw] of Object.entries(metrics)) {
       if (typeof raw !== 'number') {
         t.drops.record('metrics', 'invalid_value', 'logTrainingProgress');
-        warnNotANumber(t, key, raw);
+        warnNotANumber(t, step, key, raw);
         continue;
       }
       if (logged) {
@@ -157,11 +157,12 @@ export function recordTrainingProgress(
 /** Keys already warned about (one warning per key and type). */
 const warnedKeys = new Set<string>();
 
-function warnNotANumber(t: GrpoTelemetry, key: string, raw: unknown): void {
+function warnNotANumber(t: GrpoTelemetry, step: number, key: string, raw: unknown): void {
   const cause = `${key}\u0000${typeof raw}`;
   if (warnedKeys.has(cause) || warnedKeys.size > 1024) return;
   warnedKeys.add(cause);
   t.logger('training').warning(
     `logTrainingProgress: metrics.${key} must be a number, got ${describeValue(raw)} (${typeof raw}); left out (counted in grpo.sdk.record.dropped)`,
+    { [ATTR_GRPO_STEP]: step },
   );
 }
