@@ -12,6 +12,8 @@ echo "== typecheck" >&2
 pnpm run --silent typecheck
 echo "== lint" >&2
 pnpm run --silent lint
+echo "== import cycles" >&2
+pnpm run --silent cycles
 echo "== collector" >&2
 GRPO_OTELCOL_BIN="$(bash scripts/build-collector.sh | tail -n 1)"
 export GRPO_OTELCOL_BIN

@@ -1,5 +1,5 @@
 import { attributesKey } from '../internal/attributesKey.js';
-import type { EncodedGauges, GaugeValue, PointAttributes, SeriesDefinition } from './AnalysisResult.js';
+import type { EncodedGauges, GaugeValue, PointAttributes, SeriesDefinition } from './EncodedGauges.js';
 
 /** Series numbered per worker; past this many, further series travel as plain {@link GaugeValue}s. */
 export const MAX_NUMBERED_SERIES = 4096;

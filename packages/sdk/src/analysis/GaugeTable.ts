@@ -1,7 +1,7 @@
 import type { MetricDefinition } from '@grpo-otel/semconv';
 import { metricDefinition } from '@grpo-otel/semconv';
 import type { Attributes } from '@opentelemetry/api';
-import type { EncodedGauges, GaugeValue, SeriesDefinition } from './AnalysisResult.js';
+import type { EncodedGauges, GaugeValue, SeriesDefinition } from './EncodedGauges.js';
 
 /** A numbered series as the training thread uses it: its definition and attributes, resolved once. */
 interface Entry extends SeriesDefinition {

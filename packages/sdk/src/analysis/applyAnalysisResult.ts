@@ -1,16 +1,29 @@
+import type { RunningStats } from '@grpo-otel/metrics';
 import {
   ATTR_GRPO_REWARD_FUNCTION,
   ATTR_GRPO_SIGNAL_KIND,
   ATTR_GRPO_STEP,
   METRICS,
 } from '@grpo-otel/semconv';
+import type { ChannelLogger } from '../ChannelLogger.js';
+import type { DropCounter } from '../internal/DropCounter.js';
 import { LEVEL_NUMBERS } from '../levels.js';
-import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
-import type { AnalysisResult, SignalEvent } from './AnalysisResult.js';
+import type { Instruments } from '../runtime/Instruments.js';
+import type { AnalysisResult, HistogramValue, SignalEvent, SignalNotice } from './AnalysisResult.js';
 
-/** What a plateau/collapse callback receives. */
-export interface SignalNotice extends SignalEvent {
-  step: number;
+export type { SignalNotice } from './AnalysisResult.js';
+
+/** What the results of the analyses are recorded into (the SDK instance provides it). */
+export interface AnalysisTarget {
+  readonly instruments: Instruments;
+  readonly drops: DropCounter;
+  readonly analysisWorkerMs: { rewards: RunningStats; generations: RunningStats };
+  atStep<T>(step: number, fn: () => T): T;
+  addHistogram(h: HistogramValue, step: number): void;
+  noteTrainingAccuracy(value: number): void;
+  logger(name: string): ChannelLogger;
+  signalState(key: string, active?: boolean): boolean;
+  notifySignal(e: SignalNotice): void;
 }
 
 /** The attributes of each signal (kind and subject), shared and frozen; bounded. */
@@ -35,11 +48,11 @@ function signalAttributes(key: string, s: SignalEvent): Readonly<Record<string, 
  * `metrics` channel, and a record plus callbacks for each plateau/collapse that fired. The metrics go
  * to the step-keyed exporters (TensorBoard) at the result's step, however late it arrives.
  */
-export function applyAnalysisResult(t: GrpoTelemetry, r: AnalysisResult): void {
+export function applyAnalysisResult(t: AnalysisTarget, r: AnalysisResult): void {
   t.atStep(r.step, () => recordResult(t, r));
 }
 
-function recordResult(t: GrpoTelemetry, r: AnalysisResult): void {
+function recordResult(t: AnalysisTarget, r: AnalysisResult): void {
   const instruments = t.instruments;
   // Each series' attributes become one shared frozen object, keyed once (by the worker).
   const unknown = r.gaugeTable

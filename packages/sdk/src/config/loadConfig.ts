@@ -20,6 +20,7 @@ import { CONFIG_SCHEMA } from './configSchema.js';
 import { type Env, EnvSubstitutionError, substituteEnv } from './envSubstitution.js';
 import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
 import { excessiveNesting, MAX_NESTING } from './nestingDepth.js';
+import type { RawChannel, RawConfig } from './RawConfig.js';
 import type { ResolvedConfig } from './ResolvedConfig.js';
 import { resolveConfig } from './resolveConfig.js';
 import { ConfigPathError } from './resolvePath.js';
@@ -138,27 +139,6 @@ export function parseConfig(
     if (err.fromEnv) throw new ConfigError(source, 0, 0, formatPath(err.keyPath), err.detail);
     return fail(offsetOf(doc, err.keyPath, false), err.keyPath, err.detail);
   }
-}
-
-/** The validated file as plain data (shape guaranteed by the schema). */
-export interface RawConfig {
-  version?: number;
-  root?: RawChannel;
-  loggers?: Record<string, RawChannel>;
-  handlers?: Record<string, Record<string, unknown> & { class: string }>;
-  formatters?: Record<string, Record<string, unknown>>;
-  metrics?: Record<string, unknown>;
-  resource?: Record<string, unknown>;
-  otlp?: Record<string, unknown>;
-  limits?: Record<string, unknown>;
-  files?: Record<string, unknown>;
-}
-export interface RawChannel {
-  level?: string;
-  handlers?: string[];
-  propagate?: boolean;
-  rate_limit?: number | { records_per_second: number; burst?: number };
-  sample?: number;
 }
 
 function substituteEnvInDocument(

@@ -2,9 +2,9 @@ import { diag } from '@opentelemetry/api';
 import { LEVEL_ALIASES, type LevelName } from '../levels.js';
 import type { Env } from './envSubstitution.js';
 import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
-import type { RawChannel, RawConfig } from './loadConfig.js';
 import { envValue, parseOtlpHeaders, parseResourceAttributes } from './otlpEnv.js';
 import { otlpTls } from './otlpTls.js';
+import type { RawChannel, RawConfig } from './RawConfig.js';
 import type {
   ChannelConfig,
   FormatterConfig,

@@ -1,5 +1,5 @@
 import type { PackedTokens } from '../analysis/protocol.js';
-import type { Generation } from './logGenerationMetrics.js';
+import type { Generation } from './Generation.js';
 
 /** Largest per-token distribution block packed for the worker (floats); larger ones are dropped and counted. */
 export const MAX_DISTRIBUTION_FLOATS = 1 << 26;

@@ -43,9 +43,9 @@ import {
 import { AlwaysOffSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import type { HistogramValue } from '../analysis/AnalysisResult.js';
+import type { HistogramValue, SignalNotice } from '../analysis/AnalysisResult.js';
 import { AnalysisWorker } from '../analysis/AnalysisWorker.js';
-import { applyAnalysisResult, type SignalNotice } from '../analysis/applyAnalysisResult.js';
+import { applyAnalysisResult } from '../analysis/applyAnalysisResult.js';
 import { ANALYSIS_SCOPE, PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
 import { ChannelLogger } from '../ChannelLogger.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
