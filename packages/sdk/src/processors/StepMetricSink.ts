@@ -44,6 +44,12 @@ export interface StepMetricSinkOptions {
   observeIntervalMs?: number;
   /** The clock of `observeIntervalMs` (ms). Default `performance.now`. */
   now?: () => number;
+  /**
+   * The last step the trainer was really in. Flush and shutdown read the observables into the current
+   * step, or into this one when nothing was recorded at the current step (a step after the trainer's
+   * last report, which may never come). Default: the current step.
+   */
+  lastStep?: () => number;
 }
 
 interface Observer {
@@ -173,15 +179,23 @@ export class StepMetricSink {
 
   /** Writes every step buffered so far at once, without waiting (process exit). */
   flushSync(): void {
-    if (this.current !== undefined) this.observeInto(this.current);
+    this.observeAtEnd();
     this.drain(true);
+  }
+
+  /** The reading of flush and shutdown: into the current step, unless it holds nothing (see `lastStep`). */
+  private observeAtEnd(): void {
+    const c = this.current;
+    if (c === undefined) return;
+    const last = this.options.lastStep?.();
+    this.observeInto(this.buffers.has(c) || last === undefined || last >= c ? c : last);
   }
 
   /** Flushes, then shuts the exporters down. Idempotent; later values are ignored. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
       await this.options.analysis?.()?.settled(Number.POSITIVE_INFINITY, this.flushWaitMs);
-      if (this.current !== undefined) this.observeInto(this.current);
+      this.observeAtEnd();
       this.drain(true);
       await Promise.allSettled(this.options.exporters.map(({ exporter }) => exporter.shutdown()));
     })();

@@ -235,6 +235,7 @@ export class GrpoTelemetry {
             drops: this.drops,
             analysis: () => this.analysisWorker,
             observeIntervalMs: config.metrics.observeIntervalMs,
+            lastStep: () => this.steps.lastActive,
           })
         : undefined;
     if (config.otlp.metrics) {

@@ -24,6 +24,15 @@ export class StepModel {
     return Math.max(this.reported === undefined ? 0 : this.reported + 1, this.named);
   }
 
+  /**
+   * The last step the trainer was really in: the scope, else the last reported or named step (0
+   * before any). Without a scope, `current` is the step after a report, which may never come.
+   */
+  get lastActive(): number {
+    if (this.scope !== undefined) return this.scope;
+    return Math.max(this.reported ?? 0, this.named);
+  }
+
   /** The highest step the trainer has been in or reported (undefined before any). */
   get highest(): number | undefined {
     return this.highestSeen;
