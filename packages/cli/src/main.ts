@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { demo } from './commands/demo.js';
 import { runReport } from './commands/report.js';
 import { tbDump } from './commands/tbDump.js';
@@ -16,7 +17,9 @@ usage:
                                             a self-contained HTML report of a run (charts, completions); prints its path
   grpo-otel help | --version`;
 
-export const VERSION = '0.1.0';
+/** The CLI's version, from its package.json (built or from sources, two folders up). */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
+  .version;
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: Partial<CommandIO> = {}): Promise<number> {

@@ -69,9 +69,10 @@ import { StepModel } from '../step/StepModel.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
 import { installExitHooks } from './exitHooks.js';
 import { Instruments } from './Instruments.js';
+import { SDK_VERSION } from './sdkVersion.js';
 
 export const SDK_NAME = '@grpo-otel/sdk';
-export const SDK_VERSION = '0.1.0';
+export { SDK_VERSION } from './sdkVersion.js';
 
 /** Longest wait at shutdown for the analysis worker's backlog, while it keeps answering. */
 const ANALYSIS_DRAIN_MS = 30_000;

@@ -1,0 +1,6 @@
+import { createRequire } from 'node:module';
+
+/** The SDK's version, from its package.json (the one source: built or from sources, it is two folders up). */
+export const SDK_VERSION: string = (
+  createRequire(import.meta.url)('../../package.json') as { version: string }
+).version;
