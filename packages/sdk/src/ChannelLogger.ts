@@ -6,6 +6,7 @@ import type { StrideSampler } from './internal/StrideSampler.js';
 import type { StringSanitizer } from './internal/StringSanitizer.js';
 import type { TokenBucket } from './internal/TokenBucket.js';
 import { LEVEL_ALIASES, LEVEL_NUMBERS, LEVEL_TO_SEVERITY, type LevelName } from './levels.js';
+import { warnInactiveCall } from './runtime/sdkLifecycle.js';
 
 /** Attributes of a log record: OTel's AnyValue map (strings, numbers, booleans, arrays, maps). */
 export type LogAttributes = AnyValueMap;
@@ -42,7 +43,8 @@ function levelNameOf(levelno: number): LevelName {
 /**
  * A channel's logger (`training`, `model_outputs`, `rewards`, `whitelist`, `metrics`, `system`, or any
  * name), with Python's method names. It stays valid across `initialize()`/`shutdown()`: while the SDK
- * is not initialized, WARNING and above go to stderr, as Python's last-resort handler does.
+ * is not initialized, WARNING and above go to stderr, as Python's last-resort handler does; the first
+ * lower record of each channel and level before `initialize()` says on stderr that it was ignored.
  */
 export class ChannelLogger {
   private binding: ChannelBinding | undefined;
@@ -97,6 +99,8 @@ export class ChannelLogger {
     const b = this.binding;
     if (!b) {
       if (levelno >= LEVEL_NUMBERS.WARNING) process.stderr.write(`${messageText(message)}\n`);
+      else
+        warnInactiveCall(`getLogger(${JSON.stringify(this.name)}).${levelNameOf(levelno).toLowerCase()}()`);
       return;
     }
     if (levelno < b.minLevel) return;

@@ -6,9 +6,17 @@ import { loadConfigFile, parseConfig } from './config/loadConfig.js';
 import { envFlag } from './config/otlpEnv.js';
 import type { ResolvedConfig } from './config/ResolvedConfig.js';
 import { channelName } from './internal/channelName.js';
-import { activeTelemetry, channelLogger, setActiveTelemetry } from './runtime/channelRegistry.js';
+import {
+  activeTelemetry,
+  channelLogger,
+  currentTelemetry,
+  setActiveTelemetry,
+} from './runtime/channelRegistry.js';
 import { DEFAULT_CONFIG_YAML } from './runtime/defaultConfig.js';
+import { forwardDiagToRoot } from './runtime/forwardDiagToRoot.js';
 import { GrpoTelemetry, type GrpoTelemetryOptions } from './runtime/GrpoTelemetry.js';
+import { installSdkDiagnostics } from './runtime/sdkDiagnostics.js';
+import { setSdkLifecycle } from './runtime/sdkLifecycle.js';
 
 export interface InitializeOptions extends GrpoTelemetryOptions {
   /** A YAML config file. Default: $GRPO_OTEL_CONFIG, else the embedded default. */
@@ -36,6 +44,10 @@ export type ChannelName = (typeof CHANNELS)[number];
  * Initializes telemetry from a YAML config (the seed's `initialize(config_path=None)`). Calling it
  * again replaces the previous setup (which is shut down, flushing what it buffered). With
  * OTEL_SDK_DISABLED=true it sets nothing up and every call below is a no-op.
+ * Unless the application registered its own `diag` logger, OpenTelemetry's and the SDK's diagnostics
+ * (dropped records, failed exports, what shutdown could not deliver) are printed on stderr from here
+ * on, each cause once, at `OTEL_LOG_LEVEL` (default `warn`; `none` silences them), and also go to the
+ * root channel's handlers.
  * Throws a {@link ConfigError} (one line: file, line, key, what was expected) for a bad config.
  */
 export function initialize(configPathOrOptions?: string | InitializeOptions): GrpoTelemetry | undefined {
@@ -44,12 +56,16 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
       ? { configPath: configPathOrOptions }
       : (configPathOrOptions ?? {});
   const env = options.env ?? process.env;
-  const previous = activeTelemetry();
+  const previous = currentTelemetry();
   if (previous) {
     setActiveTelemetry(undefined);
     void previous.shutdown();
   }
-  if (envFlag(env, 'OTEL_SDK_DISABLED')) return undefined;
+  if (envFlag(env, 'OTEL_SDK_DISABLED')) {
+    setSdkLifecycle('disabled');
+    return undefined;
+  }
+  installSdkDiagnostics(env, forwardDiagToRoot);
   const path = options.configPath ?? env.GRPO_OTEL_CONFIG;
   const config =
     options.config ??
@@ -67,19 +83,19 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
 
 /** Flushes everything buffered to every sink and stops the SDK. Safe to call more than once. */
 export async function shutdown(): Promise<void> {
-  const t = activeTelemetry();
+  const t = currentTelemetry();
   setActiveTelemetry(undefined);
   await t?.shutdown();
 }
 
 /** Everything logged so far is written (files synced) and sent. */
 export async function forceFlush(): Promise<void> {
-  await activeTelemetry()?.forceFlush();
+  await currentTelemetry()?.forceFlush();
 }
 
 /** The active SDK instance, if initialized. */
 export function getTelemetry(): GrpoTelemetry | undefined {
-  return activeTelemetry();
+  return currentTelemetry();
 }
 
 /** The logger of a channel (any name; `root` is the root logger). */

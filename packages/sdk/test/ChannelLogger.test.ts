@@ -78,7 +78,7 @@ describe('ChannelLogger', () => {
     assert.equal(drops.total({ reason: 'rate_limited' }), 30);
   });
 
-  test('unbound (before initialize): WARNING and above go to stderr, like Python last resort', () => {
+  test('unbound (before initialize): WARNING and above go to stderr, like Python last resort; the first lower record says it was ignored', () => {
     const log = new ChannelLogger('x');
     const writes: string[] = [];
     const orig = process.stderr.write.bind(process.stderr);
@@ -88,11 +88,15 @@ describe('ChannelLogger', () => {
     }) as typeof process.stderr.write;
     try {
       log.info('quiet');
+      log.info('quiet again');
       log.warning('loud');
     } finally {
       process.stderr.write = orig;
     }
-    assert.deepEqual(writes, ['loud\n']);
+    assert.deepEqual(writes, [
+      'grpo-otel: getLogger("x").info() called before initialize(); ignored\n',
+      'loud\n',
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { ChannelLogger } from '../ChannelLogger.js';
 import type { GrpoTelemetry } from './GrpoTelemetry.js';
+import { setSdkLifecycle, warnInactiveCall } from './sdkLifecycle.js';
 
 /**
  * The process-wide channel loggers and the active SDK instance. Loggers are created once per name
@@ -9,11 +10,23 @@ import type { GrpoTelemetry } from './GrpoTelemetry.js';
 const loggers = new Map<string, ChannelLogger>();
 let active: GrpoTelemetry | undefined;
 
+/**
+ * The active SDK instance, for an API call about to use it: when there is none because
+ * `initialize()` has not run yet, the call is named in a warning (once per call).
+ */
 export function activeTelemetry(): GrpoTelemetry | undefined {
+  if (active === undefined) warnInactiveCall();
+  return active;
+}
+
+/** The active SDK instance, without a word when there is none (for lifecycle calls and queries). */
+export function currentTelemetry(): GrpoTelemetry | undefined {
   return active;
 }
 
 export function setActiveTelemetry(t: GrpoTelemetry | undefined): void {
+  if (t) setSdkLifecycle('active');
+  else if (active) setSdkLifecycle('shutdown');
   active = t;
   for (const l of loggers.values()) {
     if (t) t.bind(l);

@@ -1,0 +1,33 @@
+import type { DiagForward, DiagMethod } from '../internal/SdkDiagLogger.js';
+import { LEVEL_NUMBERS, type LevelName } from '../levels.js';
+import { channelLogger, currentTelemetry } from './channelRegistry.js';
+
+const LEVEL_OF: Readonly<Record<DiagMethod, LevelName>> = {
+  error: 'ERROR',
+  warn: 'WARNING',
+  info: 'INFO',
+  debug: 'DEBUG',
+  verbose: 'DEBUG',
+};
+
+/**
+ * Sends an SDK diagnostic to the root channel's handlers (the log file, CSV, ... of the embedded
+ * default), at its level, while the SDK runs. Returns true when one of those handlers is a console on
+ * stderr that takes this level, which then prints it (stderr gets each diagnostic once). During and
+ * after shutdown nothing is forwarded: the sinks are closing, and a record to a closed OTLP queue
+ * would count as one more drop.
+ */
+export const forwardDiagToRoot: DiagForward = (method, line) => {
+  const t = currentTelemetry();
+  if (!t || t.isShutdown) return false;
+  const level = LEVEL_OF[method];
+  const root = channelLogger('root');
+  const levelno = LEVEL_NUMBERS[level];
+  if (!root.isEnabledFor(levelno)) return false;
+  root.log(level, line);
+  for (const name of t.handlersOf('root')) {
+    const h = t.config.handlers.get(name);
+    if (h?.type === 'console' && h.stream === 'stderr' && LEVEL_NUMBERS[h.level] <= levelno) return true;
+  }
+  return false;
+};
