@@ -81,6 +81,8 @@ export class StepMetricSink {
   private current: number | undefined;
   private override: number | undefined;
   private highestWritten = Number.NEGATIVE_INFINITY;
+  /** Set during a late end-of-run reading (see observeAtEnd): the step it goes into. */
+  private lateFloor: number | undefined;
   private drainScheduled = false;
   private failureReported = false;
   private shutdownPromise: Promise<void> | undefined;
@@ -183,12 +185,27 @@ export class StepMetricSink {
     this.drain(true);
   }
 
-  /** The reading of flush and shutdown: into the current step, unless it holds nothing (see `lastStep`). */
+  /**
+   * The reading of flush and shutdown: into the current step, unless it holds nothing (see `lastStep`).
+   * When that step is written already (the drain after the last report, or an earlier flush), the
+   * reading still goes out, as a late value at the highest step written, with the series not written
+   * there yet: what shutdown itself counts (the OTLP records it could not deliver) must reach the files.
+   */
   private observeAtEnd(): void {
     const c = this.current;
     if (c === undefined) return;
     const last = this.options.lastStep?.();
-    this.observeInto(this.buffers.has(c) || last === undefined || last >= c ? c : last);
+    const step = this.buffers.has(c) || last === undefined || last >= c ? c : last;
+    if (step > this.highestWritten) {
+      this.observeInto(step);
+      return;
+    }
+    this.lateFloor = this.highestWritten;
+    try {
+      this.observeInto(this.highestWritten, true);
+    } finally {
+      this.lateFloor = undefined;
+    }
   }
 
   /** Flushes, then shuts the exporters down. Idempotent; later values are ignored. */
@@ -217,9 +234,9 @@ export class StepMetricSink {
     return this.observeIntervalMs <= 0 || this.now() - this.lastObservedAt >= this.observeIntervalMs;
   }
 
-  /** Reads the observables into `step` (once per step, and only while the step is not written). */
-  private observeInto(step: number): void {
-    if (this.observers.length === 0 || step <= this.highestWritten) return;
+  /** Reads the observables into `step` (once per step, and only while the step is not written, unless `late`). */
+  private observeInto(step: number, late = false): void {
+    if (this.observers.length === 0 || (step <= this.highestWritten && !late)) return;
     const b = this.buffer(step);
     if (b.observed) return;
     b.observed = true;
@@ -247,6 +264,8 @@ export class StepMetricSink {
   ): void {
     if (!inst || typeof value !== 'number' || !Number.isFinite(value)) return;
     const { state, attributes: carried } = this.series.get(inst, attributes);
+    // A late end-of-run reading: a series written at that step already keeps what it has there.
+    if (this.lateFloor !== undefined && state.lastWritten >= this.lateFloor) return;
     if (inst.kind === 'observable_counter') {
       // Delta temporality: the increase since the previous reading.
       const last = state.lastObserved;
