@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { ExportQueue, type ExportQueueOptions } from '../src/export/ExportQueue.js';
+import { describeShutdownLoss } from '../src/export/describeShutdownLoss.js';
+import { ExportQueue, type ExportQueueOptions, type ShutdownLoss } from '../src/export/ExportQueue.js';
 import { exportErrorType, isPermanentExportError } from '../src/export/exportErrorType.js';
+import { ShutdownDeadline } from '../src/export/ShutdownDeadline.js';
 import { DropCounter } from '../src/internal/DropCounter.js';
 
 type Answer = 'ok' | 'refused' | 'reject400' | 'throw' | 'hang';
@@ -189,6 +191,46 @@ describe('ExportQueue', () => {
     q.push('late');
     assert.equal(drops.total({ reason: 'shutdown' }), 1);
     await q.shutdown(); // idempotent
+  });
+
+  test('queues sharing a deadline drain in parallel and stop together; each reports what it lost', async () => {
+    const refused = new Receiver();
+    refused.answer = 'refused';
+    const hung = new Receiver();
+    hung.answer = 'hang';
+    const drops = new DropCounter();
+    const deadline = new ShutdownDeadline();
+    const losses: ShutdownLoss[] = [];
+    const common = { deadline, shutdownTimeoutMs: 300, onShutdownLoss: (l: ShutdownLoss) => losses.push(l) };
+    const logs = queue(refused, drops, { ...common, maxRecords: 10, destination: 'http://collector:4318' });
+    const spans = queue(hung, drops, {
+      ...common,
+      signal: 'traces',
+      maxRecords: 10,
+      destination: 'http://collector:4318',
+    });
+    for (const x of items(3)) logs.push(x);
+    for (const x of items(2)) spans.push(x);
+    // Once shutdown has begun, a flush leaves the delivery to the drain (it would wait on the hung send).
+    deadline.start(300);
+    const flushStarted = performance.now();
+    await spans.forceFlush();
+    assert.ok(performance.now() - flushStarted < 100, 'forceFlush returned at once');
+    const started = performance.now();
+    await Promise.all([logs.shutdown(), spans.shutdown()]);
+    const took = performance.now() - started;
+    // One deadline for both (300 ms), not one each after the other; generous margin for a loaded machine.
+    assert.ok(took < 300 + 250, `took ${took} ms`);
+    assert.ok(refused.requests > 1, 'the refused queue kept retrying until the deadline');
+    assert.deepEqual(losses.map((l) => [l.signal, l.records, l.cause]).sort(), [
+      ['logs', 3, 'ECONNREFUSED'],
+      ['traces', 2, 'no answer'],
+    ]);
+    assert.equal(drops.total({ signal: 'logs' }), 3);
+    assert.equal(drops.total({ signal: 'traces' }), 2);
+    assert.deepEqual(describeShutdownLoss(losses, 300), [
+      'grpo-otel: shutdown: 3 logs, 2 spans not delivered to http://collector:4318 within 0.3 s: ECONNREFUSED, no answer (counted in grpo.sdk.record.dropped)',
+    ]);
   });
 
   test('shutdown delivers what is queued when the receiver answers', async () => {

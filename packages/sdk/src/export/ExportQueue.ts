@@ -2,9 +2,26 @@ import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { DropCounter, DropReason, DropSignal } from '../internal/DropCounter.js';
 import { exportErrorType, isPermanentExportError } from './exportErrorType.js';
+import type { ShutdownDeadline } from './ShutdownDeadline.js';
 
 /** Which records give way when the queue is full. */
 export type OverflowPolicy = 'drop_oldest' | 'drop_newest';
+
+/** What a queue could not deliver by the end of its shutdown (counted as dropped). */
+export interface ShutdownLoss {
+  signal: DropSignal;
+  /** The queue's name (`grpo.sdk.exporter`). */
+  name: string;
+  /** Where it sends (for the message), when known. */
+  destination?: string;
+  records: number;
+  reason: DropReason;
+  /**
+   * Why: the `error.type` of the last failed attempt (`ECONNREFUSED`, `timeout`, `503`, ...), or
+   * `no answer` when the request in flight at the deadline had not failed yet.
+   */
+  cause: string;
+}
 
 /** The `otlp.queue` settings (durations in milliseconds here). */
 export interface ExportQueueSettings {
@@ -29,6 +46,19 @@ export interface ExportQueueOptions<T> extends ExportQueueSettings {
   scheduledDelayMs: number;
   /** How long `shutdown()` keeps trying to deliver what is queued. */
   shutdownTimeoutMs: number;
+  /**
+   * A deadline shared with other queues (the SDK's logs, metrics and spans): their shutdowns drain in
+   * parallel and stop at the same time, the first one started setting it `shutdownTimeoutMs` ahead.
+   * Once it has started, `forceFlush()` returns at once (the shutdown's drain delivers).
+   */
+  deadline?: ShutdownDeadline;
+  /** Where the queue sends (for messages). */
+  destination?: string;
+  /**
+   * Told what shutdown could not deliver, instead of the queue's own `diag` warning (the SDK sums up
+   * every signal in one line).
+   */
+  onShutdownLoss?: (loss: ShutdownLoss) => void;
   /** A send that has not called back after this long counts as failed (a guard; default 60 s). */
   sendTimeoutMs?: number;
   /** Records an item stands for (default 1; data points for a metric collection). */
@@ -87,6 +117,7 @@ export class ExportQueue<T> {
   private backoffMs: number;
   private failing = false;
   private lastFailed = false;
+  private lastErrorType: string | undefined;
   private permanentReported = false;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
@@ -140,6 +171,8 @@ export class ExportQueue<T> {
    * failed (what failed stays queued and is retried later). Never rejects.
    */
   async forceFlush(): Promise<void> {
+    // Shutting down: its drain sends everything, within the shared deadline.
+    if (this.options.deadline?.started) return;
     // What was queued when the flush began; records pushed meanwhile wait for the usual schedule.
     let budget = this.queuedItems();
     while (!this.closed || this.inflight) {
@@ -205,7 +238,8 @@ export class ExportQueue<T> {
   private async drainForShutdown(): Promise<void> {
     this.closed = true;
     this.clearTimers();
-    const deadline = Date.now() + this.options.shutdownTimeoutMs;
+    const o = this.options;
+    const deadline = o.deadline ? o.deadline.start(o.shutdownTimeoutMs) : Date.now() + o.shutdownTimeoutMs;
     let backoff = this.options.retry.initialIntervalMs;
     while (this.heldRecords > 0 && Date.now() < deadline) {
       if (!this.inflight) this.startSend();
@@ -222,10 +256,23 @@ export class ExportQueue<T> {
     }
     if (this.heldRecords > 0) {
       const reason: DropReason = this.lastFailed && !this.inflight ? 'export_failed' : 'timeout';
-      this.options.drops.record(this.options.signal, reason, this.options.name, this.heldRecords);
-      diag.warn(
-        `grpo-otel: ${this.options.name}: ${this.heldRecords} ${this.options.signal} records were not delivered by shutdown (${reason})`,
-      );
+      const cause = this.lastErrorType ?? 'no answer';
+      const records = this.heldRecords;
+      o.drops.record(o.signal, reason, o.name, records, !o.onShutdownLoss);
+      if (o.onShutdownLoss) {
+        o.onShutdownLoss({
+          signal: o.signal,
+          name: o.name,
+          ...(o.destination !== undefined ? { destination: o.destination } : {}),
+          records,
+          reason,
+          cause,
+        });
+      } else {
+        diag.warn(
+          `grpo-otel: ${o.name}: ${records} ${o.signal} records were not delivered by shutdown (${reason}: ${cause})`,
+        );
+      }
       this.forget();
     }
   }
@@ -332,6 +379,7 @@ export class ExportQueue<T> {
     }
     if (result.code === ExportResultCode.SUCCESS) {
       this.lastFailed = false;
+      this.lastErrorType = undefined;
       this.heldRecords -= records;
       this.heldBytes -= bytes;
       this.delivered += records;
@@ -351,6 +399,7 @@ export class ExportQueue<T> {
     }
     this.lastFailed = true;
     const type = exportErrorType(result.error);
+    this.lastErrorType = type;
     this.errors.set(type, (this.errors.get(type) ?? 0) + 1);
     if (isPermanentExportError(result.error)) {
       this.heldRecords -= records;
@@ -376,9 +425,11 @@ export class ExportQueue<T> {
     }
     if (!this.failing) {
       this.failing = true;
-      diag.warn(
-        `grpo-otel: ${o.name}: ${o.signal} export failed (${type}); holding up to ${o.maxRecords} records / ${o.maxBytes} bytes and retrying with backoff (${o.overflow} beyond that)`,
-      );
+      // During shutdown, its summary says what was not delivered and why.
+      if (!this.closed)
+        diag.warn(
+          `grpo-otel: ${o.name}: ${o.signal} export failed (${type}); holding up to ${o.maxRecords} records / ${o.maxBytes} bytes and retrying with backoff (${o.overflow} beyond that)`,
+        );
     }
     if (!this.closed) {
       const jitter = 0.8 + Math.random() * 0.4;

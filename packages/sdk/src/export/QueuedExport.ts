@@ -1,5 +1,11 @@
 import type { DropCounter } from '../internal/DropCounter.js';
-import { ExportQueue, type ExportQueueOptions, type ExportQueueSettings } from './ExportQueue.js';
+import {
+  ExportQueue,
+  type ExportQueueOptions,
+  type ExportQueueSettings,
+  type ShutdownLoss,
+} from './ExportQueue.js';
+import type { ShutdownDeadline } from './ShutdownDeadline.js';
 
 /** What every queued OTLP export takes besides the queue's bounds and retry settings. */
 export interface QueuedExportOptions extends ExportQueueSettings {
@@ -7,6 +13,12 @@ export interface QueuedExportOptions extends ExportQueueSettings {
   name: string;
   /** How long shutdown keeps trying to deliver what is held before counting it as dropped. */
   shutdownTimeoutMs: number;
+  /** A deadline shared with other queues' shutdowns (see ExportQueueOptions). */
+  deadline?: ShutdownDeadline;
+  /** Where the export goes (for messages). */
+  destination?: string;
+  /** Told what shutdown could not deliver (see ExportQueueOptions). */
+  onShutdownLoss?: (loss: ShutdownLoss) => void;
   drops: DropCounter;
 }
 
@@ -24,12 +36,14 @@ export interface QueuedBatchOptions extends QueuedExportOptions {
 export abstract class QueuedExport<T> {
   readonly queue: ExportQueue<T>;
   private shutdownPromise: Promise<void> | undefined;
+  protected readonly deadline: ShutdownDeadline | undefined;
 
   protected constructor(
     protected readonly exporter: { shutdown(): Promise<void> },
     options: ExportQueueOptions<T>,
   ) {
     this.queue = new ExportQueue<T>(options);
+    this.deadline = options.deadline;
   }
 
   async forceFlush(): Promise<void> {
@@ -39,7 +53,10 @@ export abstract class QueuedExport<T> {
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
       await this.queue.shutdown();
-      await this.exporter.shutdown().catch(() => undefined);
+      // OTel's exporter waits for its requests in flight (and their retries, up to its timeout): not
+      // past the shared deadline, where what they carried has been counted as dropped already.
+      const done = this.exporter.shutdown();
+      await (this.deadline ? this.deadline.race(done) : done.catch(() => undefined));
     })();
     return this.shutdownPromise;
   }

@@ -49,6 +49,9 @@ export class QueuedMetricExporter extends QueuedExport<ResourceMetrics> implemen
 
   override async forceFlush(): Promise<void> {
     await super.forceFlush();
+    // During shutdown (the reader flushes before it shuts down) the drain delivers, within its deadline;
+    // OTel's exporter would wait here for its requests in flight.
+    if (this.deadline?.started) return;
     await this.metricExporter.forceFlush().catch(() => undefined);
   }
 

@@ -1,31 +1,44 @@
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { OtlpSettings } from '../config/ResolvedConfig.js';
+import { redactUrl } from '../config/redactUrl.js';
 import type { DropCounter } from '../internal/DropCounter.js';
 import {
   createOtlpLogExporter,
   createOtlpMetricExporter,
   createOtlpTraceExporter,
 } from '../runtime/otlpExporters.js';
-import type { ExportQueueStats } from './ExportQueue.js';
+import type { ExportQueueStats, ShutdownLoss } from './ExportQueue.js';
+import type { OtlpConnections } from './OtlpConnections.js';
 import { QueuedLogRecordProcessor } from './QueuedLogRecordProcessor.js';
 import { QueuedMetricExporter } from './QueuedMetricExporter.js';
 import { QueuedSpanProcessor } from './QueuedSpanProcessor.js';
+import type { ShutdownDeadline } from './ShutdownDeadline.js';
 
 /** Where the OTLP queues report drops, and the list their statistics are registered in. */
 export interface QueueContext {
   drops: DropCounter;
   queues: { stats(): ExportQueueStats; abandonAtExit(): number }[];
+  /** One deadline for the shutdown of every queue (see ShutdownDeadline). */
+  deadline?: ShutdownDeadline;
+  /** The exporters' connections, cut when shutdown gives up (see OtlpConnections). */
+  connections?: OtlpConnections;
+  /** Told what each queue could not deliver at shutdown (the SDK sums it up in one line). */
+  onShutdownLoss?: (loss: ShutdownLoss) => void;
 }
 
-function queueOptions(settings: OtlpSettings, name: string, ctx: QueueContext) {
+function queueOptions(settings: OtlpSettings, name: string, ctx: QueueContext, signalEndpoint?: string) {
   return {
     ...settings.queue,
     retry: { ...settings.queue.retry },
     name,
-    // Shutdown keeps trying for one export timeout, then counts what is left as dropped.
+    // Shutdown keeps trying for one export timeout (shared by every signal when `ctx.deadline` is
+    // given), then counts what is left as dropped.
     shutdownTimeoutMs: settings.timeoutMs,
     sendTimeoutMs: settings.timeoutMs * 2 + 5000,
     drops: ctx.drops,
+    destination: redactUrl(signalEndpoint ?? settings.endpoint),
+    ...(ctx.deadline ? { deadline: ctx.deadline } : {}),
+    ...(ctx.onShutdownLoss ? { onShutdownLoss: ctx.onShutdownLoss } : {}),
   };
 }
 
@@ -37,8 +50,8 @@ export function createQueuedOtlpLogProcessor(
   ctx: QueueContext,
   signalEndpoint?: string,
 ): QueuedLogRecordProcessor {
-  const p = new QueuedLogRecordProcessor(createOtlpLogExporter(settings, signalEndpoint), {
-    ...queueOptions(settings, name, ctx),
+  const p = new QueuedLogRecordProcessor(createOtlpLogExporter(settings, signalEndpoint, ctx.connections), {
+    ...queueOptions(settings, name, ctx, signalEndpoint),
     scheduledDelayMs,
   });
   ctx.queues.push(p.queue);
@@ -59,8 +72,8 @@ export function createQueuedOtlpSpanProcessor(
   ctx: QueueContext,
   signalEndpoint?: string,
 ): QueuedSpanProcessor {
-  const p = new QueuedSpanProcessor(createOtlpTraceExporter(settings, signalEndpoint), {
-    ...queueOptions(settings, 'otlp', ctx),
+  const p = new QueuedSpanProcessor(createOtlpTraceExporter(settings, signalEndpoint, ctx.connections), {
+    ...queueOptions(settings, 'otlp', ctx, signalEndpoint),
     scheduledDelayMs: SPAN_SCHEDULED_DELAY_MS,
   });
   ctx.queues.push(p.queue);
@@ -74,8 +87,8 @@ export function createQueuedOtlpMetricExporter(
   signalEndpoint?: string,
 ): PushMetricExporter {
   const e = new QueuedMetricExporter(
-    createOtlpMetricExporter(settings, signalEndpoint),
-    queueOptions(settings, 'otlp', ctx),
+    createOtlpMetricExporter(settings, signalEndpoint, ctx.connections),
+    queueOptions(settings, 'otlp', ctx, signalEndpoint),
   );
   ctx.queues.push(e.queue);
   return e;

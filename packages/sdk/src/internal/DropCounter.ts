@@ -23,7 +23,8 @@ export interface DropEntry {
 export class DropCounter {
   private readonly entries = new Map<string, DropEntry>();
 
-  record(signal: DropSignal, reason: DropReason, where: string, count = 1): void {
+  /** Counts a drop; the first of its kind is a `diag` warning unless `warn` is false (reported by the caller). */
+  record(signal: DropSignal, reason: DropReason, where: string, count = 1, warn = true): void {
     if (count <= 0) return;
     const key = `${signal}\u0000${reason}\u0000${where}`;
     const e = this.entries.get(key);
@@ -32,6 +33,7 @@ export class DropCounter {
       return;
     }
     this.entries.set(key, { signal, reason, where, count });
+    if (!warn) return;
     diag.warn(
       `grpo-otel: dropping ${signal} at ${where} (${reason}); further drops of this kind are only counted`,
     );

@@ -34,12 +34,7 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import {
-  AggregationTemporality,
-  MeterProvider,
-  type MetricReader,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { AlwaysOffSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -54,7 +49,12 @@ import {
   createQueuedOtlpSpanProcessor,
   type QueueContext,
 } from '../export/createQueuedOtlp.js';
+import { describeShutdownLoss } from '../export/describeShutdownLoss.js';
+import type { ShutdownLoss } from '../export/ExportQueue.js';
+import { OtlpConnections } from '../export/OtlpConnections.js';
+import { OtlpMetricReader } from '../export/OtlpMetricReader.js';
 import { registerQueueMetrics } from '../export/registerQueueMetrics.js';
+import { ShutdownDeadline } from '../export/ShutdownDeadline.js';
 import { DROP_SIGNALS, DropCounter } from '../internal/DropCounter.js';
 import { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
 import { redactAttributes } from '../internal/redactAttributes.js';
@@ -177,6 +177,17 @@ export class GrpoTelemetry {
   readonly tensorBoardRuns = new Map<string, TensorBoardRun>();
   private removeExitHooks: (() => void) | undefined;
   private shutdownPromise: Promise<void> | undefined;
+  /** What the OTLP queues could not deliver at shutdown. */
+  private readonly shutdownLosses: ShutdownLoss[] = [];
+  /** The OTLP queues' one shutdown deadline, their connections, and where they report what they lost. */
+  private readonly otlpShutdown = {
+    deadline: new ShutdownDeadline(),
+    connections: new OtlpConnections(),
+    onShutdownLoss: (loss: ShutdownLoss) => {
+      this.shutdownLosses.push(loss);
+    },
+  };
+  private otlpMetricReader: OtlpMetricReader | undefined;
   private readonly registeredGlobal: boolean;
 
   constructor(config: ResolvedConfig, options: GrpoTelemetryOptions = {}) {
@@ -240,18 +251,17 @@ export class GrpoTelemetry {
           })
         : undefined;
     if (config.otlp.metrics) {
-      readers.push(
-        new PeriodicExportingMetricReader({
-          exporter: createQueuedOtlpMetricExporter(
-            config.otlp,
-            { drops: this.drops, queues: this.exportQueues },
-            config.otlp.signalEndpoints.metrics,
-          ),
-          exportIntervalMillis: config.otlp.exportIntervalMs,
-          exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.otlp.exportIntervalMs),
-          metricProducers: [this.histograms.producer(AggregationTemporality.CUMULATIVE)],
-        }),
-      );
+      this.otlpMetricReader = new OtlpMetricReader({
+        exporter: createQueuedOtlpMetricExporter(
+          config.otlp,
+          { ...this.otlpShutdown, drops: this.drops, queues: this.exportQueues },
+          config.otlp.signalEndpoints.metrics,
+        ),
+        exportIntervalMillis: config.otlp.exportIntervalMs,
+        exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.otlp.exportIntervalMs),
+        metricProducers: [this.histograms.producer(AggregationTemporality.CUMULATIVE)],
+      });
+      readers.push(this.otlpMetricReader);
     }
     this.meterProvider = new MeterProvider({ resource: this.resource, readers });
 
@@ -262,6 +272,7 @@ export class GrpoTelemetry {
       tensorBoardRuns: this.tensorBoardRuns,
       getStep: () => this.steps.current,
       exportQueues: this.exportQueues,
+      otlpShutdown: this.otlpShutdown,
     });
     this.loggerProvider = new LoggerProvider({
       resource: this.resource,
@@ -273,7 +284,7 @@ export class GrpoTelemetry {
       spanProcessors.push(
         createQueuedOtlpSpanProcessor(
           config.otlp,
-          { drops: this.drops, queues: this.exportQueues },
+          { ...this.otlpShutdown, drops: this.drops, queues: this.exportQueues },
           config.otlp.signalEndpoints.traces,
         ),
       );
@@ -385,11 +396,19 @@ export class GrpoTelemetry {
         }
         await worker.close(0);
       }
+      // The OTLP exports of every signal at once, under one deadline (the longest OTLP timeout): with
+      // the collector unreachable, what is left then is counted as dropped and said in one line, before
+      // the local sinks' last export, so their grpo.sdk.record.dropped series include it.
+      const deadlineMs = this.otlpShutdownMs();
+      this.otlpShutdown.deadline.start(deadlineMs);
       const results = await Promise.allSettled([
         this.tracerProvider.shutdown(),
-        this.meterProvider.shutdown(),
-        this.stepSink?.shutdown(),
+        this.otlpMetricReader?.shutdown(),
+        ...this.pipeline.otlpSinks.map((s) => s.shutdown()),
       ]);
+      this.otlpShutdown.connections.abort();
+      for (const line of describeShutdownLoss(this.shutdownLosses, deadlineMs)) diag.warn(line);
+      results.push(...(await Promise.allSettled([this.meterProvider.shutdown(), this.stepSink?.shutdown()])));
       // Logs last, so a drop summary or shutdown message logged above still gets out.
       results.push(...(await Promise.allSettled([this.loggerProvider.shutdown()])));
       for (const r of results) if (r.status === 'rejected') diag.error('grpo-otel: shutdown error', r.reason);
@@ -401,6 +420,13 @@ export class GrpoTelemetry {
       this.removeExitHooks?.();
     })();
     return this.shutdownPromise;
+  }
+
+  /** How long shutdown gives the OTLP exports: the longest `timeout` of OTLP and the `otlp` handlers. */
+  private otlpShutdownMs(): number {
+    let ms = this.config.otlp.timeoutMs;
+    for (const h of this.config.handlers.values()) if (h.type === 'otlp') ms = Math.max(ms, h.timeoutMs);
+    return ms;
   }
 
   get isShutdown(): boolean {

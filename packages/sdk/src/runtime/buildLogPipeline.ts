@@ -21,6 +21,8 @@ export interface LogPipeline {
   router: ChannelRouterProcessor;
   /** Local sinks that can drain synchronously at process exit. */
   localSinks: LocalSinkProcessor[];
+  /** The OTLP log sinks (shut down with the other signals' OTLP exports, before the local sinks). */
+  otlpSinks: LogRecordProcessor[];
   /** The CSV exporters (for the count of formula-escaped cells). */
   csvExporters: readonly CsvLogRecordExporter[];
   /** Python level number each configured channel starts emitting at. */
@@ -68,6 +70,8 @@ export interface PipelineContext {
   getStep: () => number | undefined;
   /** The OTLP export queues built here are added to this list (for the SDK's queue metrics). */
   exportQueues: QueueContext['queues'];
+  /** The OTLP queues' shared shutdown deadline, connections and loss report (see QueueContext). */
+  otlpShutdown?: Pick<QueueContext, 'deadline' | 'connections' | 'onShutdownLoss'>;
   /** The CSV exporters built here are added to this list (their formula escapes are counted as sanitized). */
   csvExporters?: CsvLogRecordExporter[];
 }
@@ -128,7 +132,7 @@ function createSink(
         h,
         h.name,
         h.flushIntervalMs,
-        { drops, queues: ctx.exportQueues },
+        { ...ctx.otlpShutdown, drops, queues: ctx.exportQueues },
         config.otlp.signalEndpoints.logs,
       );
     case 'csv': {
@@ -163,24 +167,25 @@ function createSink(
 export function buildLogPipeline(config: ResolvedConfig, ctx: PipelineContext): LogPipeline {
   const sinks = new Map<string, LogRecordProcessor>();
   const localSinks: LocalSinkProcessor[] = [];
+  const otlpSinks: LogRecordProcessor[] = [];
   const csvExporters: CsvLogRecordExporter[] = [];
   for (const h of config.handlers.values()) {
     const sink = createSink(config, h, { ...ctx, csvExporters });
     if (!sink) continue;
     sinks.set(h.name, sink);
     if (sink instanceof LocalSinkProcessor) localSinks.push(sink);
+    if (h.type === 'otlp') otlpSinks.push(sink);
   }
   if (config.otlp.logs) {
-    sinks.set(
-      IMPLICIT_OTLP_HANDLER,
-      createQueuedOtlpLogProcessor(
-        config.otlp,
-        'otlp',
-        DEFAULT_OTLP_LOG_DELAY_MS,
-        { drops: ctx.drops, queues: ctx.exportQueues },
-        config.otlp.signalEndpoints.logs,
-      ),
+    const otlp = createQueuedOtlpLogProcessor(
+      config.otlp,
+      'otlp',
+      DEFAULT_OTLP_LOG_DELAY_MS,
+      { ...ctx.otlpShutdown, drops: ctx.drops, queues: ctx.exportQueues },
+      config.otlp.signalEndpoints.logs,
     );
+    sinks.set(IMPLICIT_OTLP_HANDLER, otlp);
+    otlpSinks.push(otlp);
   }
 
   const routes = new Map<string, Route[]>();
@@ -201,6 +206,7 @@ export function buildLogPipeline(config: ResolvedConfig, ctx: PipelineContext): 
   return {
     router: new ChannelRouterProcessor(routes, rootRoutes, [...sinks.values()]),
     localSinks,
+    otlpSinks,
     csvExporters,
     channelLevel(name: string): number {
       return levels.get(name) ?? rootLevel;

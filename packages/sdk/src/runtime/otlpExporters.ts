@@ -22,6 +22,7 @@ import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { tlsFor } from '../config/otlpTls.js';
 import type { OtlpSettings } from '../config/ResolvedConfig.js';
+import type { OtlpConnections } from '../export/OtlpConnections.js';
 import { ProtobufLogsSerializer } from '../export/protobuf/ProtobufLogsSerializer.js';
 import { ProtobufMetricsSerializer } from '../export/protobuf/ProtobufMetricsSerializer.js';
 import { ProtobufTraceSerializer } from '../export/protobuf/ProtobufTraceSerializer.js';
@@ -58,13 +59,20 @@ export function tlsAgentOptions(settings: OtlpSettings, signal: Signal): HttpsAg
   return { keepAlive: true, ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
 }
 
-function exporterConfig(settings: OtlpSettings, signal: Signal, signalEndpoint?: string) {
+function exporterConfig(
+  settings: OtlpSettings,
+  signal: Signal,
+  signalEndpoint?: string,
+  connections?: OtlpConnections,
+) {
+  const agentOptions = tlsAgentOptions(settings, signal);
   return {
     url: otlpUrl(settings, signal, signalEndpoint),
     headers: { ...settings.headers },
     timeoutMillis: settings.timeoutMs,
     compression: settings.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    httpAgentOptions: tlsAgentOptions(settings, signal),
+    // Through our factory when shutdown must be able to cut the connections (see OtlpConnections).
+    httpAgentOptions: connections ? connections.agentFactory(agentOptions) : agentOptions,
   };
 }
 
@@ -85,8 +93,12 @@ function createProtobufLogExporter(config: ReturnType<typeof exporterConfig>): L
   );
 }
 
-export function createOtlpLogExporter(settings: OtlpSettings, signalEndpoint?: string): LogRecordExporter {
-  const c = exporterConfig(settings, 'logs', signalEndpoint);
+export function createOtlpLogExporter(
+  settings: OtlpSettings,
+  signalEndpoint?: string,
+  connections?: OtlpConnections,
+): LogRecordExporter {
+  const c = exporterConfig(settings, 'logs', signalEndpoint, connections);
   return settings.protocol === 'http/json' ? new OTLPLogExporterJson(c) : createProtobufLogExporter(c);
 }
 
@@ -110,8 +122,9 @@ function createProtobufMetricExporter(config: ReturnType<typeof exporterConfig>)
 export function createOtlpMetricExporter(
   settings: OtlpSettings,
   signalEndpoint?: string,
+  connections?: OtlpConnections,
 ): PushMetricExporter {
-  const c = exporterConfig(settings, 'metrics', signalEndpoint);
+  const c = exporterConfig(settings, 'metrics', signalEndpoint, connections);
   return settings.protocol === 'http/json' ? new OTLPMetricExporterJson(c) : createProtobufMetricExporter(c);
 }
 
@@ -128,7 +141,11 @@ function createProtobufTraceExporter(config: ReturnType<typeof exporterConfig>):
   );
 }
 
-export function createOtlpTraceExporter(settings: OtlpSettings, signalEndpoint?: string): SpanExporter {
-  const c = exporterConfig(settings, 'traces', signalEndpoint);
+export function createOtlpTraceExporter(
+  settings: OtlpSettings,
+  signalEndpoint?: string,
+  connections?: OtlpConnections,
+): SpanExporter {
+  const c = exporterConfig(settings, 'traces', signalEndpoint, connections);
   return settings.protocol === 'http/json' ? new OTLPTraceExporterJson(c) : createProtobufTraceExporter(c);
 }
