@@ -24,10 +24,11 @@ export const forwardDiagToRoot: DiagForward = (method, line) => {
   const root = channelLogger('root');
   const levelno = LEVEL_NUMBERS[level];
   if (!root.isEnabledFor(levelno)) return false;
+  const handlers = t.handlersOf('root').map((name) => t.config.handlers.get(name));
+  // Where nothing would show it (no handler, or only null ones), the record is not made at all.
+  if (!handlers.some((h) => h !== undefined && h.type !== 'null')) return false;
   root.log(level, line);
-  for (const name of t.handlersOf('root')) {
-    const h = t.config.handlers.get(name);
-    if (h?.type === 'console' && h.stream === 'stderr' && LEVEL_NUMBERS[h.level] <= levelno) return true;
-  }
-  return false;
+  return handlers.some(
+    (h) => h?.type === 'console' && h.stream === 'stderr' && LEVEL_NUMBERS[h.level] <= levelno,
+  );
 };
