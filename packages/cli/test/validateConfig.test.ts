@@ -70,7 +70,7 @@ test('the installed bin (node_modules/.bin/grpo-otel at the repo root) runs the 
   assert.equal(p.status, 1, p.stderr);
   assert.equal(
     p.stderr,
-    `${bad}:4:12: handlers.f.class: unknown handler class string 'logging.FileHandlr' (did you mean 'logging.FileHandler'?); expected one of console, file, csv, tensorboard, otlp, null, or a Python name such as logging.StreamHandler, logging.handlers.RotatingFileHandler, logging.custom.CSVHandler, logging.custom.TensorBoardHandler\n`,
+    `${bad}:4:12: handlers.f.class: unknown handler class string 'logging.FileHandlr' (did you mean 'logging.FileHandler'?); expected one of console, file, csv, tensorboard, otlp, traces, null, or a Python name such as logging.StreamHandler, logging.handlers.RotatingFileHandler, logging.custom.CSVHandler, logging.custom.TensorBoardHandler\n`,
   );
   const ok = spawnSync(bin, ['validate-config', seed], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);

@@ -80,6 +80,30 @@ test('a short run writes the seed layout under its folder, every step reported',
   assert.ok(readdirSync(tb).some((f) => f.startsWith('events.out.tfevents.')));
   const validationSet = JSON.parse(readFileSync(s.files.validationSet, 'utf8'));
   assert.equal(validationSet.length, s.validation.end.total);
+
+  // The config's trace sink: every step's span and its phases, as OTLP/JSON lines, parents linked.
+  type Span = {
+    traceId: string;
+    spanId: string;
+    parentSpanId?: string;
+    name: string;
+    attributes: { key: string; value: { intValue?: string | number } }[];
+  };
+  const spans: Span[] = readFileSync(join(outDir, 'logs', 'traces.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l).resourceSpans[0].scopeSpans[0].spans[0]);
+  const stepOf = (span: Span) => Number(span.attributes.find((a) => a.key === 'grpo.step')?.value.intValue);
+  const stepSpans = spans.filter((x) => x.name === 'grpo.step');
+  assert.deepEqual(
+    stepSpans.map(stepOf).sort((a, b) => a - b),
+    Array.from({ length: 12 }, (_, i) => i + 1),
+  );
+  for (const step of stepSpans) {
+    const children = spans.filter((x) => x.parentSpanId === step.spanId);
+    assert.ok(children.length > 0, `no phase under step ${stepOf(step)}`);
+    for (const c of children) assert.equal(c.traceId, step.traceId);
+  }
 });
 
 test("a config of the user's: its relative paths resolve against the run folder (baseDir), not the working directory", async (t) => {

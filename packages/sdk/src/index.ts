@@ -61,6 +61,11 @@ export {
   ConsoleLogRecordExporter,
   type ConsoleLogRecordExporterOptions,
 } from './exporters/ConsoleLogRecordExporter.js';
+export { spanToOtlpJsonLine } from './exporters/spanToOtlpJsonLine.js';
+export {
+  TraceFileSpanExporter,
+  type TraceFileSpanExporterOptions,
+} from './exporters/TraceFileSpanExporter.js';
 export {
   type Generation,
   type GenerationMetricsOptions,
@@ -79,6 +84,7 @@ export { type WithSpanOptions, withSpan, withStepSpan } from './facade/withSpan.
 export type { DropEntry, DropReason, DropSignal } from './internal/DropCounter.js';
 export { LEVEL_NUMBERS, type LevelName } from './levels.js';
 export { LocalSinkProcessor, type LocalSinkProcessorOptions } from './processors/LocalSinkProcessor.js';
+export { LocalSpanProcessor, type LocalSpanProcessorOptions } from './processors/LocalSpanProcessor.js';
 export {
   type StepAnalysis,
   StepMetricSink,

@@ -50,6 +50,10 @@ const RESOLVED: Record<string, () => unknown> = {
   'handlers.<name>.backupCount [csv]': () => handler('{ class: csv, filename: x.csv }').backupCount,
   'handlers.<name>.async_writes [csv]': () => handler('{ class: csv, filename: x.csv }').asyncWrites,
   'handlers.<name>.ranks [csv]': () => handler('{ class: csv, filename: x.csv }').ranks,
+  'handlers.<name>.maxBytes [traces]': () => handler('{ class: traces, filename: t.jsonl }').maxBytes,
+  'handlers.<name>.backupCount [traces]': () => handler('{ class: traces, filename: t.jsonl }').backupCount,
+  'handlers.<name>.async_writes [traces]': () => handler('{ class: traces, filename: t.jsonl }').asyncWrites,
+  'handlers.<name>.ranks [traces]': () => handler('{ class: traces, filename: t.jsonl }').ranks,
   'handlers.<name>.max_file_bytes [tensorboard]': () =>
     handler('{ class: tensorboard, log_dir: tb }').maxFileBytes,
   'handlers.<name>.async_writes [tensorboard]': () =>

@@ -48,6 +48,8 @@ function describeHandler(h: HandlerConfig | undefined, config: ResolvedConfig, c
       return `tensorboard ${rel(h.logDir)}${lvl}`;
     case 'otlp':
       return `OTLP ${h.protocol} -> ${redactUrl(h.endpoint)}${lvl}`;
+    case 'traces':
+      return `trace file ${rel(h.filename)} (every span, OTLP/JSON lines)`;
     case 'null':
       return 'discards records';
   }

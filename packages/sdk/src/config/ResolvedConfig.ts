@@ -108,6 +108,17 @@ export interface OtlpSettings {
 export interface OtlpHandlerConfig extends HandlerBase, OtlpSettings {
   type: 'otlp';
 }
+/**
+ * A local trace sink: every span the SDK records, one OTLP/JSON line per span. Not a log handler: it
+ * takes no channel's records and is listed in no channel's `handlers`.
+ */
+export interface TracesHandlerConfig extends HandlerBase, RankPlacement {
+  type: 'traces';
+  filename: string;
+  maxBytes: number;
+  backupCount: number;
+  asyncWrites: boolean;
+}
 export interface NullHandlerConfig extends HandlerBase {
   type: 'null';
 }
@@ -117,6 +128,7 @@ export type HandlerConfig =
   | CsvHandlerConfig
   | TensorBoardHandlerConfig
   | OtlpHandlerConfig
+  | TracesHandlerConfig
   | NullHandlerConfig;
 
 export interface FormatterConfig {

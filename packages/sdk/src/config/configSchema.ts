@@ -380,6 +380,27 @@ const handlerProps: Record<HandlerType, Record<string, unknown>> = {
     },
     queue: otlpQueue,
   },
+  traces: {
+    filename: {
+      description: `Trace file (required): every span the SDK records, one OTLP/JSON line per span (an ExportTraceServiceRequest holding it, as the collector's file exporter writes); ${RELATIVE}.`,
+      ...path,
+      examples: ['logs/traces.jsonl'],
+    },
+    maxBytes: {
+      description: 'Roll over before a span would take the file past this size (0 = never).',
+      ...nonNegativeInt,
+      default: 0,
+      examples: [10485760],
+    },
+    backupCount: {
+      description: 'Rolled-over files kept as name.1 ... name.N (0 = never roll over).',
+      ...nonNegativeInt,
+      default: 0,
+      examples: [5],
+    },
+    async_writes: asyncWrites,
+    ranks: ranks('all', 'each rank its own file, `name.rank<k>.ext`'),
+  },
   null: {},
 };
 
@@ -390,6 +411,8 @@ const HANDLER_DESCRIPTIONS: Record<HandlerType, string> = {
   tensorboard:
     'TensorBoard event files: the text of the routed channels, and the scalars and histograms of every metric.',
   otlp: "OTLP/HTTP logs of the channels routed to it; keys it does not set take the `otlp` section's values.",
+  traces:
+    "Every span the SDK records, one OTLP/JSON line each (the collector's file format), in a local file. Listed in no channel's handlers.",
   null: 'Discards records.',
 };
 
@@ -398,7 +421,7 @@ function handlerDef(type: HandlerType) {
     description: HANDLER_DESCRIPTIONS[type],
     type: 'object',
     additionalProperties: false,
-    ...(type === 'file' || type === 'csv'
+    ...(type === 'file' || type === 'csv' || type === 'traces'
       ? { required: ['filename'] }
       : type === 'tensorboard'
         ? { required: ['log_dir'] }
@@ -407,7 +430,7 @@ function handlerDef(type: HandlerType) {
   };
 }
 
-const HANDLER_TYPES: HandlerType[] = ['console', 'file', 'csv', 'tensorboard', 'otlp', 'null'];
+const HANDLER_TYPES: HandlerType[] = ['console', 'file', 'csv', 'tensorboard', 'otlp', 'traces', 'null'];
 
 const handler = {
   type: 'object',

@@ -1,5 +1,5 @@
 /** The handler (sink) types the SDK implements. */
-export type HandlerType = 'console' | 'file' | 'csv' | 'tensorboard' | 'otlp' | 'null';
+export type HandlerType = 'console' | 'file' | 'csv' | 'tensorboard' | 'otlp' | 'traces' | 'null';
 
 /**
  * Every `class:` spelling a config may use, mapped to our handler type. The Python class names come
@@ -20,6 +20,8 @@ export const HANDLER_CLASS_ALIASES: Readonly<Record<string, HandlerType>> = {
   'logging.custom.TensorBoardHandler': 'tensorboard',
   otlp: 'otlp',
   'logging.custom.OTLPHandler': 'otlp',
+  traces: 'traces',
+  'logging.custom.TraceFileHandler': 'traces',
   null: 'null',
   'logging.NullHandler': 'null',
 };

@@ -441,6 +441,14 @@ function checkReferences(
           `unknown handler '${h}'${didYouMeanSuffix(h, handlerNames)}; ${defined}`,
         );
       }
+      if (HANDLER_CLASS_ALIASES[String(cfg.handlers?.[h]?.class)] === 'traces') {
+        const p = [...path, 'handlers', i];
+        fail(
+          offsetOf(doc, p, false),
+          p,
+          `handler '${h}' is a trace sink (class ${cfg.handlers?.[h]?.class}): it writes every span and takes no channel's records; remove it from this list`,
+        );
+      }
     });
   }
   for (const [name, h] of Object.entries(cfg.handlers ?? {})) {

@@ -2,7 +2,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { HandlerConfig, ResourceConfig } from './ResolvedConfig.js';
 
 /** The `ranks:` default per local sink: TensorBoard is the run-level view (rank 0); logs and CSV are per rank. */
-export const DEFAULT_RANKS = { file: 'all', csv: 'all', tensorboard: 'zero' } as const;
+export const DEFAULT_RANKS = { file: 'all', csv: 'all', tensorboard: 'zero', traces: 'all' } as const;
 
 /** `dir/train.log` -> `dir/train.rank3.log` (`dir/train` -> `dir/train.rank3`). */
 export function rankSuffixedPath(filename: string, rank: number): string {
@@ -23,7 +23,7 @@ export function placeHandlersOnRank(handlers: Map<string, HandlerConfig>, resour
   if (world <= 1) return;
   const rank = resource.rank ?? 0;
   for (const [name, h] of handlers) {
-    if (h.type !== 'file' && h.type !== 'csv' && h.type !== 'tensorboard') continue;
+    if (h.type !== 'file' && h.type !== 'csv' && h.type !== 'tensorboard' && h.type !== 'traces') continue;
     if (h.ranks === 'zero') {
       handlers.set(name, { ...h, onThisRank: rank === 0 });
     } else if (h.type === 'tensorboard') {

@@ -226,6 +226,18 @@ export function resolveConfig(
           ...otlpSettings(raw, env, { baseDir, keyPath: ['handlers', name] }, settings),
         });
         break;
+      case 'traces':
+        handlers.set(name, {
+          ...base,
+          type,
+          filename: resolvePath(baseDir, String(raw.filename), ['handlers', name, 'filename']),
+          maxBytes: num(raw.maxBytes, 0),
+          backupCount: num(raw.backupCount, 0),
+          asyncWrites: raw.async_writes === true,
+          ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.traces,
+          onThisRank: true,
+        });
+        break;
       case 'null':
         handlers.set(name, { ...base, type });
         break;

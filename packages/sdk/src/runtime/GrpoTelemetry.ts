@@ -61,12 +61,14 @@ import { redactAttributes } from '../internal/redactAttributes.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
 import { type SanitizeReason, SDK_SANITIZE_REASONS, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
+import type { LocalSpanProcessor } from '../processors/LocalSpanProcessor.js';
 import type { BucketCounts } from '../processors/StepBuffer.js';
 import { StepMeter, StepMeterProvider, stepInstrument } from '../processors/StepMeter.js';
 import { StepMetricSink } from '../processors/StepMetricSink.js';
 import { StepStampProcessor } from '../processors/StepStampProcessor.js';
 import { StepModel } from '../step/StepModel.js';
 import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
+import { buildTraceSinks } from './buildTraceSinks.js';
 import { installExitHooks } from './exitHooks.js';
 import { Instruments } from './Instruments.js';
 import { SDK_VERSION } from './sdkVersion.js';
@@ -188,6 +190,8 @@ export class GrpoTelemetry {
     },
   };
   private otlpMetricReader: OtlpMetricReader | undefined;
+  /** The `traces` handlers: every span, one OTLP/JSON line each, in a local file. */
+  private readonly traceSinks: LocalSpanProcessor[];
   private readonly registeredGlobal: boolean;
 
   constructor(config: ResolvedConfig, options: GrpoTelemetryOptions = {}) {
@@ -279,7 +283,8 @@ export class GrpoTelemetry {
       processors: [new StepStampProcessor(() => this.steps.current), this.pipeline.router],
     });
 
-    const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+    this.traceSinks = buildTraceSinks(config, this.drops);
+    const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? []), ...this.traceSinks];
     if (config.otlp.traces) {
       spanProcessors.push(
         createQueuedOtlpSpanProcessor(
@@ -470,6 +475,7 @@ export class GrpoTelemetry {
   flushSync(): void {
     this.stepSink?.flushSync();
     for (const s of this.pipeline.localSinks) s.flushSync();
+    for (const s of this.traceSinks) s.flushSync();
   }
 
   /** The step a value without a step of its own belongs to (see {@link StepModel}). */

@@ -158,6 +158,7 @@ function createSink(
       }
       return local(new TensorBoardLogRecordExporter({ run, getStep: ctx.getStep }));
     }
+    case 'traces': // spans, not log records (see buildTraceSinks)
     case 'null':
       return undefined;
   }

@@ -1,7 +1,8 @@
 /**
  * The embedded default config, used by `initialize()` without a path: the seed's layout with the
  * handlers this build has, writing under the working directory. Every channel goes to a rotating
- * log file; training progress also to the console.
+ * log file; training progress also to the console; every span to logs/traces.jsonl (OTLP/JSON lines),
+ * so spans are visible without a collector.
  */
 export const DEFAULT_CONFIG_YAML = `# grpo-otel embedded default
 version: 1
@@ -47,6 +48,11 @@ handlers:
     class: logging.handlers.RotatingFileHandler
     formatter: standard
     filename: logs/training.log
+    maxBytes: 10485760
+    backupCount: 5
+  traces:
+    class: traces
+    filename: logs/traces.jsonl
     maxBytes: 10485760
     backupCount: 5
 
