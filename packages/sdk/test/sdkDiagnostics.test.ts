@@ -47,6 +47,11 @@ describe('SDK diagnostics on stderr', () => {
         `${signal}: ${r.stderr}`,
       );
     }
+    // Nothing else but what shutdown could not deliver (no OpenTelemetry error from our sinks either).
+    assert.deepEqual(
+      r.lines.filter((l) => !/ export failed \(ECONNREFUSED\)|^grpo-otel: shutdown: /.test(l)),
+      [],
+    );
   });
 
   test('OTEL_LOG_LEVEL=none prints nothing; debug prints more', async () => {

@@ -94,6 +94,9 @@ export class LocalSpanProcessor implements SpanProcessor {
       const batch = this.queue;
       this.queue = [];
       if (batch.length === 0) return;
+      // As OTel's batch processors do: the host's attributes are detected asynchronously at start.
+      const resource = batch[0]!.resource;
+      if (resource.asyncAttributesPending) await resource.waitForAsyncAttributes?.().catch(() => undefined);
       await new Promise<void>((resolve) => {
         try {
           this.exporter.export(batch, (result) => {
