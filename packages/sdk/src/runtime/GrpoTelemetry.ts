@@ -414,7 +414,7 @@ export class GrpoTelemetry {
       this.otlpShutdown.connections.abort();
       for (const line of describeShutdownLoss(this.shutdownLosses, deadlineMs)) diag.warn(line);
       results.push(...(await Promise.allSettled([this.meterProvider.shutdown(), this.stepSink?.shutdown()])));
-      // Logs last, so a drop summary or shutdown message logged above still gets out.
+      // The local log sinks last, so a drop summary or shutdown message logged above reaches the files.
       results.push(...(await Promise.allSettled([this.loggerProvider.shutdown()])));
       for (const r of results) if (r.status === 'rejected') diag.error('grpo-otel: shutdown error', r.reason);
       if (this.registeredGlobal) {
