@@ -9,8 +9,14 @@ export type SdkLifecycle = 'uninitialized' | 'active' | 'shutdown' | 'disabled';
 
 let state: SdkLifecycle = 'uninitialized';
 const warned = new Set<string>();
-/** Names warned about at most; past that, calls are not inspected any more (a loop never initialized). */
+/** Names warned about at most. */
 const MAX_WARNINGS = 64;
+/**
+ * Calls inspected at most (each reads the stack for its name): a trainer that never initializes
+ * pays for the first ones only, then calls cost what they cost before.
+ */
+const MAX_INSPECTED = 1000;
+let inspected = 0;
 
 export function sdkLifecycle(): SdkLifecycle {
   return state;
@@ -48,7 +54,8 @@ function calledApi(): string | undefined {
  * by default it is read from the stack. Calls after `shutdown()` and with the SDK disabled stay silent.
  */
 export function warnInactiveCall(api?: string): void {
-  if (state !== 'uninitialized' || warned.size >= MAX_WARNINGS) return;
+  if (state !== 'uninitialized' || warned.size >= MAX_WARNINGS || inspected >= MAX_INSPECTED) return;
+  inspected++;
   const name = api ?? calledApi() ?? 'a grpo-otel call';
   if (warned.has(name)) return;
   warned.add(name);
