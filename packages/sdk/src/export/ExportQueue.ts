@@ -142,7 +142,9 @@ export class ExportQueue<T> {
       diag.debug(`grpo-otel: ${o.name}: could not size a ${o.signal} item`, err);
     }
     if (this.closed) {
-      o.drops.record(o.signal, 'shutdown', o.name, records);
+      // Counted without a warning of its own: the queue closes only in shutdown, which sums up what it
+      // lost, or at exit (the SDK's notice of that, logged to a channel, lands here).
+      o.drops.record(o.signal, 'shutdown', o.name, records, false);
       return;
     }
     if (records > o.maxRecords || bytes > o.maxBytes) {
@@ -205,8 +207,9 @@ export class ExportQueue<T> {
     this.closed = true;
     this.clearTimers();
     const records = this.heldRecords;
+    // The caller says it (the SDK in one line for every queue).
     if (records > 0)
-      this.options.drops.record(this.options.signal, 'process_exit', this.options.name, records);
+      this.options.drops.record(this.options.signal, 'process_exit', this.options.name, records, false);
     this.forget();
     return records;
   }

@@ -71,6 +71,7 @@ import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
 import { buildTraceSinks } from './buildTraceSinks.js';
 import { installExitHooks } from './exitHooks.js';
 import { Instruments } from './Instruments.js';
+import { stopForwardingDiagnostics } from './sdkDiagnostics.js';
 import { SDK_VERSION } from './sdkVersion.js';
 
 export const SDK_NAME = '@grpo-otel/sdk';
@@ -444,6 +445,8 @@ export class GrpoTelemetry {
    * then the local sinks are drained synchronously, so the files hold that warning too.
    */
   exitSync(): void {
+    // The notice below goes to the system channel itself: diagnostics now on stderr only.
+    stopForwardingDiagnostics();
     const lost = new Map<string, number>();
     for (const q of this.exportQueues) {
       const n = q.abandonAtExit();
