@@ -54,6 +54,17 @@ describe('SDK diagnostics on stderr', () => {
     );
   });
 
+  test('process.exit() without shutdown(): one line for what OTLP still held', async () => {
+    const port = await deadPort();
+    const r = await runChild('exit', { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.lines.length, 1, r.stderr);
+    assert.match(
+      r.lines[0]!,
+      /^grpo-otel: the process is exiting without shutdown\(\): OTLP records not delivered \(\d+ \w+(, \d+ \w+)*\) are counted as dropped \(process_exit\)$/,
+    );
+  });
+
   test('OTEL_LOG_LEVEL=none prints nothing; debug prints more', async () => {
     const port = await deadPort();
     for (const mode of ['before-init', 'span-dropped']) {

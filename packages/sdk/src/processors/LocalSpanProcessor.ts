@@ -1,5 +1,6 @@
-import { diag, TraceFlags } from '@opentelemetry/api';
+import { type Attributes, type AttributeValue, diag, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TraceFileSpanExporter } from '../exporters/TraceFileSpanExporter.js';
 import type { DropCounter } from '../internal/DropCounter.js';
@@ -32,6 +33,7 @@ export class LocalSpanProcessor implements SpanProcessor {
   private chain: Promise<void> = Promise.resolve();
   private shutdownPromise: Promise<void> | undefined;
   private failureReported = false;
+  private settling = false;
 
   constructor(
     private readonly exporter: SyncSpanExporter,
@@ -42,6 +44,12 @@ export class LocalSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    // The host's attributes are detected asynchronously: settled as soon as they can be, so that an
+    // exit soon after start finds them (OTel marks them settled only once someone waits for them).
+    if (!this.settling && span.resource.asyncAttributesPending) {
+      this.settling = true;
+      void span.resource.waitForAsyncAttributes?.().catch(() => undefined);
+    }
     if (this.shutdownPromise) {
       this.options.drops.record('traces', 'shutdown', this.options.name);
       return;
@@ -79,7 +87,7 @@ export class LocalSpanProcessor implements SpanProcessor {
     this.queue = [];
     try {
       this.exporter.forceFlushSync();
-      if (batch.length > 0) this.exporter.exportSync(batch);
+      if (batch.length > 0) this.exporter.exportSync(batch.map(settledView));
     } catch (err) {
       this.failed(batch.length, err);
     }
@@ -118,4 +126,18 @@ export class LocalSpanProcessor implements SpanProcessor {
     this.failureReported = true;
     diag.error(`grpo-otel: handler '${this.options.name}' failed to write ${count} spans`, err);
   }
+}
+
+/**
+ * The span with only the resource attributes known now, for a synchronous write at exit while the
+ * host's asynchronous ones are still pending (reading them then is an OpenTelemetry error).
+ */
+function settledView(span: ReadableSpan): ReadableSpan {
+  if (!span.resource.asyncAttributesPending) return span;
+  const attributes: Attributes = {};
+  for (const [key, value] of span.resource.getRawAttributes()) {
+    const pending = typeof (value as { then?: unknown } | undefined)?.then === 'function';
+    if (value !== undefined && !pending) attributes[key] = value as AttributeValue;
+  }
+  return Object.create(span, { resource: { value: resourceFromAttributes(attributes) } }) as ReadableSpan;
 }
