@@ -73,6 +73,11 @@ for (const collector of ['nothing listening', 'accepts and never answers'] as co
           const counted = { logs: 0, metrics: 0, traces: 0 };
           for (const d of r.result.drops ?? []) {
             assert.equal(d.where, 'otlp', JSON.stringify(d));
+            // The notice itself, logged to the system channel for the files after the OTLP queues closed.
+            if (d.reason === 'shutdown') {
+              assert.deepEqual([d.signal, d.count], ['logs', 1]);
+              continue;
+            }
             assert.ok(d.reason === 'timeout' || d.reason === 'export_failed', JSON.stringify(d));
             counted[d.signal as keyof typeof counted] += d.count;
           }
@@ -92,6 +97,15 @@ for (const collector of ['nothing listening', 'accepts and never answers'] as co
             }
           }
           assert.deepEqual(inTensorBoard, said);
+          // And the notice is in the run's files (here the system channel's TensorBoard text).
+          const texts: string[] = [];
+          for (const file of await readEvents(join(r.dir, 'tb'))) {
+            for (const e of file.events) for (const v of e.values) if (v.kind === 'text') texts.push(v.text);
+          }
+          assert.ok(
+            texts.some((x) => x.includes('shutdown:') && x.includes('not delivered to')),
+            texts.join('\n'),
+          );
         } finally {
           await stall?.close();
         }

@@ -413,7 +413,11 @@ export class GrpoTelemetry {
         ...this.pipeline.otlpSinks.map((s) => s.shutdown()),
       ]);
       this.otlpShutdown.connections.abort();
-      for (const line of describeShutdownLoss(this.shutdownLosses, deadlineMs)) diag.warn(line);
+      for (const line of describeShutdownLoss(this.shutdownLosses, deadlineMs)) {
+        diag.warn(line);
+        // In the files too (the local sinks close below; the closed OTLP queue counts it, silently).
+        this.logger('system').warning(line.replace(/^grpo-otel: /, ''));
+      }
       results.push(...(await Promise.allSettled([this.meterProvider.shutdown(), this.stepSink?.shutdown()])));
       // The local log sinks last, so a drop summary or shutdown message logged above reaches the files.
       results.push(...(await Promise.allSettled([this.loggerProvider.shutdown()])));
