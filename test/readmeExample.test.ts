@@ -7,6 +7,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { readWithEventAccumulator } from './helpers/tensorboard.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -72,4 +74,26 @@ test('the embedded default wrote the log file: each step, every analysis summary
     /validation at step 150: accuracy 0\.500 \(1\/2\)|validation at step 150: accuracy 1\.000 \(2\/2\)/,
   );
   assert.match(text, /reward plateau at step \d+: smoothed total reward/);
+});
+
+test('everything on disk with the embedded default: TensorBoard at each step, the CSV, the spans', () => {
+  const tbRoot = join(dir, 'logs', 'tensorboard');
+  const [run] = readdirSync(tbRoot);
+  assert.ok(run, 'a TensorBoard run');
+  // Read by TensorBoard's own EventAccumulator.
+  const acc = readWithEventAccumulator(join(tbRoot, run));
+  const stepsOf = (rows: [number, ...unknown[]][] | undefined) => rows?.map(([step]) => step);
+  const all = Array.from({ length: 150 }, (_, i) => i + 1);
+  assert.deepEqual(stepsOf(acc.tensors['logs/training']), all);
+  assert.deepEqual(stepsOf(acc.scalars['grpo.policy.loss']), all);
+  assert.deepEqual(stepsOf(acc.scalars['grpo.reward.moving_average/total']), [50, 100, 150]);
+  const csv = readFileSync(join(dir, 'logs', 'model_outputs.csv'), 'utf8')
+    .trim()
+    .split('\n');
+  assert.equal(csv.length, 151, 'a header and a row per step');
+  const spans = readFileSync(join(dir, 'logs', 'traces.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
+  const stepSpans = spans.filter((l) => l.includes('"name":"grpo.step"'));
+  assert.equal(stepSpans.length, 150);
 });

@@ -1,8 +1,9 @@
 /**
  * The embedded default config, used by `initialize()` without a path: the seed's layout with the
- * handlers this build has, writing under the working directory. Every channel goes to a rotating
- * log file; training progress also to the console; every span to logs/traces.jsonl (OTLP/JSON lines),
- * so spans are visible without a collector.
+ * handlers this build has, writing under the working directory, so a run has everything on disk
+ * without a server. Every channel goes to a rotating log file; training progress also to the
+ * console; model outputs to a CSV; training, rewards and metrics (and every metric) to TensorBoard
+ * under logs/tensorboard; every span to logs/traces.jsonl (OTLP/JSON lines).
  */
 export const DEFAULT_CONFIG_YAML = `# grpo-otel embedded default
 version: 1
@@ -15,15 +16,15 @@ root:
 loggers:
   training:
     level: INFO
-    handlers: [console, file]
+    handlers: [console, file, tensorboard]
     propagate: false
   model_outputs:
     level: INFO
-    handlers: [file]
+    handlers: [csv, file]
     propagate: false
   rewards:
     level: INFO
-    handlers: [file]
+    handlers: [file, tensorboard]
     propagate: false
   whitelist:
     level: INFO
@@ -31,7 +32,7 @@ loggers:
     propagate: false
   metrics:
     level: INFO
-    handlers: [file]
+    handlers: [file, tensorboard]
     propagate: false
   system:
     level: INFO
@@ -50,6 +51,14 @@ handlers:
     filename: logs/training.log
     maxBytes: 10485760
     backupCount: 5
+  csv:
+    class: logging.custom.CSVHandler
+    filename: logs/model_outputs.csv
+    columns: [timestamp, step, question, true_answer, model_answer, model_reasoning, correct]
+    buffer_size: 50
+  tensorboard:
+    class: logging.custom.TensorBoardHandler
+    log_dir: logs/tensorboard
   traces:
     class: traces
     filename: logs/traces.jsonl
