@@ -107,7 +107,7 @@ export function logRewardMetrics(
   if (!m.enable.rewardMetrics) return false;
   const options: RewardMetricsOptions = typeof third === 'number' ? { historyWindow: third } : (third ?? {});
   const warn = (message: string) => {
-    t.drops.record('metrics', 'invalid_value', 'logRewardMetrics');
+    t.drops.record('metrics', 'invalid_value', 'logRewardMetrics', 1, false);
     t.logger('metrics').warning(`logRewardMetrics(step ${step}): ${message}; the batch is dropped`);
     return false;
   };

@@ -135,7 +135,8 @@ export function recordTrainingProgress(
   t.atStep(step, () => {
     for (const [key, raw] of Object.entries(metrics)) {
       if (typeof raw !== 'number') {
-        t.drops.record('metrics', 'invalid_value', 'logTrainingProgress');
+        // Said by warnNotANumber, once per key and type.
+        t.drops.record('metrics', 'invalid_value', 'logTrainingProgress', 1, false);
         warnNotANumber(t, step, key, raw);
         continue;
       }

@@ -14,7 +14,7 @@ export function beginStep(step: number): void {
   const t = activeTelemetry();
   if (!t) return;
   if (!isStep(step)) {
-    t.drops.record('metrics', 'invalid_value', 'beginStep');
+    t.drops.record('metrics', 'invalid_value', 'beginStep', 1, false);
     t.logger('training').warning(
       `beginStep: step must be a non-negative integer, got ${describeValue(step)} (${typeof step}); ignored`,
     );

@@ -17,7 +17,7 @@ export function resolveStep(t: GrpoTelemetry, call: string, step: unknown): numb
     t.nameStep(step);
     return step;
   }
-  t.drops.record('metrics', 'invalid_value', call);
+  t.drops.record('metrics', 'invalid_value', call, 1, false);
   t.logger('training').warning(
     `${call}: step must be a non-negative integer, got ${describeValue(step)} (${typeof step}); the call is dropped`,
   );

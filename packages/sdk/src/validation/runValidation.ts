@@ -267,7 +267,7 @@ export function setValidationDataset(
   const t = activeTelemetry();
   if (!t) return;
   if (!Array.isArray(samples)) {
-    t.drops.record('logs', 'invalid_value', 'setValidationDataset');
+    t.drops.record('logs', 'invalid_value', 'setValidationDataset', 1, false);
     t.logger('metrics').warning(
       'setValidationDataset: samples must be an array of { question, answer }; ignored',
     );
