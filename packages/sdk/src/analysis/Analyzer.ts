@@ -101,18 +101,20 @@ export class Analyzer {
       const fns = Object.keys(h.means);
       for (const fn of fns) feed(fn, h.step, h.means[fn]!, this.isObjective(fn, fns));
     }
+    const finish = (summary: string, summaryAttributes: PointAttributes): AnalysisResult => ({
+      kind: 'rewards',
+      step: job.step,
+      gauges: gauges.finish(),
+      histograms,
+      signals,
+      summary,
+      summaryAttributes,
+      workerMs: performance.now() - t0,
+    });
     if (names.length === 0) {
+      // Only the means of earlier steps: the detectors' states, no summary.
       for (const e of last.values()) if (!e.fired) signals.push(e);
-      return {
-        kind: 'rewards',
-        step: job.step,
-        gauges: gauges.finish(),
-        histograms,
-        signals,
-        summary: '',
-        summaryAttributes: {},
-        workerMs: performance.now() - t0,
-      };
+      return finish('', {});
     }
     const stats = rewardStatistics(job.rewards, job.weights ? { weights: job.weights } : {});
     const series: [string, ArrayLike<number>, ReturnType<typeof summarize>][] = names.map((n) => [
@@ -178,16 +180,7 @@ export class Analyzer {
     const summaryAttributes: PointAttributes = {};
     for (const [fn, , s] of series)
       if (Number.isFinite(s.mean)) summaryAttributes[`grpo.reward.mean.${fn}`] = s.mean;
-    return {
-      kind: 'rewards',
-      step: job.step,
-      gauges: gauges.finish(),
-      histograms,
-      signals,
-      summary: `rewards at step ${job.step}: ${parts.join(', ')}`,
-      summaryAttributes,
-      workerMs: performance.now() - t0,
-    };
+    return finish(`rewards at step ${job.step}: ${parts.join(', ')}`, summaryAttributes);
   }
 
   /** Whether `fn` is the run's objective among the series `fns` (`total`, or the only function). */
