@@ -58,7 +58,7 @@ import {
   shutdown,
 } from '../../packages/sdk/src/index.js';
 import { DropCounter } from '../../packages/sdk/src/internal/DropCounter.js';
-import { Instruments } from '../../packages/sdk/src/runtime/Instruments.js';
+import { Instruments } from '../../packages/sdk/src/step-metrics/Instruments.js';
 import {
   AggregationTemporality,
   ExportResultCode,

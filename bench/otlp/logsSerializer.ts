@@ -1,5 +1,5 @@
 // The training thread's cost of writing OTLP/HTTP protobuf log requests: OTel's ProtobufLogsSerializer
-// (otlp-transformer) vs ours (packages/sdk/src/export/protobuf), same records, same bytes.
+// (otlp-transformer) vs ours (packages/sdk/src/otlp/protobuf), same records, same bytes.
 // A demo run's worth of records (310 log records, shaped like the demo's: rewards with 10 attributes,
 // training and metrics lines, model outputs) in 10 batches of 32, as the 1 s batch delay cuts them.
 // "cold" is the first pass of each writer in a fresh process (the code a training run meets: export
@@ -16,7 +16,7 @@ import {
   LoggerProvider,
   type SdkLogRecord,
 } from '../../packages/sdk/node_modules/@opentelemetry/sdk-logs/build/src/index.js';
-import { serializeLogsExportRequest } from '../../packages/sdk/src/export/protobuf/ProtobufLogsSerializer.js';
+import { serializeLogsExportRequest } from '../../packages/sdk/src/otlp/protobuf/ProtobufLogsSerializer.js';
 
 const records: SdkLogRecord[] = [];
 const provider = new LoggerProvider({

@@ -1,5 +1,5 @@
 // The training thread's cost of writing OTLP/HTTP protobuf metric requests: OTel's
-// ProtobufMetricsSerializer (otlp-transformer) vs ours (packages/sdk/src/export/protobuf), same
+// ProtobufMetricsSerializer (otlp-transformer) vs ours (packages/sdk/src/otlp/protobuf), same
 // collections, same bytes. Three collections (a 12 s demo run at the 5 s export interval, plus the one
 // at shutdown) of 60 instruments shaped like the SDK's (counters, gauges, histograms with per-function
 // attributes: about 250 data points each). "cold" is each writer's first pass in a fresh process,
@@ -16,7 +16,7 @@ import {
   MetricReader,
   type ResourceMetrics,
 } from '../../packages/sdk/node_modules/@opentelemetry/sdk-metrics/build/src/index.js';
-import { serializeMetricsExportRequest } from '../../packages/sdk/src/export/protobuf/ProtobufMetricsSerializer.js';
+import { serializeMetricsExportRequest } from '../../packages/sdk/src/otlp/protobuf/ProtobufMetricsSerializer.js';
 
 class Reader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}

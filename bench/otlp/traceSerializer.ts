@@ -1,5 +1,5 @@
 // The training thread's cost of writing OTLP/HTTP protobuf span requests: OTel's ProtobufTraceSerializer
-// (otlp-transformer) vs ours (packages/sdk/src/export/protobuf), same spans, same bytes.
+// (otlp-transformer) vs ours (packages/sdk/src/otlp/protobuf), same spans, same bytes.
 // A demo run's worth of spans (40 steps of grpo.step with grpo.generate, grpo.reward and grpo.update
 // inside, 160 spans) in 3 batches, as the 5 s batch delay cuts a 12 s run. "cold" is each writer's
 // first pass in a fresh process, "warm" the mean of 50 further passes; run both orders.
@@ -14,7 +14,7 @@ import {
   BasicTracerProvider,
   type ReadableSpan,
 } from '../../packages/sdk/node_modules/@opentelemetry/sdk-trace-base/build/src/index-shim.js';
-import { serializeTraceExportRequest } from '../../packages/sdk/src/export/protobuf/ProtobufTraceSerializer.js';
+import { serializeTraceExportRequest } from '../../packages/sdk/src/otlp/protobuf/ProtobufTraceSerializer.js';
 
 const spans: ReadableSpan[] = [];
 const provider = new BasicTracerProvider({

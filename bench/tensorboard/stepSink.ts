@@ -27,7 +27,15 @@
 // the loaded machine) and vary 2-5x between identical runs; identical code measures within +-30% in
 // the record and advance rows.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -84,10 +92,12 @@ interface Impl {
 
 async function load(name: string, sdkSrc: string, tbSrc: string): Promise<Impl> {
   const imp = (p: string) => import(pathToFileURL(p).href);
+  // The step-keyed path lived in processors/ before it had a folder of its own.
+  const stepDir = existsSync(join(sdkSrc, 'step-metrics')) ? 'step-metrics' : 'processors';
   return {
     name,
-    sinkMod: await imp(join(sdkSrc, 'processors/StepMetricSink.ts')),
-    meterMod: await imp(join(sdkSrc, 'processors/StepMeter.ts')),
+    sinkMod: await imp(join(sdkSrc, stepDir, 'StepMetricSink.ts')),
+    meterMod: await imp(join(sdkSrc, stepDir, 'StepMeter.ts')),
     dropMod: await imp(join(sdkSrc, 'internal/DropCounter.ts')),
     tbMod: await imp(join(tbSrc, 'index.ts')),
   };

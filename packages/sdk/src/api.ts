@@ -1,11 +1,13 @@
 import { createNoopMeter, type Meter, ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
 import type { SignalNotice } from './analysis/applyAnalysisResult.js';
-import type { ChannelLogger } from './ChannelLogger.js';
 import type { Env } from './config/envSubstitution.js';
 import { loadConfigFile, parseConfig } from './config/loadConfig.js';
 import { envFlag } from './config/otlpEnv.js';
 import type { ResolvedConfig } from './config/ResolvedConfig.js';
 import { channelName } from './internal/channelName.js';
+import type { ChannelLogger } from './logging/ChannelLogger.js';
+import { installSdkDiagnostics } from './logging/sdkDiagnostics.js';
+import { setSdkLifecycle } from './logging/sdkLifecycle.js';
 import {
   activeTelemetry,
   channelLogger,
@@ -15,8 +17,6 @@ import {
 import { DEFAULT_CONFIG_YAML } from './runtime/defaultConfig.js';
 import { forwardDiagToRoot } from './runtime/forwardDiagToRoot.js';
 import { GrpoTelemetry, type GrpoTelemetryOptions } from './runtime/GrpoTelemetry.js';
-import { installSdkDiagnostics } from './runtime/sdkDiagnostics.js';
-import { setSdkLifecycle } from './runtime/sdkLifecycle.js';
 
 export interface InitializeOptions extends GrpoTelemetryOptions {
   /** A YAML config file. Default: $GRPO_OTEL_CONFIG, else the embedded default. */

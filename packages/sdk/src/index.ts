@@ -21,9 +21,9 @@ export {
   registerTensorMemory,
   shutdown,
 } from './api.js';
-export { ChannelLogger, type LogAttributes } from './ChannelLogger.js';
 export { ConfigError } from './config/ConfigError.js';
 export { type ChannelRoute, channelRoutes, IMPLICIT_OTLP_HANDLER } from './config/channelRoutes.js';
+export { LEVEL_NUMBERS, type LevelName } from './config/levels.js';
 export { type LoadConfigOptions, loadConfigFile, parseConfig } from './config/loadConfig.js';
 export type {
   ChannelConfig,
@@ -44,28 +44,8 @@ export type {
   TensorBoardHandlerConfig,
 } from './config/ResolvedConfig.js';
 export { redactUrl } from './config/redactUrl.js';
-export {
-  ExportQueue,
-  type ExportQueueOptions,
-  type ExportQueueSettings,
-  type ExportQueueStats,
-  type OverflowPolicy,
-} from './export/ExportQueue.js';
-export {
-  QueuedLogRecordProcessor,
-  type QueuedLogRecordProcessorOptions,
-} from './export/QueuedLogRecordProcessor.js';
-export { QueuedMetricExporter, type QueuedMetricExporterOptions } from './export/QueuedMetricExporter.js';
-export { QueuedSpanProcessor, type QueuedSpanProcessorOptions } from './export/QueuedSpanProcessor.js';
-export {
-  ConsoleLogRecordExporter,
-  type ConsoleLogRecordExporterOptions,
-} from './exporters/ConsoleLogRecordExporter.js';
-export { spanToOtlpJsonLine } from './exporters/spanToOtlpJsonLine.js';
-export {
-  TraceFileSpanExporter,
-  type TraceFileSpanExporterOptions,
-} from './exporters/TraceFileSpanExporter.js';
+export { beginStep } from './facade/beginStep.js';
+export { isLoggingStep, type LoggingStepOptions } from './facade/isLoggingStep.js';
 export {
   type Generation,
   type GenerationMetricsOptions,
@@ -82,17 +62,37 @@ export { logTrainingProgress, resolveMetricKey } from './facade/logTrainingProgr
 export { recordSpan } from './facade/recordSpan.js';
 export { type WithSpanOptions, withSpan, withStepSpan } from './facade/withSpan.js';
 export type { DropEntry, DropReason, DropSignal } from './internal/DropCounter.js';
-export { LEVEL_NUMBERS, type LevelName } from './levels.js';
-export { LocalSinkProcessor, type LocalSinkProcessorOptions } from './processors/LocalSinkProcessor.js';
-export { LocalSpanProcessor, type LocalSpanProcessorOptions } from './processors/LocalSpanProcessor.js';
+export { ChannelLogger, type LogAttributes } from './logging/ChannelLogger.js';
+export {
+  ConsoleLogRecordExporter,
+  type ConsoleLogRecordExporterOptions,
+} from './logging/ConsoleLogRecordExporter.js';
+export { LocalSinkProcessor, type LocalSinkProcessorOptions } from './logging/LocalSinkProcessor.js';
+export {
+  ExportQueue,
+  type ExportQueueOptions,
+  type ExportQueueSettings,
+  type ExportQueueStats,
+  type OverflowPolicy,
+} from './otlp/ExportQueue.js';
+export {
+  QueuedLogRecordProcessor,
+  type QueuedLogRecordProcessorOptions,
+} from './otlp/QueuedLogRecordProcessor.js';
+export { QueuedMetricExporter, type QueuedMetricExporterOptions } from './otlp/QueuedMetricExporter.js';
+export { QueuedSpanProcessor, type QueuedSpanProcessorOptions } from './otlp/QueuedSpanProcessor.js';
+export { GrpoTelemetry, type GrpoTelemetryOptions, SDK_VERSION } from './runtime/GrpoTelemetry.js';
 export {
   type StepAnalysis,
   StepMetricSink,
   type StepMetricSinkOptions,
-} from './processors/StepMetricSink.js';
-export { GrpoTelemetry, type GrpoTelemetryOptions, SDK_VERSION } from './runtime/GrpoTelemetry.js';
-export { beginStep } from './step/beginStep.js';
-export { isLoggingStep, type LoggingStepOptions } from './step/isLoggingStep.js';
+} from './step-metrics/StepMetricSink.js';
+export { LocalSpanProcessor, type LocalSpanProcessorOptions } from './traces/LocalSpanProcessor.js';
+export { spanToOtlpJsonLine } from './traces/spanToOtlpJsonLine.js';
+export {
+  TraceFileSpanExporter,
+  type TraceFileSpanExporterOptions,
+} from './traces/TraceFileSpanExporter.js';
 export {
   DatasetError,
   loadValidationDataset,

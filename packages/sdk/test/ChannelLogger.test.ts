@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LoggerProvider, type SdkLogRecord } from '@opentelemetry/sdk-logs';
-import { ChannelLogger } from '../src/ChannelLogger.js';
 import { DropCounter } from '../src/internal/DropCounter.js';
 import { StrideSampler } from '../src/internal/StrideSampler.js';
 import { TokenBucket } from '../src/internal/TokenBucket.js';
+import { ChannelLogger } from '../src/logging/ChannelLogger.js';
 
 function setup(extra: { limiter?: TokenBucket; sampler?: StrideSampler; minLevel?: number } = {}) {
   // A small local processor that keeps what it is given.

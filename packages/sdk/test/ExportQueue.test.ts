@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { describeShutdownLoss } from '../src/export/describeShutdownLoss.js';
-import { ExportQueue, type ExportQueueOptions, type ShutdownLoss } from '../src/export/ExportQueue.js';
-import { exportErrorType, isPermanentExportError } from '../src/export/exportErrorType.js';
-import { ShutdownDeadline } from '../src/export/ShutdownDeadline.js';
 import { DropCounter } from '../src/internal/DropCounter.js';
+import { describeShutdownLoss } from '../src/otlp/describeShutdownLoss.js';
+import { ExportQueue, type ExportQueueOptions, type ShutdownLoss } from '../src/otlp/ExportQueue.js';
+import { exportErrorType, isPermanentExportError } from '../src/otlp/exportErrorType.js';
+import { ShutdownDeadline } from '../src/otlp/ShutdownDeadline.js';
 
 type Answer = 'ok' | 'refused' | 'reject400' | 'throw' | 'hang';
 

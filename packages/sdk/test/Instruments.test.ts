@@ -12,8 +12,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { attributesKey } from '../src/internal/attributesKey.js';
 import { DropCounter } from '../src/internal/DropCounter.js';
-import { StepMetricSink } from '../src/processors/StepMetricSink.js';
-import { Instruments, MAX_PENDING_SERIES } from '../src/runtime/Instruments.js';
+import { Instruments, MAX_PENDING_SERIES } from '../src/step-metrics/Instruments.js';
+import { StepMetricSink } from '../src/step-metrics/StepMetricSink.js';
 import { StepRecorder } from './helpers/StepRecorder.js';
 
 /** Collects on demand, with the given temporality. */

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FormatInput } from '../src/formatters/FormatInput.js';
-import { DEFAULT_JSON_FIELDS, JsonFormatter, safeJsonStringify } from '../src/formatters/JsonFormatter.js';
+import type { FormatInput } from '../src/logging/formatters/FormatInput.js';
+import {
+  DEFAULT_JSON_FIELDS,
+  JsonFormatter,
+  safeJsonStringify,
+} from '../src/logging/formatters/JsonFormatter.js';
 
 const base: FormatInput = {
   timeMs: Date.UTC(2024, 0, 2, 3, 4, 5, 678) + 0.9,

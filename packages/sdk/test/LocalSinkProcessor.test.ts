@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { DropCounter } from '../src/internal/DropCounter.js';
-import { LocalSinkProcessor, type SyncLogRecordExporter } from '../src/processors/LocalSinkProcessor.js';
+import { LocalSinkProcessor, type SyncLogRecordExporter } from '../src/logging/LocalSinkProcessor.js';
 
 /** A small local exporter: records what it gets; fails while `failing` is set. */
 class FakeExporter implements SyncLogRecordExporter {

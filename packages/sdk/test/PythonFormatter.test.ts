@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { threadId } from 'node:worker_threads';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
-import type { FormatInput } from '../src/formatters/FormatInput.js';
+import type { FormatInput } from '../src/logging/formatters/FormatInput.js';
 import {
   PythonFormatter,
   type PythonFormatterOptions,
   STANDARD_DATEFMT,
   STANDARD_FORMAT,
-} from '../src/formatters/PythonFormatter.js';
+} from '../src/logging/formatters/PythonFormatter.js';
 
 // The fixture was produced under TZ=UTC (scripts/gen-formatter-fixtures.py); local time here must match.
 process.env.TZ = 'UTC';

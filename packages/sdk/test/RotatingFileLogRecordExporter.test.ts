@@ -13,9 +13,9 @@ import {
   type ReadableLogRecord,
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
-import { RotatingFileLogRecordExporter } from '../src/exporters/RotatingFileLogRecordExporter.js';
-import type { FormatInput, LogFormatter } from '../src/formatters/FormatInput.js';
-import { JsonFormatter } from '../src/formatters/JsonFormatter.js';
+import type { FormatInput, LogFormatter } from '../src/logging/formatters/FormatInput.js';
+import { JsonFormatter } from '../src/logging/formatters/JsonFormatter.js';
+import { RotatingFileLogRecordExporter } from '../src/logging/RotatingFileLogRecordExporter.js';
 
 // The default formatter prints local time; pin it.
 process.env.TZ = 'UTC';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Attributes } from '@opentelemetry/api';
 import fc from 'fast-check';
-import { SeriesIndex } from '../src/processors/SeriesIndex.js';
-import { keyTellsAttributes, seriesKey } from '../src/processors/StepBuffer.js';
-import { stepInstrument } from '../src/processors/StepMeter.js';
+import { SeriesIndex } from '../src/step-metrics/SeriesIndex.js';
+import { keyTellsAttributes, seriesKey } from '../src/step-metrics/StepBuffer.js';
+import { stepInstrument } from '../src/step-metrics/StepMeter.js';
 
 const INSTRUMENTS = [
   stepInstrument({ name: 's' }, 'gauge', 'a'),

@@ -13,8 +13,8 @@ import {
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { type DataPoint, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { DropCounter } from '../src/internal/DropCounter.js';
-import { StepMeterProvider } from '../src/processors/StepMeter.js';
-import { StepMetricSink } from '../src/processors/StepMetricSink.js';
+import { StepMeterProvider } from '../src/step-metrics/StepMeter.js';
+import { StepMetricSink } from '../src/step-metrics/StepMetricSink.js';
 import { StepRecorder } from './helpers/StepRecorder.js';
 
 /** Collects on demand (OTel's own path, as the OTLP reader does). */

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { type DataPoint, type Histogram, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { DropCounter } from '../src/internal/DropCounter.js';
-import { keyTellsAttributes } from '../src/processors/StepBuffer.js';
-import { StepMeter, stepInstrument } from '../src/processors/StepMeter.js';
-import { type StepAnalysis, StepMetricSink } from '../src/processors/StepMetricSink.js';
+import { keyTellsAttributes } from '../src/step-metrics/StepBuffer.js';
+import { StepMeter, stepInstrument } from '../src/step-metrics/StepMeter.js';
+import { type StepAnalysis, StepMetricSink } from '../src/step-metrics/StepMetricSink.js';
 import { StepRecorder } from './helpers/StepRecorder.js';
 
 /** The analysis worker as the sink sees it: jobs by step, answered when the test says so. */

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { parseConfig } from '@grpo-otel/sdk';
 import { configKeyId, configKeys, type SchemaNode } from '../scripts/configKeys.js';
 import { CONFIG_SCHEMA } from '../src/config/configSchema.js';
-import { DEFAULT_JSON_FIELDS } from '../src/formatters/JsonFormatter.js';
+import { DEFAULT_JSON_FIELDS } from '../src/logging/formatters/JsonFormatter.js';
 
 const load = (text: string) =>
   parseConfig(`version: 1\n${text}\n`, { source: 'd.yaml', baseDir: '/base', env: {} });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError, parseConfig } from '@grpo-otel/sdk';
-import { tlsAgentOptions } from '../src/runtime/otlpExporters.js';
+import { tlsAgentOptions } from '../src/otlp/otlpExporters.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'grpo-tlscfg-')));
 mkdirSync(join(base, 'certs'));

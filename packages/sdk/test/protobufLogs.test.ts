@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import {
   ProtobufLogsSerializer,
   serializeLogsExportRequest,
-} from '../src/export/protobuf/ProtobufLogsSerializer.js';
-import { ProtobufWriter } from '../src/export/protobuf/ProtobufWriter.js';
+} from '../src/otlp/protobuf/ProtobufLogsSerializer.js';
+import { ProtobufWriter } from '../src/otlp/protobuf/ProtobufWriter.js';
 import { hostileNumber, PAYLOADS } from './hostileArbitraries.js';
 
 function capture(resourceAttrs: Record<string, unknown>, schemaUrl?: string) {

@@ -13,7 +13,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
-import { serializeMetricsExportRequest } from '../src/export/protobuf/ProtobufMetricsSerializer.js';
+import { serializeMetricsExportRequest } from '../src/otlp/protobuf/ProtobufMetricsSerializer.js';
 import { hostileNumber, PAYLOADS } from './hostileArbitraries.js';
 
 class Reader extends MetricReader {

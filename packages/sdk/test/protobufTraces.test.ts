@@ -7,7 +7,7 @@ import { ProtobufTraceSerializer as OtelSerializer } from '@opentelemetry/otlp-t
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
-import { serializeTraceExportRequest } from '../src/export/protobuf/ProtobufTraceSerializer.js';
+import { serializeTraceExportRequest } from '../src/otlp/protobuf/ProtobufTraceSerializer.js';
 import { hostileNumber, PAYLOADS } from './hostileArbitraries.js';
 
 const text = fc.oneof(

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { compileStrftime, strftime } from '../src/formatters/strftime.js';
+import { compileStrftime, strftime } from '../src/logging/formatters/strftime.js';
 
 // Reference outputs come from Python (scripts/gen-strftime-fixtures.py): time.strftime, and
 // datetime.strftime for %f, each under the TZ recorded with the group.

@@ -7,7 +7,7 @@ import {
   type ReadableLogRecord,
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
-import { toFormatInput } from '../src/formatters/toFormatInput.js';
+import { toFormatInput } from '../src/logging/formatters/toFormatInput.js';
 
 /** Emits through a real LoggerProvider and returns what an exporter receives. */
 async function emitted(records: LogRecord[], channel = 'training'): Promise<ReadableLogRecord[]> {

@@ -5,10 +5,10 @@ import {
   ATTR_GRPO_STEP,
   METRICS,
 } from '@grpo-otel/semconv';
-import type { ChannelLogger } from '../ChannelLogger.js';
+import { LEVEL_NUMBERS } from '../config/levels.js';
 import type { DropCounter } from '../internal/DropCounter.js';
-import { LEVEL_NUMBERS } from '../levels.js';
-import type { Instruments } from '../runtime/Instruments.js';
+import type { ChannelLogger } from '../logging/ChannelLogger.js';
+import type { Instruments } from '../step-metrics/Instruments.js';
 import type { AnalysisResult, HistogramValue, SignalEvent, SignalNotice } from './AnalysisResult.js';
 
 export type { SignalNotice } from './AnalysisResult.js';

@@ -1,5 +1,5 @@
-import type { LevelName } from '../levels.js';
 import type { HandlerType } from './handlerTypes.js';
+import type { LevelName } from './levels.js';
 
 /** A channel (the seed's named loggers, plus `root`) after validation and defaults. */
 export interface ChannelConfig {

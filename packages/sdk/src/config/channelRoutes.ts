@@ -1,4 +1,4 @@
-import { LEVEL_NUMBERS, type LevelName } from '../levels.js';
+import { LEVEL_NUMBERS, type LevelName } from './levels.js';
 import type { ResolvedConfig } from './ResolvedConfig.js';
 
 /** The name of the OTLP sink added to every channel when OTLP logs are enabled without an `otlp` handler. */

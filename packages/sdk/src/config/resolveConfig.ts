@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
-import { LEVEL_ALIASES, type LevelName } from '../levels.js';
 import type { Env } from './envSubstitution.js';
 import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
+import { LEVEL_ALIASES, type LevelName } from './levels.js';
 import { envValue, parseOtlpHeaders, parseResourceAttributes } from './otlpEnv.js';
 import { otlpTls } from './otlpTls.js';
 import type { RawChannel, RawConfig } from './RawConfig.js';

@@ -3,10 +3,10 @@ import { diag } from '@opentelemetry/api';
 import type { GenerationReference } from '../analysis/protocol.js';
 import { describeValue, safeString } from '../internal/describeValue.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
-import { loggingStepOf } from '../step/isLoggingStep.js';
-import { resolveStep } from '../step/resolveStep.js';
 import type { Generation } from './Generation.js';
+import { loggingStepOf } from './isLoggingStep.js';
 import { packTokens } from './packTokens.js';
+import { resolveStep } from './resolveStep.js';
 
 export type { Generation } from './Generation.js';
 

@@ -7,9 +7,9 @@ import {
   ATTR_GRPO_SAMPLE_REASONING,
   ATTR_GRPO_STEP,
 } from '@grpo-otel/semconv';
-import type { LogAttributes } from '../ChannelLogger.js';
+import { LEVEL_NUMBERS } from '../config/levels.js';
 import { safeString } from '../internal/describeValue.js';
-import { LEVEL_NUMBERS } from '../levels.js';
+import type { LogAttributes } from '../logging/ChannelLogger.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
 /** Attribute carrying the full completion text (semconv `grpo.sample.completion`). */

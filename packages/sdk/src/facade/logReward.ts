@@ -1,11 +1,11 @@
 import { type Summary, summarize } from '@grpo-otel/metrics';
 import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
-import type { LogAttributes } from '../ChannelLogger.js';
+import { LEVEL_NUMBERS } from '../config/levels.js';
 import { describeValue, safeString } from '../internal/describeValue.js';
-import { LEVEL_NUMBERS } from '../levels.js';
+import type { LogAttributes } from '../logging/ChannelLogger.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
-import { resolveStep } from '../step/resolveStep.js';
+import { resolveStep } from './resolveStep.js';
 
 /** Samples attached to a reward record: at most this many, each cut to this many characters. */
 const MAX_SAMPLES = 16;

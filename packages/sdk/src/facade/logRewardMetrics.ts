@@ -3,8 +3,8 @@ import { METRICS, REWARD_FUNCTION_TOTAL } from '@grpo-otel/semconv';
 import { describeValue } from '../internal/describeValue.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
-import { loggingStepOf } from '../step/isLoggingStep.js';
-import { resolveStep } from '../step/resolveStep.js';
+import { loggingStepOf } from './isLoggingStep.js';
+import { resolveStep } from './resolveStep.js';
 
 /** The finite weights of `weights`; any other entry is counted as dropped and reported (its function weighs 1). */
 function validWeights(t: GrpoTelemetry, weights: unknown): Record<string, number> | undefined {

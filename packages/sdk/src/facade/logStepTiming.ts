@@ -1,7 +1,7 @@
 import { ATTR_GEN_AI_TOKEN_TYPE, ATTR_GRPO_PHASE, METRICS } from '@grpo-otel/semconv';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
-import { resolveStep } from '../step/resolveStep.js';
+import { resolveStep } from './resolveStep.js';
 
 export interface StepTiming {
   /** Wall-clock seconds of the whole step (generation to optimiser update). */

@@ -6,13 +6,13 @@ import {
   type MetricDefinition,
   metricDefinition,
 } from '@grpo-otel/semconv';
-import type { LogAttributes } from '../ChannelLogger.js';
+import { LEVEL_NUMBERS } from '../config/levels.js';
 import { describeValue } from '../internal/describeValue.js';
-import { LEVEL_NUMBERS } from '../levels.js';
+import type { LogAttributes } from '../logging/ChannelLogger.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
-import { resolveStep } from '../step/resolveStep.js';
 import { customMetric } from './customMetric.js';
+import { resolveStep } from './resolveStep.js';
 
 /** Short names people write in training loops, beyond the TRL/verl/OpenRLHF names semconv maps. */
 const ALIASES: Readonly<Record<string, MetricDefinition>> = {

@@ -1,9 +1,9 @@
 import { type Attributes, context, type TimeInput, trace } from '@opentelemetry/api';
 import { getTracer } from '../api.js';
 import { safeString } from '../internal/describeValue.js';
-import { spanAttributes } from '../internal/spanAttributes.js';
 import { isSpanTime, spanTimeNanos } from '../internal/spanTime.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { spanAttributes } from './spanAttributes.js';
 
 /**
  * Records a span that has already happened: a phase the trainer timed itself (generation, reward,

@@ -9,9 +9,9 @@ import {
 } from '@opentelemetry/api';
 import { getTracer } from '../api.js';
 import { safeString } from '../internal/describeValue.js';
-import { spanAttributes } from '../internal/spanAttributes.js';
 import { isSpanTime } from '../internal/spanTime.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { spanAttributes } from './spanAttributes.js';
 
 export interface WithSpanOptions {
   /**

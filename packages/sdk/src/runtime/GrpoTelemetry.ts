@@ -42,36 +42,36 @@ import type { HistogramValue, SignalNotice } from '../analysis/AnalysisResult.js
 import { AnalysisWorker } from '../analysis/AnalysisWorker.js';
 import { applyAnalysisResult } from '../analysis/applyAnalysisResult.js';
 import { ANALYSIS_SCOPE, PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
-import { ChannelLogger } from '../ChannelLogger.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
-import {
-  createQueuedOtlpMetricExporter,
-  createQueuedOtlpSpanProcessor,
-  type QueueContext,
-} from '../export/createQueuedOtlp.js';
-import { describeShutdownLoss } from '../export/describeShutdownLoss.js';
-import type { ShutdownLoss } from '../export/ExportQueue.js';
-import { OtlpConnections } from '../export/OtlpConnections.js';
-import { OtlpMetricReader } from '../export/OtlpMetricReader.js';
-import { registerQueueMetrics } from '../export/registerQueueMetrics.js';
-import { ShutdownDeadline } from '../export/ShutdownDeadline.js';
 import { DROP_SIGNALS, DropCounter } from '../internal/DropCounter.js';
 import { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
 import { redactAttributes } from '../internal/redactAttributes.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
 import { type SanitizeReason, SDK_SANITIZE_REASONS, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
-import type { LocalSpanProcessor } from '../processors/LocalSpanProcessor.js';
-import type { BucketCounts } from '../processors/StepBuffer.js';
-import { StepMeter, StepMeterProvider, stepInstrument } from '../processors/StepMeter.js';
-import { StepMetricSink } from '../processors/StepMetricSink.js';
-import { StepStampProcessor } from '../processors/StepStampProcessor.js';
+import { buildLogPipeline, type LogPipeline } from '../logging/buildLogPipeline.js';
+import { ChannelLogger } from '../logging/ChannelLogger.js';
+import { StepStampProcessor } from '../logging/StepStampProcessor.js';
+import { stopForwardingDiagnostics } from '../logging/sdkDiagnostics.js';
+import {
+  createQueuedOtlpMetricExporter,
+  createQueuedOtlpSpanProcessor,
+  type QueueContext,
+} from '../otlp/createQueuedOtlp.js';
+import { describeShutdownLoss } from '../otlp/describeShutdownLoss.js';
+import type { ShutdownLoss } from '../otlp/ExportQueue.js';
+import { OtlpConnections } from '../otlp/OtlpConnections.js';
+import { OtlpMetricReader } from '../otlp/OtlpMetricReader.js';
+import { registerQueueMetrics } from '../otlp/registerQueueMetrics.js';
+import { ShutdownDeadline } from '../otlp/ShutdownDeadline.js';
 import { StepModel } from '../step/StepModel.js';
-import { buildLogPipeline, type LogPipeline } from './buildLogPipeline.js';
-import { buildTraceSinks } from './buildTraceSinks.js';
+import { Instruments } from '../step-metrics/Instruments.js';
+import type { BucketCounts } from '../step-metrics/StepBuffer.js';
+import { StepMeter, StepMeterProvider, stepInstrument } from '../step-metrics/StepMeter.js';
+import { StepMetricSink } from '../step-metrics/StepMetricSink.js';
+import { buildTraceSinks } from '../traces/buildTraceSinks.js';
+import type { LocalSpanProcessor } from '../traces/LocalSpanProcessor.js';
 import { installExitHooks } from './exitHooks.js';
-import { Instruments } from './Instruments.js';
-import { stopForwardingDiagnostics } from './sdkDiagnostics.js';
 import { SDK_VERSION } from './sdkVersion.js';
 
 export const SDK_NAME = '@grpo-otel/sdk';

@@ -1,6 +1,6 @@
-import { ChannelLogger } from '../ChannelLogger.js';
+import { ChannelLogger } from '../logging/ChannelLogger.js';
+import { setSdkLifecycle, warnInactiveCall } from '../logging/sdkLifecycle.js';
 import type { GrpoTelemetry } from './GrpoTelemetry.js';
-import { setSdkLifecycle, warnInactiveCall } from './sdkLifecycle.js';
 
 /**
  * The process-wide channel loggers and the active SDK instance. Loggers are created once per name

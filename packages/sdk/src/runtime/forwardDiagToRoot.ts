@@ -1,5 +1,5 @@
+import { LEVEL_NUMBERS, type LevelName } from '../config/levels.js';
 import type { DiagForward, DiagMethod } from '../internal/SdkDiagLogger.js';
-import { LEVEL_NUMBERS, type LevelName } from '../levels.js';
 import { channelLogger, currentTelemetry } from './channelRegistry.js';
 
 const LEVEL_OF: Readonly<Record<DiagMethod, LevelName>> = {

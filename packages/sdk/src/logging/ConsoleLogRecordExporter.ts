@@ -1,10 +1,10 @@
 import { writeSync } from 'node:fs';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { LogFormatter } from '../formatters/FormatInput.js';
-import { PythonFormatter } from '../formatters/PythonFormatter.js';
-import { toFormatInput } from '../formatters/toFormatInput.js';
-import { severityToLevelName } from '../levels.js';
+import { severityToLevelName } from '../config/levels.js';
+import type { LogFormatter } from './formatters/FormatInput.js';
+import { PythonFormatter } from './formatters/PythonFormatter.js';
+import { toFormatInput } from './formatters/toFormatInput.js';
 
 export interface ConsoleLogRecordExporterOptions {
   /** Python's StreamHandler writes to stderr by default. */

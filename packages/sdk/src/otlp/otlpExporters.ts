@@ -22,10 +22,10 @@ import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { tlsFor } from '../config/otlpTls.js';
 import type { OtlpSettings } from '../config/ResolvedConfig.js';
-import type { OtlpConnections } from '../export/OtlpConnections.js';
-import { ProtobufLogsSerializer } from '../export/protobuf/ProtobufLogsSerializer.js';
-import { ProtobufMetricsSerializer } from '../export/protobuf/ProtobufMetricsSerializer.js';
-import { ProtobufTraceSerializer } from '../export/protobuf/ProtobufTraceSerializer.js';
+import type { OtlpConnections } from './OtlpConnections.js';
+import { ProtobufLogsSerializer } from './protobuf/ProtobufLogsSerializer.js';
+import { ProtobufMetricsSerializer } from './protobuf/ProtobufMetricsSerializer.js';
+import { ProtobufTraceSerializer } from './protobuf/ProtobufTraceSerializer.js';
 
 type Signal = 'logs' | 'metrics' | 'traces';
 

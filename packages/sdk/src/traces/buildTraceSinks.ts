@@ -1,8 +1,8 @@
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
-import { TraceFileSpanExporter } from '../exporters/TraceFileSpanExporter.js';
 import type { DropCounter } from '../internal/DropCounter.js';
-import { LocalSpanProcessor } from '../processors/LocalSpanProcessor.js';
+import { LocalSpanProcessor } from './LocalSpanProcessor.js';
+import { TraceFileSpanExporter } from './TraceFileSpanExporter.js';
 
 /** One span processor per `traces` handler on this rank (a local trace file; see TraceFileSpanExporter). */
 export function buildTraceSinks(config: ResolvedConfig, drops: DropCounter): LocalSpanProcessor[] {

@@ -1,9 +1,9 @@
 import { type FileExporterFileOptions, FileLogRecordExporter } from '@grpo-otel/file-writer';
 import { diag } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { LogFormatter } from '../formatters/FormatInput.js';
-import { PythonFormatter, STANDARD_DATEFMT, STANDARD_FORMAT } from '../formatters/PythonFormatter.js';
-import { toFormatInput } from '../formatters/toFormatInput.js';
+import type { LogFormatter } from './formatters/FormatInput.js';
+import { PythonFormatter, STANDARD_DATEFMT, STANDARD_FORMAT } from './formatters/PythonFormatter.js';
+import { toFormatInput } from './formatters/toFormatInput.js';
 
 export interface RotatingFileLogRecordExporterOptions extends FileExporterFileOptions {
   /** Default: the seed's `standard` formatter (`%(asctime)s - %(name)s - %(levelname)s - %(message)s`). */

@@ -2,8 +2,8 @@ import { type Attributes, type AttributeValue, diag, TraceFlags } from '@opentel
 import { ExportResultCode } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { TraceFileSpanExporter } from '../exporters/TraceFileSpanExporter.js';
 import type { DropCounter } from '../internal/DropCounter.js';
+import type { TraceFileSpanExporter } from './TraceFileSpanExporter.js';
 
 export interface LocalSpanProcessorOptions {
   /** The handler name (drop counts, diagnostics). */

@@ -4,18 +4,18 @@ import { TensorBoardLogRecordExporter, type TensorBoardRun } from '@grpo-otel/ex
 import { diag, type MeterProvider } from '@opentelemetry/api';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { channelRoutes, IMPLICIT_OTLP_HANDLER, levelThreshold } from '../config/channelRoutes.js';
+import { LEVEL_TO_SEVERITY, type LevelName } from '../config/levels.js';
 import type { HandlerConfig, ResolvedConfig } from '../config/ResolvedConfig.js';
-import { createQueuedOtlpLogProcessor, type QueueContext } from '../export/createQueuedOtlp.js';
-import { ConsoleLogRecordExporter } from '../exporters/ConsoleLogRecordExporter.js';
-import { RotatingFileLogRecordExporter } from '../exporters/RotatingFileLogRecordExporter.js';
-import type { LogFormatter } from '../formatters/FormatInput.js';
-import { JsonFormatter } from '../formatters/JsonFormatter.js';
-import { PythonFormatter } from '../formatters/PythonFormatter.js';
 import type { DropCounter } from '../internal/DropCounter.js';
 import type { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
-import { LEVEL_TO_SEVERITY, type LevelName } from '../levels.js';
-import { ChannelRouterProcessor, type Route } from '../processors/ChannelRouterProcessor.js';
-import { LocalSinkProcessor } from '../processors/LocalSinkProcessor.js';
+import { createQueuedOtlpLogProcessor, type QueueContext } from '../otlp/createQueuedOtlp.js';
+import { ChannelRouterProcessor, type Route } from './ChannelRouterProcessor.js';
+import { ConsoleLogRecordExporter } from './ConsoleLogRecordExporter.js';
+import type { LogFormatter } from './formatters/FormatInput.js';
+import { JsonFormatter } from './formatters/JsonFormatter.js';
+import { PythonFormatter } from './formatters/PythonFormatter.js';
+import { LocalSinkProcessor } from './LocalSinkProcessor.js';
+import { RotatingFileLogRecordExporter } from './RotatingFileLogRecordExporter.js';
 
 export interface LogPipeline {
   router: ChannelRouterProcessor;

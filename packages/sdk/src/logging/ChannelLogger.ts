@@ -1,12 +1,12 @@
 import type { AnyValueMap, Logger } from '@opentelemetry/api-logs';
-import type { DropCounter } from './internal/DropCounter.js';
-import { safeString as messageText } from './internal/describeValue.js';
-import { normalizeAttributes } from './internal/normalizeAttributes.js';
-import type { StrideSampler } from './internal/StrideSampler.js';
-import type { StringSanitizer } from './internal/StringSanitizer.js';
-import type { TokenBucket } from './internal/TokenBucket.js';
-import { LEVEL_ALIASES, LEVEL_NUMBERS, LEVEL_TO_SEVERITY, type LevelName } from './levels.js';
-import { warnInactiveCall } from './runtime/sdkLifecycle.js';
+import { LEVEL_ALIASES, LEVEL_NUMBERS, LEVEL_TO_SEVERITY, type LevelName } from '../config/levels.js';
+import type { DropCounter } from '../internal/DropCounter.js';
+import { safeString as messageText } from '../internal/describeValue.js';
+import { normalizeAttributes } from '../internal/normalizeAttributes.js';
+import type { StrideSampler } from '../internal/StrideSampler.js';
+import type { StringSanitizer } from '../internal/StringSanitizer.js';
+import type { TokenBucket } from '../internal/TokenBucket.js';
+import { warnInactiveCall } from './sdkLifecycle.js';
 
 /** Attributes of a log record: OTel's AnyValue map (strings, numbers, booleans, arrays, maps). */
 export type LogAttributes = AnyValueMap;

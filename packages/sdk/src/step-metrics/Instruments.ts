@@ -12,9 +12,9 @@ import { diag, ValueType } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { attributesKey } from '../internal/attributesKey.js';
 import type { DropCounter } from '../internal/DropCounter.js';
-import type { StepInstrument } from '../processors/StepBuffer.js';
-import { stepInstrument } from '../processors/StepMeter.js';
-import type { StepMetricSink } from '../processors/StepMetricSink.js';
+import type { StepInstrument } from './StepBuffer.js';
+import { stepInstrument } from './StepMeter.js';
+import type { StepMetricSink } from './StepMetricSink.js';
 
 /**
  * Largest magnitude a counter, up-down counter or histogram takes (2^53): their sums would lose

@@ -1,6 +1,6 @@
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { LEVEL_ALIASES, LEVEL_NUMBERS, severityToLevelName } from '../levels.js';
+import { LEVEL_ALIASES, LEVEL_NUMBERS, severityToLevelName } from '../../config/levels.js';
 import type { FormatInput } from './FormatInput.js';
 import { safeJsonStringify } from './JsonFormatter.js';
 

@@ -2,13 +2,9 @@ import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { OtlpSettings } from '../config/ResolvedConfig.js';
 import { redactUrl } from '../config/redactUrl.js';
 import type { DropCounter } from '../internal/DropCounter.js';
-import {
-  createOtlpLogExporter,
-  createOtlpMetricExporter,
-  createOtlpTraceExporter,
-} from '../runtime/otlpExporters.js';
 import type { ExportQueueStats, ShutdownLoss } from './ExportQueue.js';
 import type { OtlpConnections } from './OtlpConnections.js';
+import { createOtlpLogExporter, createOtlpMetricExporter, createOtlpTraceExporter } from './otlpExporters.js';
 import { QueuedLogRecordProcessor } from './QueuedLogRecordProcessor.js';
 import { QueuedMetricExporter } from './QueuedMetricExporter.js';
 import { QueuedSpanProcessor } from './QueuedSpanProcessor.js';
