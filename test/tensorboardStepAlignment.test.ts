@@ -111,7 +111,11 @@ before(async () => {
     logStepTiming(step, { seconds: seconds(step), samples: 8 });
     logTrainingProgress(step, { loss: loss(step), my_metric: custom(step) });
   }
-  assert.equal(t.analysis()?.pendingJobs, TIGHT_STEPS, 'no analysis result could arrive inside the loop');
+  assert.equal(
+    t.analyses.running?.pendingJobs,
+    TIGHT_STEPS,
+    'no analysis result could arrive inside the loop',
+  );
   await shutdown();
   tightDrops = t.drops.total();
 
@@ -126,11 +130,11 @@ before(async () => {
     logStepTiming(step, { seconds: seconds(step), samples: SLOW_BATCH });
     logTrainingProgress(step, { loss: loss(step), my_metric: custom(step) });
     await yieldToEventLoop();
-    lateResults += t.analysis()?.pendingJobs ?? 0;
+    lateResults += t.analyses.running?.pendingJobs ?? 0;
   }
   // The trainer waits for its analyses before shutting down (shutdown alone waits 5 s, then counts
   // what is unanswered as dropped), so how fast this machine computes cannot change the outcome.
-  await t.analysis()?.drain(120_000);
+  await t.analyses.running?.drain(120_000);
   await shutdown();
   slowDrops = t.drops.total();
 });

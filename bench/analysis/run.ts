@@ -64,9 +64,9 @@ async function run(samplingRatio: number) {
       rewardUs.push(Number(t1 - t0) / 1000);
     }
     // A real step takes far longer than the analysis; let the worker keep up (untimed).
-    await t.analysis()!.settled(step);
+    await t.analyses.running!.settled(step);
   }
-  const w = t.analysisWorkerMs;
+  const w = t.analyses.workerMs;
   const res = {
     samplingRatio,
     mainMedianUs: percentile(mainUs, 50),

@@ -290,7 +290,7 @@ async function part2(): Promise<void> {
     for (const r of received) {
       table.receive(r.gauges);
       r.gaugeTable = table;
-      applyAnalysisResult(t, r);
+      t.analyses.apply(r);
     }
     if (keep) all.onResult!.push(us(t0));
     if (step % COLLECT_EVERY === 0) {
@@ -388,7 +388,7 @@ async function part3(): Promise<void> {
       genUs.push(g);
       postUs.push(post);
     }
-    await t.analysis()!.settled(step, 10_000);
+    await t.analyses.running!.settled(step, 10_000);
   }
   console.log(
     `part 3, µs per step (median): logRewardMetrics ${median(rewardUs).toFixed(1)}, logGenerationMetrics ${median(genUs).toFixed(1)}, posting both ${median(postUs).toFixed(1)}`,

@@ -129,7 +129,7 @@ export function getTracer(): Tracer {
  * it. Use it for early stopping or checkpointing. Registered callbacks survive until `shutdown()`.
  */
 export function onSignal(callback: (signal: SignalNotice) => void): () => void {
-  return activeTelemetry()?.onSignal(callback) ?? (() => undefined);
+  return activeTelemetry()?.analyses.onSignal(callback) ?? (() => undefined);
 }
 
 /**
@@ -146,5 +146,5 @@ export function onPlateau(callback: (signal: SignalNotice) => void): () => void 
 
 /** Reports tensor-library memory (e.g. `registerTensorMemory(() => tf.memory())`) as grpo.tfjs.* metrics. */
 export function registerTensorMemory(read: () => { numBytes: number; numTensors: number }): void {
-  activeTelemetry()?.registerTensorMemory(read);
+  activeTelemetry()?.training.registerTensorMemory(read);
 }

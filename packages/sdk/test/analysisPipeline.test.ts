@@ -113,7 +113,7 @@ test('generation metrics: lengths, format, KL from logprobs, entropy, accuracy f
   const k3 = recorder.points(4, 'grpo.policy.kl', { 'grpo.kl.estimator': 'k3' })[0]?.value as number;
   assert.ok(k3 > 0);
   assert.ok((recorder.points(4, 'grpo.policy.entropy')[0]?.value as number) > 0);
-  assert.equal(getTelemetry()!.recentTrainingAccuracy, 0.5);
+  assert.equal(getTelemetry()!.training.recentTrainingAccuracy, 0.5);
 });
 
 /** Values counted as dropped by logGenerationMetrics so far. */

@@ -39,10 +39,10 @@ test('validation before training records no gap and counts no drop', async (t) =
   // One training batch with references: 3 of 4 answers right.
   logGenerationMetrics(1, [answer(3), answer(3), answer(3), answer(9)], ['3', '3', '3', '3']);
   // The batch is analysed on the worker thread: wait for its accuracy to arrive.
-  for (let i = 0; i < 200 && !Number.isFinite(telemetry.recentTrainingAccuracy); i++) {
+  for (let i = 0; i < 200 && !Number.isFinite(telemetry.training.recentTrainingAccuracy); i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
-  assert.equal(telemetry.recentTrainingAccuracy, 0.75);
+  assert.equal(telemetry.training.recentTrainingAccuracy, 0.75);
   const after = await runValidation(1, model);
   assert.ok(after);
   assert.equal(after.generalizationGap, 0.75 - 0.5);

@@ -205,7 +205,7 @@ export async function writeRunFolder(out: string, options: { seed?: number } = {
     // The step's collection waits up to 2 s for the analysis worker; a loaded machine (the worker's
     // first start compiles TypeScript) can take longer, and the results would land a step late.
     // Waiting here keeps every point at its step, so the tests can compare steps exactly.
-    await getTelemetry()?.analysis()?.drain();
+    await getTelemetry()?.analyses.running?.drain();
     logTrainingProgress(step, {
       loss: 0.05 * random() - 0.025,
       learning_rate: 1e-5 * (1 - step / (2 * STEPS)),

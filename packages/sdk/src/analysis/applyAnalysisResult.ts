@@ -22,7 +22,6 @@ export interface AnalysisTarget {
   addHistogram(h: HistogramValue, step: number): void;
   noteTrainingAccuracy(value: number): void;
   logger(name: string): ChannelLogger;
-  signalState(key: string, active?: boolean): boolean;
   notifySignal(e: SignalNotice): void;
 }
 
@@ -88,7 +87,6 @@ function recordResult(t: AnalysisTarget, r: AnalysisResult): void {
   for (const s of r.signals) {
     const key = `${s.kind}/${s.subject}`;
     const attrs = signalAttributes(key, s);
-    t.signalState(key, s.active);
     t.instruments.record(METRICS.signalActive, s.active ? 1 : 0, attrs);
     if (s.fired) {
       const step = s.step ?? r.step;

@@ -211,7 +211,7 @@ export function logGenerationMetrics(
       if (a) transfer.push(a.buffer as ArrayBuffer);
     }
   }
-  const ok = t.analysis()?.submit(
+  const ok = t.analyses.submit(
     {
       kind: 'generations',
       step,

@@ -28,10 +28,10 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
   const t = activeTelemetry();
   if (!t) return undefined;
   const m = process.memoryUsage();
-  const peakRss = t.notePeakMemory('rss', m.rss);
-  t.notePeakMemory('v8_heap', m.heapUsed);
-  t.rssSamples.push(m.rss);
-  const tm = t.readTensorMemory();
+  const peakRss = t.training.notePeakMemory('rss', m.rss);
+  t.training.notePeakMemory('v8_heap', m.heapUsed);
+  t.training.rssSamples.push(m.rss);
+  const tm = t.training.readTensorMemory();
   const enabled = t.config.metrics.enable.resourceMetrics;
   const snap: MemorySnapshot = {
     rss: m.rss,
@@ -40,8 +40,8 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
     external: m.external,
     arrayBuffers: m.arrayBuffers,
     peakRss,
-    averageRss: t.rssSamples.mean,
-    ...(tm ? { tensors: { ...tm, peakBytes: t.notePeakMemory('tensor', tm.numBytes) } } : {}),
+    averageRss: t.training.rssSamples.mean,
+    ...(tm ? { tensors: { ...tm, peakBytes: t.training.notePeakMemory('tensor', tm.numBytes) } } : {}),
   };
   if (!enabled) return snap;
   // TensorBoard shows these readings at the current step (not the reading taken when the step ends).
@@ -50,7 +50,7 @@ export function logMemoryUsage(): MemorySnapshot | undefined {
   if (tm) {
     t.recordObservation(METRICS.tfjsMemoryUsage, tm.numBytes);
     t.recordObservation(METRICS.tfjsTensorCount, tm.numTensors);
-    t.recordObservation(METRICS.memoryPeakUsage, t.notePeakMemory('tensor', tm.numBytes), {
+    t.recordObservation(METRICS.memoryPeakUsage, t.training.notePeakMemory('tensor', tm.numBytes), {
       [ATTR_GRPO_MEMORY_POOL]: 'tensor',
     });
   }

@@ -159,11 +159,11 @@ export function logRewardMetrics(
   const means: Record<string, number> = {};
   for (const f of names) means[f] = finiteMean(rewards[f]!);
   if (names.length > 1) means[REWARD_FUNCTION_TOTAL] = finiteMean(weightedTotal(rewards, weights));
-  t.noteRewardMeans(step, means);
+  t.analyses.noteRewardMeans(step, means);
   if (!loggingStepOf(m, step, options.final === true ? { final: true } : {})) return false;
-  const history = t.takeRewardMeans().filter((h) => h.step !== step);
+  const history = t.analyses.takeRewardMeans().filter((h) => h.step !== step);
   const historyWindow = options.historyWindow;
-  const ok = t.analysis()?.submit(
+  const ok = t.analyses.submit(
     {
       kind: 'rewards',
       step,
@@ -172,7 +172,7 @@ export function logRewardMetrics(
       ...(groupSize !== undefined && groupSize > 1 ? { groupSize } : {}),
       ...(weights ? { weights } : {}),
       ...(history.length > 0 ? { history } : {}),
-      tokens: t.tokensUsed,
+      tokens: t.training.tokensUsed,
     },
     transfer,
   );

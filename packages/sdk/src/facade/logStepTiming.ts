@@ -70,11 +70,11 @@ function recordTiming(t: GrpoTelemetry, timing: StepTiming): void {
   if (timing.tokens !== undefined) {
     t.instruments.record(METRICS.trainingTokens, timing.tokens, OUTPUT_TOKENS);
     t.instruments.record(METRICS.throughputTokens, timing.tokens / seconds, OUTPUT_TOKENS);
-    t.addTokens(timing.tokens);
+    t.training.addTokens(timing.tokens);
   }
   if (timing.promptTokens !== undefined) {
     t.instruments.record(METRICS.trainingTokens, timing.promptTokens, INPUT_TOKENS);
     t.instruments.record(METRICS.throughputTokens, timing.promptTokens / seconds, INPUT_TOKENS);
-    t.addTokens(timing.promptTokens);
+    t.training.addTokens(timing.promptTokens);
   }
 }

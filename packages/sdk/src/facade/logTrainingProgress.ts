@@ -146,7 +146,7 @@ export function recordTrainingProgress(
       }
       const m = resolveMetricKeyCached(key);
       if (m.cumulative) {
-        t.recordCumulative(m.def, raw * m.scale, m.attributes);
+        t.training.recordCumulative(m.def, raw * m.scale, m.attributes);
       } else {
         t.instruments.record(m.def, raw * m.scale, m.attributes);
       }

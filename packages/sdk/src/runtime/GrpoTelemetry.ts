@@ -1,28 +1,18 @@
-import { getHeapSpaceStatistics } from 'node:v8';
 import {
   type StepMetricExporter,
   TensorBoardMetricExporter,
   TensorBoardRun,
 } from '@grpo-otel/exporter-tensorboard';
-import { RollingWindow, RunningStats } from '@grpo-otel/metrics';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GRPO_EXPERIMENT_NAME,
-  ATTR_GRPO_MEMORY_POOL,
   ATTR_GRPO_RANK,
   ATTR_GRPO_RUN_ID,
-  ATTR_GRPO_SDK_DROP_REASON,
-  ATTR_GRPO_SDK_EXPORTER,
-  ATTR_GRPO_SDK_SANITIZE_REASON,
-  ATTR_GRPO_SDK_SIGNAL,
   ATTR_GRPO_WORLD_SIZE,
   ATTR_SERVICE_INSTANCE_ID,
-  ATTR_V8JS_HEAP_SPACE_NAME,
   generateRunId,
   METRICS,
   type MetricDefinition,
-  metricDefinition,
 } from '@grpo-otel/semconv';
 import { diag, type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
@@ -38,16 +28,14 @@ import { AggregationTemporality, MeterProvider, type MetricReader } from '@opent
 import { AlwaysOffSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import type { HistogramValue, SignalNotice } from '../analysis/AnalysisResult.js';
-import { AnalysisWorker } from '../analysis/AnalysisWorker.js';
-import { applyAnalysisResult } from '../analysis/applyAnalysisResult.js';
-import { ANALYSIS_SCOPE, PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
+import { AnalysisBridge } from '../analysis/AnalysisBridge.js';
+import { PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
-import { DROP_SIGNALS, DropCounter } from '../internal/DropCounter.js';
+import { DropCounter } from '../internal/DropCounter.js';
 import { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
 import { redactAttributes } from '../internal/redactAttributes.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
-import { type SanitizeReason, SDK_SANITIZE_REASONS, StringSanitizer } from '../internal/StringSanitizer.js';
+import { type SanitizeReason, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
 import { buildLogPipeline, type LogPipeline } from '../logging/buildLogPipeline.js';
 import { ChannelLogger } from '../logging/ChannelLogger.js';
@@ -66,23 +54,17 @@ import { registerQueueMetrics } from '../otlp/registerQueueMetrics.js';
 import { ShutdownDeadline } from '../otlp/ShutdownDeadline.js';
 import { StepModel } from '../step/StepModel.js';
 import { Instruments } from '../step-metrics/Instruments.js';
-import type { BucketCounts } from '../step-metrics/StepBuffer.js';
 import { StepMeter, StepMeterProvider, stepInstrument } from '../step-metrics/StepMeter.js';
 import { StepMetricSink } from '../step-metrics/StepMetricSink.js';
 import { buildTraceSinks } from '../traces/buildTraceSinks.js';
 import type { LocalSpanProcessor } from '../traces/LocalSpanProcessor.js';
 import { installExitHooks } from './exitHooks.js';
+import { registerSelfMetrics } from './registerSelfMetrics.js';
 import { SDK_VERSION } from './sdkVersion.js';
+import { TrainingState } from './TrainingState.js';
 
 export const SDK_NAME = '@grpo-otel/sdk';
 export { SDK_VERSION } from './sdkVersion.js';
-
-/** Longest wait at shutdown for the analysis worker's backlog, while it keeps answering. */
-const ANALYSIS_DRAIN_MS = 30_000;
-/** A worker that has not answered for this long at shutdown is given up on. */
-const ANALYSIS_STALL_MS = 5_000;
-/** Steps of reward means kept between two analysed steps (see noteRewardMeans). */
-const MAX_PENDING_MEANS = 100_000;
 
 export interface GrpoTelemetryOptions {
   /** Register the providers as the OTel API globals (default true) so `trace.getTracer()` etc. use them. */
@@ -155,26 +137,12 @@ export class GrpoTelemetry {
   /** This instance's own channel loggers (its analyses and warnings), valid until its providers stop. */
   private readonly ownLoggers = new Map<string, ChannelLogger>();
   private readonly limits = new Map<string, { limiter?: TokenBucket; sampler?: StrideSampler }>();
-  /** Per-step reward means taken between analysed steps, for the step windows and detectors. */
-  private pendingRewardMeans: { step: number; means: Record<string, number> }[] = [];
-  private readonly cumulative = new Map<string, number>();
-  private readonly peaks = new Map<string, number>();
   /** Values by training step for the step-keyed exporters (TensorBoard); absent when there are none. */
   readonly stepSink: StepMetricSink | undefined;
-  /** Histograms computed by the analysis worker, fed to the OTLP reader. */
-  readonly histograms = new PrecomputedHistograms();
-  private analysisWorker: AnalysisWorker | undefined;
-  private readonly plateauCallbacks: ((e: SignalNotice) => void)[] = [];
-  private readonly signalStates = new Map<string, boolean>();
-  private readonly trainingAccuracy = new RollingWindow(20);
-  private readonly startedAtMs = Date.now();
-  private readonly cpuAtStart = process.cpuUsage();
-  private tokensLogged = 0;
-  private tensorMemory: (() => { numBytes: number; numTensors: number }) | undefined;
-  /** Milliseconds the analysis worker spent per job, by kind (for health checks and benchmarks). */
-  readonly analysisWorkerMs = { rewards: new RunningStats(), generations: new RunningStats() };
-  /** RSS samples taken by collections and logMemoryUsage (for the average). */
-  readonly rssSamples = new RunningStats();
+  /** Tokens, accuracies, memory peaks and running totals: what values over several calls need. */
+  readonly training: TrainingState;
+  /** The analysis worker, the reward means it needs, its answers and the signals. */
+  readonly analyses: AnalysisBridge;
   private readonly pipeline: LogPipeline;
   /** TensorBoard runs by tensorboard handler name. */
   readonly tensorBoardRuns = new Map<string, TensorBoardRun>();
@@ -250,11 +218,12 @@ export class GrpoTelemetry {
             exporters: stepExporters,
             resource: this.resource,
             drops: this.drops,
-            analysis: () => this.analysisWorker,
+            analysis: () => this.analyses.running,
             observeIntervalMs: config.metrics.observeIntervalMs,
             lastStep: () => this.steps.lastActive,
           })
         : undefined;
+    const histograms = new PrecomputedHistograms();
     if (config.otlp.metrics) {
       this.otlpMetricReader = new OtlpMetricReader({
         exporter: createQueuedOtlpMetricExporter(
@@ -264,7 +233,7 @@ export class GrpoTelemetry {
         ),
         exportIntervalMillis: config.otlp.exportIntervalMs,
         exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.otlp.exportIntervalMs),
-        metricProducers: [this.histograms.producer(AggregationTemporality.CUMULATIVE)],
+        metricProducers: [histograms.producer(AggregationTemporality.CUMULATIVE)],
       });
       readers.push(this.otlpMetricReader);
     }
@@ -314,11 +283,26 @@ export class GrpoTelemetry {
       this.drops,
       this.stepSink ? { sink: this.stepSink, scope: { name: SDK_NAME, version: SDK_VERSION } } : undefined,
     );
-    this.registerSelfMetrics();
-    this.registerExportErrorMetric();
-    this.registerSanitizedMetric();
+    this.training = new TrainingState(this.instruments, this.drops);
+    this.analyses = new AnalysisBridge({
+      metrics: config.metrics,
+      drops: this.drops,
+      instruments: this.instruments,
+      stepSink: this.stepSink,
+      histograms,
+      atStep: (step, fn) => this.atStep(step, fn),
+      logger: (name) => this.logger(name),
+      noteTrainingAccuracy: (v) => this.training.noteTrainingAccuracy(v),
+    });
+    registerSelfMetrics(this.meter, {
+      drops: this.drops,
+      exportErrors: this.exportErrors,
+      sanitized: this.sanitized,
+      formulaEscapedCells: () => this.formulaEscapedCells,
+      training: this.training,
+      resourceMetrics: config.metrics.enable.resourceMetrics,
+    });
     registerQueueMetrics(this.meter, this.exportQueues);
-    this.registerResourceMetrics();
 
     this.registeredGlobal = options.registerGlobal ?? true;
     if (this.registeredGlobal) {
@@ -372,8 +356,7 @@ export class GrpoTelemetry {
 
   /** Everything emitted so far is exported (files written and synced). */
   async forceFlush(): Promise<void> {
-    this.submitPendingRewardMeans();
-    await this.analysisWorker?.drain(ANALYSIS_DRAIN_MS, ANALYSIS_STALL_MS);
+    await this.analyses.drain();
     await Promise.all([
       this.loggerProvider.forceFlush(),
       this.meterProvider.forceFlush(),
@@ -385,23 +368,8 @@ export class GrpoTelemetry {
   /** Flushes and stops every provider. Idempotent. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
-      // Analyses still running belong in the final export: a backlog is waited for as long as the
-      // worker keeps answering (up to ANALYSIS_DRAIN_MS), a worker silent for ANALYSIS_STALL_MS is not.
-      // Jobs left unanswered are counted as dropped (timeout), never lost silently.
-      this.submitPendingRewardMeans();
-      const worker = this.analysisWorker;
-      if (worker) {
-        await worker.drain(ANALYSIS_DRAIN_MS, ANALYSIS_STALL_MS);
-        const abandoned = worker.pendingJobs;
-        if (abandoned > 0) {
-          this.drops.record('metrics', 'timeout', 'analysis', abandoned);
-          const message = `${abandoned} analysis job(s) unanswered at shutdown (no answer for ${ANALYSIS_STALL_MS / 1000} s, or ${ANALYSIS_DRAIN_MS / 1000} s in all); their metrics are dropped (counted in grpo.sdk.record.dropped, reason timeout)`;
-          diag.warn(`grpo-otel: ${message}`);
-          // In the files too: the logger provider still runs until the end of shutdown.
-          this.logger('system').warning(message);
-        }
-        await worker.close(0);
-      }
+      // Analyses still running belong in the final export (see AnalysisBridge.close).
+      await this.analyses.close();
       // The OTLP exports of every signal at once, under one deadline (the longest OTLP timeout): with
       // the collector unreachable, what is left then is counted as dropped and said in one line, before
       // the local sinks' last export, so their grpo.sdk.record.dropped series include it.
@@ -465,9 +433,8 @@ export class GrpoTelemetry {
       );
     }
     // The worker's answers would need the event loop, which runs no more.
-    const analyses = this.analysisWorker?.pendingJobs ?? 0;
+    const analyses = this.analyses.abandonAtExit();
     if (analyses > 0) {
-      this.drops.record('metrics', 'process_exit', 'analysis', analyses);
       parts.push(`analysis jobs not answered (${analyses})`);
     }
     if (parts.length > 0) {
@@ -535,58 +502,12 @@ export class GrpoTelemetry {
   }
 
   /**
-   * A step's reward means (per function, and `total`), taken on every `logRewardMetrics` call: the
-   * moving averages and detectors count steps, so they need every step's value, not only the analysed
-   * steps'. Kept until the next analysed step's job carries them to the worker (or flush/shutdown).
-   */
-  noteRewardMeans(step: number, means: Record<string, number>): void {
-    const p = this.pendingRewardMeans;
-    if (p.length > 0 && p[p.length - 1]!.step === step) p[p.length - 1] = { step, means };
-    else p.push({ step, means });
-    // Bounded: far more steps than any window between two analysed steps; the oldest go first.
-    if (p.length > MAX_PENDING_MEANS) {
-      const n = p.length - MAX_PENDING_MEANS;
-      p.splice(0, n);
-      this.drops.record('metrics', 'queue_full', 'reward_windows', n);
-    }
-  }
-
-  /** The reward means noted since the last analysed step (and forgets them). */
-  takeRewardMeans(): { step: number; means: Record<string, number> }[] {
-    const p = this.pendingRewardMeans;
-    this.pendingRewardMeans = [];
-    return p;
-  }
-
-  /** Sends the reward means still waiting to the worker, so windows and detectors see every step. */
-  private submitPendingRewardMeans(): void {
-    if (this.pendingRewardMeans.length === 0) return;
-    const history = this.takeRewardMeans();
-    const last = history[history.length - 1]!.step;
-    const ok = this.analysis()?.submit({ kind: 'rewards', step: last, rewards: {}, history });
-    if (!ok) this.drops.record('metrics', 'queue_full', 'reward_windows', history.length);
-  }
-
-  /**
    * Runs `fn` with the values it records attributed to `step` in the step-keyed exporters (TensorBoard)
    * instead of the current step: for calls that name their step (analysis results, step timing, a
    * validation pass) and may run after the trainer moved on.
    */
   atStep<T>(step: number, fn: () => T): T {
     return this.stepSink && Number.isSafeInteger(step) && step >= 0 ? this.stepSink.at(step, fn) : fn();
-  }
-
-  /** Adds histogram bucket counts computed off the training thread, for OTLP and for the step's exporters. */
-  addHistogram(h: HistogramValue, step: number): void {
-    this.histograms.add(h);
-    if (!this.stepSink) return;
-    const def = metricDefinition(h.metric);
-    const inst = stepInstrument(ANALYSIS_SCOPE, 'histogram', h.metric, {
-      description: def?.description ?? '',
-      unit: def?.unit ?? '',
-    });
-    const counts: BucketCounts = h;
-    this.atStep(step, () => this.stepSink!.addBuckets(inst, counts, h.attributes ?? {}));
   }
 
   /**
@@ -600,232 +521,5 @@ export class GrpoTelemetry {
       unit: def.unit,
     });
     this.stepSink.recordObservation(inst, value, attributes);
-  }
-
-  /** The analysis worker, started on first use. */
-  analysis(): AnalysisWorker | undefined {
-    if (this.isShutdown) return undefined;
-    if (!this.analysisWorker) {
-      const m = this.config.metrics;
-      this.analysisWorker = new AnalysisWorker({
-        settings: {
-          historyWindow: m.historyWindow,
-          startedAtMs: this.startedAtMs,
-          cpuAtStartUs: this.cpuAtStart.user + this.cpuAtStart.system,
-          plateau: {
-            window: m.plateau.window,
-            minDelta: m.plateau.minDelta,
-            patience: m.plateau.patience,
-            objective: m.plateau.objective,
-          },
-          collapse: {
-            window: m.collapse.window,
-            ...(m.collapse.entropyThreshold !== undefined
-              ? { entropyThreshold: m.collapse.entropyThreshold }
-              : {}),
-            ...(m.collapse.diversityThreshold !== undefined
-              ? { diversityThreshold: m.collapse.diversityThreshold }
-              : {}),
-            ...(m.collapse.maxDrop !== undefined ? { maxDrop: m.collapse.maxDrop } : {}),
-          },
-        },
-        maxPending: m.maxPendingAnalyses,
-        onResult: (r) => applyAnalysisResult(this, r),
-        onError: (message) => {
-          this.drops.record('metrics', 'export_failed', 'analysis');
-          diag.error(`grpo-otel: analysis failed: ${message}`);
-        },
-      });
-    }
-    return this.analysisWorker;
-  }
-
-  /** Registers a callback for plateau and collapse signals (fired once per episode). */
-  onSignal(callback: (e: SignalNotice) => void): () => void {
-    this.plateauCallbacks.push(callback);
-    return () => {
-      const i = this.plateauCallbacks.indexOf(callback);
-      if (i >= 0) this.plateauCallbacks.splice(i, 1);
-    };
-  }
-
-  /** @internal Delivers a fired signal to the registered callbacks. */
-  notifySignal(e: SignalNotice): void {
-    for (const cb of [...this.plateauCallbacks]) {
-      try {
-        cb(e);
-      } catch (err) {
-        diag.error('grpo-otel: a signal callback threw', err);
-      }
-    }
-  }
-
-  /** @internal Whether a signal (kind + subject) was active after the previous update. */
-  signalState(key: string, active?: boolean): boolean {
-    const was = this.signalStates.get(key) ?? false;
-    if (active !== undefined) this.signalStates.set(key, active);
-    return was;
-  }
-
-  /** Tokens reported through logStepTiming so far. */
-  get tokensUsed(): number {
-    return this.tokensLogged;
-  }
-
-  /** @internal Adds to the token total used by the computation-to-performance ratios. */
-  addTokens(n: number): void {
-    if (Number.isFinite(n) && n > 0) this.tokensLogged += n;
-  }
-
-  /**
-   * Reports TensorFlow.js (or any tensor library's) memory: `read` is called at each metric collection
-   * and by `logMemoryUsage` (e.g. `() => tf.memory()`, whose `numBytes`/`numTensors` are used).
-   */
-  registerTensorMemory(read: () => { numBytes: number; numTensors: number }): void {
-    this.tensorMemory = read;
-  }
-
-  /** @internal The registered tensor memory reader's current values, if any. */
-  readTensorMemory(): { numBytes: number; numTensors: number } | undefined {
-    if (!this.tensorMemory) return undefined;
-    try {
-      const m = this.tensorMemory();
-      this.notePeakMemory('tensor', m.numBytes);
-      return m;
-    } catch (err) {
-      diag.warn('grpo-otel: the registered tensor memory reader threw', err);
-      return undefined;
-    }
-  }
-
-  /** Notes a training-batch answer accuracy (for the generalization gap). */
-  noteTrainingAccuracy(value: number): void {
-    if (Number.isFinite(value)) this.trainingAccuracy.push(value);
-  }
-
-  /** Mean of the recent training accuracies (NaN when none). */
-  get recentTrainingAccuracy(): number {
-    return this.trainingAccuracy.mean;
-  }
-
-  /** Records a running total reported as its current value (e.g. TRL's `num_tokens`) as counter increments. */
-  recordCumulative(
-    def: MetricDefinition,
-    total: number,
-    attributes: Record<string, string | number | boolean>,
-  ): void {
-    const key = `${def.name}|${JSON.stringify(attributes)}`;
-    const last = this.cumulative.get(key) ?? 0;
-    if (!Number.isFinite(total) || total < last) {
-      this.drops.record('metrics', 'invalid_value', def.name);
-      return;
-    }
-    this.cumulative.set(key, total);
-    this.instruments.record(def, total - last, attributes);
-  }
-
-  /** Updates and returns the peak memory seen for a pool. */
-  notePeakMemory(pool: string, bytes: number): number {
-    const peak = Math.max(this.peaks.get(pool) ?? 0, bytes);
-    this.peaks.set(pool, peak);
-    return peak;
-  }
-
-  private observable(def: MetricDefinition) {
-    const options = { description: def.description, unit: def.unit };
-    switch (def.instrument) {
-      case 'observable_counter':
-        return this.meter.createObservableCounter(def.name, options);
-      case 'observable_updowncounter':
-        return this.meter.createObservableUpDownCounter(def.name, options);
-      default:
-        return this.meter.createObservableGauge(def.name, options);
-    }
-  }
-
-  private registerSelfMetrics(): void {
-    this.meter
-      .createObservableCounter(METRICS.sdkRecordDropped.name, {
-        description: METRICS.sdkRecordDropped.description,
-        unit: METRICS.sdkRecordDropped.unit,
-      })
-      .addCallback((result) => {
-        for (const e of this.drops.snapshot()) {
-          result.observe(e.count, {
-            [ATTR_GRPO_SDK_SIGNAL]: e.signal,
-            [ATTR_GRPO_SDK_DROP_REASON]: e.reason,
-            [ATTR_GRPO_SDK_EXPORTER]: e.where,
-          });
-        }
-        // Each signal also has a series without a reason that stays 0, so "records dropped" reads 0
-        // (not "no data") for a healthy run, and sums over the reasons are unchanged.
-        for (const signal of DROP_SIGNALS) result.observe(0, { [ATTR_GRPO_SDK_SIGNAL]: signal });
-      });
-  }
-
-  private registerExportErrorMetric(): void {
-    this.meter
-      .createObservableCounter(METRICS.sdkExportErrors.name, {
-        description: METRICS.sdkExportErrors.description,
-        unit: METRICS.sdkExportErrors.unit,
-      })
-      .addCallback((result) => {
-        for (const e of this.exportErrors.snapshot()) {
-          result.observe(e.count, {
-            [ATTR_GRPO_SDK_SIGNAL]: e.signal,
-            [ATTR_GRPO_SDK_EXPORTER]: e.exporter,
-            [ATTR_ERROR_TYPE]: e.errorType,
-          });
-        }
-      });
-  }
-
-  private registerSanitizedMetric(): void {
-    this.meter
-      .createObservableCounter(METRICS.sdkValueSanitized.name, {
-        description: METRICS.sdkValueSanitized.description,
-        unit: METRICS.sdkValueSanitized.unit,
-      })
-      .addCallback((result) => {
-        // Every reason from the start (0 until it happens): bounded, and rate()/increase() then see
-        // the first sanitization as an increase.
-        for (const reason of SDK_SANITIZE_REASONS) {
-          const n = this.sanitized.get(reason) ?? 0;
-          result.observe(n, { [ATTR_GRPO_SDK_SIGNAL]: 'logs', [ATTR_GRPO_SDK_SANITIZE_REASON]: reason });
-        }
-        result.observe(this.formulaEscapedCells, {
-          [ATTR_GRPO_SDK_SIGNAL]: 'logs',
-          [ATTR_GRPO_SDK_SANITIZE_REASON]: 'formula_escaped',
-        });
-      });
-  }
-
-  private registerResourceMetrics(): void {
-    if (!this.config.metrics.enable.resourceMetrics) return;
-    this.observable(METRICS.processMemoryUsage).addCallback((r) => {
-      const rss = process.memoryUsage.rss();
-      this.notePeakMemory('rss', rss);
-      this.rssSamples.push(rss);
-      r.observe(rss);
-    });
-    this.observable(METRICS.v8jsMemoryHeapUsed).addCallback((r) => {
-      let total = 0;
-      for (const space of getHeapSpaceStatistics()) {
-        total += space.space_used_size;
-        r.observe(space.space_used_size, { [ATTR_V8JS_HEAP_SPACE_NAME]: space.space_name });
-      }
-      this.notePeakMemory('v8_heap', total);
-    });
-    this.observable(METRICS.tfjsMemoryUsage).addCallback((r) => {
-      const m = this.readTensorMemory();
-      if (m) r.observe(m.numBytes);
-    });
-    this.observable(METRICS.tfjsTensorCount).addCallback((r) => {
-      const m = this.readTensorMemory();
-      if (m) r.observe(m.numTensors);
-    });
-    this.observable(METRICS.memoryPeakUsage).addCallback((r) => {
-      for (const [pool, bytes] of this.peaks) r.observe(bytes, { [ATTR_GRPO_MEMORY_POOL]: pool });
-    });
   }
 }

@@ -187,7 +187,7 @@ export async function runValidation(
       }
       const correct = results.filter((r) => r.correct).length;
       const accuracy = results.length ? correct / results.length : Number.NaN;
-      const train = t.recentTrainingAccuracy;
+      const train = t.training.recentTrainingAccuracy;
       const gap = train - accuracy;
       const durationMs = performance.now() - t0;
       // No samples means no accuracy, and no training accuracy yet (validation before the first
