@@ -23,7 +23,7 @@ export const LAYERS = [
   ['api.ts'], // initialize, shutdown, loggers
   ['facade'], // the calls a trainer makes
   ['validation'], // validation passes
-  ['index.ts'], // the public API
+  ['index.ts', 'otel.ts'], // the public API; the OpenTelemetry building blocks (@grpo-otel/sdk/otel)
 ];
 
 const rank = new Map();

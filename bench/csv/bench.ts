@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { LocalSinkProcessor, type LocalSinkProcessorOptions } from '@grpo-otel/sdk';
+import { LocalSinkProcessor, type LocalSinkProcessorOptions } from '@grpo-otel/sdk/otel';
 import {
   ATTR_GRPO_SAMPLE_ANSWER,
   ATTR_GRPO_SAMPLE_EXPECTED_ANSWER,

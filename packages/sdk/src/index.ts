@@ -1,5 +1,9 @@
-export type { SignalEvent } from './analysis/AnalysisResult.js';
-export type { SignalNotice } from './analysis/applyAnalysisResult.js';
+// The public API of @grpo-otel/sdk: what a trainer calls (listed in the README). Building blocks for
+// an OpenTelemetry setup of your own (bounded OTLP queues, local sinks, the step sink) are in
+// '@grpo-otel/sdk/otel'.
+
+export type { SignalEvent, SignalNotice } from './analysis/AnalysisResult.js';
+// Lifecycle and channels
 export {
   CHANNELS,
   type ChannelName,
@@ -21,6 +25,7 @@ export {
   registerTensorMemory,
   shutdown,
 } from './api.js';
+// Config
 export { ConfigError } from './config/ConfigError.js';
 export { type ChannelRoute, channelRoutes, IMPLICIT_OTLP_HANDLER } from './config/channelRoutes.js';
 export { LEVEL_NUMBERS, type LevelName } from './config/levels.js';
@@ -44,8 +49,10 @@ export type {
   TensorBoardHandlerConfig,
 } from './config/ResolvedConfig.js';
 export { redactUrl } from './config/redactUrl.js';
+// The step
 export { beginStep } from './facade/beginStep.js';
 export { isLoggingStep, type LoggingStepOptions } from './facade/isLoggingStep.js';
+// GRPO calls
 export {
   type Generation,
   type GenerationMetricsOptions,
@@ -58,41 +65,15 @@ export { ATTR_MODEL_OUTPUT, extractTag, logModelOutput } from './facade/logModel
 export { logReward } from './facade/logReward.js';
 export { logRewardMetrics, type RewardMetricsOptions } from './facade/logRewardMetrics.js';
 export { logStepTiming, type StepTiming } from './facade/logStepTiming.js';
-export { logTrainingProgress, resolveMetricKey } from './facade/logTrainingProgress.js';
+export { logTrainingProgress } from './facade/logTrainingProgress.js';
+// Spans
 export { recordSpan } from './facade/recordSpan.js';
 export { type WithSpanOptions, withSpan, withStepSpan } from './facade/withSpan.js';
 export type { DropEntry, DropReason, DropSignal } from './internal/DropCounter.js';
-export { ChannelLogger, type LogAttributes } from './logging/ChannelLogger.js';
-export {
-  ConsoleLogRecordExporter,
-  type ConsoleLogRecordExporterOptions,
-} from './logging/ConsoleLogRecordExporter.js';
-export { LocalSinkProcessor, type LocalSinkProcessorOptions } from './logging/LocalSinkProcessor.js';
-export {
-  ExportQueue,
-  type ExportQueueOptions,
-  type ExportQueueSettings,
-  type ExportQueueStats,
-  type OverflowPolicy,
-} from './otlp/ExportQueue.js';
-export {
-  QueuedLogRecordProcessor,
-  type QueuedLogRecordProcessorOptions,
-} from './otlp/QueuedLogRecordProcessor.js';
-export { QueuedMetricExporter, type QueuedMetricExporterOptions } from './otlp/QueuedMetricExporter.js';
-export { QueuedSpanProcessor, type QueuedSpanProcessorOptions } from './otlp/QueuedSpanProcessor.js';
-export { GrpoTelemetry, type GrpoTelemetryOptions, SDK_VERSION } from './runtime/GrpoTelemetry.js';
-export {
-  type StepAnalysis,
-  StepMetricSink,
-  type StepMetricSinkOptions,
-} from './step-metrics/StepMetricSink.js';
-export { LocalSpanProcessor, type LocalSpanProcessorOptions } from './traces/LocalSpanProcessor.js';
-export { spanToOtlpJsonLine } from './traces/spanToOtlpJsonLine.js';
-export {
-  TraceFileSpanExporter,
-  type TraceFileSpanExporterOptions,
-} from './traces/TraceFileSpanExporter.js';
+export type { ChannelLogger, LogAttributes } from './logging/ChannelLogger.js';
+export type { GrpoTelemetry, GrpoTelemetryOptions } from './runtime/GrpoTelemetry.js';
+export { SDK_VERSION } from './runtime/sdkVersion.js';
+// Validation
 export {
   DatasetError,
   loadValidationDataset,
