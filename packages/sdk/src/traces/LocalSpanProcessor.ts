@@ -1,8 +1,8 @@
-import { type Attributes, type AttributeValue, diag, TraceFlags } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
+import { type Attributes, type AttributeValue, TraceFlags } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { DropCounter } from '../internal/DropCounter.js';
+import { LocalBatchQueue } from '../internal/LocalBatchQueue.js';
 import type { TraceFileSpanExporter } from './TraceFileSpanExporter.js';
 
 export interface LocalSpanProcessorOptions {
@@ -23,22 +23,27 @@ type SyncSpanExporter = Pick<
 
 /**
  * Batches ended, sampled spans for a local trace sink and writes them every flush interval (or when
- * 1024 are held), off the span's `end()`. Like LocalSinkProcessor for log records: a bounded queue that
- * counts what it cannot hold or write (`traces` drops), a synchronous drain for the process's exit,
- * and a shutdown that writes everything first. Idempotent shutdown.
+ * 1024 are held), off the span's `end()`: the same bounded queue as LocalSinkProcessor's for log
+ * records (`LocalBatchQueue`), which counts what it cannot hold or write (`traces` drops), drains
+ * synchronously at the process's exit, and writes everything before an idempotent shutdown.
  */
 export class LocalSpanProcessor implements SpanProcessor {
-  private queue: ReadableSpan[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private shutdownPromise: Promise<void> | undefined;
-  private failureReported = false;
+  private readonly queue: LocalBatchQueue<ReadableSpan>;
   private settling = false;
 
-  constructor(
-    private readonly exporter: SyncSpanExporter,
-    private readonly options: LocalSpanProcessorOptions,
-  ) {}
+  constructor(exporter: SyncSpanExporter, options: LocalSpanProcessorOptions) {
+    this.queue = new LocalBatchQueue<ReadableSpan>(exporter, {
+      ...options,
+      signal: 'traces',
+      // As OTel's batch processors do: the host's attributes are detected asynchronously at start.
+      beforeExport: async (batch) => {
+        const resource = batch[0]?.resource;
+        if (resource?.asyncAttributesPending)
+          await resource.waitForAsyncAttributes?.().catch(() => undefined);
+      },
+      syncView: settledView,
+    });
+  }
 
   onStart(): void {}
 
@@ -50,81 +55,21 @@ export class LocalSpanProcessor implements SpanProcessor {
       this.settling = true;
       void span.resource.waitForAsyncAttributes?.().catch(() => undefined);
     }
-    if (this.shutdownPromise) {
-      this.options.drops.record('traces', 'shutdown', this.options.name);
-      return;
-    }
-    if (this.queue.length >= this.options.maxQueueSize) {
-      this.options.drops.record('traces', 'queue_full', this.options.name);
-      return;
-    }
     this.queue.push(span);
-    if (this.queue.length >= 1024) void this.drain();
-    else
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        void this.drain();
-      }, this.options.flushIntervalMs).unref();
   }
 
   /** Writes every span ended so far and syncs the file. */
-  async forceFlush(): Promise<void> {
-    await this.drain();
-    await this.exporter.forceFlush();
+  forceFlush(): Promise<void> {
+    return this.queue.forceFlush();
   }
 
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      await this.drain();
-      await this.exporter.shutdown();
-    })();
-    return this.shutdownPromise;
+    return this.queue.shutdown();
   }
 
   /** For the process's 'exit' event: writes what is queued, synchronously. */
   flushSync(): void {
-    const batch = this.queue;
-    this.queue = [];
-    try {
-      this.exporter.forceFlushSync();
-      if (batch.length > 0) this.exporter.exportSync(batch.map(settledView));
-    } catch (err) {
-      this.failed(batch.length, err);
-    }
-  }
-
-  private drain(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.chain = this.chain.then(async () => {
-      const batch = this.queue;
-      this.queue = [];
-      if (batch.length === 0) return;
-      // As OTel's batch processors do: the host's attributes are detected asynchronously at start.
-      const resource = batch[0]!.resource;
-      if (resource.asyncAttributesPending) await resource.waitForAsyncAttributes?.().catch(() => undefined);
-      await new Promise<void>((resolve) => {
-        try {
-          this.exporter.export(batch, (result) => {
-            if (result.code !== ExportResultCode.SUCCESS) this.failed(batch.length, result.error);
-            resolve();
-          });
-        } catch (err) {
-          this.failed(batch.length, err);
-          resolve();
-        }
-      });
-    });
-    return this.chain;
-  }
-
-  private failed(count: number, err: unknown): void {
-    this.options.drops.record('traces', 'export_failed', this.options.name, count);
-    if (this.failureReported) return;
-    this.failureReported = true;
-    diag.error(`grpo-otel: handler '${this.options.name}' failed to write ${count} spans`, err);
+    this.queue.flushSync();
   }
 }
 
