@@ -1,6 +1,7 @@
 import { createNoopMeter, type Meter, ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
 import type { SignalNotice } from './analysis/applyAnalysisResult.js';
 import type { ChannelLogger } from './ChannelLogger.js';
+import { DEFAULT_CONFIG_YAML } from './config/defaultConfig.js';
 import type { Env } from './config/envSubstitution.js';
 import { loadConfigFile, parseConfig } from './config/loadConfig.js';
 import { envFlag } from './config/otlpEnv.js';
@@ -12,7 +13,6 @@ import {
   currentTelemetry,
   setActiveTelemetry,
 } from './runtime/channelRegistry.js';
-import { DEFAULT_CONFIG_YAML } from './runtime/defaultConfig.js';
 import { forwardDiagToRoot } from './runtime/forwardDiagToRoot.js';
 import { GrpoTelemetry, type GrpoTelemetryOptions } from './runtime/GrpoTelemetry.js';
 import { installSdkDiagnostics } from './runtime/sdkDiagnostics.js';
