@@ -419,7 +419,7 @@ const HANDLER_DESCRIPTIONS: Record<HandlerType, string> = {
   traces:
     "Every span the SDK records, one OTLP/JSON line each (the collector's file format), in a local file. Listed in no channel's handlers.",
   null: 'Discards records.',
-} as const;
+};
 
 /** The keys of one handler kind (`$defs.<kind>Handler`); `extra` holds its `required`, when it has some. */
 function handlerDef<
