@@ -1,5 +1,6 @@
 import { createNoopMeter, type Meter, ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
 import type { SignalNotice } from './analysis/applyAnalysisResult.js';
+import { DEFAULT_CONFIG_YAML } from './config/defaultConfig.js';
 import type { Env } from './config/envSubstitution.js';
 import { loadConfigFile, parseConfig } from './config/loadConfig.js';
 import { envFlag } from './config/otlpEnv.js';
@@ -14,7 +15,6 @@ import {
   currentTelemetry,
   setActiveTelemetry,
 } from './runtime/channelRegistry.js';
-import { DEFAULT_CONFIG_YAML } from './runtime/defaultConfig.js';
 import { forwardDiagToRoot } from './runtime/forwardDiagToRoot.js';
 import { GrpoTelemetry, type GrpoTelemetryOptions } from './runtime/GrpoTelemetry.js';
 

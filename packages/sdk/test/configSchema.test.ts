@@ -1,5 +1,7 @@
-// The schema says what each key defaults to (docs/configuration.md shows it): here each stated default is
-// checked against what the loader resolves when the key is absent, so the docs cannot drift from the code.
+// The schema says what each key defaults to (docs/configuration.md shows it), and resolveConfig reads the
+// defaults from it: here each stated default is checked against what the loader resolves when the key is
+// absent (in the resolved units and spellings, and through the environment and `otlp` section fallbacks),
+// so a default the loader does not actually apply cannot hide behind the docs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfig } from '@grpo-otel/sdk';

@@ -42,11 +42,12 @@ export interface LoadConfigOptions {
 
 type KeyPath = (string | number)[];
 
-let validator: ValidateFunction | undefined;
-function getValidator(): ValidateFunction {
+let validator: ValidateFunction<RawConfig> | undefined;
+/** The schema compiled: a type guard, so data it accepts has the schema's type. */
+function getValidator(): ValidateFunction<RawConfig> {
   if (!validator) {
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    validator = ajv.compile(CONFIG_SCHEMA);
+    validator = ajv.compile<RawConfig>(CONFIG_SCHEMA);
   }
   return validator;
 }
@@ -128,12 +129,12 @@ export function parseConfig(
   if (!validate(data)) {
     const err = pickError(validate.errors ?? [], doc, data);
     const { path, pointAtKey, detail } = describeError(err, validate.errors ?? [], data);
-    fail(offsetOf(doc, path, pointAtKey), path, detail);
+    return fail(offsetOf(doc, path, pointAtKey), path, detail);
   }
 
-  checkReferences(doc, data as RawConfig, fail);
+  checkReferences(doc, data, fail);
   try {
-    return resolveConfig(data as RawConfig, { source, baseDir: options.baseDir, env });
+    return resolveConfig(data, { source, baseDir: options.baseDir, env });
   } catch (err) {
     if (!(err instanceof ConfigPathError)) throw err;
     if (err.fromEnv) throw new ConfigError(source, 0, 0, formatPath(err.keyPath), err.detail);
@@ -481,7 +482,7 @@ function checkReferences(
       }
     }
   }
-  ((cfg.limits?.redact as string[] | undefined) ?? []).forEach((pattern, i) => {
+  (cfg.limits?.redact ?? []).forEach((pattern, i) => {
     const p = ['limits', 'redact', i];
     try {
       new RegExp(pattern, 'g');

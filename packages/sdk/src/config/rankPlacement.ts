@@ -1,9 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { HandlerConfig, ResourceConfig } from './ResolvedConfig.js';
 
-/** The `ranks:` default per local sink: TensorBoard is the run-level view (rank 0); logs and CSV are per rank. */
-export const DEFAULT_RANKS = { file: 'all', csv: 'all', tensorboard: 'zero', traces: 'all' } as const;
-
 /** `dir/train.log` -> `dir/train.rank3.log` (`dir/train` -> `dir/train.rank3`). */
 export function rankSuffixedPath(filename: string, rank: number): string {
   const ext = extname(filename);

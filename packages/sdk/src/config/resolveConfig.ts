@@ -1,10 +1,11 @@
 import { diag } from '@opentelemetry/api';
+import { CONFIG_SCHEMA } from './configSchema.js';
 import type { Env } from './envSubstitution.js';
-import { HANDLER_CLASS_ALIASES } from './handlerTypes.js';
+import { HANDLER_CLASS_ALIASES, type HandlerType } from './handlerTypes.js';
 import { LEVEL_ALIASES, type LevelName } from './levels.js';
 import { envValue, parseOtlpHeaders, parseResourceAttributes } from './otlpEnv.js';
 import { otlpTls } from './otlpTls.js';
-import type { RawChannel, RawConfig } from './RawConfig.js';
+import type { RawChannel, RawConfig, RawHandlers, Written } from './RawConfig.js';
 import type {
   ChannelConfig,
   FormatterConfig,
@@ -16,100 +17,126 @@ import type {
   ResolvedConfig,
   ResourceConfig,
 } from './ResolvedConfig.js';
-import { DEFAULT_RANKS, placeHandlersOnRank } from './rankPlacement.js';
+import { placeHandlersOnRank } from './rankPlacement.js';
 import { ConfigPathError, resolvePath } from './resolvePath.js';
+import { type Defaulted, withDefaults } from './withDefaults.js';
 
-export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
-const DEFAULT_FLUSH_INTERVAL_MS = 1000;
-const DEFAULT_MAX_QUEUE_SIZE = 8192;
+// Every default below is read from the schema (CONFIG_SCHEMA's `default` keywords), never written here.
+const SECTIONS = CONFIG_SCHEMA.properties;
+const DEFS = CONFIG_SCHEMA.$defs;
+const OTLP = SECTIONS.otlp.properties;
+const QUEUE = OTLP.queue.properties;
+const RETRY = QUEUE.retry.properties;
+const FORMATTER = DEFS.formatter.properties;
 
-type Obj = Record<string, unknown>;
+/** A level name the schema accepted (any case of Python's names and aliases), as its canonical name. */
+const parseLevel = (name: string): LevelName => LEVEL_ALIASES[name.toUpperCase()]!;
 
-function level(v: unknown, fallback: LevelName): LevelName {
-  return typeof v === 'string' ? (LEVEL_ALIASES[v.toUpperCase()] ?? fallback) : fallback;
-}
-const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
-const bool = (v: unknown, d: boolean): boolean => (typeof v === 'boolean' ? v : d);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-function channel(name: string, raw: RawChannel | undefined, defaultLevel: LevelName): ChannelConfig {
-  const c: ChannelConfig = {
+function channel(name: string, c: Defaulted<typeof DEFS.channel, RawChannel>): ChannelConfig {
+  const out: ChannelConfig = {
     name,
-    level: level(raw?.level, defaultLevel),
-    handlers: [...(raw?.handlers ?? [])],
-    propagate: raw?.propagate ?? true,
+    level: parseLevel(c.level),
+    handlers: [...c.handlers],
+    propagate: c.propagate,
   };
-  const rl = raw?.rate_limit;
-  if (typeof rl === 'number') c.rateLimit = { recordsPerSecond: rl, burst: Math.max(1, Math.ceil(rl)) };
+  const rl = c.rate_limit;
+  if (typeof rl === 'number') out.rateLimit = { recordsPerSecond: rl, burst: Math.max(1, Math.ceil(rl)) };
   else if (rl)
-    c.rateLimit = {
+    out.rateLimit = {
       recordsPerSecond: rl.records_per_second,
       burst: rl.burst ?? Math.max(1, Math.ceil(rl.records_per_second)),
     };
-  if (raw?.sample !== undefined && raw.sample < 1) c.sample = raw.sample;
-  return c;
+  if (c.sample < 1) out.sample = c.sample;
+  return out;
 }
 
-/** `otlp.queue` (or an `otlp` handler's `queue`) over the section's, over the defaults. */
-function otlpQueue(raw: Obj, base?: OtlpQueueConfig, maxQueueSize?: unknown): OtlpQueueConfig {
-  const q = (raw.queue ?? {}) as Obj;
-  const retry = (q.retry ?? {}) as Obj;
-  const initialIntervalMs =
-    typeof retry.initial_interval === 'number'
-      ? retry.initial_interval * 1000
-      : (base?.retry.initialIntervalMs ?? 1000);
+/** A handler as written in the file, before its kind is known. */
+type WrittenHandler = NonNullable<RawConfig['handlers']>[string];
+
+/** The handler as its kind's part of the schema describes it (the schema's `class` branch validated it). */
+const ofKind = <T extends HandlerType>(h: WrittenHandler, _type: T): RawHandlers[T] =>
+  h as unknown as RawHandlers[T];
+
+/** The keys every handler has (`$defs.nullHandler` has no others), defaults applied. */
+function handlerBase(
+  name: string,
+  className: string,
+  h: Defaulted<typeof DEFS.nullHandler, RawHandlers['null']>,
+) {
   return {
-    maxRecords: num(q.max_records, num(maxQueueSize, base?.maxRecords ?? 32_768)),
-    maxBytes: num(q.max_bytes, base?.maxBytes ?? 32 * 1024 * 1024),
-    overflow: (str(q.overflow) as OtlpQueueConfig['overflow'] | undefined) ?? base?.overflow ?? 'drop_oldest',
-    maxExportBatchSize: num(q.max_export_batch_size, base?.maxExportBatchSize ?? 512),
-    retry: {
-      initialIntervalMs,
-      maxIntervalMs: Math.max(
-        initialIntervalMs,
-        typeof retry.max_interval === 'number'
-          ? retry.max_interval * 1000
-          : (base?.retry.maxIntervalMs ?? 30_000),
-      ),
-    },
+    name,
+    className,
+    level: parseLevel(h.level),
+    ...(h.formatter !== undefined ? { formatter: h.formatter } : {}),
+    flushIntervalMs: h.flush_interval * 1000,
+    maxQueueSize: h.max_queue_size,
   };
 }
 
-/** OTLP settings from the file's `otlp` section over the standard OTEL_EXPORTER_OTLP_* variables. */
+/** The OTLP keys the `otlp` section and an `otlp` handler share. */
+type WrittenOtlp = Pick<
+  Written<typeof SECTIONS.otlp>,
+  'endpoint' | 'protocol' | 'headers' | 'timeout' | 'compression' | 'tls' | 'queue'
+>;
+
+/**
+ * `otlp.queue` (or an `otlp` handler's `queue`) over `base` (the section's, for a handler), over the
+ * schema's defaults. An `otlp` handler's max_queue_size, when written, bounds its queue unless
+ * queue.max_records says otherwise.
+ */
+function otlpQueue(q: WrittenOtlp['queue'], base?: OtlpQueueConfig, maxQueueSize?: number): OtlpQueueConfig {
+  const retry = q?.retry;
+  const initialIntervalMs =
+    retry?.initial_interval !== undefined
+      ? retry.initial_interval * 1000
+      : (base?.retry.initialIntervalMs ?? RETRY.initial_interval.default * 1000);
+  const maxIntervalMs =
+    retry?.max_interval !== undefined
+      ? retry.max_interval * 1000
+      : (base?.retry.maxIntervalMs ?? RETRY.max_interval.default * 1000);
+  return {
+    maxRecords: q?.max_records ?? maxQueueSize ?? base?.maxRecords ?? QUEUE.max_records.default,
+    maxBytes: q?.max_bytes ?? base?.maxBytes ?? QUEUE.max_bytes.default,
+    overflow: q?.overflow ?? base?.overflow ?? QUEUE.overflow.default,
+    maxExportBatchSize:
+      q?.max_export_batch_size ?? base?.maxExportBatchSize ?? QUEUE.max_export_batch_size.default,
+    retry: { initialIntervalMs, maxIntervalMs: Math.max(initialIntervalMs, maxIntervalMs) },
+  };
+}
+
+/**
+ * OTLP settings: the keys written (the `otlp` section's, or an `otlp` handler's), else `base` (for a
+ * handler: the section's settings), else the standard OTEL_EXPORTER_OTLP_* variables, else the schema's
+ * defaults.
+ */
 function otlpSettings(
-  raw: Obj,
+  raw: WrittenOtlp,
   env: Env,
   where: { baseDir: string; keyPath: string[] },
   base?: OtlpSettings,
+  maxQueueSize?: number,
 ): OtlpSettings {
   const envTimeout = Number(envValue(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'));
   const envCompression = envValue(env, 'OTEL_EXPORTER_OTLP_COMPRESSION');
   const envProtocol = envValue(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
   const out: OtlpSettings = {
     endpoint:
-      str(raw.endpoint) ??
-      base?.endpoint ??
-      envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ??
-      DEFAULT_OTLP_ENDPOINT,
+      raw.endpoint ?? base?.endpoint ?? envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? OTLP.endpoint.default,
     protocol:
-      (str(raw.protocol) as OtlpSettings['protocol'] | undefined) ??
-      base?.protocol ??
-      (envProtocol === 'http/json' ? 'http/json' : 'http/protobuf'),
+      raw.protocol ?? base?.protocol ?? (envProtocol === 'http/json' ? 'http/json' : OTLP.protocol.default),
     headers: {
       ...(base?.headers ?? parseOtlpHeaders(envValue(env, 'OTEL_EXPORTER_OTLP_HEADERS'))),
-      ...((raw.headers as Record<string, string> | undefined) ?? {}),
+      ...raw.headers,
     },
     timeoutMs:
-      typeof raw.timeout === 'number'
+      raw.timeout !== undefined
         ? raw.timeout * 1000
-        : (base?.timeoutMs ?? (Number.isFinite(envTimeout) && envTimeout > 0 ? envTimeout : 10_000)),
+        : (base?.timeoutMs ??
+          (Number.isFinite(envTimeout) && envTimeout > 0 ? envTimeout : OTLP.timeout.default * 1000)),
     compression:
-      (str(raw.compression) as OtlpSettings['compression'] | undefined) ??
-      base?.compression ??
-      (envCompression === 'gzip' ? 'gzip' : 'none'),
+      raw.compression ?? base?.compression ?? (envCompression === 'gzip' ? 'gzip' : OTLP.compression.default),
     ...otlpTls(raw, env, where.baseDir, where.keyPath, base),
-    // An `otlp` handler's max_queue_size bounds its queue unless queue.max_records says otherwise.
-    queue: otlpQueue(raw, base?.queue, base ? raw.max_queue_size : undefined),
+    queue: otlpQueue(raw.queue, base?.queue, maxQueueSize),
   };
   if (raw.tls !== undefined && /^http:/i.test(out.endpoint))
     throw new ConfigPathError(
@@ -122,122 +149,116 @@ function otlpSettings(
 /**
  * Milliseconds between metric exports: the file's `otlp.export_interval` (seconds), else OTel's
  * OTEL_METRIC_EXPORT_INTERVAL (milliseconds; a value that is not a positive number is ignored, as the
- * OTel SDKs do, with a warning), else 5 s.
+ * OTel SDKs do, with a warning), else the schema's default.
  */
-function metricExportIntervalMs(fromFile: unknown, env: Env): number {
-  if (typeof fromFile === 'number') return fromFile * 1000;
+function metricExportIntervalMs(fromFile: number | undefined, env: Env): number {
+  if (fromFile !== undefined) return fromFile * 1000;
+  const fallback = OTLP.export_interval.default * 1000;
   const raw = envValue(env, 'OTEL_METRIC_EXPORT_INTERVAL');
-  if (raw === undefined) return 5000;
+  if (raw === undefined) return fallback;
   const ms = Number(raw);
   if (Number.isFinite(ms) && ms > 0) return ms;
   diag.warn(
-    `grpo-otel: OTEL_METRIC_EXPORT_INTERVAL=${JSON.stringify(raw)} is not a positive number of milliseconds; using 5000`,
+    `grpo-otel: OTEL_METRIC_EXPORT_INTERVAL=${JSON.stringify(raw)} is not a positive number of milliseconds; using ${fallback}`,
   );
-  return 5000;
+  return fallback;
 }
 
 /** Turns the validated file into the runtime's view: defaults applied, paths absolute, env folded in. */
-/**
- * Default collapse floors. Measured on the demo (`pnpm demo`, 600 steps, seed 1): a learning run's token
- * entropy never went below 0.128 nats and its distinct-2 below 0.339; a run driven to collapse
- * (learning rate 0.05, no KL) had distinct-2 0.06-0.16 from its first analyses and entropy down to 0.001.
- */
-const DEFAULT_ENTROPY_FLOOR = 0.05;
-const DEFAULT_DIVERSITY_FLOOR = 0.2;
-
 export function resolveConfig(
   cfg: RawConfig,
   ctx: { source: string; baseDir: string; env: Env },
 ): ResolvedConfig {
   const { baseDir, env } = ctx;
-  // Python's root logger defaults to WARNING with no handlers.
-  const root = channel('root', cfg.root, 'WARNING');
+  const root = channel('root', withDefaults(SECTIONS.root, cfg.root));
   const channels = new Map<string, ChannelConfig>();
   for (const [name, raw] of Object.entries(cfg.loggers ?? {}))
-    channels.set(name, channel(name, raw, 'NOTSET'));
+    channels.set(name, channel(name, withDefaults(DEFS.channel, raw)));
 
-  const rawOtlp = (cfg.otlp ?? {}) as Obj;
+  const rawOtlp = cfg.otlp ?? {};
   const settings = otlpSettings(rawOtlp, env, { baseDir, keyPath: ['otlp'] });
 
   const handlers = new Map<string, HandlerConfig>();
-  for (const [name, raw] of Object.entries(cfg.handlers ?? {})) {
-    const type = HANDLER_CLASS_ALIASES[raw.class]!;
-    const base = {
-      name,
-      className: raw.class,
-      level: level(raw.level, 'NOTSET'),
-      ...(typeof raw.formatter === 'string' ? { formatter: raw.formatter } : {}),
-      flushIntervalMs: num(raw.flush_interval, DEFAULT_FLUSH_INTERVAL_MS / 1000) * 1000,
-      maxQueueSize: num(raw.max_queue_size, DEFAULT_MAX_QUEUE_SIZE),
-    };
+  for (const [name, written] of Object.entries(cfg.handlers ?? {})) {
+    const type = HANDLER_CLASS_ALIASES[written.class]!;
+    const base = handlerBase(name, written.class, withDefaults(DEFS.nullHandler, ofKind(written, 'null')));
+    const path = (key: string, value: string) => resolvePath(baseDir, value, ['handlers', name, key]);
     switch (type) {
       case 'console': {
-        const stream = str(raw.stream) ?? 'stderr';
+        const h = withDefaults(DEFS.consoleHandler, ofKind(written, type));
         handlers.set(name, {
           ...base,
           type,
-          stream: stream.endsWith('stdout') ? 'stdout' : 'stderr',
-          color: (str(raw.color) as 'auto' | 'always' | 'never' | undefined) ?? 'auto',
+          stream: h.stream.endsWith('stdout') ? 'stdout' : 'stderr',
+          color: h.color,
         });
         break;
       }
-      case 'file':
+      case 'file': {
+        const h = withDefaults(DEFS.fileHandler, ofKind(written, type));
         handlers.set(name, {
           ...base,
           type,
-          filename: resolvePath(baseDir, String(raw.filename), ['handlers', name, 'filename']),
-          mode: raw.mode === 'w' ? 'w' : 'a',
-          maxBytes: num(raw.maxBytes, 0),
-          backupCount: num(raw.backupCount, 0),
-          asyncWrites: raw.async_writes === true,
-          ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.file,
+          filename: path('filename', h.filename),
+          mode: h.mode,
+          maxBytes: h.maxBytes,
+          backupCount: h.backupCount,
+          asyncWrites: h.async_writes,
+          ranks: h.ranks,
           onThisRank: true,
         });
         break;
-      case 'csv':
+      }
+      case 'csv': {
+        const h = withDefaults(DEFS.csvHandler, ofKind(written, type));
         handlers.set(name, {
           ...base,
           type,
-          filename: resolvePath(baseDir, String(raw.filename), ['handlers', name, 'filename']),
-          columns: (raw.columns as string[] | undefined) ?? ['timestamp', 'level', 'name', 'message'],
-          bufferSize: num(raw.buffer_size, 100),
-          maxBytes: num(raw.maxBytes, 0),
-          backupCount: num(raw.backupCount, 0),
-          asyncWrites: raw.async_writes === true,
-          ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.csv,
+          filename: path('filename', h.filename),
+          columns: h.columns,
+          bufferSize: h.buffer_size,
+          maxBytes: h.maxBytes,
+          backupCount: h.backupCount,
+          asyncWrites: h.async_writes,
+          ranks: h.ranks,
           onThisRank: true,
         });
         break;
-      case 'tensorboard':
+      }
+      case 'tensorboard': {
+        const h = withDefaults(DEFS.tensorboardHandler, ofKind(written, type));
         handlers.set(name, {
           ...base,
           type,
-          logDir: resolvePath(baseDir, String(raw.log_dir), ['handlers', name, 'log_dir']),
-          maxFileBytes: num(raw.max_file_bytes, 256 * 1024 * 1024),
-          asyncWrites: raw.async_writes === true,
-          ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.tensorboard,
+          logDir: path('log_dir', h.log_dir),
+          maxFileBytes: h.max_file_bytes,
+          asyncWrites: h.async_writes,
+          ranks: h.ranks,
           onThisRank: true,
         });
         break;
-      case 'otlp':
-        handlers.set(name, {
-          ...base,
-          type,
-          ...otlpSettings(raw, env, { baseDir, keyPath: ['handlers', name] }, settings),
-        });
+      }
+      case 'otlp': {
+        // Its OTLP keys default to the `otlp` section's settings, not to the schema's defaults.
+        const h = ofKind(written, type);
+        const where = { baseDir, keyPath: ['handlers', name] };
+        handlers.set(name, { ...base, type, ...otlpSettings(h, env, where, settings, h.max_queue_size) });
         break;
-      case 'traces':
+      }
+      case 'traces': {
+        const h = withDefaults(DEFS.tracesHandler, ofKind(written, type));
         handlers.set(name, {
           ...base,
           type,
-          filename: resolvePath(baseDir, String(raw.filename), ['handlers', name, 'filename']),
-          maxBytes: num(raw.maxBytes, 0),
-          backupCount: num(raw.backupCount, 0),
-          asyncWrites: raw.async_writes === true,
-          ranks: raw.ranks === 'zero' || raw.ranks === 'all' ? raw.ranks : DEFAULT_RANKS.traces,
+          filename: path('filename', h.filename),
+          maxBytes: h.maxBytes,
+          backupCount: h.backupCount,
+          asyncWrites: h.async_writes,
+          ranks: h.ranks,
           onThisRank: true,
         });
         break;
+      }
       case 'null':
         handlers.set(name, { ...base, type });
         break;
@@ -250,80 +271,78 @@ export function resolveConfig(
     const f: FormatterConfig = {
       name,
       kind: json ? 'json' : 'python',
-      style: (str(raw.style) as '%' | '{' | '$' | undefined) ?? '%',
-      utc: bool(raw.utc, false),
+      style: raw.style ?? FORMATTER.style.default,
+      utc: raw.utc ?? FORMATTER.utc.default,
     };
-    if (!json && typeof raw.format === 'string') f.format = raw.format;
-    if (typeof raw.datefmt === 'string') f.datefmt = raw.datefmt;
-    if (Array.isArray(raw.fields)) f.fields = raw.fields as string[];
+    // `format` is left to PythonFormatter when absent: its default depends on `style`.
+    if (!json && raw.format !== undefined) f.format = raw.format;
+    if (raw.datefmt !== undefined) f.datefmt = raw.datefmt;
+    if (raw.fields !== undefined) f.fields = raw.fields;
     formatters.set(name, f);
   }
 
-  const m = (cfg.metrics ?? {}) as Obj;
-  const en = (m.enable ?? {}) as Obj;
-  const val = (m.validation ?? {}) as Obj;
-  const plateau = (m.plateau ?? {}) as Obj;
-  const collapse = (m.collapse ?? {}) as Obj;
-  const datasetPath = str(val.dataset_path);
+  const M = SECTIONS.metrics.properties;
+  const m = withDefaults(SECTIONS.metrics, cfg.metrics);
+  const plateau = withDefaults(M.plateau, m.plateau);
+  const collapse = withDefaults(M.collapse, m.collapse);
+  const en = withDefaults(M.enable, m.enable);
+  const val = withDefaults(M.validation, m.validation);
   const metrics: MetricsConfig = {
-    loggingFrequency: num(m.logging_frequency, 50),
-    fullMetricsFrequency: num(m.full_metrics_frequency, 250),
-    validationFrequency: num(m.validation_frequency, 250),
-    samplingRatio: num(m.sampling_ratio, 0.1),
-    historyWindow: num(m.history_window, 100),
+    loggingFrequency: m.logging_frequency,
+    fullMetricsFrequency: m.full_metrics_frequency,
+    validationFrequency: m.validation_frequency,
+    samplingRatio: m.sampling_ratio,
+    historyWindow: m.history_window,
     plateau: {
-      window: num(plateau.window, 50),
-      minDelta: num(plateau.min_delta, 0.01),
-      patience: num(plateau.patience, 1),
-      objective: str(plateau.objective) ?? 'total',
+      window: plateau.window,
+      minDelta: plateau.min_delta,
+      patience: plateau.patience,
+      objective: plateau.objective,
     },
     collapse: {
-      window: num(collapse.window, 50),
-      // On by default, with floors taken from measured demo runs (docs/configuration.md): a learning
-      // run stays far above them, a collapsing one falls below within its first analyses. 0 turns one off.
-      entropyThreshold: num(collapse.entropy_threshold, DEFAULT_ENTROPY_FLOOR),
-      diversityThreshold: num(collapse.diversity_threshold, DEFAULT_DIVERSITY_FLOOR),
-      ...(typeof collapse.max_drop === 'number' ? { maxDrop: collapse.max_drop } : {}),
+      window: collapse.window,
+      entropyThreshold: collapse.entropy_threshold,
+      diversityThreshold: collapse.diversity_threshold,
+      ...(collapse.max_drop !== undefined ? { maxDrop: collapse.max_drop } : {}),
     },
-    maxPendingAnalyses: num(m.max_pending_analyses, 64),
-    observeIntervalMs: num(m.observe_interval, 1) * 1000,
+    maxPendingAnalyses: m.max_pending_analyses,
+    observeIntervalMs: m.observe_interval * 1000,
     enable: {
-      rewardMetrics: bool(en.reward_metrics, true),
-      generationMetrics: bool(en.generation_metrics, true),
-      validationMetrics: bool(en.validation_metrics, true),
-      resourceMetrics: bool(en.resource_metrics, true),
+      rewardMetrics: en.reward_metrics,
+      generationMetrics: en.generation_metrics,
+      validationMetrics: en.validation_metrics,
+      resourceMetrics: en.resource_metrics,
     },
     validation: {
-      ...(datasetPath
-        ? { datasetPath: resolvePath(baseDir, datasetPath, ['metrics', 'validation', 'dataset_path']) }
+      ...(val.dataset_path
+        ? { datasetPath: resolvePath(baseDir, val.dataset_path, ['metrics', 'validation', 'dataset_path']) }
         : {}),
-      maxSamples: num(val.max_samples, 100),
-      timeoutPerSampleMs: num(val.timeout_per_sample, 5) * 1000,
+      maxSamples: val.max_samples,
+      timeoutPerSampleMs: val.timeout_per_sample * 1000,
     },
   };
 
-  const r = (cfg.resource ?? {}) as Obj;
+  const r = cfg.resource ?? {};
   const envRank = Number(envValue(env, 'RANK'));
   const envWorld = Number(envValue(env, 'WORLD_SIZE'));
   const resource: ResourceConfig = {
     attributes: {
       ...parseResourceAttributes(envValue(env, 'OTEL_RESOURCE_ATTRIBUTES')),
-      ...((r.attributes as Record<string, string | number | boolean> | undefined) ?? {}),
+      ...r.attributes,
     },
   };
-  const serviceName = str(r.service_name) ?? envValue(env, 'OTEL_SERVICE_NAME');
+  const serviceName = r.service_name ?? envValue(env, 'OTEL_SERVICE_NAME');
   if (serviceName) resource.serviceName = serviceName;
   // Every rank of a distributed run must share the run id: torchrun exports its rendezvous id
   // (TORCHELASTIC_RUN_ID; `none` when no --rdzv-id was given) to every worker.
   const torchRunId = envValue(env, 'TORCHELASTIC_RUN_ID');
-  const runId =
-    str(r.run_id) ?? envValue(env, 'GRPO_RUN_ID') ?? (torchRunId !== 'none' ? torchRunId : undefined);
+  const runId = r.run_id ?? envValue(env, 'GRPO_RUN_ID') ?? (torchRunId !== 'none' ? torchRunId : undefined);
   if (runId) resource.runId = runId;
-  if (typeof r.experiment === 'string') resource.experiment = r.experiment;
-  if (typeof r.model === 'string') resource.model = r.model;
-  if (typeof r.rank === 'number') resource.rank = r.rank;
+  if (r.experiment !== undefined) resource.experiment = r.experiment;
+  if (r.model !== undefined) resource.model = r.model;
+  if (r.rank !== undefined) resource.rank = r.rank;
   else if (Number.isInteger(envRank) && envRank >= 0) resource.rank = envRank;
-  if (typeof r.world_size === 'number') resource.worldSize = r.world_size;
+  if (r.world_size !== undefined) resource.worldSize = r.world_size;
   else if (Number.isInteger(envWorld) && envWorld > 0) resource.worldSize = envWorld;
   placeHandlersOnRank(handlers, resource);
 
@@ -340,7 +359,7 @@ export function resolveConfig(
   // With only an `otlp` handler in the file (no `otlp:` endpoint, no OTEL_EXPORTER_OTLP_ENDPOINT),
   // metrics and traces go where that handler sends logs.
   const signalSettings: OtlpSettings =
-    firstOtlpHandler && typeof rawOtlp.endpoint !== 'string' && !envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')
+    firstOtlpHandler && rawOtlp.endpoint === undefined && !envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')
       ? {
           endpoint: firstOtlpHandler.endpoint,
           protocol: firstOtlpHandler.protocol,
@@ -352,25 +371,32 @@ export function resolveConfig(
           queue: settings.queue,
         }
       : settings;
-  const enabled = bool(rawOtlp.enabled, envEnabled || typeof rawOtlp.endpoint === 'string' || hasOtlpHandler);
+  // Export is on when the file says so, else when anything asks for it (the schema's default is off).
+  const enabled =
+    rawOtlp.enabled ??
+    (envEnabled || rawOtlp.endpoint !== undefined || hasOtlpHandler || OTLP.enabled.default);
   const exporterOff = (name: string) => envValue(env, name)?.toLowerCase() === 'none';
   const otlp: OtlpConfig = {
     ...signalSettings,
     enabled,
-    metrics: enabled && bool(rawOtlp.metrics, true) && !exporterOff('OTEL_METRICS_EXPORTER'),
-    traces: enabled && bool(rawOtlp.traces, true) && !exporterOff('OTEL_TRACES_EXPORTER'),
-    logs: enabled && bool(rawOtlp.logs, !hasOtlpHandler) && !exporterOff('OTEL_LOGS_EXPORTER'),
+    metrics: enabled && (rawOtlp.metrics ?? OTLP.metrics.default) && !exporterOff('OTEL_METRICS_EXPORTER'),
+    traces: enabled && (rawOtlp.traces ?? OTLP.traces.default) && !exporterOff('OTEL_TRACES_EXPORTER'),
+    // An `otlp` handler says which channels go to OTLP, so then no channel goes by default.
+    logs:
+      enabled &&
+      (rawOtlp.logs ?? (OTLP.logs.default && !hasOtlpHandler)) &&
+      !exporterOff('OTEL_LOGS_EXPORTER'),
     exportIntervalMs: metricExportIntervalMs(rawOtlp.export_interval, env),
     signalEndpoints,
   };
 
-  const l = (cfg.limits ?? {}) as Obj;
+  const l = withDefaults(SECTIONS.limits, cfg.limits);
   const limits = {
-    maxStringLength: num(l.max_string_length, 65536),
-    redact: ((l.redact as string[] | undefined) ?? []).map((p) => new RegExp(p, 'g')),
+    maxStringLength: l.max_string_length,
+    redact: l.redact.map((p) => new RegExp(p, 'g')),
   };
-  const f = (cfg.files ?? {}) as Obj;
-  const files = { mode: permissionBits(f.mode, 0o640), dirMode: permissionBits(f.dir_mode, 0o750) };
+  const f = withDefaults(SECTIONS.files, cfg.files);
+  const files = { mode: permissionBits(f.mode), dirMode: permissionBits(f.dir_mode) };
   return {
     source: ctx.source,
     baseDir,
@@ -387,7 +413,6 @@ export function resolveConfig(
 }
 
 /** "0640" / "640" (octal digits) or a number (a YAML 0o640). */
-function permissionBits(value: unknown, dflt: number): number {
-  if (typeof value === 'string') return Number.parseInt(value, 8);
-  return typeof value === 'number' ? value : dflt;
+function permissionBits(value: string | number): number {
+  return typeof value === 'string' ? Number.parseInt(value, 8) : value;
 }

@@ -3,7 +3,9 @@
  * handlers this build has, writing under the working directory, so a run has everything on disk
  * without a server. Every channel goes to a rotating log file; training progress also to the
  * console; model outputs to a CSV; training, rewards and metrics (and every metric) to TensorBoard
- * under logs/tensorboard; every span to logs/traces.jsonl (OTLP/JSON lines).
+ * under logs/tensorboard; every span to logs/traces.jsonl (OTLP/JSON lines). The `metrics` section
+ * restates the schema's defaults to show the seed's layout; test/defaultConfig.test.ts checks the file
+ * against the schema, and that every other value departing from a default is a listed choice.
  */
 export const DEFAULT_CONFIG_YAML = `# grpo-otel embedded default
 version: 1
