@@ -1,3 +1,4 @@
+import { CONFIG_SCHEMA } from '../config/configSchema.js';
 import type { MetricsConfig } from '../config/ResolvedConfig.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import { isStep } from './resolveStep.js';
@@ -10,7 +11,12 @@ export interface LoggingStepOptions {
 }
 
 /** Frequencies used before `initialize()` (the embedded default's). */
-const DEFAULT_FREQUENCIES = { loggingFrequency: 50, fullMetricsFrequency: 250 } as const;
+/** Without `initialize()`, the config's defaults. */
+const METRICS_SCHEMA = CONFIG_SCHEMA.properties.metrics.properties;
+const DEFAULT_FREQUENCIES = {
+  loggingFrequency: METRICS_SCHEMA.logging_frequency.default,
+  fullMetricsFrequency: METRICS_SCHEMA.full_metrics_frequency.default,
+} as const;
 
 /** {@link isLoggingStep} for a given `metrics` config. */
 export function loggingStepOf(
