@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Creates (once) a Python venv with python/requirements.txt, cached outside the repo and keyed by the
+# Creates (once) a Python venv with python/requirements.txt (or the requirements file given as the
+# first argument, e.g. bench/peers/requirements.txt), cached outside the repo and keyed by the
 # requirements' hash, and prints its bin/python path as the last stdout line (progress to stderr).
-# Override the location with GRPO_OTEL_CACHE, or use an existing interpreter with GRPO_PYTHON.
+# Override the location with GRPO_OTEL_CACHE, or use an existing interpreter with GRPO_PYTHON (for the
+# default requirements only).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -n "${GRPO_PYTHON:-}" ]; then
+req="${1:-$root/python/requirements.txt}"
+if [ -n "${GRPO_PYTHON:-}" ] && [ "$#" -eq 0 ]; then
   echo "$GRPO_PYTHON"
   exit 0
 fi
-req="$root/python/requirements.txt"
 hash="$(sha256sum "$req" | cut -c1-16)"
 cache="${GRPO_OTEL_CACHE:-$HOME/.cache/grpo-otel}"
 venv="$cache/venv-$hash"

@@ -8,8 +8,9 @@
 //   [--warmup-steps 5] [--keep]   (= pnpm build, then node --conditions=source --import tsx
 //   bench/overhead/compareBuilds.ts ...)
 // The base is checked out in a temporary git worktree, installed from the pnpm store (offline when it
-// can) and built there; it must have bench/overhead/trainRun.mjs (since f072e1e). Both builds train with
-// this checkout's bench config: a base whose SDK refuses it fails its first run with the reason.
+// can) and built there; it must have bench/overhead/trainRun.mjs (since f072e1e). Each build trains with
+// the bench config made from its own shipped demo config (a base's SDK may not know a handler that
+// this checkout ships, e.g. `traces`), with the same edits.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -71,8 +72,16 @@ async function main(): Promise<void> {
   try {
     process.stdout.write(`building ${BASE} in ${baseDir}\n`);
     buildBase(BASE, baseDir);
-    const config = join(work, 'telemetry.yaml');
-    writeBenchConfig(config, STEPS);
+    const headConfig = join(work, 'telemetry.yaml');
+    writeBenchConfig(headConfig, STEPS);
+    const baseConfig = join(work, 'telemetry-base.yaml');
+    writeBenchConfig(
+      baseConfig,
+      STEPS,
+      undefined,
+      join(baseDir, 'packages', 'demo-trainer', 'config', 'logging_config.yaml'),
+    );
+    const config: Record<Run, string> = { off: headConfig, head: headConfig, base: baseConfig };
     const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpEndpoint };
     const script: Record<Run, string | undefined> = {
       off: undefined,
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
       for (const run of order) {
         const r: RunResult = await trainOnce(
           join(work, `round${round}-${run}`),
-          config,
+          config[run],
           env[run],
           { steps: STEPS, warmupSteps: WARMUP_STEPS, seed: 1 },
           SKIP,

@@ -18,9 +18,15 @@ type ConfigDocument = any;
  * Writes the demo's shipped telemetry config to `path`, changed so that every step is logged and every
  * completion analysed (logging_frequency 1, sampling_ratio 1) and validation runs only at the start
  * and the end (its passes are not part of a step's time anyway); `edit` may change it further.
+ * `shipped` is the config to start from (default: this checkout's; another build's for its own runs).
  */
-export function writeBenchConfig(path: string, steps: number, edit?: (config: ConfigDocument) => void): void {
-  const config = parse(readFileSync(shippedConfig, 'utf8'));
+export function writeBenchConfig(
+  path: string,
+  steps: number,
+  edit?: (config: ConfigDocument) => void,
+  shipped: string = shippedConfig,
+): void {
+  const config = parse(readFileSync(shipped, 'utf8'));
   config.metrics.logging_frequency = 1;
   config.metrics.full_metrics_frequency = 1;
   config.metrics.sampling_ratio = 1;
