@@ -1,11 +1,30 @@
-// The overhead benchmark's pairing and statistics (bench/overhead/pairs.ts) and its profile attribution
-// (attribution.ts) on fixed inputs; the expected values are worked out by hand. No timing here: the
-// benchmark itself runs outside tests.
+// The overhead benchmark's pairing and statistics (bench/overhead/pairs.ts), its configs
+// (trainRuns.ts benchConfig) and its profile attribution (attribution.ts) on fixed inputs; the
+// expected values are worked out by hand or come from scipy (the gen-*-fixture.py scripts). One run
+// of the command itself with a few steps checks that its options and report hold together; no
+// timing is asserted anywhere here.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { attribute, type CpuProfile, classify } from '../bench/overhead/attribution.js';
-import { measuredSteps, medianInterval, quantile, runOrder, summarize } from '../bench/overhead/pairs.js';
+import {
+  abbaBlocks,
+  measuredSteps,
+  medianInterval,
+  orderEffects,
+  type PairSteps,
+  pairOrder,
+  quantile,
+  runOrder,
+  type Spread,
+  summarize,
+  summarizeOrders,
+} from '../bench/overhead/pairs.js';
+import { benchConfig, repoRoot } from '../bench/overhead/trainRuns.js';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} != ${expected}`);
@@ -188,4 +207,165 @@ test('attribution: telemetry is SDK/OTel code below the trainer, or with no trai
     ]).part,
     'trainer',
   );
+});
+
+test('ABBA blocks: the geometric mean of the two orders cancels a multiplicative order effect', () => {
+  // True overhead 1.03; running first makes a run 1.1 times as slow.
+  const t = 1.03;
+  const e = 1.1;
+  const ratios = [t * e, t / e, t * e, t / e, t * e];
+  for (const b of abbaBlocks(ratios, 'geometric')) close(b, t, 'block');
+  assert.equal(abbaBlocks(ratios, 'geometric').length, 2, 'the odd last pair has no partner');
+  for (const o of orderEffects(ratios)) close(o, e, 'order effect');
+  assert.deepEqual(abbaBlocks([0.003, 0.001, 0.004, 0], 'arithmetic'), [0.002, 0.002]);
+  assert.deepEqual(abbaBlocks([1.1], 'geometric'), []);
+  assert.deepEqual(
+    [0, 1, 2, 3].map(pairOrder),
+    ['on-off', 'off-on', 'on-off', 'off-on'],
+    "runOrder's orders",
+  );
+  // Step times with that order effect: per order the figures are biased, per block they are not.
+  const pairs: PairSteps[] = [0, 1, 2, 3].map((i) =>
+    i % 2 === 0 ? { on: [t * e, t * e], off: [1, 1] } : { on: [t, t], off: [e, e] },
+  );
+  const s = summarizeOrders(pairs);
+  close(s.byOrder['on-off']!.meanRatio.median, t * e, 'on first');
+  close(s.byOrder['off-on']!.meanRatio.median, t / e, 'on second');
+  close(s.combinedMedians, t, 'the orders combined');
+  assert.equal(s.blocks, 2);
+  close(s.meanRatio!.median, t, 'blocks');
+  close(s.orderEffect!.median, e, 'order effect');
+  // One pair: no block, one order only.
+  const one = summarizeOrders(pairs.slice(0, 1));
+  assert.equal(one.blocks, 0);
+  assert.equal(one.meanRatio, undefined);
+  assert.equal(one.byOrder['off-on'], undefined);
+  assert.ok(Number.isNaN(one.combinedMedians));
+});
+
+// Reference values from numpy and scipy (bench/overhead/gen-abba-fixture.py).
+type RefSpread = { median: number; low: number | null; high: number | null } | null;
+const abba = JSON.parse(readFileSync(new URL('./fixtures/abbaSummary.json', import.meta.url), 'utf8')) as {
+  cases: {
+    pairs: PairSteps[];
+    byOrder: Record<'on-off' | 'off-on', RefSpread>;
+    combinedMedians: number | null;
+    blocks: number;
+    meanRatio: RefSpread;
+    medianRatio: RefSpread;
+    meanDifference: RefSpread;
+    orderEffect: RefSpread;
+  }[];
+};
+
+test('per order and per ABBA block, the summary is numpy and scipy on the same pairs', () => {
+  assert.ok(abba.cases.length > 15);
+  const near = (a: number, b: number, what: string) =>
+    assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: ${a} != ${b}`);
+  const same = (actual: Spread | undefined, ref: RefSpread, what: string) => {
+    if (ref === null) return assert.equal(actual, undefined, what);
+    assert.ok(actual, what);
+    near(actual.median, ref.median, `${what} median`);
+    if (ref.low === null || ref.high === null)
+      return assert.ok(Number.isNaN(actual.ci.low) && Number.isNaN(actual.ci.high), `${what}: no interval`);
+    near(actual.ci.low, ref.low, `${what} low`);
+    near(actual.ci.high, ref.high, `${what} high`);
+  };
+  for (const c of abba.cases) {
+    const what = `${c.pairs.length} pairs`;
+    const s = summarizeOrders(c.pairs);
+    assert.equal(s.blocks, c.blocks, what);
+    same(s.byOrder['on-off']?.meanRatio, c.byOrder['on-off'], `${what}, on first`);
+    same(s.byOrder['off-on']?.meanRatio, c.byOrder['off-on'], `${what}, on second`);
+    if (c.combinedMedians === null) assert.ok(Number.isNaN(s.combinedMedians), what);
+    else near(s.combinedMedians, c.combinedMedians, `${what}, orders combined`);
+    same(s.meanRatio, c.meanRatio, `${what}, blocks`);
+    same(s.medianRatio, c.medianRatio, `${what}, blocks of median ratios`);
+    same(s.meanDifference, c.meanDifference, `${what}, blocks of differences`);
+    same(s.orderEffect, c.orderEffect, `${what}, order effect`);
+  }
+});
+
+test('--config: seed, the shipped default unedited, full, or a file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'grpo-bench-config-'));
+  try {
+    const shipped = join(repoRoot, 'packages/demo-trainer/config/logging_config.yaml');
+    const d = benchConfig('default', dir, 30);
+    assert.equal(d.path, shipped, 'the shipped file itself, not a copy');
+    const shippedMetrics = parse(readFileSync(shipped, 'utf8')).metrics;
+    assert.deepEqual(d.metrics, {
+      loggingFrequency: shippedMetrics.logging_frequency,
+      fullMetricsFrequency: shippedMetrics.full_metrics_frequency,
+      samplingRatio: shippedMetrics.sampling_ratio,
+    });
+    // The seed plan's own settings (seed/logging-consolidation-plan.md).
+    const seed = benchConfig('seed', dir, 30);
+    assert.deepEqual(seed.metrics, {
+      loggingFrequency: 50,
+      fullMetricsFrequency: undefined,
+      samplingRatio: 0.1,
+    });
+    assert.equal(parse(readFileSync(seed.path, 'utf8')).metrics.validation_frequency, 250);
+    const full = benchConfig('full', dir, 30);
+    assert.deepEqual(full.metrics, { loggingFrequency: 1, fullMetricsFrequency: 1, samplingRatio: 1 });
+    assert.equal(parse(readFileSync(full.path, 'utf8')).metrics.validation_frequency, 31);
+    const file = benchConfig(seed.path, dir, 30);
+    assert.equal(file.name, 'file');
+    assert.equal(file.path, seed.path);
+    assert.throws(() => benchConfig(join(dir, 'absent.yaml'), dir, 30), /neither seed, default, full nor/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the command: --config seed --with-control reports both series per order and per ABBA block', () => {
+  // Training runs use the built packages (bench/overhead/trainRun.mjs): `pnpm build` first.
+  assert.ok(
+    existsSync(join(repoRoot, 'packages/demo-trainer/dist/index.js')),
+    'packages/demo-trainer/dist is missing: run pnpm build first',
+  );
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(repoRoot, 'bench/overhead/run.ts'),
+      ...['--config', 'seed', '--pairs', '2', '--steps', '3', '--skip', '1', '--warmup-steps', '1'],
+      '--with-control',
+    ],
+    { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 },
+  );
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  const out = r.stdout;
+  assert.match(out, /config seed: the seed plan's own config/);
+  assert.match(
+    out,
+    /logging_frequency 50, full_metrics_frequency \(unset: the SDK default\), sampling_ratio 0\.1/,
+  );
+  // Runs: per ABBA block, the telemetry block, then the control block.
+  const runs = [...out.matchAll(/^ {2}(telemetry|control) +pair +(\d+) (on|off)/gm)].map(
+    (m) => `${m[1]} ${m[2]} ${m[3]}`,
+  );
+  assert.deepEqual(runs, [
+    'telemetry 1 on',
+    'telemetry 1 off',
+    'telemetry 2 off',
+    'telemetry 2 on',
+    'control 1 on',
+    'control 1 off',
+    'control 2 off',
+    'control 2 on',
+  ]);
+  for (const heading of ['### telemetry: on vs off', '### A/A control: off vs off'])
+    assert.ok(out.includes(heading), heading);
+  for (const row of [
+    'pairs that ran "on" first | 1 |',
+    'pairs that ran "on" second | 1 |',
+    ': every pair | 2 |',
+    '**ABBA blocks, order effect removed** | 1 blocks |',
+    "geometric mean of the two orders' medians",
+    "order effect (a run's cost of running first) | 1 blocks |",
+  ])
+    assert.equal(out.split(row).length - 1, 4, `${row}: wall and thread CPU, in both series`);
 });

@@ -8,6 +8,8 @@ export type Mode = 'on' | 'off';
  * The order of the runs: one pair after the other, each pair's two runs back to back, the first
  * mode alternating from pair to pair (on-off, off-on, on-off, ...) so that whatever favours the first
  * (or second) run of a pair, such as a cache warmed by the run before, falls on both modes equally.
+ * Pairs 2k and 2k+1 make one ABBA block (on, off, off, on): `summarizeOrders` cancels the order
+ * effect within each block (and a drift that is linear over its four runs).
  */
 export function runOrder(pairs: number): { pair: number; mode: Mode }[] {
   if (!Number.isInteger(pairs) || pairs < 1)
@@ -130,20 +132,24 @@ export interface Spread {
   ci: { low: number; high: number; coverage: number };
 }
 
-/** Per-pair ratios and their median and spread. */
-export function summarize(pairs: readonly PairSteps[]): OverheadSummary {
-  if (pairs.length === 0) throw new RangeError('no pairs to summarize');
-  const ratios = pairs.map(pairRatio);
-  const m = ratios.map((r) => r.meanRatio);
-  const d = ratios.map((r) => r.medianRatio);
-  const spread = (xs: number[]): Spread => ({
+/** Median, quartiles, extremes and the 95% interval of the median of `xs` (one figure per pair or block). */
+export function spread(xs: readonly number[]): Spread {
+  return {
     median: median(xs),
     q1: quantile(xs, 0.25),
     q3: quantile(xs, 0.75),
     min: Math.min(...xs),
     max: Math.max(...xs),
     ci: medianInterval(xs),
-  });
+  };
+}
+
+/** Per-pair ratios and their median and spread. */
+export function summarize(pairs: readonly PairSteps[]): OverheadSummary {
+  if (pairs.length === 0) throw new RangeError('no pairs to summarize');
+  const ratios = pairs.map(pairRatio);
+  const m = ratios.map((r) => r.meanRatio);
+  const d = ratios.map((r) => r.medianRatio);
   return {
     pairs: pairs.length,
     ratios,
@@ -155,5 +161,101 @@ export function summarize(pairs: readonly PairSteps[]): OverheadSummary {
       on: median(pairs.flatMap((p) => p.on)),
       off: median(pairs.flatMap((p) => p.off)),
     },
+  };
+}
+
+/** The order a pair ran in (`runOrder`): telemetry first (`on-off`, even pairs) or second (`off-on`). */
+export type PairOrder = 'on-off' | 'off-on';
+export const pairOrder = (pair: number): PairOrder => (pair % 2 === 0 ? 'on-off' : 'off-on');
+
+/**
+ * One figure per ABBA block from the figures of its two pairs, in run order (pair 2k ran on-off,
+ * pair 2k+1 off-on; an odd last pair has no partner and is left out).
+ * - ratios (`geometric`): the geometric mean of the two ratios. If running first multiplies a run's
+ *   step time by e (the order effect), pair 2k measures t*e and pair 2k+1 t/e: their geometric mean
+ *   is t.
+ * - differences (`arithmetic`): the mean of the two (an additive order effect d: t+d and t-d).
+ */
+export function abbaBlocks(values: readonly number[], kind: 'geometric' | 'arithmetic'): number[] {
+  const out: number[] = [];
+  for (let k = 0; 2 * k + 1 < values.length; k++) {
+    const a = values[2 * k]!;
+    const b = values[2 * k + 1]!;
+    out.push(kind === 'geometric' ? Math.sqrt(a * b) : (a + b) / 2);
+  }
+  return out;
+}
+
+/**
+ * The order effect of each ABBA block as a ratio: sqrt(ratio of its on-off pair / ratio of its off-on
+ * pair), i.e. e above: how much slower a run is for running first of its pair (1: no order effect).
+ */
+export function orderEffects(ratios: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let k = 0; 2 * k + 1 < ratios.length; k++) out.push(Math.sqrt(ratios[2 * k]! / ratios[2 * k + 1]!));
+  return out;
+}
+
+/** The pairs of each order summarized apart, and the ABBA blocks' figures with the order effect removed. */
+export interface OrderedSummary {
+  /** Every pair together (`summarize`). */
+  all: OverheadSummary;
+  /** The pairs that ran telemetry first, and those that ran it second (undefined: none ran so). */
+  byOrder: Record<PairOrder, OverheadSummary | undefined>;
+  /**
+   * The geometric mean of the two orders' medians (of the mean-step-time ratio): the order effect
+   * removed from the medians; NaN unless both orders ran.
+   */
+  combinedMedians: number;
+  /** ABBA blocks (complete ones: `pairs` / 2, rounded down); the rest undefined when there are none. */
+  blocks: number;
+  /** Per block, the geometric mean of its two pairs' mean-step-time ratios; their median and spread. */
+  meanRatio: Spread | undefined;
+  /** The same for the median-step-time ratio. */
+  medianRatio: Spread | undefined;
+  /** Per block, the mean of its two pairs' differences of mean step times (seconds). */
+  meanDifference: Spread | undefined;
+  /** Per block, the order effect of the mean-step-time ratio (`orderEffects`). */
+  orderEffect: Spread | undefined;
+}
+
+/** `summarize`, per order, and per ABBA block; `pairs` in run order (`runOrder`). */
+export function summarizeOrders(pairs: readonly PairSteps[]): OrderedSummary {
+  const all = summarize(pairs);
+  const of = (order: PairOrder): OverheadSummary | undefined => {
+    const these = pairs.filter((_, i) => pairOrder(i) === order);
+    return these.length > 0 ? summarize(these) : undefined;
+  };
+  const byOrder = { 'on-off': of('on-off'), 'off-on': of('off-on') };
+  const combinedMedians =
+    byOrder['on-off'] && byOrder['off-on']
+      ? Math.sqrt(byOrder['on-off'].meanRatio.median * byOrder['off-on'].meanRatio.median)
+      : Number.NaN;
+  const blocks = Math.floor(pairs.length / 2);
+  const over = (xs: number[]): Spread | undefined => (xs.length > 0 ? spread(xs) : undefined);
+  return {
+    all,
+    byOrder,
+    combinedMedians,
+    blocks,
+    meanRatio: over(
+      abbaBlocks(
+        all.ratios.map((r) => r.meanRatio),
+        'geometric',
+      ),
+    ),
+    medianRatio: over(
+      abbaBlocks(
+        all.ratios.map((r) => r.medianRatio),
+        'geometric',
+      ),
+    ),
+    meanDifference: over(
+      abbaBlocks(
+        all.ratios.map((r) => r.meanDifference),
+        'arithmetic',
+      ),
+    ),
+    orderEffect: over(orderEffects(all.ratios.map((r) => r.meanRatio))),
   };
 }

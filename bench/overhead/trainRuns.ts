@@ -1,8 +1,8 @@
 // Shared by the overhead benchmark's scripts: the telemetry config they train with and one training
 // run in its own child process (bench/overhead/trainRun.mjs, on the built packages).
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { live } from '../../test/helpers/collector.js';
@@ -33,6 +33,83 @@ export function writeBenchConfig(
   config.metrics.validation_frequency = steps + 1;
   edit?.(config);
   writeFileSync(path, stringify(config));
+}
+
+/** The configs `--config` names; anything else is the path of a YAML file. */
+export const BENCH_CONFIGS = ['seed', 'default', 'full'] as const;
+export type BenchConfigName = (typeof BENCH_CONFIGS)[number];
+
+export interface BenchConfig {
+  /** `seed`, `default`, `full`, or `file` (a path given). */
+  name: BenchConfigName | 'file';
+  /** The YAML file the runs train with. */
+  path: string;
+  /** What it is, for the report. */
+  description: string;
+  /** Its `metrics:` frequencies and sampling ratio as written (undefined: unset, the SDK's default). */
+  metrics: {
+    loggingFrequency: number | undefined;
+    fullMetricsFrequency: number | undefined;
+    samplingRatio: number | undefined;
+  };
+}
+
+/**
+ * The telemetry config of `--config <choice>`:
+ * - `seed`: the seed plan's own config (bench/overhead/configs/seed.yaml: logging every 50 steps,
+ *   `sampling_ratio: 0.1`), as a user who follows the plan runs it;
+ * - `default`: the demo's shipped config (packages/demo-trainer/config/logging_config.yaml), unedited;
+ * - `full`: every step logged and analysed (`writeBenchConfig`, written into `dir`);
+ * - anything else: the path of a YAML file (relative to the working directory), used as it is.
+ */
+export function benchConfig(choice: string, dir: string, steps: number): BenchConfig {
+  let name: BenchConfig['name'];
+  let path: string;
+  let description: string;
+  if (choice === 'full') {
+    name = 'full';
+    path = join(dir, 'telemetry-full.yaml');
+    writeBenchConfig(path, steps);
+    description =
+      "full: the demo's shipped config with every step logged and analysed (logging_frequency 1, " +
+      'full_metrics_frequency 1, sampling_ratio 1), validation at the start and the end only';
+  } else if (choice === 'default') {
+    name = 'default';
+    path = shippedConfig;
+    description =
+      "default: the demo's shipped config, unedited (packages/demo-trainer/config/logging_config.yaml)";
+  } else if (choice === 'seed') {
+    name = 'seed';
+    path = join(here, 'configs', 'seed.yaml');
+    description = "seed: the seed plan's own config (bench/overhead/configs/seed.yaml)";
+  } else {
+    name = 'file';
+    path = resolve(choice);
+    if (!existsSync(path))
+      throw new RangeError(`--config: ${choice} is neither ${BENCH_CONFIGS.join(', ')} nor an existing file`);
+    description = `file: ${path}`;
+  }
+  const metrics = parse(readFileSync(path, 'utf8'))?.metrics ?? {};
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  return {
+    name,
+    path,
+    description,
+    metrics: {
+      loggingFrequency: num(metrics.logging_frequency),
+      fullMetricsFrequency: num(metrics.full_metrics_frequency),
+      samplingRatio: num(metrics.sampling_ratio),
+    },
+  };
+}
+
+/** The string after `--<name>` in `args`, else `dflt`. */
+export function stringArg(args: readonly string[], name: string, dflt: string): string {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return dflt;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new RangeError(`--${name} needs a value`);
+  return v;
 }
 
 /**
