@@ -1,5 +1,8 @@
 // Our side of the TensorBoard writer benchmark (see run.mjs): writes the workload with
 // TensorBoardRun and prints one JSON line of timings. Values are generated before timing starts.
+// Usage: ours.ts [workload json] [sync|async]: `sync` (the default, as the SDK's tensorboard handler
+// writes unless `async_writes: true`) hands each step's records to the OS with one writev on the
+// event loop's thread right after the step; `async` writes through libuv's thread pool.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +21,9 @@ const w = JSON.parse(
   process.argv[2] ?? readFileSync(new URL('./workload.json', import.meta.url), 'utf8'),
 ) as Workload;
 const keep = process.env.GRPO_BENCH_KEEP === '1';
+const writes = process.argv[3] ?? 'sync';
+if (writes !== 'sync' && writes !== 'async')
+  throw new RangeError(`writes must be sync or async, got ${writes}`);
 
 /** MINSTD generator: exact in doubles, so Python produces the same values. */
 function histogramValues(seed: number, n: number, step: number): Float64Array {
@@ -37,7 +43,7 @@ async function timeRun(
 ): Promise<{ seconds: number; callerSeconds: number; bytes: number; dir: string }> {
   const logDir = mkdtempSync(join(tmpdir(), `grpo-bench-tb-${name}-`));
   const start = process.hrtime.bigint();
-  const run = new TensorBoardRun({ logDir, runName: 'ours' });
+  const run = new TensorBoardRun({ logDir, runName: 'ours', syncWrites: writes === 'sync' });
   let caller = 0n;
   for (let step = 0; step < steps; step++) {
     const t0 = process.hrtime.bigint();
@@ -96,6 +102,7 @@ if (!keep) {
 process.stdout.write(
   `${JSON.stringify({
     writer: 'grpo-otel',
+    writes,
     scalars: { records: w.scalarTags * w.scalarSteps, ...scalar },
     histograms: { records: w.histogramTags * w.histogramSteps, ...histo },
     check,

@@ -4,11 +4,15 @@
 // values = 10 tags x 1k steps). Each writer runs in its own process, one after the other, and is
 // timed from its first value to its file closed (flushed and synced); values are generated before
 // timing. Both outputs are then read back with our reader (counts and a checksum must agree).
+// Ours runs in both write modes: `sync` (one writev per step on the event loop's thread, right after
+// the step: what the SDK's tensorboard handler does by default, `async_writes: false`) and `async`
+// (libuv's thread pool: `async_writes: true`).
 //
-//   node bench/tensorboard/run.mjs [--scale F] [--no-assert]
+//   node bench/tensorboard/run.mjs [--scale F] [--writes sync|async|both] [--no-assert]
 //
-// --scale F multiplies the step counts (e.g. 0.1 for a quick look). Exits 1 when ours is not at
-// least 3x faster than tensorboardX on both workloads (unless --no-assert).
+// --scale F multiplies the step counts (e.g. 0.1 for a quick look); --writes picks our modes (default
+// both). Exits 1 when ours is not at least 3x faster than tensorboardX on both workloads in every mode
+// run (unless --no-assert).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +24,11 @@ const args = process.argv.slice(2);
 const scaleAt = args.indexOf('--scale');
 const scale = scaleAt >= 0 ? Number(args[scaleAt + 1]) : 1;
 const assertTarget = !args.includes('--no-assert');
+const writesAt = args.indexOf('--writes');
+const writesArg = writesAt >= 0 ? args[writesAt + 1] : 'both';
+if (!['sync', 'async', 'both'].includes(writesArg)) throw new RangeError('--writes: sync, async or both');
+/** Our write modes to run, the SDK's default first. */
+const modes = writesArg === 'both' ? ['sync', 'async'] : [writesArg];
 const TARGET = 3;
 
 const base = JSON.parse(readFileSync(`${here}workload.json`, 'utf8'));
@@ -48,8 +57,12 @@ const tsx = ['--conditions=source', '--import', 'tsx'];
 const json = JSON.stringify(workload);
 
 process.stderr.write(`workload: ${json}\n`);
-process.stderr.write('running grpo-otel ...\n');
-const ours = JSON.parse(run(process.execPath, [...tsx, `${here}ours.ts`, json]));
+/** Our runs by write mode. */
+const oursBy = {};
+for (const mode of modes) {
+  process.stderr.write(`running grpo-otel (${mode} writes) ...\n`);
+  oursBy[mode] = JSON.parse(run(process.execPath, [...tsx, `${here}ours.ts`, json, mode]));
+}
 process.stderr.write('running tensorboardX ...\n');
 const tbx = JSON.parse(run(python, [`${here}tbx.py`, json]));
 
@@ -59,9 +72,12 @@ const tbxHistograms = JSON.parse(run(process.execPath, [...tsx, `${here}verify.t
 rmSync(tbx.scalars.dir, { recursive: true, force: true });
 rmSync(tbx.histograms.dir, { recursive: true, force: true });
 const same =
-  ours.check.scalarRun.scalars === tbxScalars.scalars &&
-  ours.check.scalarRun.checksum === tbxScalars.checksum &&
-  ours.check.histogramRun.histograms === tbxHistograms.histograms &&
+  modes.every(
+    (mode) =>
+      oursBy[mode].check.scalarRun.scalars === tbxScalars.scalars &&
+      oursBy[mode].check.scalarRun.checksum === tbxScalars.checksum &&
+      oursBy[mode].check.histogramRun.histograms === tbxHistograms.histograms,
+  ) &&
   tbxScalars.issues === 0 &&
   tbxHistograms.issues === 0;
 
@@ -69,33 +85,38 @@ const rate = (n, s) => n / s;
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3));
 const rows = [];
 for (const kind of ['scalars', 'histograms']) {
-  const o = ours[kind];
-  const t = tbx[kind];
-  rows.push({
-    kind,
-    records: o.records,
-    oursSeconds: o.seconds,
-    tbxSeconds: t.seconds,
-    oursRate: rate(o.records, o.seconds),
-    tbxRate: rate(t.records, t.seconds),
-    ratio: t.seconds / o.seconds,
-    callerMicros: (o.callerSeconds / o.records) * 1e6,
-    oursBytes: o.bytes,
-    tbxBytes: t.bytes,
-  });
+  for (const mode of modes) {
+    const o = oursBy[mode][kind];
+    const t = tbx[kind];
+    rows.push({
+      kind,
+      mode,
+      records: o.records,
+      oursSeconds: o.seconds,
+      tbxSeconds: t.seconds,
+      oursRate: rate(o.records, o.seconds),
+      tbxRate: rate(t.records, t.seconds),
+      ratio: t.seconds / o.seconds,
+      callerMicros: (o.callerSeconds / o.records) * 1e6,
+      oursBytes: o.bytes,
+      tbxBytes: t.bytes,
+    });
+  }
 }
 
 console.log(
-  `TensorBoard writers, ${os.cpus().length} cores, Node ${process.version}, ${os.cpus()[0]?.model ?? ''}`,
+  `TensorBoard writers, ${os.cpus().length} cores, Node ${process.version}, ${os.cpus()[0]?.model ?? ''}, ` +
+    `load average ${os.loadavg()[0].toFixed(1)} at the end`,
 );
 console.log('');
 console.log(
-  '| workload | records | grpo-otel | tensorboardX | ratio | grpo-otel caller time per record | file bytes (ours / tbx) |',
+  '| workload | grpo-otel writes | records | grpo-otel | tensorboardX | ratio | grpo-otel caller time per record | file bytes (ours / tbx) |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
+  const mode = r.mode === 'sync' ? 'sync (SDK default)' : 'async (`async_writes: true`)';
   console.log(
-    `| ${r.kind} | ${fmt(r.records)} | ${r.oursSeconds.toFixed(2)} s (${fmt(r.oursRate)}/s) | ${r.tbxSeconds.toFixed(2)} s (${fmt(r.tbxRate)}/s) | ${r.ratio.toFixed(1)}x | ${r.callerMicros.toFixed(2)} µs | ${fmt(r.oursBytes)} / ${fmt(r.tbxBytes)} |`,
+    `| ${r.kind} | ${mode} | ${fmt(r.records)} | ${r.oursSeconds.toFixed(2)} s (${fmt(r.oursRate)}/s) | ${r.tbxSeconds.toFixed(2)} s (${fmt(r.tbxRate)}/s) | ${r.ratio.toFixed(1)}x | ${r.callerMicros.toFixed(2)} µs | ${fmt(r.oursBytes)} / ${fmt(r.tbxBytes)} |`,
   );
 }
 console.log('');
@@ -103,7 +124,10 @@ console.log(
   `same data written by both (counts and scalar checksum, read back with our reader): ${same ? 'yes' : 'NO'}`,
 );
 const ok = same && rows.every((r) => r.ratio >= TARGET);
-if (!same) console.log(JSON.stringify({ ours: ours.check, tbx: { tbxScalars, tbxHistograms } }));
+if (!same)
+  console.log(
+    JSON.stringify({ ours: modes.map((m) => oursBy[m].check), tbx: { tbxScalars, tbxHistograms } }),
+  );
 if (assertTarget && !ok) {
   console.log(`FAILED: target is ${TARGET}x on both workloads with identical output`);
   process.exit(1);
