@@ -10,17 +10,16 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { getTelemetry, getTrainingLogger, initialize, parseConfig, shutdown, withSpan } from '@grpo-otel/sdk';
 import { METRICS } from '@grpo-otel/semconv';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
 import {
   anyValue,
   attributesToObject,
   exportedLogRecords,
   exportedMetrics,
   exportedSpans,
-  freePort,
-  type RunningCollector,
-  startCollector,
-  waitFor,
-} from './helpers/collector.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { freePort } from '@grpo-otel/testkit/ports';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { captureDiag, startFaultProxy, startStallServer } from './helpers/faultServers.js';
 
 interface QueueYaml {

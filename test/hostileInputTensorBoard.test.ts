@@ -18,9 +18,9 @@ import {
   logTrainingProgress,
   shutdown,
 } from '@grpo-otel/sdk';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+import { startTensorBoard } from '@grpo-otel/testkit/tensorboard';
 import { readEvents } from '../packages/exporter-tensorboard/test/support/evidenceRuns.js';
-import { pythonBinary } from './helpers/python.js';
-import { startTensorBoard } from './helpers/tensorboard.js';
 
 const PAYLOADS = [
   '<script>alert(1)</script>',

@@ -8,6 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+import {
+  f32,
+  type RunningTensorBoard,
+  readWithEventAccumulator,
+  startTensorBoard,
+} from '@grpo-otel/testkit/tensorboard';
 import {
   completions,
   crc32c,
@@ -25,13 +32,6 @@ import {
   trimmed,
   writeEvidenceRuns,
 } from '../packages/exporter-tensorboard/test/support/evidenceRuns.js';
-import { pythonBinary } from './helpers/python.js';
-import {
-  f32,
-  type RunningTensorBoard,
-  readWithEventAccumulator,
-  startTensorBoard,
-} from './helpers/tensorboard.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 

@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from './collector.js';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 
 // The SDK's own @opentelemetry/api (not a dependency of the test workspace). Its diag logger is a
 // process-wide global, so setting it here is what the SDK reports through.
