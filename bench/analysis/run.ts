@@ -10,7 +10,7 @@ import {
   parseConfig,
   shutdown,
 } from '@grpo-otel/sdk';
-import { createRandom } from '../../packages/demo-trainer/src/random.js';
+import { mulberry32 } from '@grpo-otel/testkit/random';
 
 const COMPLETIONS = 64;
 const TOKENS = 256;
@@ -18,7 +18,7 @@ const GROUP = 8;
 const WARMUP = 50;
 const STEPS = Number(process.env.BENCH_STEPS ?? 400);
 
-const random = createRandom(42);
+const random = mulberry32(42);
 
 function batch(): { rewards: Record<string, number[]>; gens: Generation[]; refs: string[] } {
   const rewards: Record<string, number[]> = {};

@@ -37,6 +37,7 @@ export {
   lengthDistribution,
 } from './lengthDistribution.js';
 export { movingAverage } from './movingAverage.js';
+export { mulberry32 } from './mulberry32.js';
 export { PlateauDetector, type PlateauDetectorOptions, type PlateauUpdate } from './PlateauDetector.js';
 export { pairwiseCorrelations, type RewardCorrelation } from './pairwiseCorrelations.js';
 export { type ParsedCompletion, parseCompletion } from './parseCompletion.js';

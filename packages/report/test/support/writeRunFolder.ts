@@ -22,6 +22,7 @@ import {
   setValidationDataset,
   shutdown,
 } from '@grpo-otel/sdk';
+import { mulberry32 } from '@grpo-otel/testkit/random';
 
 export const RUN_ID = 'report-fixture-run';
 export const STEPS = 50;
@@ -76,18 +77,6 @@ metrics:
   max_pending_analyses: 512
 `;
 
-/** mulberry32: repeatable synthetic data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const VOCAB = 6;
 
 export interface RunFolderStats {
@@ -101,7 +90,7 @@ export interface RunFolderStats {
  * and whose validation accuracy improves. Everything goes through the SDK into `out`.
  */
 export async function writeRunFolder(out: string, options: { seed?: number } = {}): Promise<RunFolderStats> {
-  const random = rng(options.seed ?? 11);
+  const random = mulberry32(options.seed ?? 11);
   const env = {};
   initialize({
     config: parseConfig(CONFIG(RUN_ID), { source: 'report-fixture.yaml', baseDir: out, env }),
