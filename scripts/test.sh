@@ -14,6 +14,8 @@ echo "== lint" >&2
 pnpm run --silent lint
 echo "== import cycles" >&2
 pnpm run --silent cycles
+echo "== declared dependencies" >&2
+pnpm run --silent deps
 echo "== collector" >&2
 GRPO_OTELCOL_BIN="$(bash scripts/build-collector.sh | tail -n 1)"
 export GRPO_OTELCOL_BIN
