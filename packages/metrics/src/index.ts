@@ -36,7 +36,7 @@ export {
   type LengthDistributionInput,
   lengthDistribution,
 } from './lengthDistribution.js';
-export { movingAverage } from './movingAverage.js';
+export { type MovingAverageOptions, movingAverage } from './movingAverage.js';
 export { mulberry32 } from './mulberry32.js';
 export { PlateauDetector, type PlateauDetectorOptions, type PlateauUpdate } from './PlateauDetector.js';
 export { pairwiseCorrelations, type RewardCorrelation } from './pairwiseCorrelations.js';
