@@ -136,12 +136,13 @@ for (const pkg of readdirSync(join(root, 'packages')).sort()) {
   problems.push(...check(dir, manifest, published, dev));
 }
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// The root's package.json serves its test, bench and scripts folders and the generators under deploy/.
 problems.push(
   ...check(
     root,
     rootManifest,
     [],
-    DEV_DIRS.flatMap((d) => walk(join(root, d))),
+    [...DEV_DIRS, 'deploy'].flatMap((d) => walk(join(root, d))),
   ),
 );
 
