@@ -4,6 +4,7 @@ export { type AutoHistogram, type AutoHistogramOptions, autoHistogram } from './
 export { CollapseDetector, type CollapseDetectorOptions, type CollapseUpdate } from './CollapseDetector.js';
 export { type AnswerOutcome, classifyAnswer } from './classifyAnswer.js';
 export { type ClippedRatio, type ClippedRatioInput, clippedRatio } from './clippedRatio.js';
+export { codePointLength } from './codePointLength.js';
 export { type CorrectnessRate, correctnessRate } from './correctnessRate.js';
 export { type DistinctN, distinctN } from './distinctN.js';
 export { type DuplicateCompletions, duplicateCompletions } from './duplicateCompletions.js';
