@@ -13,7 +13,8 @@ import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+// The workspace to check: the repository, or the directory given as the only argument (for the test).
+const root = process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url));
 
 /** Declared for what they run, not for what is imported: why each is allowed to be unimported. */
 const TOOLS = {
