@@ -1,6 +1,6 @@
 // Seed-shaped model-output rows for the CSV benchmark: timestamp, question, true_answer,
 // model_answer, model_reasoning, as GSM8K-style math word problems and model outputs. Deterministic.
-import { mulberry32 } from '@grpo-otel/testkit/random';
+import { mulberry32 } from '@grpo-otel/metrics';
 
 export interface ModelOutputRow {
   /** OTel HrTime of the record. */

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as nodeTest } from 'node:test';
 import { RotatingFileWriter } from '@grpo-otel/file-writer';
-import { mulberry32 } from '@grpo-otel/testkit/random';
+import { mulberry32 } from '@grpo-otel/metrics';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'grpo-rfw-'));

@@ -2,6 +2,8 @@
 // rotating log file, model-output CSV and TensorBoard event files for ~50 steps of synthetic GRPO
 // training, with a reward plateau and an entropy collapse the SDK's detectors fire on, validation
 // runs, and model outputs that try to inject markup and spreadsheet formulas.
+
+import { mulberry32 } from '@grpo-otel/metrics';
 import {
   beginStep,
   forceFlush,
@@ -22,7 +24,6 @@ import {
   setValidationDataset,
   shutdown,
 } from '@grpo-otel/sdk';
-import { mulberry32 } from '@grpo-otel/testkit/random';
 
 export const RUN_ID = 'report-fixture-run';
 export const STEPS = 50;
