@@ -5,7 +5,8 @@
 //   - an import in src/ or bin/ (published code) must be a dependency or peer dependency;
 //   - an import in test/, scripts/ or bench/ must be declared in any section (Node would otherwise
 //     find it in the root's node_modules by walking up, and a package's tests would lean on the root);
-//   - a declared package that nothing imports is unused, unless it is a tool run by name (TOOLS).
+//   - a declared package that nothing imports is unused, unless it is a tool run by name (TOOLS);
+//   - workspace packages do not depend on each other in a cycle (devDependencies included).
 // Imports are read from the text (static and dynamic `import`, `export ... from`, `require`);
 // `node:` built-ins, relative paths and a package's own name are skipped. Exit code 1 on a problem.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -123,6 +124,7 @@ function check(dir, manifest, published, dev) {
 }
 
 const problems = [];
+const manifests = new Map();
 for (const pkg of readdirSync(join(root, 'packages')).sort()) {
   const dir = join(root, 'packages', pkg);
   let manifest;
@@ -131,7 +133,7 @@ for (const pkg of readdirSync(join(root, 'packages')).sort()) {
   } catch {
     continue;
   }
-  // A private package is never installed by users: everything it imports is a dependency of it.
+  manifests.set(manifest.name, manifest);
   const published = PUBLISHED_DIRS.flatMap((d) => walk(join(dir, d)));
   const dev = DEV_DIRS.flatMap((d) => walk(join(dir, d)));
   problems.push(...check(dir, manifest, published, dev));
@@ -146,6 +148,28 @@ problems.push(
     [...DEV_DIRS, 'deploy'].flatMap((d) => walk(join(root, d))),
   ),
 );
+
+// No cycle among the workspace's packages, devDependencies included (pnpm -r refuses to order one).
+const sections = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+const edges = (name) =>
+  [...new Set(sections.flatMap((s) => Object.keys(manifests.get(name)[s] ?? {})))].filter((d) =>
+    manifests.has(d),
+  );
+const state = new Map(); // name -> 'open' while on the path, 'done' after
+const path = [];
+const visit = (name) => {
+  state.set(name, 'open');
+  path.push(name);
+  for (const next of edges(name)) {
+    if (state.get(next) === 'open') {
+      const cycle = [...path.slice(path.indexOf(next)), next].join(' -> ');
+      problems.push(`workspace packages depend on each other in a cycle: ${cycle}`);
+    } else if (!state.has(next)) visit(next);
+  }
+  path.pop();
+  state.set(name, 'done');
+};
+for (const name of [...manifests.keys()].sort()) if (!state.has(name)) visit(name);
 
 if (problems.length > 0) {
   for (const p of problems) console.error(p);

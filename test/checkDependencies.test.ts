@@ -57,3 +57,25 @@ test('a workspace with undeclared, dev-only, unused and root-level mistakes: eac
     ].sort(),
   );
 });
+
+test('workspace packages that depend on each other in a cycle, through devDependencies too, are named', (t) => {
+  const root = tempDir(t, 'grpo-deps-cycle-');
+  write(join(root, 'package.json'), JSON.stringify({ name: 'ws' }));
+  write(
+    join(root, 'packages', 'a', 'package.json'),
+    JSON.stringify({ name: '@ws/a', devDependencies: { '@ws/b': 'workspace:*' } }),
+  );
+  write(join(root, 'packages', 'a', 'test', 'a.test.ts'), "import '@ws/b';\n");
+  write(
+    join(root, 'packages', 'b', 'package.json'),
+    JSON.stringify({ name: '@ws/b', dependencies: { '@ws/a': 'workspace:*' } }),
+  );
+  write(join(root, 'packages', 'b', 'src', 'index.ts'), "export { a } from '@ws/a';\n");
+  assert.deepEqual(check(root), {
+    status: 1,
+    lines: [
+      'workspace packages depend on each other in a cycle: @ws/a -> @ws/b -> @ws/a',
+      '1 dependency problem(s)',
+    ],
+  });
+});
