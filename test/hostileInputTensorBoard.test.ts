@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { readEvents } from '@grpo-otel/exporter-tensorboard';
 import {
   getLogger,
   initialize,
@@ -20,7 +21,6 @@ import {
 } from '@grpo-otel/sdk';
 import { pythonBinary } from '@grpo-otel/testkit/python';
 import { startTensorBoard } from '@grpo-otel/testkit/tensorboard';
-import { readEvents } from '../packages/exporter-tensorboard/test/support/evidenceRuns.js';
 
 const PAYLOADS = [
   '<script>alert(1)</script>',

@@ -8,6 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import {
+  crc32c,
+  grpoCustomScalarsLayout,
+  histogramFromValues,
+  maskCrc32c,
+} from '@grpo-otel/exporter-tensorboard';
 import { pythonBinary } from '@grpo-otel/testkit/python';
 import {
   f32,
@@ -17,11 +23,7 @@ import {
 } from '@grpo-otel/testkit/tensorboard';
 import {
   completions,
-  crc32c,
   expectedScalars,
-  grpoCustomScalarsLayout,
-  histogramFromValues,
-  maskCrc32c,
   otelCounts,
   REWARD_BOUNDS,
   RUNS,
