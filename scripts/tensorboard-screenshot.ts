@@ -18,12 +18,12 @@ import type { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { main as cli } from '@grpo-otel/cli';
-import { repoRoot } from '../test/helpers/collector.js';
-import { startTensorBoard } from '../test/helpers/tensorboard.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '@grpo-otel/testkit/chromium';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { startTensorBoard } from '@grpo-otel/testkit/tensorboard';
 
 /** The tags shown: each reward function's batch mean and its moving average, and the total. */
 export const REWARD_TAG_FILTER = '^grpo\\.reward\\.(mean|moving_average)/[^/]+$';
-const CHROMIUM = '/usr/bin/chromium';
 // Four charts a row: the ten reward charts fit in three rows.
 const WIDTH = 1800;
 const HEIGHT = 1080;
@@ -101,14 +101,7 @@ async function screenshot(url: string, expectedCharts: number, out: string): Pro
   const chromium: ChildProcess = spawn(
     CHROMIUM,
     [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       '--hide-scrollbars',
       `--user-data-dir=${profile}`,
       '--remote-debugging-pipe',

@@ -16,6 +16,8 @@ echo "== import cycles" >&2
 pnpm run --silent cycles
 echo "== sdk layers (no import up)" >&2
 pnpm run --silent layers
+echo "== declared dependencies" >&2
+pnpm run --silent deps
 echo "== collector" >&2
 GRPO_OTELCOL_BIN="$(bash scripts/build-collector.sh | tail -n 1)"
 export GRPO_OTELCOL_BIN

@@ -4,15 +4,15 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { parse } from 'yaml';
-import { RUN_LABELS, renderRules } from '../deploy/prometheus/src/rules.js';
 import {
   AMTOOL_BIN,
   alertmanagerConfigPath,
   runTool,
-  tempDir,
   writeTestAlertmanagerConfig,
-} from './helpers/prometheus.js';
+} from '@grpo-otel/testkit/prometheus';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
+import { parse } from 'yaml';
+import { RUN_LABELS, renderRules } from '../deploy/prometheus/src/rules.js';
 
 async function route(config: string, labels: Record<string, string>): Promise<string> {
   const r = await runTool(AMTOOL_BIN, [
@@ -34,7 +34,7 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
   });
 
   test('amtool check-config accepts the end-to-end test variant too', async () => {
-    const dir = await tempDir('grpo-am-config-');
+    const dir = await tempDirUntilExit('grpo-am-config-');
     const path = await writeTestAlertmanagerConfig(dir, 'http://127.0.0.1:9/hooks');
     const r = await runTool(AMTOOL_BIN, ['check-config', path]);
     assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -13,8 +13,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_RUN_ID, prometheusLabelName } from '@grpo-otel/semconv';
-import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
-import { repoRoot, waitFor } from './helpers/collector.js';
 import {
   type AmAlert,
   type LocalCollector,
@@ -24,10 +22,13 @@ import {
   startLocalCollector,
   startPrometheus,
   startWebhookReceiver,
-  tempDir,
   type WebhookReceiver,
   writeTestAlertmanagerConfig,
-} from './helpers/prometheus.js';
+} from '@grpo-otel/testkit/prometheus';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
+import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
 
 const RUN_LABEL = prometheusLabelName(ATTR_GRPO_RUN_ID);
 const FN_LABEL = prometheusLabelName(ATTR_GRPO_REWARD_FUNCTION);
@@ -119,7 +120,7 @@ describe('reward plateau alert, end to end', { timeout: 10 * 60_000 }, () => {
   before(async () => {
     local = await startLocalCollector();
     webhook = await startWebhookReceiver();
-    const dir = await tempDir('grpo-alerting-e2e-');
+    const dir = await tempDirUntilExit('grpo-alerting-e2e-');
     am = await startAlertmanager(await writeTestAlertmanagerConfig(dir, webhook.url));
     const config = writeLocalPrometheus(
       dir,

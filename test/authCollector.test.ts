@@ -8,16 +8,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
 import {
   attributesToObject,
   exportedLogRecords,
   exportedMetrics,
   exportedSpans,
-  type RunningCollector,
-  startCollector,
-  tempDirs,
-  waitFor,
-} from './helpers/collector.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import {
   allSinksConfig,
   filesContaining,

@@ -10,18 +10,18 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { getTelemetry, getTrainingLogger, initialize, parseConfig, shutdown, withSpan } from '@grpo-otel/sdk';
 import { METRICS } from '@grpo-otel/semconv';
+import { captureDiag } from '@grpo-otel/testkit/captureDiag';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
 import {
   anyValue,
   attributesToObject,
   exportedLogRecords,
   exportedMetrics,
   exportedSpans,
-  freePort,
-  type RunningCollector,
-  startCollector,
-  waitFor,
-} from './helpers/collector.js';
-import { captureDiag, startFaultProxy, startStallServer } from './helpers/faultServers.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { freePort } from '@grpo-otel/testkit/ports';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
+import { startFaultProxy, startStallServer } from './helpers/faultServers.js';
 
 interface QueueYaml {
   max_records: number;
@@ -128,8 +128,8 @@ afterEach(async () => {
 describe('backpressure: collector down', { timeout: 120_000 }, () => {
   for (const overflow of ['drop_oldest', 'drop_newest'] as const) {
     test(`${overflow}: the queue holds its bound, drops the ${overflow === 'drop_oldest' ? 'oldest' : 'newest'} and counts them; the rest arrives when the collector starts`, async () => {
-      const diagLog = captureDiag();
-      cleanups.push(async () => diagLog.restore());
+      const diagLog = captureDiag('info');
+      cleanups.push(async () => diagLog.stop());
       const port = await freePort();
       const endpoint = `http://127.0.0.1:${port}`;
       const maxRecords = 1000;

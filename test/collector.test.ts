@@ -6,21 +6,23 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parse as parseYaml } from 'yaml';
 import {
-  attributesToObject,
   collectorBinary,
   defaultCollectorConfig,
+  type RunningCollector,
+  startCollector,
+} from '@grpo-otel/testkit/collector';
+import {
+  attributesToObject,
   exportedLogRecords,
   exportedMetrics,
   exportedSpans,
-  freePort,
-  pidAlive,
-  type RunningCollector,
-  repoRoot,
-  startCollector,
-  waitFor,
-} from './helpers/collector.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { pidAlive } from '@grpo-otel/testkit/pidAlive';
+import { freePort } from '@grpo-otel/testkit/ports';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
+import { parse as parseYaml } from 'yaml';
 
 const BUILD_TIMEOUT_MS = 40 * 60_000;
 const manifestPath = join(repoRoot, 'collector-config', 'builder-config.yaml');

@@ -10,9 +10,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { ATTR_SERVICE_INSTANCE_ID, METRICS, prometheusName, RESOURCE_ATTRIBUTES } from '@grpo-otel/semconv';
+import { collectorBinary, startCollector } from '@grpo-otel/testkit/collector';
+import { freePort } from '@grpo-otel/testkit/ports';
+import { localCollectorConfig, startPrometheus } from '@grpo-otel/testkit/prometheus';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { parse } from 'yaml';
-import { collectorBinary, freePort, repoRoot, startCollector, waitFor } from './helpers/collector.js';
-import { localCollectorConfig, startPrometheus, tempDir } from './helpers/prometheus.js';
 
 const gatewayConfig = join(repoRoot, 'collector-config', 'gateway.yaml');
 
@@ -89,7 +93,7 @@ const LABEL_ATTRIBUTES = RESOURCE_ATTRIBUTES.map((a) => a.key)
 
 describe('collector-config/gateway.yaml', { timeout: 15 * 60_000 }, () => {
   test('otelcol-grpo validate accepts it with every variable set, for each exporter choice', async () => {
-    const env = await gatewayEnv(await tempDir('grpo-gw-validate-'));
+    const env = await gatewayEnv(await tempDirUntilExit('grpo-gw-validate-'));
     const choices: Array<Record<string, string>> = [
       {},
       { GRPO_METRICS_EXPORTERS: '[prometheus_remote_write]' },
@@ -102,7 +106,7 @@ describe('collector-config/gateway.yaml', { timeout: 15 * 60_000 }, () => {
   });
 
   test('a missing backend address is an error naming the exporter', async () => {
-    const env = await gatewayEnv(await tempDir('grpo-gw-validate-'));
+    const env = await gatewayEnv(await tempDirUntilExit('grpo-gw-validate-'));
     delete env.LOKI_OTLP_ENDPOINT;
     const r = await validate(gatewayConfig, env);
     assert.notEqual(r.code, 0);
@@ -163,7 +167,7 @@ describe('collector-config/gateway.yaml', { timeout: 15 * 60_000 }, () => {
   });
 
   test('a log record accepted while Loki is down, kept across a collector restart, reaches Loki', async () => {
-    const dir = await tempDir('grpo-gw-queue-');
+    const dir = await tempDirUntilExit('grpo-gw-queue-');
     const env = await gatewayEnv(dir);
     env.GRPO_TRACES_EXPORTERS = '[otlp_grpc/tempo]';
     const lokiPort = Number(new URL(env.LOKI_OTLP_ENDPOINT!).port);
@@ -225,7 +229,7 @@ describe('collector-config/gateway.yaml', { timeout: 15 * 60_000 }, () => {
 
 describe('collector-config/gateway.yaml, remote write instead of scraping', { timeout: 15 * 60_000 }, () => {
   test('GRPO_METRICS_EXPORTERS=[prometheus_remote_write] pushes the series, with the same labels, into Prometheus', async () => {
-    const dir = await tempDir('grpo-gw-rw-');
+    const dir = await tempDirUntilExit('grpo-gw-rw-');
     const promConfig = join(dir, 'prometheus.yml');
     await writeFile(promConfig, 'global:\n  evaluation_interval: 1s\n');
     const prom = await startPrometheus(promConfig, ['--web.enable-remote-write-receiver']);
@@ -296,7 +300,7 @@ describe('collector-config/gateway.yaml, remote write instead of scraping', { ti
 
 describe('collector-config/local.yaml', { timeout: 15 * 60_000 }, () => {
   test('otelcol-grpo validate accepts it with every variable set', async () => {
-    const dir = await tempDir('grpo-local-validate-');
+    const dir = await tempDirUntilExit('grpo-local-validate-');
     const p = async () => String(await freePort());
     const r = await validate(localCollectorConfig, {
       GRPO_OTLP_HTTP_PORT: await p(),

@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { cellText, expectedCell, rows } from '@grpo-otel/testkit/csvArbitraries';
+import { parseCsv } from '@grpo-otel/testkit/parseCsv';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 import fc from 'fast-check';
-import { cellText, expectedCell, rows } from '../packages/exporter-csv/test/helpers/arbitraries.js';
-import { parseCsv } from '../packages/exporter-csv/test/helpers/parseCsv.js';
-import { tempDir } from '../packages/exporter-csv/test/helpers/tempDir.js';
 import { columnNames, writeRows } from '../packages/exporter-csv/test/helpers/writeRows.js';
-import { pythonBinary } from './helpers/python.js';
 
 /** Reads CSV files with Python's csv module (strict) and prints each file's rows as JSON. */
 const READ_WITH_PYTHON = `

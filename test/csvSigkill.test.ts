@@ -7,11 +7,11 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseCsv } from '@grpo-otel/testkit/parseCsv';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 import { KILL_COLUMNS, KILL_HEADER, killRowText } from '../packages/exporter-csv/test/fixtures/killRows.js';
-import { parseCsv } from '../packages/exporter-csv/test/helpers/parseCsv.js';
-import { tempDir } from '../packages/exporter-csv/test/helpers/tempDir.js';
-import { repoRoot } from './helpers/collector.js';
-import { pythonBinary } from './helpers/python.js';
 
 const CHILD = join(repoRoot, 'packages/exporter-csv/test/fixtures/killChild.ts');
 const expectedRow = killRowText;

@@ -27,8 +27,14 @@ import {
   shutdown,
 } from '@grpo-otel/sdk';
 import { ATTR_GRPO_EXPERIMENT_NAME, ATTR_GRPO_RUN_ID, METRICS, prometheusName } from '@grpo-otel/semconv';
+import {
+  type LocalCollector,
+  type RunningPrometheus,
+  startLocalCollector,
+  startPrometheus,
+} from '@grpo-otel/testkit/prometheus';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { label, panelQueries, VAR } from '../packages/dashboards/src/index.js';
-import { waitFor } from './helpers/collector.js';
 import {
   DASHBOARD_DIR,
   queryKey as key,
@@ -36,12 +42,6 @@ import {
   resolveVariables,
   runPanelQueries,
 } from './helpers/dashboards.js';
-import {
-  type LocalCollector,
-  type RunningPrometheus,
-  startLocalCollector,
-  startPrometheus,
-} from './helpers/prometheus.js';
 
 const SERVICE = 'grpo-dashboards-e2e';
 const RUN_ID = `dashboards-e2e-${process.pid}`;

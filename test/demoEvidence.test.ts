@@ -27,6 +27,7 @@ import {
   SPANS,
   VALIDATION_ERROR_TYPE_VALUES,
 } from '@grpo-otel/semconv';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
 import {
   attributesToObject,
   exportedLogRecords,
@@ -36,10 +37,8 @@ import {
   type OtlpLogRecord,
   type OtlpMetric,
   type OtlpSpan,
-  type RunningCollector,
-  startCollector,
-} from './helpers/collector.js';
-import { type AccumulatedRun, readWithEventAccumulator } from './helpers/tensorboard.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { type AccumulatedRun, readWithEventAccumulator } from '@grpo-otel/testkit/tensorboard';
 
 /** The seed's reward functions (section 2 of the plan), as the demo registers them. */
 const REWARD_FUNCTIONS = [

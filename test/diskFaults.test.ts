@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chownSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { repoRoot } from './helpers/collector.js';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import {
   csvRowsWhole,
   logStepsWhole,

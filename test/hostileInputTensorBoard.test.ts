@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { readEvents } from '@grpo-otel/exporter-tensorboard';
 import {
   getLogger,
   initialize,
@@ -18,9 +19,8 @@ import {
   logTrainingProgress,
   shutdown,
 } from '@grpo-otel/sdk';
-import { readEvents } from '../packages/exporter-tensorboard/test/support/evidenceRuns.js';
-import { pythonBinary } from './helpers/python.js';
-import { startTensorBoard } from './helpers/tensorboard.js';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+import { startTensorBoard } from '@grpo-otel/testkit/tensorboard';
 
 const PAYLOADS = [
   '<script>alert(1)</script>',

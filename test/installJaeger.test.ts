@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from './helpers/collector.js';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 
 const APPROVED = 'v1.75.0';
 const script = join(repoRoot, 'scripts', 'install-jaeger.sh');

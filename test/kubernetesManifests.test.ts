@@ -10,10 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { collectorBinary } from '@grpo-otel/testkit/collector';
+import { runTool } from '@grpo-otel/testkit/prometheus';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { collectorBinary, repoRoot } from './helpers/collector.js';
-import { runTool, tempDir } from './helpers/prometheus.js';
-import { pythonBinary } from './helpers/python.js';
 
 const K8S_DIR = join(repoRoot, 'deploy', 'kubernetes');
 const NAMESPACE = 'grpo-otel';
@@ -285,7 +287,7 @@ describe('deploy/kubernetes', { timeout: 10 * 60_000 }, () => {
       test(`${o.kind}/${o.metadata.name}: ${source!.configMap} ${source!.key}`, async () => {
         const text = named('ConfigMap', source!.configMap)?.data?.[source!.key];
         assert.ok(text, `ConfigMap ${source!.configMap} key ${source!.key}`);
-        const dir = await tempDir('grpo-k8s-validate-');
+        const dir = await tempDirUntilExit('grpo-k8s-validate-');
         const file = join(dir, source!.key);
         writeFileSync(file, text);
         // Only the container's own environment (nothing inherited from this test's).
@@ -316,7 +318,7 @@ describe('deploy/kubernetes', { timeout: 10 * 60_000 }, () => {
     }
 
     test('it rejects a manifest with a misspelled field (the check can fail)', async () => {
-      const dir = await tempDir('grpo-k8s-bad-');
+      const dir = await tempDirUntilExit('grpo-k8s-bad-');
       const bad = readFileSync(join(K8S_DIR, 'trainer-job.yaml'), 'utf8').replace(
         'completionMode: Indexed',
         'completionMod: Indexed',

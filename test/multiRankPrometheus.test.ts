@@ -20,6 +20,17 @@ import {
   prometheusName,
   prometheusSeries,
 } from '@grpo-otel/semconv';
+import { freePort } from '@grpo-otel/testkit/ports';
+import {
+  type LocalCollector,
+  type RunningPrometheus,
+  startLocalCollector,
+  startPrometheus,
+} from '@grpo-otel/testkit/prometheus';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
+import { readWithEventAccumulator } from '@grpo-otel/testkit/tensorboard';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
 import {
   label,
@@ -40,15 +51,6 @@ import {
   WORLD_SIZE,
 } from './fixtures/multiRankPlan.js';
 import { type RankExit, spawnRanks } from './fixtures/spawnRanks.js';
-import { freePort, repoRoot, waitFor } from './helpers/collector.js';
-import {
-  type LocalCollector,
-  type RunningPrometheus,
-  startLocalCollector,
-  startPrometheus,
-  tempDir,
-} from './helpers/prometheus.js';
-import { readWithEventAccumulator } from './helpers/tensorboard.js';
 
 const L = prometheusLabelName;
 const RUN_ID = `multi-rank-${process.pid}`;
@@ -80,7 +82,7 @@ describe('four ranks -> one collector -> one Prometheus', { timeout: 10 * 60_000
 
   before(async () => {
     local = await startLocalCollector();
-    const dir = await tempDir('grpo-multi-rank-prom-');
+    const dir = await tempDirUntilExit('grpo-multi-rank-prom-');
     prom = await startPrometheus(
       writeLocalPrometheus(dir, {
         scrapeInterval: '1s',
@@ -90,7 +92,7 @@ describe('four ranks -> one collector -> one Prometheus', { timeout: 10 * 60_000
         alertmanager: `127.0.0.1:${await freePort()}`,
       }),
     );
-    outDir = await tempDir('grpo-multi-rank-out-');
+    outDir = await tempDirUntilExit('grpo-multi-rank-out-');
     exits = await spawnRanks(WORLD_SIZE, {
       GRPO_RUN_ID: RUN_ID,
       OTEL_EXPORTER_OTLP_ENDPOINT: local.collector.otlpHttpEndpoint,

@@ -7,10 +7,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { METRICS } from '@grpo-otel/semconv';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
+import { type RunningTensorBoard, startTensorBoard } from '@grpo-otel/testkit/tensorboard';
 import { STEPS, tensorsOf, WORLD_SIZE } from './fixtures/multiRankPlan.js';
 import { spawnRanks } from './fixtures/spawnRanks.js';
-import { tempDir } from './helpers/prometheus.js';
-import { type RunningTensorBoard, startTensorBoard } from './helpers/tensorboard.js';
 
 const RUN_ID = `multi-rank-tb-${process.pid}`;
 const RANKS = Array.from({ length: WORLD_SIZE }, (_, k) => k);
@@ -19,7 +19,7 @@ const TAG = METRICS.tfjsTensorCount.name;
 let logDir: string;
 
 before(async () => {
-  const outDir = await tempDir('grpo-multi-rank-tb-');
+  const outDir = await tempDirUntilExit('grpo-multi-rank-tb-');
   const exits = await spawnRanks(WORLD_SIZE, { GRPO_RUN_ID: RUN_ID, OUT_DIR: outDir, TB_RANKS: 'all' });
   for (const e of exits) assert.equal(e.code, 0, `rank ${e.rank} failed:\n${e.output}`);
   logDir = join(outDir, 'tb');

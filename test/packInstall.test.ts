@@ -31,7 +31,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { repoRoot } from './helpers/collector.js';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 
 const NPM_TIMEOUT_MS = 6 * 60_000;
 

@@ -18,8 +18,9 @@ import {
   shutdown,
   withStepSpan,
 } from '@grpo-otel/sdk';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import { parse, parseAllDocuments } from 'yaml';
-import { repoRoot, tempDirs } from './helpers/collector.js';
 import { allSinksConfig } from './helpers/secretsRun.js';
 import { makeTestPki, writeSecureCollectorConfig } from './helpers/tls.js';
 

@@ -28,23 +28,23 @@ import {
   prometheusName,
   prometheusSeries,
 } from '@grpo-otel/semconv';
-import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
-import { STEP_RATE, smoothedName } from '../deploy/prometheus/src/rules.js';
 import {
   attributesToObject,
   exportedLogRecords,
   exportedSpans,
-  freePort,
   readExportFile,
-  waitFor,
-} from './helpers/collector.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { freePort } from '@grpo-otel/testkit/ports';
 import {
   type LocalCollector,
   type RunningPrometheus,
   startLocalCollector,
   startPrometheus,
-  tempDir,
-} from './helpers/prometheus.js';
+} from '@grpo-otel/testkit/prometheus';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
+import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
+import { STEP_RATE, smoothedName } from '../deploy/prometheus/src/rules.js';
 
 const RUN_ID = `prom-e2e-${process.pid}`;
 const SERVICE = 'grpo-prom-e2e';
@@ -82,7 +82,7 @@ describe('SDK -> collector (local.yaml) -> Prometheus', { timeout: 15 * 60_000 }
 
   before(async () => {
     local = await startLocalCollector();
-    const dir = await tempDir('grpo-prom-e2e-');
+    const dir = await tempDirUntilExit('grpo-prom-e2e-');
     const config = writeLocalPrometheus(dir, {
       scrapeInterval: '1s',
       evaluationInterval: '1s',

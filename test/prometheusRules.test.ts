@@ -12,11 +12,12 @@ import {
   prometheusSeries,
   RESOURCE_ATTRIBUTES,
 } from '@grpo-otel/semconv';
+import { PROMTOOL_BIN, runTool } from '@grpo-otel/testkit/prometheus';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 import { parse } from 'yaml';
 import { PROMETHEUS_DIR, renderCommittedFiles, renderRuleFiles } from '../deploy/prometheus/src/generate.js';
 import { type AlertRule, type RecordingRule, renderRules, WINDOWS } from '../deploy/prometheus/src/rules.js';
 import { ALERT_CASES } from '../deploy/prometheus/src/ruleTests.js';
-import { PROMTOOL_BIN, runTool, tempDir } from './helpers/prometheus.js';
 
 const promDir = PROMETHEUS_DIR;
 
@@ -53,7 +54,7 @@ describe('deploy/prometheus', { timeout: 120_000 }, () => {
       promDir,
     );
     assert.equal(prod.code, 0, prod.stdout + prod.stderr);
-    const dir = await tempDir('grpo-rules-fast-');
+    const dir = await tempDirUntilExit('grpo-rules-fast-');
     const { writeFile, mkdir } = await import('node:fs/promises');
     const fast = renderRuleFiles('fast');
     for (const [path, text] of fast) {

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readWithEventAccumulator } from './helpers/tensorboard.js';
+import { readWithEventAccumulator } from '@grpo-otel/testkit/tensorboard';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

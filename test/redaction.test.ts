@@ -6,15 +6,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  anyValue,
-  attributesToObject,
-  exportedLogRecords,
-  type RunningCollector,
-  startCollector,
-  tempDirs,
-  waitFor,
-} from './helpers/collector.js';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
+import { anyValue, attributesToObject, exportedLogRecords } from '@grpo-otel/testkit/otlpJson';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import {
   allSinksConfig,
   filesContaining,

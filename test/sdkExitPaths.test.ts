@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { freePort } from './helpers/collector.js';
-import { startTensorBoard } from './helpers/tensorboard.js';
+import { freePort } from '@grpo-otel/testkit/ports';
+import { startTensorBoard } from '@grpo-otel/testkit/tensorboard';
 import {
   contiguousSteps,
   csvRowsWhole,

@@ -16,6 +16,7 @@ import {
   withStepSpan,
 } from '@grpo-otel/sdk';
 import { METRICS, SPAN_GRPO_GENERATE, SPAN_GRPO_STEP } from '@grpo-otel/semconv';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
 import {
   anyValue,
   attributesToObject,
@@ -23,10 +24,8 @@ import {
   exportedLogRecords,
   exportedMetrics,
   exportedSpans,
-  type RunningCollector,
-  startCollector,
-  waitFor,
-} from './helpers/collector.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 
 const CONFIG = `version: 1
 root: { level: INFO, handlers: [] }

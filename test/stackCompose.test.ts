@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import { parse } from 'yaml';
-import { repoRoot } from './helpers/collector.js';
 
 const deployDir = join(repoRoot, 'deploy');
 

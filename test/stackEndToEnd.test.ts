@@ -28,24 +28,9 @@ import {
   SPAN_GRPO_UPDATE,
   SPAN_GRPO_VALIDATION,
 } from '@grpo-otel/semconv';
-import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
-import { label, panelQueries, VAR } from '../packages/dashboards/src/index.js';
-import {
-  attributesToObject,
-  exportedLogRecords,
-  pidAlive,
-  readExportFile,
-  repoRoot,
-  waitFor,
-} from './helpers/collector.js';
-import {
-  loadDashboards,
-  type PanelQueryResult,
-  queryKey,
-  resolveVariables,
-  runPanelQueries,
-} from './helpers/dashboards.js';
-import { type JaegerTrace, type RunningJaeger, spanTag, startJaeger } from './helpers/jaeger.js';
+import { type JaegerTrace, type RunningJaeger, spanTag, startJaeger } from '@grpo-otel/testkit/jaeger';
+import { attributesToObject, exportedLogRecords, readExportFile } from '@grpo-otel/testkit/otlpJson';
+import { pidAlive } from '@grpo-otel/testkit/pidAlive';
 import {
   type LocalCollector,
   type RunningAlertmanager,
@@ -54,10 +39,21 @@ import {
   startLocalCollector,
   startPrometheus,
   startWebhookReceiver,
-  tempDir,
   type WebhookReceiver,
   writeTestAlertmanagerConfig,
-} from './helpers/prometheus.js';
+} from '@grpo-otel/testkit/prometheus';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
+import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
+import { label, panelQueries, VAR } from '../packages/dashboards/src/index.js';
+import {
+  loadDashboards,
+  type PanelQueryResult,
+  queryKey,
+  resolveVariables,
+  runPanelQueries,
+} from './helpers/dashboards.js';
 
 /** The demo's service.name (packages/demo-trainer/config/logging_config.yaml). */
 const SERVICE = 'grpo-otel-demo';
@@ -230,7 +226,7 @@ describe('the demo trainer through collector, Prometheus and Jaeger', { timeout:
   let end = 0;
 
   before(async () => {
-    const dir = await tempDir('grpo-stack-e2e-');
+    const dir = await tempDirUntilExit('grpo-stack-e2e-');
     jaeger = await startJaeger();
     local = await startLocalCollector({ jaegerOtlpGrpcPort: jaeger.otlpGrpcPort });
     webhook = await startWebhookReceiver();

@@ -11,10 +11,14 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { METRICS, prometheusName } from '@grpo-otel/semconv';
-import { collectorBinary, freePort, pidAlive, repoRoot, waitFor } from './helpers/collector.js';
-import { jaegerBinary } from './helpers/jaeger.js';
-import { tempDir } from './helpers/prometheus.js';
-import { isLoopback, listeningAddresses } from './helpers/sockets.js';
+import { collectorBinary } from '@grpo-otel/testkit/collector';
+import { jaegerBinary } from '@grpo-otel/testkit/jaeger';
+import { pidAlive } from '@grpo-otel/testkit/pidAlive';
+import { freePort } from '@grpo-otel/testkit/ports';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { isLoopback, listeningAddresses } from '@grpo-otel/testkit/sockets';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 
 interface ScriptResult {
   code: number | null;
@@ -113,7 +117,7 @@ describe('scripts/stack-up.sh and stack-down.sh', { timeout: 10 * 60_000 }, () =
   let pids: Map<string, number>;
 
   before(async () => {
-    dir = await tempDir('grpo-stack-');
+    dir = await tempDirUntilExit('grpo-stack-');
     env = await stackEnv(dir);
     const up = await script('stack-up.sh', env);
     assert.equal(up.code, 0, up.out);
@@ -297,7 +301,7 @@ describe('scripts/stack-up.sh and stack-down.sh', { timeout: 10 * 60_000 }, () =
   });
 
   test('stack-up refuses a busy port and leaves nothing running', async () => {
-    const busyDir = await tempDir('grpo-stack-busy-');
+    const busyDir = await tempDirUntilExit('grpo-stack-busy-');
     const busyEnv = await stackEnv(busyDir);
     const server = createServer();
     const port = Number(busyEnv.GRPO_STACK_PROMETHEUS_PORT);

@@ -26,13 +26,13 @@ import {
   logTrainingProgress,
   shutdown,
 } from '@grpo-otel/sdk';
-import { pythonBinary } from './helpers/python.js';
+import { pythonBinary } from '@grpo-otel/testkit/python';
 import {
   f32,
   type RunningTensorBoard,
   readWithEventAccumulator,
   startTensorBoard,
-} from './helpers/tensorboard.js';
+} from '@grpo-otel/testkit/tensorboard';
 
 const dir = mkdtempSync(join(tmpdir(), 'grpo-step-orders-'));
 after(() => {

@@ -9,12 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  completions,
   crc32c,
-  expectedScalars,
   grpoCustomScalarsLayout,
   histogramFromValues,
   maskCrc32c,
+} from '@grpo-otel/exporter-tensorboard';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+import {
+  f32,
+  type RunningTensorBoard,
+  readWithEventAccumulator,
+  startTensorBoard,
+} from '@grpo-otel/testkit/tensorboard';
+import {
+  completions,
+  expectedScalars,
   otelCounts,
   REWARD_BOUNDS,
   RUNS,
@@ -25,13 +34,6 @@ import {
   trimmed,
   writeEvidenceRuns,
 } from '../packages/exporter-tensorboard/test/support/evidenceRuns.js';
-import { pythonBinary } from './helpers/python.js';
-import {
-  f32,
-  type RunningTensorBoard,
-  readWithEventAccumulator,
-  startTensorBoard,
-} from './helpers/tensorboard.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 

@@ -15,10 +15,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { parseEventFile, readEvents } from '../packages/exporter-tensorboard/test/support/evidenceRuns.js';
-import { repoRoot } from './helpers/collector.js';
-import { pythonBinary } from './helpers/python.js';
-import { readWithEventAccumulator } from './helpers/tensorboard.js';
+import { parseEventFile, readEvents } from '@grpo-otel/exporter-tensorboard';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { readWithEventAccumulator } from '@grpo-otel/testkit/tensorboard';
 
 const WRITER = join(repoRoot, 'packages/exporter-tensorboard/test/support/crashWriter.ts');
 let dir: string;

@@ -7,16 +7,15 @@ import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
 import {
   attributesToObject,
   exportedLogRecords,
   exportedMetrics,
   exportedSpans,
-  type RunningCollector,
-  startCollector,
-  tempDirs,
-  waitFor,
-} from './helpers/collector.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { runSdkOnce } from './helpers/sdkRun.js';
 import { allSinksConfig, runSecretsChild } from './helpers/secretsRun.js';
 import { makeTestPki, type TestPki, writeSecureCollectorConfig } from './helpers/tls.js';

@@ -9,15 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  collectorBinary,
-  freePort,
-  type RunningCollector,
-  repoRoot,
-  startCollector,
-  tempDirs,
-  waitFor,
-} from './helpers/collector.js';
+import { collectorBinary, type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
+import { freePort } from '@grpo-otel/testkit/ports';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { runSdkOnce } from './helpers/sdkRun.js';
 import { makeTestPki, type TestPki } from './helpers/tls.js';
 

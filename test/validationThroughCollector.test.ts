@@ -8,15 +8,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { initialize, parseConfig, runValidation, shutdown, type ValidationResult } from '@grpo-otel/sdk';
 import { EVENT_GRPO_VALIDATION_SAMPLE, METRICS, SPAN_GRPO_VALIDATION } from '@grpo-otel/semconv';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
 import {
   attributesToObject,
   type ExportedLines,
   exportedMetrics,
   exportedSpans,
-  type RunningCollector,
-  startCollector,
-  waitFor,
-} from './helpers/collector.js';
+} from '@grpo-otel/testkit/otlpJson';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 
 const dir = mkdtempSync(join(tmpdir(), 'grpo-val-'));
 const dataset = join(dir, 'validation.jsonl');

@@ -1,6 +1,8 @@
 // Main-thread cost of logRewardMetrics + logGenerationMetrics for one GRPO step of 64 completions x
 // 4 reward functions x 256 tokens with policy and reference logprobs, next to the analysis worker's
 // own time for the same step. Run: pnpm bench:analysis  (node --conditions=source --import tsx bench/analysis/run.ts)
+
+import { mulberry32 } from '@grpo-otel/metrics';
 import {
   type Generation,
   getTelemetry,
@@ -10,7 +12,6 @@ import {
   parseConfig,
   shutdown,
 } from '@grpo-otel/sdk';
-import { createRandom } from '../../packages/demo-trainer/src/random.js';
 
 const COMPLETIONS = 64;
 const TOKENS = 256;
@@ -18,7 +19,7 @@ const GROUP = 8;
 const WARMUP = 50;
 const STEPS = Number(process.env.BENCH_STEPS ?? 400);
 
-const random = createRandom(42);
+const random = mulberry32(42);
 
 function batch(): { rewards: Record<string, number[]>; gens: Generation[]; refs: string[] } {
   const rewards: Record<string, number[]> = {};

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, startCollector } from '../../test/helpers/collector.js';
+import { startCollector } from '@grpo-otel/testkit/collector';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);

@@ -1,5 +1,6 @@
 // Seed-shaped model-output rows for the CSV benchmark: timestamp, question, true_answer,
 // model_answer, model_reasoning, as GSM8K-style math word problems and model outputs. Deterministic.
+import { mulberry32 } from '@grpo-otel/metrics';
 
 export interface ModelOutputRow {
   /** OTel HrTime of the record. */
@@ -10,17 +11,6 @@ export interface ModelOutputRow {
   trueAnswer: string;
   modelAnswer: string;
   modelReasoning: string;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = (
@@ -45,7 +35,7 @@ function text(next: () => number, min: number, max: number): string {
 
 /** `count` rows; lengths: question 100-300, answers 1-12 / 1-80, reasoning 150-400 characters. */
 export function modelOutputRows(count: number, seed = 1): ModelOutputRow[] {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const start = Date.UTC(2025, 0, 15, 9, 30, 0);
   const rows: ModelOutputRow[] = [];
   for (let i = 0; i < count; i++) {

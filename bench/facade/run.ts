@@ -44,7 +44,6 @@ import { join } from 'node:path';
 import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, METRICS } from '@grpo-otel/semconv';
 import { parse, stringify } from 'yaml';
 import { Analyzer } from '../../packages/sdk/src/analysis/Analyzer.js';
-import { applyAnalysisResult } from '../../packages/sdk/src/analysis/applyAnalysisResult.js';
 import { GaugeTable } from '../../packages/sdk/src/analysis/GaugeTable.js';
 import {
   getTelemetry,

@@ -8,9 +8,9 @@
 // step (4 spans) baseline 23.5 / 20.4 / 22.3 us, current 16.6 / 15.0 / 16.5 us: ratio 0.70 / 0.74 / 0.74.
 // Wall time is noisier under load (ratios 0.66 / 0.78 / 1.09); CPU is the figure to read.
 import { performance } from 'node:perf_hooks';
+import { startCollector } from '@grpo-otel/testkit/collector';
 import type { Attributes, Span } from '../../packages/sdk/node_modules/@opentelemetry/api/build/src/index.js';
 import { initialize, parseConfig, shutdown, withSpan } from '../../packages/sdk/src/index.js';
-import { startCollector } from '../../test/helpers/collector.js';
 import { withSpanBaseline } from './withSpanBaseline.js';
 
 const args = process.argv.slice(2);

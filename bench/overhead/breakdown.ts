@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCollector, tempDirs } from '../../test/helpers/collector.js';
+import { startCollector } from '@grpo-otel/testkit/collector';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
 import { mean, measuredSteps, median } from './pairs.js';
 import { exitOnSignals, intArg, trainingEnv, trainOnce, writeBenchConfig } from './trainRuns.js';
 

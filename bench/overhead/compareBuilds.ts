@@ -15,7 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCollector, tempDirs } from '../../test/helpers/collector.js';
+import { startCollector } from '@grpo-otel/testkit/collector';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
 import { mean, measuredSteps, median, medianInterval } from './pairs.js';
 import {
   exitOnSignals,

@@ -13,7 +13,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCollector, tempDirs } from '../../test/helpers/collector.js';
+import { startCollector } from '@grpo-otel/testkit/collector';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
 import { attribute, type CpuProfile, type Part } from './attribution.js';
 import { type Mode, median, runOrder } from './pairs.js';
 import { exitOnSignals, intArg, trainingEnv, trainOnce, writeBenchConfig } from './trainRuns.js';

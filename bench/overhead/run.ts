@@ -20,14 +20,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startCollector } from '@grpo-otel/testkit/collector';
+import { tempDirs } from '@grpo-otel/testkit/exitCleanup';
+import { exportedLogRecords, exportedMetrics, exportedSpans } from '@grpo-otel/testkit/otlpJson';
 import { DEFAULT_TRAINER_OPTIONS } from '../../packages/demo-trainer/src/TrainerOptions.js';
-import {
-  exportedLogRecords,
-  exportedMetrics,
-  exportedSpans,
-  startCollector,
-  tempDirs,
-} from '../../test/helpers/collector.js';
 import {
   type Mode,
   mean,

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { live } from '@grpo-otel/testkit/exitCleanup';
 import { parse, stringify } from 'yaml';
-import { live } from '../../test/helpers/collector.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const repoRoot: string = join(here, '..', '..');

@@ -5,6 +5,8 @@
 // driving the data; test/stackEndToEnd.test.ts, the demo trainer driving it).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunningPrometheus } from '@grpo-otel/testkit/prometheus';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import {
   type PanelQuery,
   panelQueries,
@@ -13,8 +15,6 @@ import {
   VAR,
   variableQueries,
 } from '../../packages/dashboards/src/index.js';
-import { repoRoot } from './collector.js';
-import type { RunningPrometheus } from './prometheus.js';
 
 export const DASHBOARD_DIR: string = join(repoRoot, 'deploy', 'grafana', 'dashboards');
 

@@ -1,24 +1,7 @@
 // Servers that produce collector faults the real collector cannot produce on demand, for the
 // backpressure tests. Everything binds to 127.0.0.1 and is closed by the test that started it.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { repoRoot } from './collector.js';
-
-// The SDK's own @opentelemetry/api (not a dependency of the test workspace). Its diag logger is a
-// process-wide global, so setting it here is what the SDK reports through.
-interface DiagApi {
-  setLogger(
-    logger: Record<'error' | 'warn' | 'info' | 'debug' | 'verbose', (message: string) => void>,
-    options: { logLevel: number; suppressOverrideMessage: boolean },
-  ): boolean;
-  disable(): void;
-}
-const otelApi = createRequire(join(repoRoot, 'packages', 'sdk', 'package.json'))('@opentelemetry/api') as {
-  diag: DiagApi;
-  DiagLogLevel: { INFO: number };
-};
 
 export interface StallServer {
   port: number;
@@ -155,21 +138,4 @@ export function startFaultProxy(initial: FaultMode): Promise<FaultProxy> {
       });
     });
   });
-}
-
-/** Collects `diag` warnings and errors (the SDK reports drops and export failures there). */
-export function captureDiag(): { messages: string[]; restore(): void } {
-  const messages: string[] = [];
-  const push = (level: string) => (message: string) => messages.push(`${level} ${message}`);
-  otelApi.diag.setLogger(
-    {
-      error: push('error'),
-      warn: push('warn'),
-      info: push('info'),
-      debug: () => undefined,
-      verbose: () => undefined,
-    },
-    { logLevel: otelApi.DiagLogLevel.INFO, suppressOverrideMessage: true },
-  );
-  return { messages, restore: () => otelApi.diag.disable() };
 }

@@ -9,7 +9,7 @@ import {
   shutdown,
   withStepSpan,
 } from '@grpo-otel/sdk';
-import { captureDiag } from '../../packages/sdk/test/helpers/captureDiag.js';
+import { captureDiag } from '@grpo-otel/testkit/captureDiag';
 
 export interface SdkRun {
   telemetry: GrpoTelemetry;

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from './collector.js';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 
 const child = fileURLToPath(new URL('../../packages/sdk/test/fixtures/childSecrets.ts', import.meta.url));
 

@@ -20,13 +20,9 @@ import {
   shutdown,
   withSpan,
 } from '@grpo-otel/sdk';
-import {
-  anyValue,
-  exportedLogRecords,
-  type RunningCollector,
-  startCollector,
-  waitFor,
-} from '../helpers/collector.js';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
+import { anyValue, exportedLogRecords } from '@grpo-otel/testkit/otlpJson';
+import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { startFaultProxy, startStallServer } from '../helpers/faultServers.js';
 
 const FULL = process.env.GRPO_RELIABILITY === '1';

@@ -13,14 +13,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  installExitHook,
-  live,
-  type RunningCollector,
-  repoRoot,
-  startCollector,
-} from '../helpers/collector.js';
-import { tempDir } from '../helpers/prometheus.js';
+import { type RunningCollector, startCollector } from '@grpo-otel/testkit/collector';
+import { installExitHook, live } from '@grpo-otel/testkit/exitCleanup';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 
 const SECONDS = Number(process.env.GRPO_SOAK_SECONDS ?? 600);
 const STEPS_PER_SECOND = 50;
@@ -99,7 +95,7 @@ let stderr = '';
 
 before(async () => {
   collector = await startCollector({ config: 'collector-config/test-sink.yaml' });
-  const outDir = await tempDir('grpo-soak-');
+  const outDir = await tempDirUntilExit('grpo-soak-');
   const child = spawn(process.execPath, ['--expose-gc', '--conditions=source', '--import', 'tsx', TRAINER], {
     cwd: repoRoot,
     env: {

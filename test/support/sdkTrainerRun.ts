@@ -7,10 +7,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCsv } from '../../packages/exporter-csv/test/helpers/parseCsv.js';
-import { readEvents } from '../../packages/exporter-tensorboard/test/support/evidenceRuns.js';
-import { repoRoot } from '../helpers/collector.js';
-import { readWithEventAccumulator } from '../helpers/tensorboard.js';
+import { readEvents } from '@grpo-otel/exporter-tensorboard';
+import { parseCsv } from '@grpo-otel/testkit/parseCsv';
+import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { readWithEventAccumulator } from '@grpo-otel/testkit/tensorboard';
 
 const TRAINER = join(repoRoot, 'test/fixtures/sdkTrainer.ts');
 export const RUN_ID = 'run';

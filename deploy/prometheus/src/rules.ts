@@ -3,6 +3,7 @@
 // renames them here. One definition, two profiles: `production` (the committed files under
 // deploy/prometheus/rules/) and `fast` (the same expressions and thresholds with windows of seconds, for
 // the end-to-end alert test). Only the durations differ between the profiles.
+import { TRAINING } from '@grpo-otel/dashboards';
 import {
   ATTR_GRPO_EXPERIMENT_NAME,
   ATTR_GRPO_FORMAT_MODE,
@@ -12,7 +13,6 @@ import {
   ATTR_GRPO_SDK_DROP_REASON,
   ATTR_GRPO_SDK_SIGNAL,
   ATTR_GRPO_SIGNAL_KIND,
-  ATTR_GRPO_SPLIT,
   ATTR_GRPO_VALIDATION_DATASET,
   type DropReason,
   METRICS,
@@ -21,8 +21,6 @@ import {
   prometheusName,
   SIGNAL_KIND_VALUES,
   type SignalKind,
-  SPLIT_VALUES,
-  type Split,
 } from '@grpo-otel/semconv';
 
 export type Profile = 'production' | 'fast';
@@ -138,9 +136,8 @@ const L = prometheusLabelName;
 export const RUN_LABELS: readonly string[] = [L(ATTR_GRPO_EXPERIMENT_NAME), L(ATTR_GRPO_RUN_ID)];
 const RUN = RUN_LABELS.join(', ');
 
-const EXCLUDED_SPLITS: readonly Split[] = SPLIT_VALUES.filter((s): s is Split => s !== 'train');
-/** Matches training data: `train`, or no split label at all (the SDK's default). */
-const TRAIN = `${L(ATTR_GRPO_SPLIT)}!~"${EXCLUDED_SPLITS.join('|')}"`;
+/** Matches training data: `train`, or no split label at all (the SDK's default); the dashboards' matcher. */
+const TRAIN = TRAINING;
 
 const PLATEAU: SignalKind = 'reward_plateau';
 if (!SIGNAL_KIND_VALUES.includes(PLATEAU)) throw new Error(`semconv has no signal kind ${PLATEAU}`);

@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 import { main } from '../src/main.js';
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'grpo-demo-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** The environment without OTLP settings, so the run writes files only. */
 function localEnv(): NodeJS.ProcessEnv {
@@ -27,7 +21,7 @@ function capture(cwd: string) {
 }
 
 test('bad options and configs fail with one line, before any training', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'grpo-demo-');
   for (const [args, code, pattern] of [
     [['--steps', '0'], 2, /--steps must be a positive integer/],
     [['--group-size', '1'], 2, /--group-size must be at least 2/],
@@ -46,7 +40,7 @@ test('bad options and configs fail with one line, before any training', async (t
 test('a short demo run writes its folder and prints the summary, the files and the TensorBoard command', {
   timeout: 10 * 60_000,
 }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'grpo-demo-');
   const c = capture(dir);
   const code = await main(['demo', '--steps', '20', '--seed', '3', '--out', 'run'], c.io);
   assert.equal(code, 0, c.err.join('\n'));

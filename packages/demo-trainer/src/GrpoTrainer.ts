@@ -1,3 +1,4 @@
+import { groupAdvantages } from '@grpo-otel/metrics';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_REQUEST_CHOICE_COUNT,
@@ -15,7 +16,6 @@ import * as tf from '@tensorflow/tfjs';
 import { generateProblems, type Problem, type ProblemSet } from './ArithmeticTask.js';
 import { demonstration } from './demonstration.js';
 import { GruPolicy, type TokenBatch } from './GruPolicy.js';
-import { groupAdvantages } from './groupAdvantages.js';
 import { grpoLoss } from './grpoLoss.js';
 import { clipGradients } from './internal/clipGradients.js';
 import { ScheduledAdam } from './internal/ScheduledAdam.js';
@@ -172,7 +172,9 @@ export class GrpoTrainer {
       });
     }
     const totals = perFunction.map((r) => Object.values(r).reduce((s, v) => s + v, 0));
-    const scored = { perFunction, totals, groups: groupAdvantages(totals, G) };
+    // TRL's advantages: (r - group mean) / (unbiased group std + 1e-4).
+    const groups = groupAdvantages(totals, { groupSize: G });
+    const scored = { perFunction, totals, advantages: Array.from(groups.advantages) };
     const tReward = performance.now();
 
     const batch = { prompts: promptIds, completions: sampled.tokens, groupSize: G };
@@ -182,7 +184,7 @@ export class GrpoTrainer {
     const refRows = refLogprobsT.arraySync();
     const tReference = performance.now();
 
-    const update = this.update(batch, sampled.logprobs, scored.groups.advantages, refLogprobsT);
+    const update = this.update(batch, sampled.logprobs, scored.advantages, refLogprobsT);
     const tUpdate = performance.now();
 
     const completions: Completion[] = texts.map((text, i) => ({
@@ -195,7 +197,7 @@ export class GrpoTrainer {
       finished: sampled.finished[i]!,
       rewards: scored.perFunction[i]!,
       reward: scored.totals[i]!,
-      advantage: scored.groups.advantages[i]!,
+      advantage: scored.advantages[i]!,
     }));
     const allEntropies = sampled.entropies.flat();
     return {
@@ -208,9 +210,9 @@ export class GrpoTrainer {
       rewardMean: mean(scored.totals),
       rewardStd: std(scored.totals),
       correctness: mean(completions.map((c) => c.rewards[correctnessReward.name] ?? 0)),
-      zeroStdRatio: scored.groups.zeroStdRatio,
-      meanGroupStd: mean(scored.groups.groupStds),
-      advantages: scored.groups.advantages,
+      zeroStdRatio: groups.zeroStdGroups / groups.groups,
+      meanGroupStd: mean(Array.from(groups.groupStds)),
+      advantages: scored.advantages,
       phases: [
         {
           name: SPAN_GRPO_GENERATE,

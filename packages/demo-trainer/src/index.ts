@@ -17,7 +17,6 @@ export {
   type SampleOptions,
   type TokenBatch,
 } from './GruPolicy.js';
-export { type GroupAdvantages, groupAdvantages } from './groupAdvantages.js';
 export { type GrpoLossInputs, type GrpoLossTerms, grpoLoss } from './grpoLoss.js';
 export { MetricWindow } from './MetricWindow.js';
 export { createRandom, pick, type Random, randomInt, shuffled } from './random.js';

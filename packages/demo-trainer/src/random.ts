@@ -1,17 +1,10 @@
+import { mulberry32 } from '@grpo-otel/metrics';
+
 /** A seeded source of uniform numbers in [0, 1). */
 export type Random = () => number;
 
-/** mulberry32: small, fast and good enough for sampling and shuffling; the same seed gives the same run. */
-export function createRandom(seed: number): Random {
-  let a = Math.floor(seed) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's seeded generator (mulberry32, from @grpo-otel/metrics): the same seed gives the same run. */
+export const createRandom: (seed: number) => Random = mulberry32;
 
 /** An integer in [0, n). */
 export function randomInt(random: Random, n: number): number {

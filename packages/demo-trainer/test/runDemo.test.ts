@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type DemoProgress, runDemo } from '@grpo-otel/demo-trainer';
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'grpo-rundemo-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 
 /** The environment without OTLP settings, so runs write files only. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
@@ -31,7 +17,7 @@ const small = {
 };
 
 test('a short run writes the seed layout under its folder, every step reported', async (t) => {
-  const outDir = join(tempDir(t), 'run');
+  const outDir = join(tempDir(t, 'grpo-rundemo-'), 'run');
   const events: DemoProgress[] = [];
   const s = await runDemo({ outDir, trainer: small, env, onProgress: (e) => events.push(e) });
   assert.equal(s.steps, 12);
@@ -107,7 +93,7 @@ test('a short run writes the seed layout under its folder, every step reported',
 });
 
 test("a config of the user's: its relative paths resolve against the run folder (baseDir), not the working directory", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'grpo-rundemo-');
   const configDir = join(dir, 'configs');
   mkdirSync(configDir);
   const configPath = join(configDir, 'mine.yaml');
@@ -124,7 +110,7 @@ test("a config of the user's: its relative paths resolve against the run folder 
 });
 
 test('an abort stops after the current step and still validates and writes the summary', async (t) => {
-  const outDir = join(tempDir(t), 'run');
+  const outDir = join(tempDir(t, 'grpo-rundemo-'), 'run');
   const stop = new AbortController();
   const s = await runDemo({
     outDir,
@@ -142,7 +128,7 @@ test('an abort stops after the current step and still validates and writes the s
 });
 
 test('with OTEL_SDK_DISABLED the run trains the same and writes only its summary', async (t) => {
-  const outDir = join(tempDir(t), 'run');
+  const outDir = join(tempDir(t, 'grpo-rundemo-'), 'run');
   const s = await runDemo({
     outDir,
     trainer: { ...small, steps: 3 },

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CsvLogRecordExporter } from '@grpo-otel/exporter-csv';
 import { ATTR_GRPO_SAMPLE_ANSWER, ATTR_GRPO_SAMPLE_QUESTION, ATTR_GRPO_STEP } from '@grpo-otel/semconv';
+import { parseCsv } from '@grpo-otel/testkit/parseCsv';
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { fakeRecord } from './helpers/fakeRecord.js';
-import { parseCsv } from './helpers/parseCsv.js';
-import { tempDir } from './helpers/tempDir.js';
 
 const COLUMNS = ['step', 'question', 'model_answer'];
 

@@ -10,9 +10,9 @@ import {
   ATTR_GRPO_SAMPLE_REWARD,
   ATTR_GRPO_STEP,
 } from '@grpo-otel/semconv';
+import { cellText } from '@grpo-otel/testkit/csvArbitraries';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import fc from 'fast-check';
-import { cellText } from './helpers/arbitraries.js';
 import { fakeRecord } from './helpers/fakeRecord.js';
 
 const SEED_COLUMNS = ['timestamp', 'question', 'true_answer', 'model_answer', 'model_reasoning'];

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { cellText, expectedCell, rows } from '@grpo-otel/testkit/csvArbitraries';
+import { parseCsv } from '@grpo-otel/testkit/parseCsv';
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 import fc from 'fast-check';
-import { cellText, expectedCell, rows } from './helpers/arbitraries.js';
-import { parseCsv } from './helpers/parseCsv.js';
-import { tempDir } from './helpers/tempDir.js';
 import { columnNames, writeRows } from './helpers/writeRows.js';
 
 test('round trip through csv-parse: any Unicode text comes back identical, modulo the formula prefix', async (t) => {

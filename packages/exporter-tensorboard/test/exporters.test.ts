@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -11,6 +9,7 @@ import {
   TensorBoardRun,
 } from '@grpo-otel/exporter-tensorboard';
 import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 import { ExportResultCode } from '@opentelemetry/core';
 import {
   InMemoryLogRecordExporter,
@@ -25,12 +24,6 @@ import {
   MetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'grpo-tb-exp-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** Collects on demand and hands the collection to a push exporter (as the SDK's step sink does, one per step). */
 class StepReader extends MetricReader {
@@ -64,7 +57,7 @@ async function points(logDir: string): Promise<Point[]> {
 }
 
 test('TensorBoardMetricExporter: every point at the step getStep() returns; delta histograms per step', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   let step = 10;
   const exporter = new TensorBoardMetricExporter({ logDir, runName: 'run1', getStep: () => step });
   const reader = new StepReader(exporter);
@@ -113,7 +106,7 @@ test('TensorBoardMetricExporter: every point at the step getStep() returns; delt
 });
 
 test('TensorBoardMetricExporter: temporality, step fallback, callback once, shutdown idempotent', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   const exporter = new TensorBoardMetricExporter({ logDir, runName: 'r', getStep: () => undefined });
   assert.equal(exporter.selectAggregationTemporality(InstrumentType.HISTOGRAM), AggregationTemporality.DELTA);
   assert.equal(exporter.selectAggregationTemporality(InstrumentType.COUNTER), AggregationTemporality.DELTA);
@@ -156,7 +149,7 @@ test('TensorBoardMetricExporter: temporality, step fallback, callback once, shut
 });
 
 test('TensorBoardMetricExporter: forceFlushSync puts every exported point on disk before returning', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   const exporter = new TensorBoardMetricExporter({ logDir, runName: 'r', getStep: () => 4 });
   const reader = new StepReader(exporter);
   const provider = new MeterProvider({ readers: [reader] });
@@ -172,7 +165,7 @@ test('TensorBoardMetricExporter: forceFlushSync puts every exported point on dis
 });
 
 test('TensorBoardMetricExporter: a getStep that throws or returns a non-integer falls back; export never throws', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   const exporter = new TensorBoardMetricExporter({
     logDir,
     runName: 'r',
@@ -196,7 +189,7 @@ async function logRecords(emit: (provider: LoggerProvider) => void): Promise<Rea
 }
 
 test('TensorBoardLogRecordExporter: one text per channel and step, records in order, escaped', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   const records = await logRecords((p) => {
     const training = p.getLogger('training');
     const rewards = p.getLogger('rewards');
@@ -235,7 +228,7 @@ test('TensorBoardLogRecordExporter: one text per channel and step, records in or
 });
 
 test('TensorBoardLogRecordExporter: records of a step after a flush are rewritten with the earlier ones', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   const records = await logRecords((p) => {
     const l = p.getLogger('training');
     for (let i = 0; i < 3; i++) l.emit({ body: `r${i}`, attributes: { [ATTR_GRPO_STEP]: 5 } });
@@ -253,7 +246,7 @@ test('TensorBoardLogRecordExporter: records of a step after a flush are rewritte
 });
 
 test('TensorBoardLogRecordExporter: exportSync writes at once; after shutdown export fails and exportSync throws', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   const records = await logRecords((p) =>
     p.getLogger('system').emit({ body: 'bye', attributes: { [ATTR_GRPO_STEP]: 3 } }),
   );
@@ -273,7 +266,7 @@ test('TensorBoardLogRecordExporter: exportSync writes at once; after shutdown ex
 });
 
 test('TensorBoardRun: shared by both exporters, closed when the last one shuts down, hparams session ended', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   const run = new TensorBoardRun({ logDir, runName: 'shared' });
   run.addHparams({ hparams: { lr: 1e-5 } });
   const m = new TensorBoardMetricExporter({ run, getStep: () => 1 });
@@ -295,7 +288,7 @@ test('TensorBoardRun: shared by both exporters, closed when the last one shuts d
 });
 
 test('TensorBoardRun: options are validated', (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-exp-');
   assert.throws(() => new TensorBoardRun({ logDir, runName: '../escape' }), /relative path inside logDir/);
   assert.throws(() => new TensorBoardRun({ logDir, runName: '/abs' }), /relative path inside logDir/);
   assert.throws(() => new TensorBoardRun({ logDir, runName: '' }), /non-empty/);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -12,15 +11,10 @@ import {
   readEvents,
   TensorBoardRun,
 } from '@grpo-otel/exporter-tensorboard';
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'grpo-tb-read-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 
 test('readEvents: runs under a log dir, sorted; scalars, histograms, text decoded', async (t) => {
-  const logDir = tempDir(t);
+  const logDir = tempDir(t, 'grpo-tb-read-');
   for (const name of ['b', 'a/nested']) {
     const run = new TensorBoardRun({
       logDir,
@@ -59,7 +53,7 @@ test('readEvents: runs under a log dir, sorted; scalars, histograms, text decode
 });
 
 test('parseEventFile: a torn last record and a flipped byte are reported distinctly', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'grpo-tb-read-');
   const run = new TensorBoardRun({ logDir: dir, runName: 'r' });
   for (let i = 0; i < 10; i++) run.addScalar('x', i, i);
   await run.close();
@@ -127,7 +121,7 @@ test("decodeSummaryValue: other writers' forms: metadata on the first value only
 });
 
 test('readEvents: an empty directory gives nothing; a missing path throws', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'grpo-tb-read-');
   mkdirSync(join(dir, 'empty'));
   assert.deepEqual(await readEvents(dir), []);
   await assert.rejects(readEvents(join(dir, 'missing')), /ENOENT/);

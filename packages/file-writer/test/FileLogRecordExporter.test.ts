@@ -1,8 +1,7 @@
 // The lifecycle FileLogRecordExporter gives its subclasses (the CSV and rotating-file exporters), on a
 // minimal subclass writing each record's body as a line, with real files and real fs failures.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -11,6 +10,7 @@ import {
   FileLogRecordExporter,
   type FileRecord,
 } from '@grpo-otel/file-writer';
+import { tempDir } from '@grpo-otel/testkit/tempDir';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import {
@@ -43,12 +43,6 @@ class LinesExporter extends FileLogRecordExporter {
   }
 }
 
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'grpo-fle-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /** Real SDK records with the given bodies, as an exporter receives them. */
 async function records(...bodies: string[]): Promise<ReadableLogRecord[]> {
   const memory = new InMemoryLogRecordExporter();
@@ -79,7 +73,7 @@ function captureDiag(t: { after(fn: () => void): void }): string[] {
 }
 
 test('export writes the encoded batch after the header, counts it accepted and calls back once with SUCCESS', async (t) => {
-  const filename = join(tempDir(t), 'sub', 'out.txt');
+  const filename = join(tempDir(t, 'grpo-fle-'), 'sub', 'out.txt');
   const exporter = new LinesExporter({ filename }, 'header\n');
   const calls: ExportResult[] = [];
   await new Promise<void>((resolve) =>
@@ -102,7 +96,7 @@ test('export writes the encoded batch after the header, counts it accepted and c
 
 test('a result callback that throws is reported through diag, not thrown, and not called again', async (t) => {
   const seen = captureDiag(t);
-  const exporter = new LinesExporter({ filename: join(tempDir(t), 'out.txt') });
+  const exporter = new LinesExporter({ filename: join(tempDir(t, 'grpo-fle-'), 'out.txt') });
   let calls = 0;
   const logs = await records('a');
   assert.doesNotThrow(() =>
@@ -122,7 +116,7 @@ test('a result callback that throws is reported through diag, not thrown, and no
 });
 
 test('an encode failure fails the batch as a whole, counted where it happened, and writes nothing', async (t) => {
-  const filename = join(tempDir(t), 'out.txt');
+  const filename = join(tempDir(t, 'grpo-fle-'), 'out.txt');
   const exporter = new LinesExporter({ filename });
   exporter.failEncode = true;
   const result = await exportOnce(exporter, await records('a', 'b', 'c'));
@@ -137,7 +131,7 @@ test('an encode failure fails the batch as a whole, counted where it happened, a
 });
 
 test('a failing write (the parent "directory" is a file) fails the batch and counts it after accepting it', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'grpo-fle-');
   writeFileSync(join(dir, 'not-a-dir'), 'x');
   const exporter = new LinesExporter({ filename: join(dir, 'not-a-dir', 'out.txt') });
   const result = await exportOnce(exporter, await records('a', 'b'));
@@ -153,7 +147,7 @@ test('a failing write (the parent "directory" is a file) fails the batch and cou
 });
 
 test('shutdown is idempotent and flushes; afterwards export and exportSync fail and count the records', async (t) => {
-  const filename = join(tempDir(t), 'out.txt');
+  const filename = join(tempDir(t, 'grpo-fle-'), 'out.txt');
   const exporter = new LinesExporter({ filename });
   exporter.export(await records('a'), () => {});
   const first = exporter.shutdown();
@@ -175,7 +169,7 @@ test('shutdown is idempotent and flushes; afterwards export and exportSync fail 
 });
 
 test('exportSync writes before returning, after what earlier exports queued', async (t) => {
-  const filename = join(tempDir(t), 'out.txt');
+  const filename = join(tempDir(t, 'grpo-fle-'), 'out.txt');
   const exporter = new LinesExporter({ filename });
   exporter.export(await records('async'), () => {});
   exporter.exportSync(await records('sync'));
@@ -193,7 +187,7 @@ test("the writer's option errors come under the exporter's name", () => {
 });
 
 test('a batch that is not an array fails with a TypeError naming the exporter, and nothing is written', async (t) => {
-  const filename = join(tempDir(t), 'out.txt');
+  const filename = join(tempDir(t, 'grpo-fle-'), 'out.txt');
   const exporter = new LinesExporter({ filename });
   const notLogs = { length: 1, 0: 'x' } as unknown as ReadableLogRecord[];
   const result = await exportOnce(exporter, notLogs);

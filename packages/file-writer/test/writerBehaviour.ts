@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as nodeTest } from 'node:test';
 import { RotatingFileWriter } from '@grpo-otel/file-writer';
+import { mulberry32 } from '@grpo-otel/metrics';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'grpo-rfw-'));
@@ -22,23 +23,11 @@ function tempDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = ['a', 'bc', 'é', 'ß', '日本', '語', '😀', '🎉🎉', ' ', 'reward=0.25', '∑'];
 
 /** 20k one-line records of varying length (multi-byte UTF-8 included), each naming its index. */
 function makeRecords(count: number, oversized: ReadonlySet<number>, maxBytes: number): string[] {
-  const next = rng(42);
+  const next = mulberry32(42);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     let body = '';
@@ -123,7 +112,7 @@ export function writerBehaviour(syncWrites: boolean): void {
     const records = makeRecords(20_000, new Set([19_970]), maxBytes);
     const writer = new RotatingFileWriter({ syncWrites, filename, maxBytes, backupCount });
     // Many write calls queued without waiting, in varying sizes: they are coalesced and must stay in order.
-    const next = rng(7);
+    const next = mulberry32(7);
     const pending: Promise<void>[] = [];
     for (let i = 0; i < records.length; ) {
       const n = 1 + Math.floor(next() * 200);

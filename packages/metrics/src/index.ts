@@ -4,6 +4,7 @@ export { type AutoHistogram, type AutoHistogramOptions, autoHistogram } from './
 export { CollapseDetector, type CollapseDetectorOptions, type CollapseUpdate } from './CollapseDetector.js';
 export { type AnswerOutcome, classifyAnswer } from './classifyAnswer.js';
 export { type ClippedRatio, type ClippedRatioInput, clippedRatio } from './clippedRatio.js';
+export { codePointLength } from './codePointLength.js';
 export { type CorrectnessRate, correctnessRate } from './correctnessRate.js';
 export { type DistinctN, distinctN } from './distinctN.js';
 export { type DuplicateCompletions, duplicateCompletions } from './duplicateCompletions.js';
@@ -36,7 +37,8 @@ export {
   type LengthDistributionInput,
   lengthDistribution,
 } from './lengthDistribution.js';
-export { movingAverage } from './movingAverage.js';
+export { type MovingAverageOptions, movingAverage } from './movingAverage.js';
+export { mulberry32 } from './mulberry32.js';
 export { PlateauDetector, type PlateauDetectorOptions, type PlateauUpdate } from './PlateauDetector.js';
 export { pairwiseCorrelations, type RewardCorrelation } from './pairwiseCorrelations.js';
 export { type ParsedCompletion, parseCompletion } from './parseCompletion.js';

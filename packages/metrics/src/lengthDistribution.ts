@@ -1,4 +1,4 @@
-import { codePointLength } from './internal/text.js';
+import { codePointLength } from './codePointLength.js';
 import { type Summary, summarize } from './summarize.js';
 
 export interface LengthDistributionInput {

@@ -29,32 +29,14 @@ import {
   tokenEntropy,
   weightedTotal,
 } from '@grpo-otel/metrics';
+import { finiteNumber, hostileNumber } from '@grpo-otel/testkit/hostileArbitraries';
 import fc from 'fast-check';
 
 const FULL = process.env.GRPO_RELIABILITY === '1';
 const RUNS = { numRuns: FULL ? 2000 : 200, seed: 424242 };
 
-const EXTREMES = [
-  Number.NaN,
-  Number.POSITIVE_INFINITY,
-  Number.NEGATIVE_INFINITY,
-  -0,
-  0,
-  1e308,
-  -1e308,
-  Number.MAX_VALUE,
-  -Number.MAX_VALUE,
-  Number.MIN_VALUE,
-  -Number.MIN_VALUE,
-  Number.MAX_SAFE_INTEGER,
-];
 /** Any double, with the extremes often. */
-const anyNumber = fc.oneof(fc.constantFrom(...EXTREMES), fc.double());
-/** Finite doubles over the whole range (no NaN, no ±Infinity). */
-const finiteNumber = fc.oneof(
-  fc.constantFrom(-0, 0, 1e308, -1e308, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-);
+const anyNumber = hostileNumber;
 const anyArray = fc.array(anyNumber, { maxLength: 40 });
 const finiteArray = fc.array(finiteNumber, { minLength: 1, maxLength: 40 });
 const rewardDict = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), anyArray, { maxKeys: 4 });

@@ -1,7 +1,7 @@
+import { movingAverage } from '@grpo-otel/metrics';
 import { METRICS, REWARD_FUNCTION_TOTAL } from '@grpo-otel/semconv';
 import { histogramQuantile } from './histogramQuantile.js';
 import type { MetricSource } from './MetricSource.js';
-import { movingAverage } from './movingAverage.js';
 import type { SeriesStyle } from './ReportModel.js';
 
 /** A series before alignment: its points by step. */
@@ -90,9 +90,11 @@ export const CHART_SPECS: readonly ChartSpec[] = [
           });
         } else {
           const w = defaultWindow(s.points.length);
+          // Counted in points, as the chart's axis does: a gap longer than the window stays a gap.
           const avg = movingAverage(
             s.points.map((p) => p.value),
             w,
+            { counts: 'positions' },
           );
           out.push({
             label: src.label(s.run, `${fn} (moving average, ${w} steps)`),

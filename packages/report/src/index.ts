@@ -5,7 +5,6 @@ export { escapeHtml, jsonForHtmlScript } from './escapeHtml.js';
 export { histogramQuantile, type QuantileHistogram } from './histogramQuantile.js';
 export { type ChartLibrary, loadChartLibrary } from './loadChartLibrary.js';
 export { type HistogramSeries, type MetricSeries, MetricSource } from './MetricSource.js';
-export { movingAverage } from './movingAverage.js';
 export { type CsvParseResult, parseCsv } from './parseCsv.js';
 export { type LogTextRecord, parseJsonArrayPrefix, parseLogText } from './parseLogText.js';
 export { ReportError } from './ReportError.js';

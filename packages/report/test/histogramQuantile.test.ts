@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { histogramFromValues } from '@grpo-otel/exporter-tensorboard';
-import { histogramQuantile, movingAverage } from '@grpo-otel/report';
+import { histogramQuantile } from '@grpo-otel/report';
 
 test('histogramQuantile: interpolates inside buckets, edges clamped to min and max', () => {
   // 10 values in (0,10], 10 in (10,20]; min 2, max 18.
@@ -23,10 +23,4 @@ test("histogramQuantile: close to the exact quantile of the values behind the ex
     const got = histogramQuantile(histogram!, q);
     assert.ok(Math.abs(got - exact) <= 0.1 * exact, `q=${q}: ${got} vs ${exact}`);
   }
-});
-
-test('movingAverage: trailing window over finite values', () => {
-  assert.deepEqual(movingAverage([1, 2, 3, 4, 5], 2), [1, 1.5, 2.5, 3.5, 4.5]);
-  assert.deepEqual(movingAverage([1, Number.NaN, 3], 3), [1, 1, 2]);
-  assert.deepEqual(movingAverage([Number.NaN, 2], 1).map(String), ['NaN', '2']);
 });

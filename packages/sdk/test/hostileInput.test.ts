@@ -30,16 +30,16 @@ import {
   withSpan,
   withStepSpan,
 } from '@grpo-otel/sdk';
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import fc from 'fast-check';
-import { parseCsv } from '../../exporter-csv/test/helpers/parseCsv.js';
 import {
   hostileAttributes,
   hostileKey,
   hostileNumber,
   hostileString,
   hostileValue,
-} from './hostileArbitraries.js';
+} from '@grpo-otel/testkit/hostileArbitraries';
+import { parseCsv } from '@grpo-otel/testkit/parseCsv';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
+import fc from 'fast-check';
 
 const FULL = process.env.GRPO_RELIABILITY === '1';
 const RUNS = FULL ? 400 : 40;

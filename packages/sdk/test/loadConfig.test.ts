@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfigFile, parseConfig } from '@grpo-otel/sdk';
-import { captureDiag } from './helpers/captureDiag.js';
+import { captureDiag } from '@grpo-otel/testkit/captureDiag';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const SEED = join(fixtures, 'seed-logging_config.yaml');

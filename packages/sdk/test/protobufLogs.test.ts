@@ -2,6 +2,7 @@
 // the same records must give the same bytes, whatever the bodies, attributes, times and contexts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { hostileNumber, PAYLOADS } from '@grpo-otel/testkit/hostileArbitraries';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { AnyValue, LogAttributes } from '@opentelemetry/api-logs';
 import { ProtobufLogsSerializer as OtelSerializer } from '@opentelemetry/otlp-transformer';
@@ -13,7 +14,6 @@ import {
   serializeLogsExportRequest,
 } from '../src/otlp/protobuf/ProtobufLogsSerializer.js';
 import { ProtobufWriter } from '../src/otlp/protobuf/ProtobufWriter.js';
-import { hostileNumber, PAYLOADS } from './hostileArbitraries.js';
 
 function capture(resourceAttrs: Record<string, unknown>, schemaUrl?: string) {
   const records: SdkLogRecord[] = [];

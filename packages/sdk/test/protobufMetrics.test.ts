@@ -2,6 +2,7 @@
 // the same collection must give the same bytes for every instrument kind, value and temporality.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { hostileNumber, PAYLOADS } from '@grpo-otel/testkit/hostileArbitraries';
 import { type Attributes, ValueType } from '@opentelemetry/api';
 import { ProtobufMetricsSerializer as OtelSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -14,7 +15,6 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
 import { serializeMetricsExportRequest } from '../src/otlp/protobuf/ProtobufMetricsSerializer.js';
-import { hostileNumber, PAYLOADS } from './hostileArbitraries.js';
 
 class Reader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}

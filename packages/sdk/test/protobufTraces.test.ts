@@ -2,13 +2,13 @@
 // the same spans must give the same bytes, whatever their names, attributes, events, links and contexts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { hostileNumber, PAYLOADS } from '@grpo-otel/testkit/hostileArbitraries';
 import { type Attributes, createTraceState, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer as OtelSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { serializeTraceExportRequest } from '../src/otlp/protobuf/ProtobufTraceSerializer.js';
-import { hostileNumber, PAYLOADS } from './hostileArbitraries.js';
 
 const text = fc.oneof(
   fc.string(),

@@ -20,15 +20,6 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, MetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 
-export {
-  crc32c,
-  grpoCustomScalarsLayout,
-  histogramFromValues,
-  maskCrc32c,
-  parseEventFile,
-  readEvents,
-} from '@grpo-otel/exporter-tensorboard';
-
 const f32 = Math.fround;
 
 export const STEPS = 12;

@@ -18,19 +18,3 @@ export function isPythonSpace(c: number): boolean {
     c === 0x3000
   );
 }
-
-/** Number of Unicode code points in `s` (Python's len(str)); a lone surrogate counts as one. */
-export function codePointLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
-}

@@ -2,24 +2,12 @@
 // reports what a person would see: console errors, failed or attempted network requests, each
 // chart's drawn values and inked pixels, the tables' rows, whether injected script ran, and a
 // full-page screenshot. Lives in this package so that playwright-core resolves from here.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS, requireChromium } from '@grpo-otel/testkit/chromium';
 import { chromium } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface ChartCheck {
   id: string;
@@ -123,14 +111,12 @@ export async function openInChromium(
   screenshotPath: string,
   filterText = 'pwned',
 ): Promise<PageCheck> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh (Debian's chromium package)`);
-  }
+  const executablePath = requireChromium();
   const profile = mkdtempSync(join(tmpdir(), 'grpo-report-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport: { width: 1400, height: 900 },
     timeout: 30_000,
   });

@@ -2,6 +2,8 @@
 // rotating log file, model-output CSV and TensorBoard event files for ~50 steps of synthetic GRPO
 // training, with a reward plateau and an entropy collapse the SDK's detectors fire on, validation
 // runs, and model outputs that try to inject markup and spreadsheet formulas.
+
+import { mulberry32 } from '@grpo-otel/metrics';
 import {
   beginStep,
   forceFlush,
@@ -76,18 +78,6 @@ metrics:
   max_pending_analyses: 512
 `;
 
-/** mulberry32: repeatable synthetic data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const VOCAB = 6;
 
 export interface RunFolderStats {
@@ -101,7 +91,7 @@ export interface RunFolderStats {
  * and whose validation accuracy improves. Everything goes through the SDK into `out`.
  */
 export async function writeRunFolder(out: string, options: { seed?: number } = {}): Promise<RunFolderStats> {
-  const random = rng(options.seed ?? 11);
+  const random = mulberry32(options.seed ?? 11);
   const env = {};
   initialize({
     config: parseConfig(CONFIG(RUN_ID), { source: 'report-fixture.yaml', baseDir: out, env }),

@@ -1,4 +1,5 @@
 import { isMainThread, threadId } from 'node:worker_threads';
+import { codePointLength } from '@grpo-otel/metrics';
 import { diag } from '@opentelemetry/api';
 import type { FormatInput, LogFormatter } from './FormatInput.js';
 import { type CompiledStrftime, compileStrftime } from './strftime.js';
@@ -519,22 +520,6 @@ function describeType(value: unknown): string {
 function isDigit(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   return c >= 48 && c <= 57;
-}
-
-/** Length in code points (Python's len of a str). */
-function codePointLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
 }
 
 /** The first `count` code points of `s`. */

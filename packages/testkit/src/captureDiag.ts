@@ -10,11 +10,19 @@ function stringify(args: unknown[]): string {
     .join(' ');
 }
 
+const LEVELS = {
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+} as const;
+
 /**
- * Routes OpenTelemetry's `diag` (WARN and above) into an array until `stop()` is called.
- * Each entry is `<level> <arguments>`, errors as `name: message code`.
+ * Routes OpenTelemetry's `diag` (`level` and above, default WARN) into an array until `stop()` is
+ * called. Each entry is `<level> <arguments>`, errors as `name: message code`.
  */
-export function captureDiag(level: DiagLogLevel = DiagLogLevel.WARN): { messages: string[]; stop(): void } {
+export function captureDiag(level: keyof typeof LEVELS = 'warn'): { messages: string[]; stop(): void } {
   const messages: string[] = [];
   const collect =
     (name: string) =>
@@ -28,6 +36,6 @@ export function captureDiag(level: DiagLogLevel = DiagLogLevel.WARN): { messages
     debug: collect('debug'),
     verbose: collect('verbose'),
   };
-  diag.setLogger(logger, { logLevel: level, suppressOverrideMessage: true });
+  diag.setLogger(logger, { logLevel: LEVELS[level], suppressOverrideMessage: true });
   return { messages, stop: () => diag.disable() };
 }

@@ -5,8 +5,10 @@ import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { freePort, repoRoot } from './collector.js';
-import { type RunningServer, startServer, tempDir } from './prometheus.js';
+import { freePort } from './ports.js';
+import { type RunningServer, startServer } from './prometheus.js';
+import { repoRoot } from './repoRoot.js';
+import { tempDirUntilExit } from './tempDir.js';
 
 /** The committed Jaeger config. */
 export const jaegerConfigPath: string = join(repoRoot, 'deploy', 'jaeger', 'jaeger.yaml');
@@ -115,7 +117,7 @@ async function queryApi<T>(url: string): Promise<T> {
 /** Starts Jaeger v2 with deploy/jaeger/jaeger.yaml on free loopback ports and waits for its health check. */
 export async function startJaeger(): Promise<RunningJaeger> {
   const bin = await jaegerBinary();
-  const dir = await tempDir('grpo-jaeger-');
+  const dir = await tempDirUntilExit('grpo-jaeger-');
   const ports = new Set<number>();
   while (ports.size < 4) ports.add(await freePort());
   const [otlpGrpcPort, queryHttp, queryGrpc, health] = [...ports] as [number, number, number, number];

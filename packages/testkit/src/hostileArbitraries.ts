@@ -1,22 +1,34 @@
 // fast-check arbitraries of hostile input for the public API (shared by the hostile-input tests).
 import fc from 'fast-check';
 
-/** Numbers a trainer can produce by accident: NaN, ±Infinity, -0, the extremes, and ordinary ones. */
+/** The numbers that break arithmetic: NaN, ±Infinity, -0, the ends of the double range, unsafe integers. */
+export const EXTREME_NUMBERS: readonly number[] = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -0,
+  0,
+  1e308,
+  -1e308,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  -Number.MIN_VALUE,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 2,
+];
+
+/** Numbers a trainer can produce by accident: the extremes often, and ordinary ones. */
 export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(
-    Number.NaN,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-    -0,
-    1e308,
-    -1e308,
-    Number.MAX_VALUE,
-    -Number.MAX_VALUE,
-    Number.MIN_VALUE,
-    Number.MAX_SAFE_INTEGER + 2,
-  ),
+  fc.constantFrom(...EXTREME_NUMBERS),
   fc.double(),
   fc.integer(),
+);
+
+/** Finite doubles over the whole range, their extremes often (no NaN, no ±Infinity). */
+export const finiteNumber: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(...EXTREME_NUMBERS.filter(Number.isFinite)),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 
 /** Text payloads aimed at each sink: CSV formulas, HTML/markdown for TensorBoard, control characters. */

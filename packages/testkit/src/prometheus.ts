@@ -3,21 +3,16 @@
 // 127.0.0.1 on free ports and are stopped by their own PID; nothing talks to any other address.
 import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
-import {
-  freePort,
-  installExitHook,
-  live,
-  type RunningCollector,
-  repoRoot,
-  startCollector,
-  tempDirs,
-} from './collector.js';
+import { type RunningCollector, startCollector } from './collector.js';
+import { installExitHook, live } from './exitCleanup.js';
+import { freePort } from './ports.js';
+import { repoRoot } from './repoRoot.js';
+import { tempDirUntilExit } from './tempDir.js';
 
 export const PROMETHEUS_BIN = process.env.GRPO_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 export const PROMTOOL_BIN = process.env.GRPO_PROMTOOL_BIN ?? '/usr/bin/promtool';
@@ -64,15 +59,7 @@ export async function runTool(bin: string, args: string[], cwd = repoRoot): Prom
 // ---------------------------------------------------------------------------------------------------------
 // Long-running servers.
 
-// Servers and temp dirs are registered with the collector harness's exit hook (one registry).
-
-/** A temporary directory removed when the test process exits (unless GRPO_KEEP_TEST_DIRS is set). */
-export async function tempDir(prefix: string): Promise<string> {
-  installExitHook();
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.add(dir);
-  return dir;
-}
+// Servers are registered with the exit hook of exitCleanup.ts (one registry).
 
 export interface RunningServer {
   pid: number;
@@ -226,7 +213,7 @@ export async function startPrometheus(
   configPath: string,
   extraArgs: string[] = [],
 ): Promise<RunningPrometheus> {
-  const dir = await tempDir('grpo-prometheus-');
+  const dir = await tempDirUntilExit('grpo-prometheus-');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await startServer(
@@ -283,7 +270,7 @@ export interface RunningAlertmanager extends RunningServer {
  * (`--cluster.listen-address=`), so it opens no other port and talks to no peer.
  */
 export async function startAlertmanager(configPath: string): Promise<RunningAlertmanager> {
-  const dir = await tempDir('grpo-alertmanager-');
+  const dir = await tempDirUntilExit('grpo-alertmanager-');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await startServer(
@@ -431,14 +418,14 @@ export interface LocalCollector {
 
 export interface StartLocalCollectorOptions {
   /**
-   * Port of a Jaeger's OTLP/gRPC receiver on 127.0.0.1 (test/helpers/jaeger.ts): spans go there as well
+   * Port of a Jaeger's OTLP/gRPC receiver on 127.0.0.1 (jaeger.ts): spans go there as well
    * as to the file. Without it, spans go to the file only.
    */
   jaegerOtlpGrpcPort?: number;
 }
 
 export async function startLocalCollector(opts: StartLocalCollectorOptions = {}): Promise<LocalCollector> {
-  const dir = await tempDir('grpo-local-collector-');
+  const dir = await tempDirUntilExit('grpo-local-collector-');
   const exporterPort = await freePort();
   const grpcPort = await freePort();
   const logsPath = join(dir, 'logs.jsonl');

@@ -2,8 +2,9 @@
 // It binds 127.0.0.1 on a free port and is stopped by its own PID only.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, waitFor } from './collector.js';
+import { freePort } from './ports.js';
 import { pythonBinary } from './python.js';
+import { waitFor } from './waitFor.js';
 
 export interface RunningTensorBoard {
   pid: number;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from './collector.js';
+import { repoRoot } from './repoRoot.js';
 
 let cached: string | undefined;
 
