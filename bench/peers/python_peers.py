@@ -1,0 +1,177 @@
+"""The Python side of bench/peers: the reference step (8 prompts x 8 completions, 4 reward functions,
+256 tokens with policy and reference logprobs and entropies) logged the usual Python ways, timing the
+training thread's CPU (time.thread_time_ns) over each step's logging:
+
+- numpy_tbx: numpy statistics (per-function mean/std/min/max, group advantages, zero-std groups, KL
+  per token, entropy, lengths), tensorboardX scalars and histograms, the 64 model outputs to a csv
+  file, a summary line through logging to a file;
+- wandb: the same statistics through wandb.log in offline mode (scalars, wandb.Histogram, the model
+  outputs as a wandb.Table), the summary line through logging; skipped when wandb is not installed.
+
+Prints one JSON line per peer. Usage: python python_peers.py OUT_DIR STEPS SKIP [GAP_MS]
+"""
+
+import csv
+import json
+import logging
+import os
+import sys
+import time
+
+import numpy as np
+
+PROMPTS, GROUP, TOKENS = 8, 8, 256
+COMPLETIONS = PROMPTS * GROUP
+FUNCS = ["correctness", "format", "length", "topic"]
+WORDS = "the sum of two numbers is so we add carry then answer".split()
+
+
+def make_steps(steps, seed=42):
+    rng = np.random.default_rng(seed)
+    out = []
+    for s in range(1, steps + 1):
+        texts = []
+        for _ in range(COMPLETIONS):
+            words = " ".join(WORDS[i] for i in rng.integers(0, len(WORDS), 40))
+            texts.append(f"<reasoning>\n{words}\n</reasoning>\n<answer>\n{rng.integers(0, 100)}\n</answer>")
+        lp = (-3 * rng.random((COMPLETIONS, TOKENS))).astype(np.float32)
+        out.append(
+            {
+                "step": s,
+                "rewards": {f: rng.random(COMPLETIONS) for f in FUNCS},
+                "texts": texts,
+                "questions": [f"What is {c} + {s}?" for c in range(COMPLETIONS)],
+                "answers": [str(c + s) for c in range(COMPLETIONS)],
+                "tokens": rng.integers(0, 32000, (COMPLETIONS, TOKENS)),
+                "logprobs": lp,
+                "ref_logprobs": lp - (0.1 * rng.random((COMPLETIONS, TOKENS))).astype(np.float32),
+                "entropies": (2 * rng.random((COMPLETIONS, TOKENS))).astype(np.float32),
+                "loss": float(rng.random()),
+            }
+        )
+    return out
+
+
+def statistics(d):
+    """The values every peer logs: what grpo-otel's analyses compute for the step."""
+    scalars = {}
+    total = np.zeros(COMPLETIONS)
+    for f, r in d["rewards"].items():
+        scalars[f"rewards/{f}/mean"] = float(r.mean())
+        scalars[f"rewards/{f}/std"] = float(r.std())
+        scalars[f"rewards/{f}/min"] = float(r.min())
+        scalars[f"rewards/{f}/max"] = float(r.max())
+        total += r
+    grouped = total.reshape(PROMPTS, GROUP)
+    std = grouped.std(axis=1)
+    advantages = (grouped - grouped.mean(axis=1, keepdims=True)) / (std[:, None] + 1e-8)
+    scalars["reward"] = float(total.mean())
+    scalars["reward_std"] = float(total.std())
+    scalars["frac_reward_zero_std"] = float((std < 1e-8).mean())
+    delta = d["ref_logprobs"] - d["logprobs"]
+    scalars["kl"] = float((np.exp(delta) - delta - 1).mean())
+    scalars["entropy"] = float(d["entropies"].mean())
+    lengths = np.array([len(t) for t in d["texts"]])
+    scalars["completions/mean_length"] = float(lengths.mean())
+    scalars["completions/min_length"] = float(lengths.min())
+    scalars["completions/max_length"] = float(lengths.max())
+    scalars["loss"] = d["loss"]
+    histograms = {f"rewards/{f}": r for f, r in d["rewards"].items()}
+    histograms["advantages"] = advantages.ravel()
+    histograms["completions/length"] = lengths
+    return scalars, histograms
+
+
+def file_logger(path):
+    log = logging.getLogger(f"peers.{os.path.basename(path)}")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    h = logging.FileHandler(path)
+    h.setFormatter(logging.Formatter("%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
+    log.addHandler(h)
+    return log, h
+
+
+def run_numpy_tbx(out, data, skip, gap):
+    from tensorboardX import SummaryWriter
+
+    writer = SummaryWriter(os.path.join(out, "tbx"))
+    log, handler = file_logger(os.path.join(out, "tbx_training.log"))
+    f = open(os.path.join(out, "tbx_model_outputs.csv"), "w", newline="")
+    rows = csv.writer(f)
+    rows.writerow(["timestamp", "step", "question", "true_answer", "model_answer"])
+    total = 0
+    for d in data:
+        t0 = time.thread_time_ns()
+        step = d["step"]
+        scalars, histograms = statistics(d)
+        for k, v in scalars.items():
+            writer.add_scalar(k, v, step)
+        for k, v in histograms.items():
+            writer.add_histogram(k, v, step)
+        now = time.time()
+        for c in range(COMPLETIONS):
+            rows.writerow([now, step, d["questions"][c], d["answers"][c], d["texts"][c]])
+        f.flush()
+        log.info("step %d: reward %.4f, kl %.4f, entropy %.4f", step, scalars["reward"], scalars["kl"], scalars["entropy"])
+        dt = time.thread_time_ns() - t0
+        if step > skip:
+            total += dt
+        time.sleep(gap)
+    t0 = time.thread_time_ns()
+    writer.close()
+    f.close()
+    handler.close()
+    total += time.thread_time_ns() - t0
+    return total
+
+
+def run_wandb(out, data, skip, gap):
+    import wandb
+
+    run = wandb.init(mode="offline", dir=out, project="peers", settings=wandb.Settings(silent=True))
+    log, handler = file_logger(os.path.join(out, "wandb_training.log"))
+    total = 0
+    for d in data:
+        t0 = time.thread_time_ns()
+        step = d["step"]
+        scalars, histograms = statistics(d)
+        row = dict(scalars)
+        for k, v in histograms.items():
+            row[k] = wandb.Histogram(v)
+        row["model_outputs"] = wandb.Table(
+            columns=["question", "true_answer", "model_answer"],
+            data=[[d["questions"][c], d["answers"][c], d["texts"][c]] for c in range(COMPLETIONS)],
+        )
+        run.log(row, step=step)
+        log.info("step %d: reward %.4f, kl %.4f, entropy %.4f", step, scalars["reward"], scalars["kl"], scalars["entropy"])
+        dt = time.thread_time_ns() - t0
+        if step > skip:
+            total += dt
+        time.sleep(gap)
+    t0 = time.thread_time_ns()
+    run.finish()
+    handler.close()
+    total += time.thread_time_ns() - t0
+    return total
+
+
+def main():
+    out, steps, skip = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    gap = (float(sys.argv[4]) if len(sys.argv) > 4 else 20) / 1000
+    data = make_steps(steps)
+    measured = steps - skip
+    peers = [("numpy+tensorboardX+csv+logging", run_numpy_tbx)]
+    try:
+        import wandb  # noqa: F401
+
+        peers.append(("wandb offline+logging", run_wandb))
+    except ImportError:
+        print(json.dumps({"peer": "wandb offline+logging", "skipped": "wandb is not installed"}), flush=True)
+    for name, fn in peers:
+        ns = fn(out, data, skip, gap)
+        print(json.dumps({"peer": name, "steps": measured, "allUsPerStep": ns / measured / 1000}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+// bench/peers runs as documented: one short round of grpo-otel and the numpy + tensorboardX + csv +
+// logging peer (the test venv's interpreter, which has no wandb: that peer is reported as skipped),
+// each with a CPU time per step and the peer's ratio to grpo-otel. No timing is asserted.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { pythonBinary } from '@grpo-otel/testkit/python';
+
+test('bench:peers prints every peer with its CPU per step and its ratio', () => {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      'bench/peers/run.ts',
+      '--rounds',
+      '1',
+      '--steps',
+      '6',
+      '--skip',
+      '2',
+      '--gap-ms',
+      '0',
+      '--python',
+      pythonBinary(),
+    ],
+    { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', timeout: 300_000 },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const row = (peer: string) => {
+    const line = r.stdout.split('\n').find((l) => l.startsWith(peer));
+    assert.ok(line, `no row for ${peer} in:\n${r.stdout}`);
+    return line.slice(peer.length).trim().split(/\s+/);
+  };
+  const ours = row('grpo-otel ');
+  assert.ok(Number(ours[0]) > 0, `grpo-otel: ${ours}`);
+  const calls = row('grpo-otel (calls only)');
+  assert.ok(Number(calls[0]) > 0 && Number(calls[0]) <= Number(ours[0]), `calls only: ${calls}`);
+  const peer = row('numpy+tensorboardX+csv+logging');
+  assert.ok(Number(peer[0]) > 0, `peer: ${peer}`);
+  assert.match(peer[2] ?? '', /^x\d+\.\d\d$/);
+  assert.match(r.stdout, /skipped: wandb offline\+logging: wandb is not installed/);
+});
