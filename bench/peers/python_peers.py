@@ -92,6 +92,22 @@ def file_logger(path):
     return log, h
 
 
+def timed_steps(data, skip, gap, log, log_step, close):
+    """The training thread's CPU (ns) over the logging of the steps after `skip`, and the close."""
+    total = 0
+    for d in data:
+        t0 = time.thread_time_ns()
+        scalars, histograms = statistics(d)
+        log_step(d, scalars, histograms)
+        log.info("step %d: reward %.4f, kl %.4f, entropy %.4f", d["step"], scalars["reward"], scalars["kl"], scalars["entropy"])
+        if d["step"] > skip:
+            total += time.thread_time_ns() - t0
+        time.sleep(gap)
+    t0 = time.thread_time_ns()
+    close()
+    return total + time.thread_time_ns() - t0
+
+
 def run_numpy_tbx(out, data, skip, gap):
     from tensorboardX import SummaryWriter
 
@@ -100,11 +116,9 @@ def run_numpy_tbx(out, data, skip, gap):
     f = open(os.path.join(out, "tbx_model_outputs.csv"), "w", newline="")
     rows = csv.writer(f)
     rows.writerow(["timestamp", "step", "question", "true_answer", "model_answer"])
-    total = 0
-    for d in data:
-        t0 = time.thread_time_ns()
+
+    def log_step(d, scalars, histograms):
         step = d["step"]
-        scalars, histograms = statistics(d)
         for k, v in scalars.items():
             writer.add_scalar(k, v, step)
         for k, v in histograms.items():
@@ -113,17 +127,13 @@ def run_numpy_tbx(out, data, skip, gap):
         for c in range(COMPLETIONS):
             rows.writerow([now, step, d["questions"][c], d["answers"][c], d["texts"][c]])
         f.flush()
-        log.info("step %d: reward %.4f, kl %.4f, entropy %.4f", step, scalars["reward"], scalars["kl"], scalars["entropy"])
-        dt = time.thread_time_ns() - t0
-        if step > skip:
-            total += dt
-        time.sleep(gap)
-    t0 = time.thread_time_ns()
-    writer.close()
-    f.close()
-    handler.close()
-    total += time.thread_time_ns() - t0
-    return total
+
+    def close():
+        writer.close()
+        f.close()
+        handler.close()
+
+    return timed_steps(data, skip, gap, log, log_step, close)
 
 
 def run_wandb(out, data, skip, gap):
@@ -131,11 +141,8 @@ def run_wandb(out, data, skip, gap):
 
     run = wandb.init(mode="offline", dir=out, project="peers", settings=wandb.Settings(silent=True))
     log, handler = file_logger(os.path.join(out, "wandb_training.log"))
-    total = 0
-    for d in data:
-        t0 = time.thread_time_ns()
-        step = d["step"]
-        scalars, histograms = statistics(d)
+
+    def log_step(d, scalars, histograms):
         row = dict(scalars)
         for k, v in histograms.items():
             row[k] = wandb.Histogram(v)
@@ -143,17 +150,13 @@ def run_wandb(out, data, skip, gap):
             columns=["question", "true_answer", "model_answer"],
             data=[[d["questions"][c], d["answers"][c], d["texts"][c]] for c in range(COMPLETIONS)],
         )
-        run.log(row, step=step)
-        log.info("step %d: reward %.4f, kl %.4f, entropy %.4f", step, scalars["reward"], scalars["kl"], scalars["entropy"])
-        dt = time.thread_time_ns() - t0
-        if step > skip:
-            total += dt
-        time.sleep(gap)
-    t0 = time.thread_time_ns()
-    run.finish()
-    handler.close()
-    total += time.thread_time_ns() - t0
-    return total
+        run.log(row, step=d["step"])
+
+    def close():
+        run.finish()
+        handler.close()
+
+    return timed_steps(data, skip, gap, log, log_step, close)
 
 
 def main():

@@ -25,14 +25,14 @@ type SyncSpanExporter = Pick<
  * Batches ended, sampled spans for a local trace sink and writes them every flush interval (or when
  * 1024 are held), off the span's `end()`: the same bounded queue as LocalSinkProcessor's for log
  * records (`LocalBatchQueue`), which counts what it cannot hold or write (`traces` drops), drains
- * synchronously at the process's exit, and writes everything before an idempotent shutdown.
+ * synchronously at the process's exit (`flushSync`), and writes everything before an idempotent
+ * shutdown.
  */
-export class LocalSpanProcessor implements SpanProcessor {
-  private readonly queue: LocalBatchQueue<ReadableSpan>;
+export class LocalSpanProcessor extends LocalBatchQueue<ReadableSpan> implements SpanProcessor {
   private settling = false;
 
   constructor(exporter: SyncSpanExporter, options: LocalSpanProcessorOptions) {
-    this.queue = new LocalBatchQueue<ReadableSpan>(exporter, {
+    super(exporter, {
       ...options,
       signal: 'traces',
       // As OTel's batch processors do: the host's attributes are detected asynchronously at start.
@@ -55,21 +55,7 @@ export class LocalSpanProcessor implements SpanProcessor {
       this.settling = true;
       void span.resource.waitForAsyncAttributes?.().catch(() => undefined);
     }
-    this.queue.push(span);
-  }
-
-  /** Writes every span ended so far and syncs the file. */
-  forceFlush(): Promise<void> {
-    return this.queue.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.queue.shutdown();
-  }
-
-  /** For the process's 'exit' event: writes what is queued, synchronously. */
-  flushSync(): void {
-    this.queue.flushSync();
+    this.push(span);
   }
 }
 
