@@ -280,7 +280,13 @@ describe('the SDK opens no ports', () => {
     // OTLP to a closed loopback port: the exporters connect out (and fail); they never listen.
     const yaml = allSinksConfig('no-ports', ['endpoint: http://127.0.0.1:9', 'logs: true', 'timeout: 1']);
     writeFileSync(join(dir, 'grpo.yaml'), yaml);
-    initialize({ configPath: join(dir, 'grpo.yaml'), handleExit: false, registerGlobal: false, env: {} });
+    initialize({
+      configPath: join(dir, 'grpo.yaml'),
+      baseDir: dir, // the config's relative paths in the temp dir, not the repository
+      handleExit: false,
+      registerGlobal: false,
+      env: {},
+    });
     withStepSpan(1, () => {
       getTrainingLogger().info('hello');
       logModelOutput('q', '4', '<answer>4</answer>');
