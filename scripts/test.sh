@@ -30,9 +30,17 @@ echo "== python venv (TensorBoard, tensorboardX, numpy, scipy)" >&2
 GRPO_PYTHON="$(bash scripts/setup-python.sh | tail -n 1)"
 export GRPO_PYTHON
 echo "== tests" >&2
+# Tests write into temp dirs only: what the checkout looks like now is compared after them.
+tree_before="$(git status --porcelain --untracked-files=all 2>/dev/null || true)"
 node scripts/run-tests.mjs "$@"
 if [ "$#" -eq 0 ]; then
   # The slow suite (SIGKILL trials, backpressure for minutes, soak): CI runs it too.
   echo "== reliability suite" >&2
   node scripts/run-tests.mjs --suite=reliability
+fi
+tree_after="$(git status --porcelain --untracked-files=all 2>/dev/null || true)"
+if [ "$tree_before" != "$tree_after" ]; then
+  echo "tests changed the checkout (they must write into temp dirs):" >&2
+  diff <(echo "$tree_before") <(echo "$tree_after") >&2 || true
+  exit 1
 fi
