@@ -18,10 +18,10 @@ import {
 } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
+import { ProtobufWriter } from '@grpo-otel/protobuf';
 import { diag } from '@opentelemetry/api';
 import type { Event } from './Event.js';
 import { encodeEventInto } from './encodeEvent.js';
-import { ProtoWriter } from './internal/ProtoWriter.js';
 import { TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES, writeFramedRecord } from './tfrecord.js';
 
 export interface EventFileWriterOptions {
@@ -144,7 +144,7 @@ export class EventFileWriter {
   /** When the file was last found at its path, and records written to it since. */
   private lastPresenceCheck = 0;
   private recordsSinceCheck = 0;
-  private readonly scratch = new ProtoWriter(512);
+  private readonly scratch = new ProtobufWriter(512);
   private readonly headerBytes: number;
 
   /** Paths of logical files; a failed file is replaced by a new name. */
@@ -429,7 +429,7 @@ export class EventFileWriter {
   }
 
   private headerRecord(wallTime: number): Buffer {
-    const w = new ProtoWriter(64);
+    const w = new ProtobufWriter(64);
     encodeEventInto(w, { wallTime, step: 0, fileVersion: FILE_VERSION });
     const data = w.view();
     const out = Buffer.allocUnsafe(data.length + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES);

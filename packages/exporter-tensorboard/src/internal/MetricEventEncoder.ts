@@ -1,3 +1,4 @@
+import { ProtobufWriter } from '@grpo-otel/protobuf';
 import type { Attributes } from '@opentelemetry/api';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { HistogramProto } from '../Event.js';
@@ -7,7 +8,6 @@ import { type ScalarForm, scalarSummary } from '../summaries.js';
 import { EVENT_STEP, EVENT_SUMMARY, EVENT_WALL_TIME, SUMMARY_VALUE, VALUE_TAG } from './fields.js';
 import { forEachMetricPoint, type MetricPointVisitor } from './forEachMetricPoint.js';
 import { MetricTags, type TagSlot } from './MetricTags.js';
-import { ProtoWriter } from './ProtoWriter.js';
 
 /** One tag, and its `Summary.Value` bytes that do not depend on the value. */
 interface EncodedTag extends TagSlot {
@@ -26,7 +26,7 @@ interface EncodedTag extends TagSlot {
  * pays for tags once.
  */
 export class MetricEventEncoder {
-  private readonly w = new ProtoWriter(8192);
+  private readonly w = new ProtobufWriter(8192);
   private readonly tags: MetricTags<EncodedTag>;
   private readonly visitor: MetricPointVisitor;
   private values = 0;
@@ -76,14 +76,14 @@ export class MetricEventEncoder {
 }
 
 function scalarPrefix(tag: string, form: ScalarForm): Uint8Array {
-  const w = new ProtoWriter(64 + tag.length * 3);
+  const w = new ProtobufWriter(64 + tag.length * 3);
   encodeValue(w, scalarSummary(tag, 0, form));
   const bytes = w.finish();
   return bytes.subarray(0, bytes.length - 4);
 }
 
 function tagField(tag: string): Uint8Array {
-  const w = new ProtoWriter(16 + tag.length * 3);
+  const w = new ProtobufWriter(16 + tag.length * 3);
   w.stringField(VALUE_TAG, tag);
   return w.finish();
 }
