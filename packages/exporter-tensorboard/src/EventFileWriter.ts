@@ -1,23 +1,7 @@
-import {
-  close as closeCb,
-  closeSync,
-  constants,
-  fdatasync as fdatasyncCb,
-  fdatasyncSync,
-  fstat as fstatCb,
-  fstatSync,
-  mkdir as mkdirCb,
-  mkdirSync,
-  open as openCb,
-  openSync,
-  stat as statCb,
-  statSync,
-  writeSync,
-  writev as writevCb,
-  writevSync,
-} from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
+import { AppendOnlyFile } from '@grpo-otel/file-writer';
 import { ProtobufWriter } from '@grpo-otel/protobuf';
 import { diag } from '@opentelemetry/api';
 import type { Event } from './Event.js';
@@ -105,14 +89,11 @@ interface SyncOp {
 type Op = DataOp | SyncOp;
 
 interface OpenFile {
-  fd: number;
+  io: AppendOnlyFile;
   /** Logical file index this descriptor belongs to. */
   file: number;
-  path: string;
   /** Bytes handed to write calls (submitted or done). */
   size: number;
-  dev: number;
-  ino: number;
 }
 
 /**
@@ -279,7 +260,7 @@ export class EventFileWriter {
       } finally {
         const file = this.file;
         this.file = undefined;
-        if (file) await closeFd(file.fd).catch(() => {});
+        if (file) await file.io.close().catch(() => {});
       }
     })();
     return this.closePromise;
@@ -308,7 +289,7 @@ export class EventFileWriter {
       if (op.kind === 'sync') {
         if (error === undefined) {
           try {
-            if (this.file) fdatasyncSync(this.file.fd);
+            this.file?.io.datasyncSync();
           } catch (err) {
             error = err;
           }
@@ -325,8 +306,7 @@ export class EventFileWriter {
         const file = this.file?.file === op.file ? this.file : this.openSyncFor(op.file);
         const parts = file.size === 0 ? [this.headerRecord(Date.now() / 1000), op.buf] : [op.buf];
         for (const part of parts) {
-          let off = 0;
-          while (off < part.length) off += writeSync(file.fd, part, off, part.length - off);
+          file.io.writeSync(part);
           file.size += part.length;
           this.counters.bytesWritten += part.length;
         }
@@ -338,7 +318,7 @@ export class EventFileWriter {
     }
     if (error === undefined && this.file) {
       try {
-        fdatasyncSync(this.file.fd);
+        this.file.io.datasyncSync();
       } catch (err) {
         error = err;
       }
@@ -475,11 +455,7 @@ export class EventFileWriter {
       const retireError = this.retireError;
       this.retireError = undefined;
       if (retireError) throw retireError;
-      if (file) {
-        await new Promise<void>((resolve, reject) =>
-          fdatasyncCb(file.fd, (e) => (e ? reject(e) : resolve())),
-        );
-      }
+      if (file) await file.io.datasync();
       op.resolve();
     } catch (err) {
       op.reject(err);
@@ -516,7 +492,7 @@ export class EventFileWriter {
     file.size += total;
     this.inflightEnd = file.size;
     try {
-      await writevAll(file.fd, bufs, total);
+      await file.io.writev(bufs);
       this.written(total, records);
     } catch (err) {
       if (gen !== this.generation) {
@@ -593,10 +569,8 @@ export class EventFileWriter {
     const now = Date.now();
     if (now - this.lastPresenceCheck < PRESENCE_CHECK_MS) return false;
     this.lastPresenceCheck = now;
-    const st = await new Promise<{ dev: number; ino: number } | undefined>((resolve) =>
-      statCb(file.path, (e, s) => resolve(e ? undefined : s)),
-    );
-    if (st && st.dev === file.dev && st.ino === file.ino) {
+    const state = await file.io.pathState().catch(() => 'removed' as const);
+    if (state === 'here') {
       this.recordsSinceCheck = 0;
       return false;
     }
@@ -609,7 +583,7 @@ export class EventFileWriter {
     this.recordsSinceCheck = 0;
     this.counters.failedRecords += lost;
     const error: NodeJS.ErrnoException = new Error(
-      `${file.path} was removed while open (with its directory?); writing goes on in a new file`,
+      `${file.io.path} was removed while open (with its directory?); writing goes on in a new file`,
     );
     error.code = 'ENOENT';
     this.report(error, lost);
@@ -627,38 +601,26 @@ export class EventFileWriter {
    */
   private retire(file: OpenFile): void {
     this.file = undefined;
-    const done: Promise<void> = new Promise<void>((resolve) =>
-      fdatasyncCb(file.fd, (e) => {
-        if (e) {
-          this.retireError ??= e;
-          diag.warn(`EventFileWriter(${this.dir}): fdatasync of ${file.path} failed`, e);
-        }
-        closeCb(file.fd, () => resolve());
-      }),
-    ).finally(() => this.retiring.delete(done));
+    const done: Promise<void> = file.io
+      .datasync()
+      .catch((e: unknown) => {
+        this.retireError ??= e;
+        diag.warn(`EventFileWriter(${this.dir}): fdatasync of ${file.io.path} failed`, e);
+      })
+      .then(() => file.io.close().catch(() => {}))
+      .finally(() => this.retiring.delete(done));
     this.retiring.add(done);
   }
 
   private async openFor(fileIndex: number, gen: number): Promise<OpenFile | undefined> {
     const path = this.paths[fileIndex]!;
-    await new Promise<void>((resolve, reject) =>
-      mkdirCb(this.dir, { recursive: true, mode: this.dirMode }, (e) => (e ? reject(e) : resolve())),
-    );
-    const fd = await new Promise<number>((resolve, reject) =>
-      openCb(path, OPEN_FLAGS, this.mode, (e, fd) => (e ? reject(e) : resolve(fd))),
-    );
-    const st = await new Promise<{ dev: number; ino: number }>((resolve, reject) =>
-      fstatCb(fd, (e, s) => (e ? reject(e) : resolve(s))),
-    ).catch(async (e: unknown) => {
-      await closeFd(fd).catch(() => {});
-      throw e;
-    });
+    const io = await AppendOnlyFile.open(path, { mode: this.mode, dirMode: this.dirMode, exclusive: true });
     if (gen !== this.generation) {
       // flushSync opened (or will open) this file itself.
-      await closeFd(fd).catch(() => {});
+      await io.close().catch(() => {});
       return undefined;
     }
-    this.file = { fd, file: fileIndex, path, size: 0, dev: st.dev, ino: st.ino };
+    this.file = { io, file: fileIndex, size: 0 };
     this.lastPresenceCheck = Date.now();
     this.recordsSinceCheck = 0;
     this.created.push(path);
@@ -668,7 +630,7 @@ export class EventFileWriter {
   private discardFile(): void {
     const file = this.file;
     this.file = undefined;
-    if (file) closeCb(file.fd, () => {});
+    file?.io.closeWhenIdle();
   }
 
   // ---------------------------------------------------------------------------------- syncWrites
@@ -718,7 +680,7 @@ export class EventFileWriter {
       }
       const { bufs, total } = this.bytesFor(file, ops);
       if (total === 0) return;
-      writevAllSync(file.fd, bufs, total);
+      file.io.writevSync(bufs);
       file.size += total;
       this.written(total, records);
     } catch (err) {
@@ -731,8 +693,7 @@ export class EventFileWriter {
     const now = Date.now();
     if (now - this.lastPresenceCheck < PRESENCE_CHECK_MS) return false;
     this.lastPresenceCheck = now;
-    const st = statSync(file.path, { throwIfNoEntry: false });
-    if (st && st.dev === file.dev && st.ino === file.ino) {
+    if (file.io.pathStateSync() === 'here') {
       this.recordsSinceCheck = 0;
       return false;
     }
@@ -752,7 +713,7 @@ export class EventFileWriter {
     const deadline = Date.now() + SYNC_SETTLE_MS;
     while (Date.now() < deadline) {
       try {
-        if (fstatSync(file.fd).size >= end) return;
+        if (fstatSync(file.io.fd).size >= end) return;
       } catch {
         return;
       }
@@ -765,24 +726,20 @@ export class EventFileWriter {
     if (old) {
       this.file = undefined;
       try {
-        fdatasyncSync(old.fd);
+        old.io.datasyncSync();
       } finally {
-        closeSync(old.fd);
+        old.io.closeSync();
       }
     }
-    mkdirSync(this.dir, { recursive: true, mode: this.dirMode });
     const path = this.paths[fileIndex]!;
-    // Not O_EXCL: an open the async path submitted may create this very file at any moment (its
+    // Not exclusive: an open the async path submitted may create this very file at any moment (its
     // own exclusive open then fails, harmlessly). Names are unique per process, so nothing else does.
-    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, this.mode);
-    const st = fstatSync(fd);
-    this.file = { fd, file: fileIndex, path, size: st.size, dev: st.dev, ino: st.ino };
+    const io = AppendOnlyFile.openSync(path, { mode: this.mode, dirMode: this.dirMode });
+    this.file = { io, file: fileIndex, size: io.size };
     if (!this.created.includes(path)) this.created.push(path);
     return this.file;
   }
 }
-
-const OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND;
 
 function nonNegative(name: string, value: number | undefined, dflt: number): number {
   if (value === undefined) return dflt;
@@ -790,46 +747,6 @@ function nonNegative(name: string, value: number | undefined, dflt: number): num
     throw new RangeError(`EventFileWriter: ${name} must be a non-negative integer, got ${String(value)}`);
   }
   return value;
-}
-
-function closeFd(fd: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => closeCb(fd, (e) => (e ? reject(e) : resolve())));
-}
-
-async function writevAll(fd: number, bufs: Buffer[], total: number): Promise<void> {
-  let written = 0;
-  let parts = bufs;
-  while (written < total) {
-    const n = await new Promise<number>((resolve, reject) =>
-      writevCb(fd, parts, (e, bytes) => (e ? reject(e) : resolve(bytes))),
-    );
-    written += n;
-    if (written < total) parts = dropBytes(parts, n);
-  }
-}
-
-function writevAllSync(fd: number, bufs: Buffer[], total: number): void {
-  let written = 0;
-  let parts = bufs;
-  while (written < total) {
-    const n = writevSync(fd, parts);
-    written += n;
-    if (written < total) parts = dropBytes(parts, n);
-  }
-}
-
-function dropBytes(bufs: Buffer[], n: number): Buffer[] {
-  const out: Buffer[] = [];
-  let skip = n;
-  for (const b of bufs) {
-    if (skip >= b.length) {
-      skip -= b.length;
-      continue;
-    }
-    out.push(skip > 0 ? b.subarray(skip) : b);
-    skip = 0;
-  }
-  return out;
 }
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));

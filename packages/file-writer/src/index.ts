@@ -1,3 +1,4 @@
+export { AppendOnlyFile, type AppendOnlyFileOptions, type PathState } from './AppendOnlyFile.js';
 export {
   type FileExporterFileOptions,
   type FileExportFailure,
