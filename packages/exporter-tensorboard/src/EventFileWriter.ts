@@ -1,7 +1,7 @@
 import { fstatSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { AppendOnlyFile } from '@grpo-otel/file-writer';
+import { AppendOnlyFile, closeAfterFlush } from '@grpo-otel/file-writer';
 import { ProtobufWriter } from '@grpo-otel/protobuf';
 import { diag } from '@opentelemetry/api';
 import type { Event } from './Event.js';
@@ -252,16 +252,10 @@ export class EventFileWriter {
 
   /** Flushes, then closes the file. Idempotent; later writes are dropped. */
   close(): Promise<void> {
-    this.closePromise ??= (async () => {
+    this.closePromise ??= (() => {
       const flushed = this.flush();
       this.closed = true;
-      try {
-        await flushed;
-      } finally {
-        const file = this.file;
-        this.file = undefined;
-        if (file) await file.io.close().catch(() => {});
-      }
+      return closeAfterFlush(flushed, () => this.releaseFile(), true);
     })();
     return this.closePromise;
   }
@@ -627,10 +621,15 @@ export class EventFileWriter {
     return this.file;
   }
 
-  private discardFile(): void {
+  /** The open file, which the writer lets go of. */
+  private releaseFile(): AppendOnlyFile | undefined {
     const file = this.file;
     this.file = undefined;
-    file?.io.closeWhenIdle();
+    return file?.io;
+  }
+
+  private discardFile(): void {
+    this.releaseFile()?.closeWhenIdle();
   }
 
   // ---------------------------------------------------------------------------------- syncWrites

@@ -221,6 +221,24 @@ export class AppendOnlyFile {
   }
 }
 
+/**
+ * The end of a file writer's close(): once `flushed` (the writer's last flush) settles, whatever its
+ * outcome, the file `release` hands over (the writer lets go of it) is closed. The flush's error is
+ * the result, then the close's unless `ignoreCloseError` (the flush synced the bytes already).
+ */
+export async function closeAfterFlush(
+  flushed: Promise<void>,
+  release: () => AppendOnlyFile | undefined,
+  ignoreCloseError = false,
+): Promise<void> {
+  try {
+    await flushed;
+  } finally {
+    const closing = release()?.close();
+    if (closing) await (ignoreCloseError ? closing.catch(() => {}) : closing);
+  }
+}
+
 function openFlags(options: AppendOnlyFileOptions): number {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
   return options.exclusive ? flags | constants.O_EXCL : flags;

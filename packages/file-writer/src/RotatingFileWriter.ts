@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
 import { access, open, rename } from 'node:fs/promises';
-import { AppendOnlyFile } from './AppendOnlyFile.js';
+import { AppendOnlyFile, closeAfterFlush } from './AppendOnlyFile.js';
 
 export interface RotatingFileWriterOptions {
   /** The log file; parent directories are created. */
@@ -152,16 +152,10 @@ export class RotatingFileWriter {
 
   /** Flushes and closes. Idempotent; later writes reject. */
   close(): Promise<void> {
-    this.closePromise ??= (async () => {
+    this.closePromise ??= (() => {
       const flushed = this.enqueue([], true);
       this.closed = true;
-      try {
-        await flushed;
-      } finally {
-        const file = this.file;
-        this.file = undefined;
-        await file?.close();
-      }
+      return closeAfterFlush(flushed, () => this.releaseFile());
     })();
     return this.closePromise;
   }
@@ -396,11 +390,16 @@ export class RotatingFileWriter {
     await renameIfExists(this.filename, `${this.filename}.1`);
   }
 
-  /** After an error: drop the file (closed once idle); the next write opens it again. */
-  private discardFile(): void {
+  /** The open file, which the writer lets go of. */
+  private releaseFile(): AppendOnlyFile | undefined {
     const file = this.file;
     this.file = undefined;
-    file?.closeWhenIdle();
+    return file;
+  }
+
+  /** After an error: drop the file (closed once idle); the next write opens it again. */
+  private discardFile(): void {
+    this.releaseFile()?.closeWhenIdle();
   }
 
   // ------------------------------------------------------------------ synchronous path

@@ -1,4 +1,9 @@
-export { AppendOnlyFile, type AppendOnlyFileOptions, type PathState } from './AppendOnlyFile.js';
+export {
+  AppendOnlyFile,
+  type AppendOnlyFileOptions,
+  closeAfterFlush,
+  type PathState,
+} from './AppendOnlyFile.js';
 export {
   type FileExporterFileOptions,
   type FileExportFailure,
