@@ -5,7 +5,7 @@
 // test), then, as a new user would:
 //   - type-checks with `tsc --strict` and runs the README's usage example: the first ```ts block under
 //     the README's "## Using it" heading, taken as it is (see `usingItExample`), plus the ```ts blocks of
-//     the sdk, semconv and file-writer READMEs;
+//     the sdk, semconv, file-writer and protobuf READMEs;
 //   - runs the installed `grpo-otel` command: `validate-config` on the config the example used (and on a
 //     broken one), `tb-dump` on the TensorBoard folder the example wrote, `report` on its output folder,
 //     and `demo`, which must say that the optional demo trainer is not installed (it is not: the CLI's
@@ -269,7 +269,7 @@ describe('packed packages install and work in a fresh project', { timeout: 15 * 
     for (const p of packed) {
       if (p.name === '@grpo-otel/demo-trainer') continue;
       const short = p.name.replace('@grpo-otel/', '');
-      if (!['sdk', 'semconv', 'file-writer'].includes(short)) continue;
+      if (!['sdk', 'semconv', 'file-writer', 'protobuf'].includes(short)) continue;
       const blocks = tsBlocks(readFileSync(join(p.extracted, 'README.md'), 'utf8'));
       assert.ok(blocks.length > 0, `${p.name}'s README has no \`\`\`ts example`);
       blocks.forEach((b, i) => {

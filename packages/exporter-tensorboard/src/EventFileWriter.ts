@@ -1,27 +1,11 @@
-import {
-  close as closeCb,
-  closeSync,
-  constants,
-  fdatasync as fdatasyncCb,
-  fdatasyncSync,
-  fstat as fstatCb,
-  fstatSync,
-  mkdir as mkdirCb,
-  mkdirSync,
-  open as openCb,
-  openSync,
-  stat as statCb,
-  statSync,
-  writeSync,
-  writev as writevCb,
-  writevSync,
-} from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
+import { AppendOnlyFile, closeAfterFlush } from '@grpo-otel/file-writer';
+import { ProtobufWriter } from '@grpo-otel/protobuf';
 import { diag } from '@opentelemetry/api';
 import type { Event } from './Event.js';
 import { encodeEventInto } from './encodeEvent.js';
-import { ProtoWriter } from './internal/ProtoWriter.js';
 import { TFRECORD_FOOTER_BYTES, TFRECORD_HEADER_BYTES, writeFramedRecord } from './tfrecord.js';
 
 export interface EventFileWriterOptions {
@@ -105,14 +89,11 @@ interface SyncOp {
 type Op = DataOp | SyncOp;
 
 interface OpenFile {
-  fd: number;
+  io: AppendOnlyFile;
   /** Logical file index this descriptor belongs to. */
   file: number;
-  path: string;
   /** Bytes handed to write calls (submitted or done). */
   size: number;
-  dev: number;
-  ino: number;
 }
 
 /**
@@ -144,7 +125,7 @@ export class EventFileWriter {
   /** When the file was last found at its path, and records written to it since. */
   private lastPresenceCheck = 0;
   private recordsSinceCheck = 0;
-  private readonly scratch = new ProtoWriter(512);
+  private readonly scratch = new ProtobufWriter(512);
   private readonly headerBytes: number;
 
   /** Paths of logical files; a failed file is replaced by a new name. */
@@ -271,16 +252,10 @@ export class EventFileWriter {
 
   /** Flushes, then closes the file. Idempotent; later writes are dropped. */
   close(): Promise<void> {
-    this.closePromise ??= (async () => {
+    this.closePromise ??= (() => {
       const flushed = this.flush();
       this.closed = true;
-      try {
-        await flushed;
-      } finally {
-        const file = this.file;
-        this.file = undefined;
-        if (file) await closeFd(file.fd).catch(() => {});
-      }
+      return closeAfterFlush(flushed, () => this.releaseFile(), true);
     })();
     return this.closePromise;
   }
@@ -308,7 +283,7 @@ export class EventFileWriter {
       if (op.kind === 'sync') {
         if (error === undefined) {
           try {
-            if (this.file) fdatasyncSync(this.file.fd);
+            this.file?.io.datasyncSync();
           } catch (err) {
             error = err;
           }
@@ -325,8 +300,7 @@ export class EventFileWriter {
         const file = this.file?.file === op.file ? this.file : this.openSyncFor(op.file);
         const parts = file.size === 0 ? [this.headerRecord(Date.now() / 1000), op.buf] : [op.buf];
         for (const part of parts) {
-          let off = 0;
-          while (off < part.length) off += writeSync(file.fd, part, off, part.length - off);
+          file.io.writeSync(part);
           file.size += part.length;
           this.counters.bytesWritten += part.length;
         }
@@ -338,7 +312,7 @@ export class EventFileWriter {
     }
     if (error === undefined && this.file) {
       try {
-        fdatasyncSync(this.file.fd);
+        this.file.io.datasyncSync();
       } catch (err) {
         error = err;
       }
@@ -429,7 +403,7 @@ export class EventFileWriter {
   }
 
   private headerRecord(wallTime: number): Buffer {
-    const w = new ProtoWriter(64);
+    const w = new ProtobufWriter(64);
     encodeEventInto(w, { wallTime, step: 0, fileVersion: FILE_VERSION });
     const data = w.view();
     const out = Buffer.allocUnsafe(data.length + TFRECORD_HEADER_BYTES + TFRECORD_FOOTER_BYTES);
@@ -475,11 +449,7 @@ export class EventFileWriter {
       const retireError = this.retireError;
       this.retireError = undefined;
       if (retireError) throw retireError;
-      if (file) {
-        await new Promise<void>((resolve, reject) =>
-          fdatasyncCb(file.fd, (e) => (e ? reject(e) : resolve())),
-        );
-      }
+      if (file) await file.io.datasync();
       op.resolve();
     } catch (err) {
       op.reject(err);
@@ -516,7 +486,7 @@ export class EventFileWriter {
     file.size += total;
     this.inflightEnd = file.size;
     try {
-      await writevAll(file.fd, bufs, total);
+      await file.io.writev(bufs);
       this.written(total, records);
     } catch (err) {
       if (gen !== this.generation) {
@@ -593,10 +563,8 @@ export class EventFileWriter {
     const now = Date.now();
     if (now - this.lastPresenceCheck < PRESENCE_CHECK_MS) return false;
     this.lastPresenceCheck = now;
-    const st = await new Promise<{ dev: number; ino: number } | undefined>((resolve) =>
-      statCb(file.path, (e, s) => resolve(e ? undefined : s)),
-    );
-    if (st && st.dev === file.dev && st.ino === file.ino) {
+    const state = await file.io.pathState().catch(() => 'removed' as const);
+    if (state === 'here') {
       this.recordsSinceCheck = 0;
       return false;
     }
@@ -609,7 +577,7 @@ export class EventFileWriter {
     this.recordsSinceCheck = 0;
     this.counters.failedRecords += lost;
     const error: NodeJS.ErrnoException = new Error(
-      `${file.path} was removed while open (with its directory?); writing goes on in a new file`,
+      `${file.io.path} was removed while open (with its directory?); writing goes on in a new file`,
     );
     error.code = 'ENOENT';
     this.report(error, lost);
@@ -627,48 +595,41 @@ export class EventFileWriter {
    */
   private retire(file: OpenFile): void {
     this.file = undefined;
-    const done: Promise<void> = new Promise<void>((resolve) =>
-      fdatasyncCb(file.fd, (e) => {
-        if (e) {
-          this.retireError ??= e;
-          diag.warn(`EventFileWriter(${this.dir}): fdatasync of ${file.path} failed`, e);
-        }
-        closeCb(file.fd, () => resolve());
-      }),
-    ).finally(() => this.retiring.delete(done));
+    const done: Promise<void> = file.io
+      .datasync()
+      .catch((e: unknown) => {
+        this.retireError ??= e;
+        diag.warn(`EventFileWriter(${this.dir}): fdatasync of ${file.io.path} failed`, e);
+      })
+      .then(() => file.io.close().catch(() => {}))
+      .finally(() => this.retiring.delete(done));
     this.retiring.add(done);
   }
 
   private async openFor(fileIndex: number, gen: number): Promise<OpenFile | undefined> {
     const path = this.paths[fileIndex]!;
-    await new Promise<void>((resolve, reject) =>
-      mkdirCb(this.dir, { recursive: true, mode: this.dirMode }, (e) => (e ? reject(e) : resolve())),
-    );
-    const fd = await new Promise<number>((resolve, reject) =>
-      openCb(path, OPEN_FLAGS, this.mode, (e, fd) => (e ? reject(e) : resolve(fd))),
-    );
-    const st = await new Promise<{ dev: number; ino: number }>((resolve, reject) =>
-      fstatCb(fd, (e, s) => (e ? reject(e) : resolve(s))),
-    ).catch(async (e: unknown) => {
-      await closeFd(fd).catch(() => {});
-      throw e;
-    });
+    const io = await AppendOnlyFile.open(path, { mode: this.mode, dirMode: this.dirMode, exclusive: true });
     if (gen !== this.generation) {
       // flushSync opened (or will open) this file itself.
-      await closeFd(fd).catch(() => {});
+      await io.close().catch(() => {});
       return undefined;
     }
-    this.file = { fd, file: fileIndex, path, size: 0, dev: st.dev, ino: st.ino };
+    this.file = { io, file: fileIndex, size: 0 };
     this.lastPresenceCheck = Date.now();
     this.recordsSinceCheck = 0;
     this.created.push(path);
     return this.file;
   }
 
-  private discardFile(): void {
+  /** The open file, which the writer lets go of. */
+  private releaseFile(): AppendOnlyFile | undefined {
     const file = this.file;
     this.file = undefined;
-    if (file) closeCb(file.fd, () => {});
+    return file?.io;
+  }
+
+  private discardFile(): void {
+    this.releaseFile()?.closeWhenIdle();
   }
 
   // ---------------------------------------------------------------------------------- syncWrites
@@ -718,7 +679,7 @@ export class EventFileWriter {
       }
       const { bufs, total } = this.bytesFor(file, ops);
       if (total === 0) return;
-      writevAllSync(file.fd, bufs, total);
+      file.io.writevSync(bufs);
       file.size += total;
       this.written(total, records);
     } catch (err) {
@@ -731,8 +692,7 @@ export class EventFileWriter {
     const now = Date.now();
     if (now - this.lastPresenceCheck < PRESENCE_CHECK_MS) return false;
     this.lastPresenceCheck = now;
-    const st = statSync(file.path, { throwIfNoEntry: false });
-    if (st && st.dev === file.dev && st.ino === file.ino) {
+    if (file.io.pathStateSync() === 'here') {
       this.recordsSinceCheck = 0;
       return false;
     }
@@ -752,7 +712,7 @@ export class EventFileWriter {
     const deadline = Date.now() + SYNC_SETTLE_MS;
     while (Date.now() < deadline) {
       try {
-        if (fstatSync(file.fd).size >= end) return;
+        if (fstatSync(file.io.fd).size >= end) return;
       } catch {
         return;
       }
@@ -765,24 +725,20 @@ export class EventFileWriter {
     if (old) {
       this.file = undefined;
       try {
-        fdatasyncSync(old.fd);
+        old.io.datasyncSync();
       } finally {
-        closeSync(old.fd);
+        old.io.closeSync();
       }
     }
-    mkdirSync(this.dir, { recursive: true, mode: this.dirMode });
     const path = this.paths[fileIndex]!;
-    // Not O_EXCL: an open the async path submitted may create this very file at any moment (its
+    // Not exclusive: an open the async path submitted may create this very file at any moment (its
     // own exclusive open then fails, harmlessly). Names are unique per process, so nothing else does.
-    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, this.mode);
-    const st = fstatSync(fd);
-    this.file = { fd, file: fileIndex, path, size: st.size, dev: st.dev, ino: st.ino };
+    const io = AppendOnlyFile.openSync(path, { mode: this.mode, dirMode: this.dirMode });
+    this.file = { io, file: fileIndex, size: io.size };
     if (!this.created.includes(path)) this.created.push(path);
     return this.file;
   }
 }
-
-const OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND;
 
 function nonNegative(name: string, value: number | undefined, dflt: number): number {
   if (value === undefined) return dflt;
@@ -790,46 +746,6 @@ function nonNegative(name: string, value: number | undefined, dflt: number): num
     throw new RangeError(`EventFileWriter: ${name} must be a non-negative integer, got ${String(value)}`);
   }
   return value;
-}
-
-function closeFd(fd: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => closeCb(fd, (e) => (e ? reject(e) : resolve())));
-}
-
-async function writevAll(fd: number, bufs: Buffer[], total: number): Promise<void> {
-  let written = 0;
-  let parts = bufs;
-  while (written < total) {
-    const n = await new Promise<number>((resolve, reject) =>
-      writevCb(fd, parts, (e, bytes) => (e ? reject(e) : resolve(bytes))),
-    );
-    written += n;
-    if (written < total) parts = dropBytes(parts, n);
-  }
-}
-
-function writevAllSync(fd: number, bufs: Buffer[], total: number): void {
-  let written = 0;
-  let parts = bufs;
-  while (written < total) {
-    const n = writevSync(fd, parts);
-    written += n;
-    if (written < total) parts = dropBytes(parts, n);
-  }
-}
-
-function dropBytes(bufs: Buffer[], n: number): Buffer[] {
-  const out: Buffer[] = [];
-  let skip = n;
-  for (const b of bufs) {
-    if (skip >= b.length) {
-      skip -= b.length;
-      continue;
-    }
-    out.push(skip > 0 ? b.subarray(skip) : b);
-    skip = 0;
-  }
-  return out;
 }
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));

@@ -1,5 +1,5 @@
+import { ProtobufWriter } from '@grpo-otel/protobuf';
 import { DataClass, type SummaryValue } from './Event.js';
-import { ProtoWriter } from './internal/ProtoWriter.js';
 import { PLUGIN_CUSTOM_SCALARS, stringTensor } from './summaries.js';
 
 /** The tag TensorBoard's custom scalars plugin reads its layout from (at any step; we use 0). */
@@ -42,7 +42,7 @@ const SERIES_UPPER = 3;
 
 /** The serialized `Layout` proto. */
 export function encodeCustomScalarsLayout(layout: CustomScalarsLayout): Uint8Array {
-  const w = new ProtoWriter(1024);
+  const w = new ProtobufWriter(1024);
   for (const c of layout.categories) {
     const cm = w.fork(LAYOUT_CATEGORY);
     w.stringField(CATEGORY_TITLE, c.title);

@@ -1,5 +1,5 @@
+import { ProtobufWriter } from '@grpo-otel/protobuf';
 import { DataClass, DataType, type SummaryValue } from './Event.js';
-import { ProtoWriter } from './internal/ProtoWriter.js';
 import { PLUGIN_HPARAMS } from './summaries.js';
 
 /** Tags of TensorBoard's hparams plugin (plugins/hparams/metadata.py). */
@@ -86,7 +86,7 @@ export function hparamsSummaries(options: HparamsOptions): SummaryValue[] {
   const start = options.startTimeSecs ?? Date.now() / 1000;
   const out: SummaryValue[] = [];
   if (options.experiment ?? true) {
-    const w = new ProtoWriter(512);
+    const w = new ProtobufWriter(512);
     const e = w.fork(PD_EXPERIMENT);
     if (options.description) w.stringField(EXP_DESCRIPTION, options.description);
     if (options.user) w.stringField(EXP_USER, options.user);
@@ -112,7 +112,7 @@ export function hparamsSummaries(options: HparamsOptions): SummaryValue[] {
     w.ldelim(e);
     out.push(hparamsValue(HPARAMS_EXPERIMENT_TAG, w.finish()));
   }
-  const w = new ProtoWriter(512);
+  const w = new ProtobufWriter(512);
   const s = w.fork(PD_SESSION_START_INFO);
   for (const [name, v] of entries) {
     const entry = w.fork(SSI_HPARAMS);
@@ -136,7 +136,7 @@ export function hparamsSessionEndSummary(
   status: SessionStatus,
   endTimeSecs = Date.now() / 1000,
 ): SummaryValue {
-  const w = new ProtoWriter(32);
+  const w = new ProtobufWriter(32);
   const s = w.fork(PD_SESSION_END_INFO);
   w.varintField(SEI_STATUS, STATUS[status] ?? 0);
   w.doubleField(SEI_END_TIME_SECS, endTimeSecs);

@@ -4,12 +4,12 @@ import { ATTR_GRPO_CHANNEL, ATTR_GRPO_STEP } from '@grpo-otel/semconv';
 import type { HrTime } from '@opentelemetry/api';
 import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { SummaryValue } from './Event.js';
-import { histogramFromExplicitBuckets } from './histogramFromExplicitBuckets.js';
-import { histogramFromExponentialBuckets } from './histogramFromExponentialBuckets.js';
+import { forEachMetricPoint } from './internal/forEachMetricPoint.js';
+import { MetricTags, type TagSlot } from './internal/MetricTags.js';
 import { escapeMarkdown } from './markdown.js';
-import { defaultOmitAttribute, metricTag, type OmitAttribute, sanitizeTagComponent } from './metricTag.js';
+import { defaultOmitAttribute, type OmitAttribute, sanitizeTagComponent } from './metricTag.js';
 import { histogramSummary, type ScalarForm, scalarSummary } from './summaries.js';
 
 export interface MetricsToSummariesOptions {
@@ -21,52 +21,25 @@ export interface MetricsToSummariesOptions {
  * Every data point of a collection as a summary value: gauges and sums as scalars, explicit and
  * exponential histograms as histograms (empty ones are skipped), tagged by `metricTag`. When two
  * points map to one tag, the later one gets the tag with no attribute omitted, then a `/<n>` suffix.
- * Non-finite scalars are kept: TensorBoard draws NaN and ±Inf.
+ * Non-finite scalars are kept: TensorBoard draws NaN and ±Inf. (The metric exporter writes the same
+ * event without building these summaries: internal/MetricEventEncoder.ts.)
  */
 export function metricsToSummaries(
   metrics: ResourceMetrics,
   options: MetricsToSummariesOptions = {},
 ): SummaryValue[] {
-  const omit = options.omitAttribute ?? defaultOmitAttribute;
   const form = options.scalarForm ?? 'simple_value';
+  const tags = new MetricTags<TagSlot>(options.omitAttribute ?? defaultOmitAttribute, (tag) => ({
+    tag,
+    epoch: 0,
+  }));
+  tags.startCollection();
   const out: SummaryValue[] = [];
-  const used = new Set<string>();
-  const tagOf = (name: string, attributes: Parameters<typeof metricTag>[1]): string => {
-    let tag = metricTag(name, attributes, omit);
-    if (used.has(tag)) tag = metricTag(name, attributes, () => false);
-    if (used.has(tag)) {
-      let n = 2;
-      while (used.has(`${tag}/${n}`)) n++;
-      tag = `${tag}/${n}`;
-    }
-    used.add(tag);
-    return tag;
-  };
-  for (const scope of metrics.scopeMetrics) {
-    for (const metric of scope.metrics) {
-      const name = metric.descriptor.name;
-      switch (metric.dataPointType) {
-        case DataPointType.GAUGE:
-        case DataPointType.SUM:
-          for (const p of metric.dataPoints) {
-            out.push(scalarSummary(tagOf(name, p.attributes), p.value, form));
-          }
-          break;
-        case DataPointType.HISTOGRAM:
-          for (const p of metric.dataPoints) {
-            const h = histogramFromExplicitBuckets(p.value);
-            if (h) out.push(histogramSummary(tagOf(name, p.attributes), h));
-          }
-          break;
-        case DataPointType.EXPONENTIAL_HISTOGRAM:
-          for (const p of metric.dataPoints) {
-            const h = histogramFromExponentialBuckets(p.value);
-            if (h) out.push(histogramSummary(tagOf(name, p.attributes), h));
-          }
-          break;
-      }
-    }
-  }
+  forEachMetricPoint(metrics, {
+    scalar: (name, attributes, value) =>
+      out.push(scalarSummary(tags.take(name, attributes).tag, value, form)),
+    histogram: (name, attributes, h) => out.push(histogramSummary(tags.take(name, attributes).tag, h)),
+  });
   return out;
 }
 

@@ -1,20 +1,6 @@
-import {
-  close as closeCb,
-  closeSync,
-  existsSync,
-  fdatasync as fdatasyncCb,
-  fdatasyncSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  statSync,
-  write as writeCb,
-  writeSync,
-} from 'node:fs';
-import { access, type FileHandle, mkdir, open, rename, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
+import { access, open, rename } from 'node:fs/promises';
+import { AppendOnlyFile, closeAfterFlush } from './AppendOnlyFile.js';
 
 export interface RotatingFileWriterOptions {
   /** The log file; parent directories are created. */
@@ -106,7 +92,9 @@ export class RotatingFileWriter {
   private readonly headerEnd: Buffer | undefined;
   private readonly rolls: boolean;
   readonly syncWrites: boolean;
-  private file: OpenFile | undefined;
+  private file: AppendOnlyFile | undefined;
+  /** Files the header goes into before the next bytes written (new files, and special files). */
+  private readonly headerPending = new WeakSet<AppendOnlyFile>();
   private queue: Entry[] = [];
   private draining = false;
   private batch: Batch | undefined;
@@ -164,16 +152,10 @@ export class RotatingFileWriter {
 
   /** Flushes and closes. Idempotent; later writes reject. */
   close(): Promise<void> {
-    this.closePromise ??= (async () => {
+    this.closePromise ??= (() => {
       const flushed = this.enqueue([], true);
       this.closed = true;
-      try {
-        await flushed;
-      } finally {
-        const file = this.file;
-        this.file = undefined;
-        await file?.close();
-      }
+      return closeAfterFlush(flushed, () => this.releaseFile());
     })();
     return this.closePromise;
   }
@@ -296,28 +278,26 @@ export class RotatingFileWriter {
   }
 
   /** `removed` or `replaced` when the path no longer leads to `file`. */
-  private async goneFromPath(file: OpenFile): Promise<'removed' | 'replaced' | undefined> {
-    try {
-      const st = await stat(this.filename);
-      return st.ino !== file.ino || st.dev !== file.dev ? 'replaced' : undefined;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return 'removed';
-      throw err;
-    }
+  private async goneFromPath(file: AppendOnlyFile): Promise<'removed' | 'replaced' | undefined> {
+    const state = await file.pathState();
+    return state === 'here' ? undefined : state;
   }
 
   /** The bytes to write: `bytes`, after the header when the file has none yet. */
-  private withHeader(file: OpenFile, bytes: Buffer): Buffer {
-    if (!file.needsHeader) return bytes;
-    file.needsHeader = false;
+  private withHeader(file: AppendOnlyFile, bytes: Buffer): Buffer {
+    if (!this.headerPending.delete(file)) return bytes;
     return Buffer.concat([this.headerBuf!, bytes]);
   }
 
+  /** Whether a new (or special) file needs the header before its first bytes. */
+  private markHeader(file: AppendOnlyFile): void {
+    if (this.headerBuf !== undefined && (file.size === 0 || !file.regular)) this.headerPending.add(file);
+  }
+
   /** End of the run of records from `start` that fits in `file` (`start` itself: roll over first). */
-  private segmentEnd(file: OpenFile, records: readonly FileRecord[], start: number): number {
+  private segmentEnd(file: AppendOnlyFile, records: readonly FileRecord[], start: number): number {
     if (!this.rolls || !file.regular) return records.length;
-    let bytes = file.size + (file.needsHeader ? this.base : 0);
+    let bytes = file.size + (this.headerPending.has(file) ? this.base : 0);
     let end = start;
     while (end < records.length) {
       const r = records[end]!;
@@ -329,37 +309,29 @@ export class RotatingFileWriter {
     return end;
   }
 
-  private async open(): Promise<OpenFile> {
-    await mkdir(dirname(this.filename), { recursive: true, mode: this.dirMode });
+  private async open(): Promise<AppendOnlyFile> {
     for (;;) {
-      const handle = await open(this.filename, 'a', this.mode);
-      let size: number;
-      let regular: boolean;
-      let identity: { dev: number; ino: number };
+      const file = await AppendOnlyFile.open(this.filename, { mode: this.mode, dirMode: this.dirMode });
       let keep = true;
       try {
-        const st = await handle.stat();
-        size = st.size;
-        regular = st.isFile();
-        identity = { dev: st.dev, ino: st.ino };
-        if (regular && size > 0 && this.headerBuf) keep = await this.continues(size);
+        if (file.regular && file.size > 0 && this.headerBuf) keep = await this.continues(file.size);
       } catch (err) {
-        await handle.close().catch(() => {});
+        await file.close().catch(() => {});
         throw err;
       }
       if (this.file) {
         // The sync path opened the file while we waited: keep the one it writes to.
-        await handle.close().catch(() => {});
+        await file.close().catch(() => {});
         return this.file;
       }
       if (!keep) {
-        await handle.close();
+        await file.close();
         await rename(this.filename, await this.asideName());
         continue;
       }
-      this.file = new OpenFile(handle.fd, handle, size, regular, identity);
-      this.file.needsHeader = this.headerBuf !== undefined && (size === 0 || !regular);
-      return this.file;
+      this.markHeader(file);
+      this.file = file;
+      return file;
     }
   }
 
@@ -409,7 +381,7 @@ export class RotatingFileWriter {
     }
   }
 
-  private async rollOver(file: OpenFile): Promise<void> {
+  private async rollOver(file: AppendOnlyFile): Promise<void> {
     if (this.file === file) this.file = undefined;
     await file.close();
     for (let i = this.backupCount - 1; i >= 1; i--) {
@@ -418,11 +390,16 @@ export class RotatingFileWriter {
     await renameIfExists(this.filename, `${this.filename}.1`);
   }
 
-  /** After an error: drop the file (closed once idle); the next write opens it again. */
-  private discardFile(): void {
+  /** The open file, which the writer lets go of. */
+  private releaseFile(): AppendOnlyFile | undefined {
     const file = this.file;
     this.file = undefined;
-    file?.closeWhenIdle();
+    return file;
+  }
+
+  /** After an error: drop the file (closed once idle); the next write opens it again. */
+  private discardFile(): void {
+    this.releaseFile()?.closeWhenIdle();
   }
 
   // ------------------------------------------------------------------ synchronous path
@@ -480,37 +457,27 @@ export class RotatingFileWriter {
     }
   }
 
-  private goneFromPathSync(file: OpenFile): 'removed' | 'replaced' | undefined {
-    try {
-      const st = statSync(this.filename);
-      return st.ino !== file.ino || st.dev !== file.dev ? 'replaced' : undefined;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return 'removed';
-      throw err;
-    }
+  private goneFromPathSync(file: AppendOnlyFile): 'removed' | 'replaced' | undefined {
+    const state = file.pathStateSync();
+    return state === 'here' ? undefined : state;
   }
 
-  private openSync(): OpenFile {
-    mkdirSync(dirname(this.filename), { recursive: true, mode: this.dirMode });
+  private openSync(): AppendOnlyFile {
     for (;;) {
-      const fd = openSync(this.filename, 'a', this.mode);
-      let file: OpenFile;
+      const file = AppendOnlyFile.openSync(this.filename, { mode: this.mode, dirMode: this.dirMode });
       let keep = true;
       try {
-        const st = fstatSync(fd);
-        file = new OpenFile(fd, undefined, st.size, st.isFile(), { dev: st.dev, ino: st.ino });
         if (file.regular && file.size > 0 && this.headerBuf) keep = this.continuesSync(file.size);
       } catch (err) {
-        closeSync(fd);
+        file.closeSync();
         throw err;
       }
       if (!keep) {
-        closeSync(fd);
+        file.closeSync();
         renameSync(this.filename, this.asideNameSync());
         continue;
       }
-      file.needsHeader = this.headerBuf !== undefined && (file.size === 0 || !file.regular);
+      this.markHeader(file);
       this.file = file;
       return file;
     }
@@ -528,7 +495,7 @@ export class RotatingFileWriter {
     }
   }
 
-  private rollOverSync(file: OpenFile): void {
+  private rollOverSync(file: AppendOnlyFile): void {
     if (this.file === file) this.file = undefined;
     file.closeWhenIdle();
     for (let i = this.backupCount - 1; i >= 1; i--) {
@@ -590,99 +557,5 @@ function renameIfExistsSync(from: string, to: string): void {
     renameSync(from, to);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
-
-/**
- * An open log file: a FileHandle (opened by the async path) or a bare descriptor (opened by the
- * sync path at exit), with its size. Closing waits for async operations in progress on it.
- */
-class OpenFile {
-  size: number;
-  /** The writer's header goes before the next bytes written (a new file, or a special file). */
-  needsHeader = false;
-  private busy = 0;
-  private closeRequested = false;
-  private closing: Promise<void> | undefined;
-
-  readonly dev: number;
-  readonly ino: number;
-
-  constructor(
-    readonly fd: number,
-    private readonly handle: FileHandle | undefined,
-    size: number,
-    readonly regular: boolean,
-    identity: { dev: number; ino: number },
-  ) {
-    this.size = size;
-    this.dev = identity.dev;
-    this.ino = identity.ino;
-  }
-
-  async write(buf: Buffer): Promise<void> {
-    await this.op(async () => {
-      let off = 0;
-      while (off < buf.length) {
-        const n = this.handle
-          ? (await this.handle.write(buf, off, buf.length - off, null)).bytesWritten
-          : await new Promise<number>((resolve, reject) =>
-              writeCb(this.fd, buf, off, buf.length - off, null, (err, written) =>
-                err ? reject(err) : resolve(written),
-              ),
-            );
-        off += n;
-        this.size += n;
-      }
-    });
-  }
-
-  writeSync(buf: Buffer): void {
-    let off = 0;
-    while (off < buf.length) {
-      const n = writeSync(this.fd, buf, off, buf.length - off, null);
-      off += n;
-      this.size += n;
-    }
-  }
-
-  /** fdatasync; special files (a terminal, /dev/null, a pipe) have nothing to sync. */
-  datasync(): Promise<void> {
-    if (!this.regular) return Promise.resolve();
-    return this.op(() =>
-      this.handle
-        ? this.handle.datasync()
-        : new Promise<void>((resolve, reject) =>
-            fdatasyncCb(this.fd, (err) => (err ? reject(err) : resolve())),
-          ),
-    );
-  }
-
-  datasyncSync(): void {
-    if (this.regular) fdatasyncSync(this.fd);
-  }
-
-  close(): Promise<void> {
-    this.closeRequested = true;
-    this.closing ??= this.handle
-      ? this.handle.close()
-      : new Promise<void>((resolve, reject) => closeCb(this.fd, (err) => (err ? reject(err) : resolve())));
-    return this.closing;
-  }
-
-  /** Closes now, or when the async operation in progress ends; errors are ignored. */
-  closeWhenIdle(): void {
-    this.closeRequested = true;
-    if (this.busy === 0) this.close().catch(() => {});
-  }
-
-  private async op<T>(fn: () => Promise<T>): Promise<T> {
-    this.busy++;
-    try {
-      return await fn();
-    } finally {
-      this.busy--;
-      if (this.busy === 0 && this.closeRequested) this.close().catch(() => {});
-    }
   }
 }

@@ -1,4 +1,10 @@
 export {
+  AppendOnlyFile,
+  type AppendOnlyFileOptions,
+  closeAfterFlush,
+  type PathState,
+} from './AppendOnlyFile.js';
+export {
   type FileExporterFileOptions,
   type FileExportFailure,
   FileLogRecordExporter,

@@ -1,6 +1,7 @@
 // Reward statistics
 
 export { type AutoHistogram, type AutoHistogramOptions, autoHistogram } from './autoHistogram.js';
+export { type BucketCounts, mergeBucketCounts } from './BucketCounts.js';
 export { CollapseDetector, type CollapseDetectorOptions, type CollapseUpdate } from './CollapseDetector.js';
 export { type AnswerOutcome, classifyAnswer } from './classifyAnswer.js';
 export { type ClippedRatio, type ClippedRatioInput, clippedRatio } from './clippedRatio.js';

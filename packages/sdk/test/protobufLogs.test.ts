@@ -2,6 +2,7 @@
 // the same records must give the same bytes, whatever the bodies, attributes, times and contexts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ProtobufWriter } from '@grpo-otel/protobuf';
 import { hostileNumber, PAYLOADS } from '@grpo-otel/testkit/hostileArbitraries';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { AnyValue, LogAttributes } from '@opentelemetry/api-logs';
@@ -13,7 +14,6 @@ import {
   ProtobufLogsSerializer,
   serializeLogsExportRequest,
 } from '../src/otlp/protobuf/ProtobufLogsSerializer.js';
-import { ProtobufWriter } from '../src/otlp/protobuf/ProtobufWriter.js';
 
 function capture(resourceAttrs: Record<string, unknown>, schemaUrl?: string) {
   const records: SdkLogRecord[] = [];
@@ -122,13 +122,13 @@ test('an empty batch and the response deserializer (OTel partial success)', () =
   same([]);
   // ExportLogsServiceResponse { partial_success { rejected_log_records: 3, error_message: "no" } }
   const w = new ProtobufWriter();
-  w.tag(1, 2);
+  w.key(1, 2);
   const at = w.beginMessage();
-  w.tag(1, 0);
-  w.varint(3);
-  w.tag(2, 2);
+  w.key(1, 0);
+  w.int64(3);
+  w.key(2, 2);
   w.string('no');
-  w.endMessage(at);
+  w.ldelim(at);
   const r = ProtobufLogsSerializer.deserializeResponse(w.finish());
   assert.equal(Number(r.partialSuccess?.rejectedLogRecords), 3);
   assert.equal(r.partialSuccess?.errorMessage, 'no');

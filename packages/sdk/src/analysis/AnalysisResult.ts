@@ -1,18 +1,13 @@
+import type { BucketCounts } from '@grpo-otel/metrics';
 import type { EncodedGauges, PointAttributes } from './EncodedGauges.js';
 import type { GaugeTable } from './GaugeTable.js';
 
 export type { EncodedGauges, GaugeValue, PointAttributes, SeriesDefinition } from './EncodedGauges.js';
 
 /** A histogram computed off the main thread, in OTel's explicit-bucket layout (counts.length = boundaries.length + 1). */
-export interface HistogramValue {
+export interface HistogramValue extends BucketCounts {
   metric: string;
   attributes?: PointAttributes;
-  boundaries: number[];
-  counts: number[];
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
 }
 
 /** A plateau or collapse detector's state after this step. */

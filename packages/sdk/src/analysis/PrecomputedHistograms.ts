@@ -1,3 +1,4 @@
+import { type BucketCounts, mergeBucketCounts } from '@grpo-otel/metrics';
 import { metricDefinition } from '@grpo-otel/semconv';
 import { type HrTime, ValueType } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
@@ -14,12 +15,7 @@ import type { HistogramValue } from './AnalysisResult.js';
 interface Series {
   metric: string;
   attributes: Record<string, string | number | boolean>;
-  boundaries: number[];
-  counts: number[];
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
+  buckets: BucketCounts;
   startTime: HrTime;
 }
 
@@ -52,12 +48,6 @@ export class PrecomputedHistograms {
   }
 }
 
-function sameBoundaries(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 class HistogramProducer implements MetricProducer {
   private series = new Map<string, Series>();
 
@@ -65,26 +55,16 @@ class HistogramProducer implements MetricProducer {
 
   /** Adds `h` (not empty) to the series `key` (its metric and attributes). */
   add(h: HistogramValue, key: string): void {
-    const s = this.series.get(key);
-    if (!s || !sameBoundaries(s.boundaries, h.boundaries)) {
+    const buckets = this.series.get(key)?.buckets;
+    const merged = mergeBucketCounts(buckets, h);
+    if (merged !== buckets) {
       this.series.set(key, {
         metric: h.metric,
         attributes: { ...(h.attributes ?? {}) },
-        boundaries: [...h.boundaries],
-        counts: [...h.counts],
-        count: h.count,
-        sum: h.sum,
-        min: h.min,
-        max: h.max,
+        buckets: merged,
         startTime: hrTime(),
       });
-      return;
     }
-    for (let i = 0; i < s.counts.length; i++) s.counts[i]! += h.counts[i] ?? 0;
-    s.count += h.count;
-    s.sum += h.sum;
-    s.min = Math.min(s.min, h.min);
-    s.max = Math.max(s.max, h.max);
   }
 
   async collect(): Promise<CollectionResult> {
@@ -112,11 +92,11 @@ class HistogramProducer implements MetricProducer {
         endTime: now,
         attributes: { ...s.attributes },
         value: {
-          buckets: { boundaries: [...s.boundaries], counts: [...s.counts] },
-          count: s.count,
-          sum: s.sum,
-          min: s.min,
-          max: s.max,
+          buckets: { boundaries: [...s.buckets.boundaries], counts: [...s.buckets.counts] },
+          count: s.buckets.count,
+          sum: s.buckets.sum,
+          min: s.buckets.min,
+          max: s.buckets.max,
         },
       });
     }

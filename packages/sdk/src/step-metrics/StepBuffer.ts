@@ -1,3 +1,4 @@
+import { type BucketCounts, mergeBucketCounts } from '@grpo-otel/metrics';
 import type { Attributes, ValueType } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import {
@@ -32,14 +33,7 @@ export interface StepInstrument {
 }
 
 /** A histogram computed elsewhere (e.g. by the analysis worker), in OTel's explicit-bucket layout. */
-export interface BucketCounts {
-  boundaries: readonly number[];
-  counts: readonly number[];
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-}
+export type { BucketCounts };
 
 /**
  * A series across steps, kept by the sink for as long as it runs: its key, the attributes its points
@@ -70,14 +64,7 @@ interface Series {
   value: number;
   /** True when set by a record of the step (an observation taken at the step's end does not replace it). */
   recorded: boolean;
-  histogram?: {
-    boundaries: number[];
-    counts: number[];
-    count: number;
-    sum: number;
-    min: number;
-    max: number;
-  };
+  histogram?: BucketCounts;
 }
 
 /** OTel's default histogram boundaries (used when an instrument has no bucket advice). */
@@ -250,31 +237,11 @@ export class StepBuffer {
   /** Adds bucket counts computed elsewhere; boundaries that differ from the series' replace it. */
   addBuckets(instrument: StepInstrument, state: SeriesState, attributes: Attributes, b: BucketCounts): void {
     if (b.count === 0) return;
-    const s = this.series.get(state);
-    const h = s?.histogram;
-    if (!h || !sameBoundaries(h.boundaries, b.boundaries)) {
-      this.series.set(state, {
-        state,
-        instrument,
-        attributes,
-        value: 0,
-        recorded: true,
-        histogram: {
-          boundaries: [...b.boundaries],
-          counts: [...b.counts],
-          count: b.count,
-          sum: b.sum,
-          min: b.min,
-          max: b.max,
-        },
-      });
-      return;
+    const h = this.series.get(state)?.histogram;
+    const merged = mergeBucketCounts(h, b);
+    if (merged !== h) {
+      this.series.set(state, { state, instrument, attributes, value: 0, recorded: true, histogram: merged });
     }
-    for (let i = 0; i < h.counts.length; i++) h.counts[i]! += b.counts[i] ?? 0;
-    h.count += b.count;
-    h.sum += b.sum;
-    h.min = Math.min(h.min, b.min);
-    h.max = Math.max(h.max, b.max);
   }
 
   /**
@@ -363,12 +330,6 @@ export class StepBuffer {
     this.series.set(state, s);
     return s;
   }
-}
-
-function sameBoundaries(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function newMetric(inst: StepInstrument): MetricData {

@@ -1,10 +1,11 @@
+import type { ProtobufWriter } from '@grpo-otel/protobuf';
 import type { IExportLogsServiceResponse, ISerializer } from '@opentelemetry/otlp-transformer';
 import { ProtobufLogsSerializer as OtelProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { ProtobufWriter } from './ProtobufWriter.js';
 import {
   groupByResourceAndScope,
   hexToBinary,
+  requestWriter,
   type ScopeLike,
   writeAnyValue,
   writeAttributes,
@@ -19,75 +20,75 @@ import {
 
 function writeLogRecord(w: ProtobufWriter, r: ReadableLogRecord): void {
   const at = w.beginMessage();
-  w.tag(1, 1);
+  w.key(1, 1);
   writeHrTimeAsFixed64(w, r.hrTime);
   if (r.severityNumber !== undefined && r.severityNumber !== 0) {
-    w.tag(2, 0);
-    w.varint(r.severityNumber);
+    w.key(2, 0);
+    w.int64(r.severityNumber);
   }
   if (r.severityText) {
-    w.tag(3, 2);
+    w.key(3, 2);
     w.string(r.severityText);
   }
   if (r.body !== undefined) {
-    w.tag(5, 2);
+    w.key(5, 2);
     const body = w.beginMessage();
     writeAnyValue(w, r.body);
-    w.endMessage(body);
+    w.ldelim(body);
   }
   if (r.attributes) writeAttributes(w, r.attributes, 6);
-  w.tag(7, 0);
-  w.varint(r.droppedAttributesCount);
+  w.key(7, 0);
+  w.int64(r.droppedAttributesCount);
   const sc = r.spanContext;
   if (sc?.traceFlags) {
-    w.tag(8, 5);
+    w.key(8, 5);
     w.fixed32(sc.traceFlags);
   }
   if (sc?.traceId) {
-    w.tag(9, 2);
+    w.key(9, 2);
     w.bytes(hexToBinary(sc.traceId));
   }
   if (sc?.spanId) {
-    w.tag(10, 2);
+    w.key(10, 2);
     w.bytes(hexToBinary(sc.spanId));
   }
-  w.tag(11, 1);
+  w.key(11, 1);
   writeHrTimeAsFixed64(w, r.hrTimeObserved);
   if (r.eventName) {
-    w.tag(12, 2);
+    w.key(12, 2);
     w.string(r.eventName);
   }
-  w.endMessage(at);
+  w.ldelim(at);
 }
 
 /** The request body for `records` (OTLP/HTTP protobuf). */
 export function serializeLogsExportRequest(records: readonly ReadableLogRecord[]): Uint8Array {
   const byResource = groupByResourceAndScope(records);
-  const w = new ProtobufWriter();
+  const w = requestWriter();
   for (const [resource, scopes] of byResource) {
-    w.tag(1, 2);
+    w.key(1, 2);
     const rl = w.beginMessage();
     writeResource(w, resource, 1);
     for (const list of scopes.values()) {
-      w.tag(2, 2);
+      w.key(2, 2);
       const sl = w.beginMessage();
       const scope = list[0]!.instrumentationScope as ScopeLike;
       writeInstrumentationScope(w, scope, 1);
       for (const r of list) {
-        w.tag(2, 2);
+        w.key(2, 2);
         writeLogRecord(w, r);
       }
       if (scope.schemaUrl) {
-        w.tag(3, 2);
+        w.key(3, 2);
         w.string(scope.schemaUrl);
       }
-      w.endMessage(sl);
+      w.ldelim(sl);
     }
     if (resource.schemaUrl) {
-      w.tag(3, 2);
+      w.key(3, 2);
       w.string(resource.schemaUrl);
     }
-    w.endMessage(rl);
+    w.ldelim(rl);
   }
   return w.finish();
 }

@@ -1,3 +1,4 @@
+import type { ProtobufWriter } from '@grpo-otel/protobuf';
 import { ValueType } from '@opentelemetry/api';
 import type { IExportMetricsServiceResponse, ISerializer } from '@opentelemetry/otlp-transformer';
 import { ProtobufMetricsSerializer as OtelProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
@@ -10,8 +11,8 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { ProtobufWriter } from './ProtobufWriter.js';
 import {
+  requestWriter,
   writeAttributes,
   writeHrTimeAsFixed64,
   writeInstrumentationScope,
@@ -29,8 +30,8 @@ function temporality(t: AggregationTemporality): number {
 function writeTemporality(w: ProtobufWriter, at: AggregationTemporality): void {
   const t = temporality(at);
   if (t === 0) return;
-  w.tag(2, 0);
-  w.varint(t);
+  w.key(2, 0);
+  w.int64(t);
 }
 
 function writeCount(w: ProtobufWriter, n: number): void {
@@ -39,197 +40,197 @@ function writeCount(w: ProtobufWriter, n: number): void {
 
 function writeNumberPoint(w: ProtobufWriter, p: DataPoint<number>, valueType: ValueType | undefined): void {
   const at = w.beginMessage();
-  w.tag(2, 1);
+  w.key(2, 1);
   writeHrTimeAsFixed64(w, p.startTime);
-  w.tag(3, 1);
+  w.key(3, 1);
   writeHrTimeAsFixed64(w, p.endTime);
   if (valueType === ValueType.INT) {
-    w.tag(6, 1);
+    w.key(6, 1);
     w.sfixed64(p.value);
   } else {
-    w.tag(4, 1);
+    w.key(4, 1);
     w.double(p.value);
   }
   if (p.attributes) writeAttributes(w, p.attributes, 7);
-  w.endMessage(at);
+  w.ldelim(at);
 }
 
 function writeHistogramPoint(w: ProtobufWriter, p: DataPoint<Histogram>): void {
   const at = w.beginMessage();
   const h = p.value;
-  w.tag(2, 1);
+  w.key(2, 1);
   writeHrTimeAsFixed64(w, p.startTime);
-  w.tag(3, 1);
+  w.key(3, 1);
   writeHrTimeAsFixed64(w, p.endTime);
-  w.tag(4, 1);
+  w.key(4, 1);
   writeCount(w, h.count);
   if (h.sum !== undefined) {
-    w.tag(5, 1);
+    w.key(5, 1);
     w.double(h.sum);
   }
   if (h.buckets.counts.length > 0) {
-    w.tag(6, 2);
+    w.key(6, 2);
     const counts = w.beginMessage();
     for (const c of h.buckets.counts) writeCount(w, c);
-    w.endMessage(counts);
+    w.ldelim(counts);
   }
   if (h.buckets.boundaries.length > 0) {
-    w.tag(7, 2);
+    w.key(7, 2);
     const bounds = w.beginMessage();
     for (const b of h.buckets.boundaries) w.double(b);
-    w.endMessage(bounds);
+    w.ldelim(bounds);
   }
   if (p.attributes) writeAttributes(w, p.attributes, 9);
   if (h.min !== undefined) {
-    w.tag(11, 1);
+    w.key(11, 1);
     w.double(h.min);
   }
   if (h.max !== undefined) {
-    w.tag(12, 1);
+    w.key(12, 1);
     w.double(h.max);
   }
-  w.endMessage(at);
+  w.ldelim(at);
 }
 
 function writeBuckets(w: ProtobufWriter, offset: number, counts: number[]): void {
   const at = w.beginMessage();
   if (offset !== 0) {
-    w.tag(1, 0);
+    w.key(1, 0);
     w.sint32(offset);
   }
   if (counts.length > 0) {
-    w.tag(2, 2);
+    w.key(2, 2);
     const c = w.beginMessage();
-    for (const n of counts) w.varint(n);
-    w.endMessage(c);
+    for (const n of counts) w.int64(n);
+    w.ldelim(c);
   }
-  w.endMessage(at);
+  w.ldelim(at);
 }
 
 function writeExponentialHistogramPoint(w: ProtobufWriter, p: DataPoint<ExponentialHistogram>): void {
   const at = w.beginMessage();
   const h = p.value;
   if (p.attributes) writeAttributes(w, p.attributes, 1);
-  w.tag(2, 1);
+  w.key(2, 1);
   writeHrTimeAsFixed64(w, p.startTime);
-  w.tag(3, 1);
+  w.key(3, 1);
   writeHrTimeAsFixed64(w, p.endTime);
-  w.tag(4, 1);
+  w.key(4, 1);
   writeCount(w, h.count);
   if (h.sum !== undefined) {
-    w.tag(5, 1);
+    w.key(5, 1);
     w.double(h.sum);
   }
   if (h.scale !== 0) {
-    w.tag(6, 0);
+    w.key(6, 0);
     w.sint32(h.scale);
   }
-  w.tag(7, 1);
+  w.key(7, 1);
   writeCount(w, h.zeroCount);
-  w.tag(8, 2);
+  w.key(8, 2);
   writeBuckets(w, h.positive.offset, h.positive.bucketCounts);
-  w.tag(9, 2);
+  w.key(9, 2);
   writeBuckets(w, h.negative.offset, h.negative.bucketCounts);
   if (h.min !== undefined) {
-    w.tag(12, 1);
+    w.key(12, 1);
     w.double(h.min);
   }
   if (h.max !== undefined) {
-    w.tag(13, 1);
+    w.key(13, 1);
     w.double(h.max);
   }
-  w.endMessage(at);
+  w.ldelim(at);
 }
 
 function writeMetric(w: ProtobufWriter, m: MetricData): void {
   const at = w.beginMessage();
-  w.tag(1, 2);
+  w.key(1, 2);
   w.string(m.descriptor.name);
   if (m.descriptor.description) {
-    w.tag(2, 2);
+    w.key(2, 2);
     w.string(m.descriptor.description);
   }
   if (m.descriptor.unit) {
-    w.tag(3, 2);
+    w.key(3, 2);
     w.string(m.descriptor.unit);
   }
   switch (m.dataPointType) {
     case DataPointType.GAUGE: {
-      w.tag(5, 2);
+      w.key(5, 2);
       const g = w.beginMessage();
       for (const p of m.dataPoints) {
-        w.tag(1, 2);
+        w.key(1, 2);
         writeNumberPoint(w, p, m.descriptor.valueType);
       }
-      w.endMessage(g);
+      w.ldelim(g);
       break;
     }
     case DataPointType.SUM: {
-      w.tag(7, 2);
+      w.key(7, 2);
       const s = w.beginMessage();
       for (const p of m.dataPoints) {
-        w.tag(1, 2);
+        w.key(1, 2);
         writeNumberPoint(w, p, m.descriptor.valueType);
       }
       writeTemporality(w, m.aggregationTemporality);
       if (m.isMonotonic) {
-        w.tag(3, 0);
-        w.varint(1);
+        w.key(3, 0);
+        w.int64(1);
       }
-      w.endMessage(s);
+      w.ldelim(s);
       break;
     }
     case DataPointType.HISTOGRAM: {
-      w.tag(9, 2);
+      w.key(9, 2);
       const h = w.beginMessage();
       for (const p of m.dataPoints) {
-        w.tag(1, 2);
+        w.key(1, 2);
         writeHistogramPoint(w, p);
       }
       writeTemporality(w, m.aggregationTemporality);
-      w.endMessage(h);
+      w.ldelim(h);
       break;
     }
     case DataPointType.EXPONENTIAL_HISTOGRAM: {
-      w.tag(10, 2);
+      w.key(10, 2);
       const h = w.beginMessage();
       for (const p of m.dataPoints) {
-        w.tag(1, 2);
+        w.key(1, 2);
         writeExponentialHistogramPoint(w, p);
       }
       writeTemporality(w, m.aggregationTemporality);
-      w.endMessage(h);
+      w.ldelim(h);
       break;
     }
   }
-  w.endMessage(at);
+  w.ldelim(at);
 }
 
 /** The request body for one collection (OTLP/HTTP protobuf). */
 export function serializeMetricsExportRequest(rm: ResourceMetrics): Uint8Array {
-  const w = new ProtobufWriter();
-  w.tag(1, 2);
+  const w = requestWriter();
+  w.key(1, 2);
   const at = w.beginMessage();
   writeResource(w, rm.resource, 1);
   for (const sm of rm.scopeMetrics) {
-    w.tag(2, 2);
+    w.key(2, 2);
     const s = w.beginMessage();
     writeInstrumentationScope(w, sm.scope, 1);
     for (const m of sm.metrics) {
-      w.tag(2, 2);
+      w.key(2, 2);
       writeMetric(w, m);
     }
     if (sm.scope.schemaUrl) {
-      w.tag(3, 2);
+      w.key(3, 2);
       w.string(sm.scope.schemaUrl);
     }
-    w.endMessage(s);
+    w.ldelim(s);
   }
   if (rm.resource.schemaUrl) {
-    w.tag(3, 2);
+    w.key(3, 2);
     w.string(rm.resource.schemaUrl);
   }
-  w.endMessage(at);
+  w.ldelim(at);
   return w.finish();
 }
 

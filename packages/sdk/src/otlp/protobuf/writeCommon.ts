@@ -1,10 +1,21 @@
+import { ProtobufWriter } from '@grpo-otel/protobuf';
 import type { HrTime } from '@opentelemetry/api';
-import type { ProtobufWriter } from './ProtobufWriter.js';
 
 // The OTLP common messages (opentelemetry/proto/common/v1, resource/v1), written field by field in
 // the order and with the same choices as OTel's otlp-transformer (common-serializer), so the bytes match.
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+// One request is written at a time (synchronously): the serializers share one writer, whose buffer is
+// kept between requests (finish() copies each request out), so a request costs one allocation of its
+// own size, whatever the buffer grew through while it was written.
+const shared = new ProtobufWriter(64 * 1024);
+
+/** The writer of a new request: the shared one, emptied. */
+export function requestWriter(): ProtobufWriter {
+  shared.reset();
+  return shared;
+}
 const MIN_INT64 = -(2 ** 63);
 const MAX_INT64 = 2 ** 63;
 
@@ -27,56 +38,56 @@ export function writeHrTimeAsFixed64(w: ProtobufWriter, hrTime: HrTime): void {
 export function writeAnyValue(w: ProtobufWriter, value: unknown): void {
   const t = typeof value;
   if (t === 'string') {
-    w.tag(1, 2);
+    w.key(1, 2);
     w.string(value as string);
   } else if (t === 'boolean') {
-    w.tag(2, 0);
-    w.varint(value ? 1 : 0);
+    w.key(2, 0);
+    w.int64(value ? 1 : 0);
   } else if (t === 'number') {
     const n = value as number;
     if (Number.isInteger(n) && n >= MIN_INT64 && n < MAX_INT64) {
-      w.tag(3, 0);
-      w.varint(n);
+      w.key(3, 0);
+      w.int64(n);
     } else {
-      w.tag(4, 1);
+      w.key(4, 1);
       w.double(n);
     }
   } else if (value instanceof Uint8Array) {
-    w.tag(7, 2);
+    w.key(7, 2);
     w.bytes(value);
   } else if (Array.isArray(value)) {
-    w.tag(5, 2);
+    w.key(5, 2);
     const array = w.beginMessage();
     for (const item of value) {
-      w.tag(1, 2);
+      w.key(1, 2);
       const at = w.beginMessage();
       writeAnyValue(w, item);
-      w.endMessage(at);
+      w.ldelim(at);
     }
-    w.endMessage(array);
+    w.ldelim(array);
   } else if (t === 'object' && value !== null) {
-    w.tag(6, 2);
+    w.key(6, 2);
     const list = w.beginMessage();
     const obj = value as Record<string, unknown>;
     for (const k in obj) {
       if (!hasOwn.call(obj, k)) continue;
-      w.tag(1, 2);
+      w.key(1, 2);
       const kv = w.beginMessage();
       writeKeyValue(w, k, obj[k]);
-      w.endMessage(kv);
+      w.ldelim(kv);
     }
-    w.endMessage(list);
+    w.ldelim(list);
   }
   // Anything else (undefined, null, functions, symbols, bigints): an empty AnyValue, as OTel writes it.
 }
 
 function writeKeyValue(w: ProtobufWriter, key: string, value: unknown): void {
-  w.tag(1, 2);
+  w.key(1, 2);
   w.string(key);
-  w.tag(2, 2);
+  w.key(2, 2);
   const at = w.beginMessage();
   writeAnyValue(w, value);
-  w.endMessage(at);
+  w.ldelim(at);
 }
 
 /** Attributes as repeated KeyValue under `field`. */
@@ -84,10 +95,10 @@ export function writeAttributes(w: ProtobufWriter, attributes: object, field: nu
   const a = attributes as Record<string, unknown>;
   for (const key in a) {
     if (!hasOwn.call(a, key)) continue;
-    w.tag(field, 2);
+    w.key(field, 2);
     const at = w.beginMessage();
     writeKeyValue(w, key, a[key]);
-    w.endMessage(at);
+    w.ldelim(at);
   }
 }
 
@@ -100,29 +111,29 @@ export interface ScopeLike {
 }
 
 export function writeInstrumentationScope(w: ProtobufWriter, scope: ScopeLike, field: number): void {
-  w.tag(field, 2);
+  w.key(field, 2);
   const at = w.beginMessage();
-  w.tag(1, 2);
+  w.key(1, 2);
   w.string(scope.name);
   if (scope.version) {
-    w.tag(2, 2);
+    w.key(2, 2);
     w.string(scope.version);
   }
   if (scope.attributes) writeAttributes(w, scope.attributes, 3);
   if (scope.droppedAttributesCount) {
-    w.tag(4, 0);
-    w.varint(scope.droppedAttributesCount);
+    w.key(4, 0);
+    w.int64(scope.droppedAttributesCount);
   }
-  w.endMessage(at);
+  w.ldelim(at);
 }
 
 export function writeResource(w: ProtobufWriter, resource: { attributes?: object }, field: number): void {
-  w.tag(field, 2);
+  w.key(field, 2);
   const at = w.beginMessage();
   if (resource.attributes) writeAttributes(w, resource.attributes, 1);
-  w.tag(2, 0);
-  w.varint(0);
-  w.endMessage(at);
+  w.key(2, 0);
+  w.int64(0);
+  w.ldelim(at);
 }
 
 /** Items grouped by resource, then by scope (object identity), in the order they first appear: OTel's grouping. */

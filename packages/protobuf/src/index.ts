@@ -1,0 +1,1 @@
+export { ProtobufWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './ProtobufWriter.js';
