@@ -152,11 +152,18 @@ export class RollingWindow {
   get skipped(): number {
     return this.nSkipped;
   }
-  /** Mean of the window: the moving average. */
+  /**
+   * Mean of the window: the moving average. Kept within the window's min and max, where the exact mean
+   * lies: after a value far larger than the rest leaves the window, the O(1) update's rounding (about
+   * 1e-16 of that value) could otherwise put it outside until the next exact recompute.
+   */
   get mean(): number {
     if (this.n === 0) return Number.NaN;
     const lo = this.min;
-    return lo === this.max ? lo : this.shift + this.mu;
+    const hi = this.max;
+    if (lo === hi) return lo;
+    const m = this.shift + this.mu;
+    return m < lo ? lo : m > hi ? hi : m;
   }
   get min(): number {
     return this.minLen === 0 ? Number.NaN : this.buf[this.minQ[this.minHead]! % this.capacity]!;

@@ -74,3 +74,11 @@ test('ExponentialMovingAverage.fromSpan uses alpha = 2 / (span + 1) and validate
   assert.equal(ExponentialMovingAverage.fromSpan(9).alpha, 0.2);
   assert.throws(() => new ExponentialMovingAverage(0), /alpha must be in \(0, 1\]/);
 });
+
+test('RollingWindow: the mean stays within the window after a huge value leaves it', () => {
+  // fast-check's counterexample (reliability suite): the O(1) update's rounding after -2.8e126 left
+  // a window of 3 had put the mean at +1.5e110, outside the values it averages.
+  const w = new RollingWindow(3).pushAll([0, 0, 0, -2.8381782887841626e126, -5e-324, 0, 0]);
+  assert.deepEqual(Array.from(w.values()), [-5e-324, 0, 0]);
+  assert.ok(w.mean >= w.min && w.mean <= w.max, `mean ${w.mean} in [${w.min}, ${w.max}]`);
+});
