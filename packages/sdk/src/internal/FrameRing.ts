@@ -18,6 +18,10 @@ export const RING_ACK = 2;
 export const RING_READY = 3;
 /** Set by the telemetry thread when it has stopped (after shutdown, or on a fatal error). */
 export const RING_CLOSED = 4;
+/** Byte offset of a float64 the telemetry thread publishes for the training thread (the recent training accuracy). */
+const SHARED_VALUE_BYTES = 48;
+/** 1 while the reader sleeps on the write offset: only then does a write notify (a futex call). */
+const READER_WAITING = 5;
 const HEADER_BYTES = 64;
 const FRAME_HEADER = 8;
 const WRAP = 0xffffffff;
@@ -42,6 +46,8 @@ function views(sab: SharedArrayBuffer): RingViews {
     u8: new Uint8Array(sab, HEADER_BYTES),
     dv: new DataView(sab, HEADER_BYTES),
     f64: new Float64Array(sab, HEADER_BYTES),
+    f32: new Float32Array(sab, HEADER_BYTES),
+    i32: new Int32Array(sab, HEADER_BYTES),
     buf: Buffer.from(sab, HEADER_BYTES),
   };
 }
@@ -49,6 +55,15 @@ function views(sab: SharedArrayBuffer): RingViews {
 /** A ring of `capacity` bytes (rounded up to a multiple of 8), header included in the buffer. */
 export function createRingBuffer(capacity: number): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER_BYTES + align8(Math.max(4096, capacity)));
+}
+
+/**
+ * A value the telemetry thread shares with the training thread (the recent training accuracy, for a
+ * validation pass's generalization gap), read without a message: an aligned float64 store is atomic
+ * on the platforms Node runs on, and a slightly stale value is fine for its use.
+ */
+export function sharedValue(sab: SharedArrayBuffer): Float64Array {
+  return new Float64Array(sab, SHARED_VALUE_BYTES, 1);
 }
 
 /** The header of a ring: its Int32 slots, for Atomics. */
@@ -119,7 +134,9 @@ export class RingWriter {
   private publish(next: number): void {
     this.w = next;
     Atomics.store(this.header, WRITE, next);
-    Atomics.notify(this.header, WRITE);
+    // Sequentially consistent with the reader's store of READER_WAITING before it reads WRITE: either
+    // it sees this frame, or this sees it waiting.
+    if (Atomics.load(this.header, READER_WAITING) !== 0) Atomics.notify(this.header, WRITE);
   }
 
   /** Waits until the reader has moved (or `timeoutMs` passed); false on timeout. Blocks the thread. */
@@ -195,11 +212,24 @@ export class RingReader {
     Atomics.notify(this.header, READ);
   }
 
-  /** Resolves when a frame may be waiting (or after `timeoutMs`). */
-  async waitForFrames(timeoutMs: number): Promise<void> {
-    const w = Atomics.load(this.header, WRITE);
-    if (w !== this.r) return;
-    const res = waitAsync(this.header, WRITE, w, timeoutMs);
-    if (res.async) await res.value;
+  /**
+   * Resolves when a frame may be waiting (or after `timeoutMs`). It first naps `napMs` without saying
+   * it waits: a burst of calls (a training step's) then costs the writer no wake-up per frame.
+   */
+  async waitForFrames(timeoutMs: number, napMs = 1): Promise<void> {
+    if (Atomics.load(this.header, WRITE) !== this.r) return;
+    if (napMs > 0) {
+      await new Promise((r) => setTimeout(r, napMs));
+      if (Atomics.load(this.header, WRITE) !== this.r) return;
+    }
+    Atomics.store(this.header, READER_WAITING, 1);
+    try {
+      const w = Atomics.load(this.header, WRITE);
+      if (w !== this.r) return;
+      const res = waitAsync(this.header, WRITE, w, timeoutMs);
+      if (res.async) await res.value;
+    } finally {
+      Atomics.store(this.header, READER_WAITING, 0);
+    }
   }
 }

@@ -12,6 +12,8 @@ export interface RingViews {
   u8: Uint8Array;
   dv: DataView;
   f64: Float64Array;
+  f32: Float32Array;
+  i32: Int32Array;
   buf: Buffer;
 }
 
@@ -49,6 +51,11 @@ const TYPED_KINDS = [
   BigUint64Array,
 ] as const;
 
+/** A typed array's kind by its constructor: one lookup, not a chain of instanceof. */
+const KIND_OF = new Map<unknown, number>(TYPED_KINDS.map((K, i) => [K, i]));
+const F32 = 1;
+const I32 = 2;
+
 const hasOwn = Object.prototype.hasOwnProperty;
 
 function opaque(v: unknown): string {
@@ -66,14 +73,33 @@ function need(at: number, n: number, limit: number): void {
   if (at + n > limit) throw RingOverflow;
 }
 
+/** Buffer's own UTF-8 writer and reader, without `write`/`toString`'s argument handling (per string). */
+interface RawUtf8 {
+  utf8Write(s: string, offset: number, length: number): number;
+  utf8Slice(start: number, end: number): string;
+}
+
 function encString(v: RingViews, at: number, limit: number, s: string): number {
+  const len = s.length;
   // At most 3 bytes per UTF-16 unit; the exact length only when the cheap bound does not fit.
-  const max = s.length * 3;
-  if (at + 5 + max > limit && at + 5 + Buffer.byteLength(s) > limit) throw RingOverflow;
+  if (at + 5 + len * 3 > limit && at + 5 + Buffer.byteLength(s) > limit) throw RingOverflow;
   v.u8[at] = T_STRING;
-  const n = s.length === 0 ? 0 : v.buf.write(s, at + 5, limit - at - 5, 'utf8');
+  const start = at + 5;
+  let n = -1;
+  if (len <= 48) {
+    // Keys and short values: ASCII written directly is cheaper than a call into the encoder.
+    const u8 = v.u8;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      u8[start + i] = c;
+    }
+    if (i === len) n = len;
+  }
+  if (n < 0) n = len === 0 ? 0 : (v.buf as unknown as RawUtf8).utf8Write(s, start, limit - start);
   v.dv.setUint32(at + 1, n, true);
-  return at + 5 + n;
+  return start + n;
 }
 
 function allNumbers(a: readonly unknown[]): boolean {
@@ -134,8 +160,8 @@ function enc(v: RingViews, at: number, limit: number, x: unknown, depth: number)
     for (let i = 0; i < n; i++) p = enc(v, p, limit, x[i], depth + 1);
     return p;
   }
-  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
-    const kind = TYPED_KINDS.findIndex((K) => x instanceof K);
+  if (ArrayBuffer.isView(x)) {
+    const kind = KIND_OF.get(x.constructor) ?? TYPED_KINDS.findIndex((K) => x instanceof K);
     if (kind >= 0) {
       const bytes = x.byteLength;
       const data = (at + 10 + 7) & ~7;
@@ -143,7 +169,11 @@ function enc(v: RingViews, at: number, limit: number, x: unknown, depth: number)
       v.u8[at] = T_TYPED;
       v.u8[at + 1] = kind;
       v.dv.setUint32(at + 2, bytes, true);
-      v.u8.set(new Uint8Array(x.buffer, x.byteOffset, bytes), data);
+      // Same-type copies (a memcpy) for the common kinds; bytes for the rest.
+      if (kind === 0) v.f64.set(x as Float64Array, data / 8);
+      else if (kind === F32) v.f32.set(x as Float32Array, data / 4);
+      else if (kind === I32) v.i32.set(x as Int32Array, data / 4);
+      else v.u8.set(new Uint8Array(x.buffer, x.byteOffset, bytes), data);
       return data + bytes;
     }
   }
@@ -191,7 +221,19 @@ function decString(v: RingViews, pos: { p: number }): string {
   const n = v.dv.getUint32(pos.p + 1, true);
   const start = pos.p + 5;
   pos.p = start + n;
-  return n === 0 ? '' : v.buf.toString('utf8', start, start + n);
+  if (n === 0) return '';
+  if (n <= 16) {
+    // Short ASCII (keys): built here, without a call into the decoder.
+    const u8 = v.u8;
+    let out = '';
+    for (let i = start; i < start + n; i++) {
+      const c = u8[i] as number;
+      if (c >= 0x80) return (v.buf as unknown as RawUtf8).utf8Slice(start, start + n);
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+  return (v.buf as unknown as RawUtf8).utf8Slice(start, start + n);
 }
 
 function dec(v: RingViews, pos: { p: number }): unknown {
@@ -241,10 +283,8 @@ function dec(v: RingViews, pos: { p: number }): unknown {
       const K = TYPED_KINDS[v.u8[at + 1] as number] ?? Uint8Array;
       const bytes = v.dv.getUint32(at + 2, true);
       const data = (at + 10 + 7) & ~7;
-      const copy = new ArrayBuffer(bytes);
-      new Uint8Array(copy).set(v.u8.subarray(data, data + bytes));
       pos.p = data + bytes;
-      return new K(copy);
+      return new K(v.u8.slice(data, data + bytes).buffer);
     }
     case T_ERROR: {
       pos.p = at + 1;
