@@ -22,6 +22,7 @@ import {
   createRingBuffer,
   RING_ACK,
   RING_CLOSED,
+  RING_READY,
   RingWriter,
   ringHeader,
   sharedValue,
@@ -114,7 +115,6 @@ class SpanForwarder implements SpanProcessor {
       ],
       'traces',
       span.name,
-      false,
     );
   }
   async forceFlush(): Promise<void> {}
@@ -168,6 +168,8 @@ export class TelemetryThread {
   private readonly rssSamples = new RunningStats();
   private seq = 0;
   private closed = false;
+  /** Dropping calls after a full ring's wait timed out, until it is half empty. */
+  private shedding = false;
   private failed = false;
   private shutdownPromise: Promise<void> | undefined;
   private removeExitHooks: (() => void) | undefined;
@@ -200,6 +202,12 @@ export class TelemetryThread {
       diag.error('grpo-otel: the telemetry thread failed; telemetry from here on is dropped', err);
     });
     this.worker.unref();
+    // Calls wait in the ring until the thread reads it; waiting here for it to start (a few hundred
+    // milliseconds, once) means a SIGKILL right after initialize() loses no more than later would.
+    if (Atomics.wait(this.header, RING_READY, 0, config.telemetryThread.exitTimeoutMs) === 'timed-out')
+      diag.warn(
+        `grpo-otel: the telemetry thread did not start within telemetry_thread.exit_timeout (${config.telemetryThread.exitTimeoutMs / 1000} s); calls are kept in the ring until it does`,
+      );
 
     const wantsSpans =
       config.otlp.traces || [...config.handlers.values()].some((h) => h.type === 'traces' && h.onThisRank);
@@ -242,7 +250,6 @@ export class TelemetryThread {
           [F_LOG, name, levelno, message, attributes, epochNow(), traceId, spanId, flags],
           'logs',
           name,
-          levelno < 30,
         );
       },
     });
@@ -253,12 +260,7 @@ export class TelemetryThread {
     if (this.tensorMemory && (name === 'beginStep' || name === 'logTrainingProgress'))
       this.noteTensorMemory();
     const [traceId, spanId, flags] = callContext();
-    this.write(
-      [F_CALL, name, epochNow(), traceId, spanId, flags, args],
-      'metrics',
-      name,
-      name === 'logModelOutput',
-    );
+    this.write([F_CALL, name, epochNow(), traceId, spanId, flags, args], 'metrics', name);
   }
 
   onSignal(callback: (s: SignalNotice) => void): () => void {
@@ -316,23 +318,32 @@ export class TelemetryThread {
       diag.warn('grpo-otel: the registered tensor memory reader threw', err);
       return undefined;
     }
-    this.write([F_TENSOR_MEMORY, m.numBytes, m.numTensors], 'metrics', 'registerTensorMemory', true);
+    this.write([F_TENSOR_MEMORY, m.numBytes, m.numTensors], 'metrics', 'registerTensorMemory');
     return m;
   }
 
   /**
-   * Writes one frame. A full ring: a `droppable` frame (a record below WARNING, a model output) is
-   * dropped at once; any other waits up to `telemetry_thread.block_timeout` for the telemetry thread
-   * to make room. Every frame not written is counted (`queue_full`, `invalid_value`, `shutdown`).
+   * Writes one frame. A full ring: the call waits up to `telemetry_thread.block_timeout` for the
+   * telemetry thread to make room; when it had to give up, the calls after it are dropped at once
+   * (counted, `queue_full`) until the ring is half empty again, so a stuck sink costs the trainer one
+   * timeout, not one per call. Every frame not written is counted (`queue_full`, `invalid_value`,
+   * `shutdown`).
    */
-  write(frame: unknown[], signal: DropSignal, where: string, droppable: boolean): boolean {
+  write(frame: unknown[], signal: DropSignal, where: string): boolean {
     if (this.closed || this.failed) {
       this.drop(signal, this.failed ? 'sink_unavailable' : 'shutdown', where, 1, true);
       return false;
     }
     if (this.pendingDrops.size > 0) this.sendDrops();
+    if (this.shedding) {
+      if (this.ring.used > this.ring.size / 2) {
+        this.drop(signal, 'queue_full', where, 1, true);
+        return false;
+      }
+      this.shedding = false;
+    }
     let res = this.ring.write(frame);
-    if (res === 'full' && !droppable) {
+    if (res === 'full') {
       const deadline = performance.now() + this.config.telemetryThread.blockTimeoutMs;
       while (res === 'full') {
         const left = deadline - performance.now();
@@ -342,6 +353,7 @@ export class TelemetryThread {
       }
     }
     if (res === 'ok') return true;
+    if (res === 'full') this.shedding = true;
     this.drop(signal, res === 'unencodable' ? 'invalid_value' : 'queue_full', where, 1, true);
     if (res === 'too_large')
       this.warnOnce(
