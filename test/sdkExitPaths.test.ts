@@ -145,6 +145,15 @@ for (const mode of MODES)
       await assertAllFlushed(files, STEPS);
     });
 
+    // The loop never yields to the event loop (no timer, no I/O callback runs between steps): each call
+    // is handed over inside the call itself, and the exit hook drains what is left.
+    test('a loop that never yields, then process.exit(): every step in every sink', async (t) => {
+      const files = trainerFiles(t, { flushIntervalS: 30, extraYaml: mode.yaml });
+      const exit = await startTrainer(files, ['sync', String(STEPS)]).exited;
+      assert.equal(exit.code, 3, exit.stderr);
+      await assertAllFlushed(files, STEPS);
+    });
+
     test('process.exit(): local sinks are drained synchronously', async (t) => {
       const files = trainerFiles(t, { flushIntervalS: 30, extraYaml: mode.yaml });
       const exit = await startTrainer(files, ['exit', String(STEPS)]).exited;

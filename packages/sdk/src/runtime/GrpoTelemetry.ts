@@ -4,7 +4,16 @@ import {
   TensorBoardRun,
 } from '@grpo-otel/exporter-tensorboard';
 import { generateRunId, METRICS, type MetricDefinition } from '@grpo-otel/semconv';
-import { type Attributes, diag, type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  context,
+  diag,
+  type Meter,
+  metrics,
+  propagation,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
@@ -360,7 +369,10 @@ export class GrpoTelemetry {
       if (this.registeredGlobal) {
         logs.disable();
         metrics.disable();
+        // What tracerProvider.register() set: the tracer provider, the context manager and the propagator.
         trace.disable();
+        context.disable();
+        propagation.disable();
       }
       this.removeExitHooks?.();
     })();

@@ -7,6 +7,7 @@ import {
   createNoopMeter,
   diag,
   type Meter,
+  propagation,
   ROOT_CONTEXT,
   type Tracer,
   trace,
@@ -515,7 +516,12 @@ export class TelemetryThread {
       if (!ok && !this.failed) this.reportCut('shutdown');
       if (ok) await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
       else await this.worker.terminate();
-      if (this.registeredGlobal) trace.disable();
+      if (this.registeredGlobal) {
+        // What tracerProvider.register() set: the tracer provider, the context manager and the propagator.
+        trace.disable();
+        context.disable();
+        propagation.disable();
+      }
       this.removeExitHooks?.();
     })();
     return this.shutdownPromise;
