@@ -12,9 +12,11 @@ import {
   beginStep,
   type Generation,
   getLogger,
+  getMeter,
   initialize,
   logGenerationMetrics,
   logHparams,
+  logMemoryUsage,
   logModelOutput,
   logReward,
   logRewardMetrics,
@@ -260,5 +262,61 @@ test('a call too large for the ring, and one whose values cannot be read, are co
   assert.ok(
     [...dropped].some(([tag, n]) => /invalid_value/.test(tag) && /training/.test(tag) && n === 1),
     tags,
+  );
+});
+
+async function meterRun(
+  thread: boolean,
+): Promise<{ series: Map<string, [number, number][]>; rss: number[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'grpo-thread-meter-'));
+  dirs.push(dir);
+  initialize({ config: config(dir, `enabled: ${thread}`), handleExit: false, env: {} });
+  const meter = getMeter();
+  const gauge = meter.createGauge('my.gauge');
+  const items = meter.createCounter('my.items');
+  let observed = 0;
+  meter.createObservableGauge('my.observed').addCallback((r) => r.observe(observed * 10));
+  const rss: number[] = [];
+  for (let step = 1; step <= 3; step++) {
+    beginStep(step);
+    observed = step;
+    gauge.record(step + 0.5);
+    items.add(2);
+    rss.push(logMemoryUsage()?.rss ?? Number.NaN);
+    logTrainingProgress(step, {});
+  }
+  await shutdown();
+  const series = new Map<string, [number, number][]>();
+  for (const file of await readEvents(join(dir, 'tb')))
+    for (const e of file.events)
+      for (const v of e.values)
+        if (v.kind === 'scalar')
+          series.set(v.tag, [...(series.get(v.tag) ?? []), [Number(e.event.step), v.value]]);
+  return { series, rss };
+}
+
+test("getMeter()'s instruments reach TensorBoard at the trainer's step, as on the calling thread", async () => {
+  const calling = await meterRun(false);
+  const { series, rss } = await meterRun(true);
+  assert.deepEqual(series.get('my.gauge'), [
+    [1, 1.5],
+    [2, 2.5],
+    [3, 3.5],
+  ]);
+  // A counter's value per step is what the step added.
+  assert.deepEqual(series.get('my.items'), [
+    [1, 2],
+    [2, 2],
+    [3, 2],
+  ]);
+  // An observable's callback is the trainer's: it runs on the training thread, read as the calling
+  // thread reads it (when a step ends, at most every metrics.observe_interval).
+  assert.ok((series.get('my.observed') ?? []).length >= 2, JSON.stringify(series.get('my.observed')));
+  for (const tag of ['my.gauge', 'my.items', 'my.observed'])
+    assert.deepEqual(series.get(tag), calling.series.get(tag), tag);
+  // logMemoryUsage() answers on the training thread (its reading; resource metrics are off here).
+  assert.ok(
+    rss.every((v) => v > 0),
+    JSON.stringify(rss),
   );
 });

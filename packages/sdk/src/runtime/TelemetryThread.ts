@@ -4,9 +4,7 @@ import { generateRunId } from '@grpo-otel/semconv';
 import {
   type Context,
   context,
-  createNoopMeter,
   diag,
-  type Meter,
   propagation,
   ROOT_CONTEXT,
   type Tracer,
@@ -34,6 +32,7 @@ import { ChannelLogger } from '../logging/ChannelLogger.js';
 import { buildResource, processAttributes } from './buildResource.js';
 import { type ForwardedCall, setForwarder } from './callForwarding.js';
 import { installExitHooks } from './exitHooks.js';
+import { ForwardingMeter } from './ForwardingMeter.js';
 import { SDK_NAME, SDK_VERSION } from './sdkVersion.js';
 import type { TensorMemory } from './TrainingState.js';
 import {
@@ -43,6 +42,8 @@ import {
   F_FLUSH,
   F_FLUSH_SYNC,
   F_LOG,
+  F_METRIC,
+  F_OBSERVE,
   F_SHUTDOWN,
   F_SPAN,
   F_TENSOR_MEMORY,
@@ -149,7 +150,8 @@ export class TelemetryThread {
   readonly resource: Resource;
   readonly tracerProvider: NodeTracerProvider;
   readonly tracer: Tracer;
-  readonly meter: Meter = createNoopMeter();
+  /** `getMeter()`: measurements handed to the telemetry thread, observables read here at each step. */
+  readonly meter: ForwardingMeter;
   /** Drops the training thread counts itself (a full ring), sent to the telemetry thread's counter. */
   readonly drops = {
     record: (s: DropSignal, r: DropReason, w: string, n = 1, warn = true) => this.drop(s, r, w, n, warn),
@@ -159,6 +161,7 @@ export class TelemetryThread {
   private readonly header: Int32Array;
   private readonly worker: Worker;
   private readonly levels = new Map<string, number>();
+  private readonly routes = new Map<string, string[]>();
   private readonly rootLevel: number;
   private readonly signalCallbacks = new Set<(s: SignalNotice) => void>();
   private readonly pendingDrops = new Map<string, [DropSignal, DropReason, string, number]>();
@@ -181,7 +184,10 @@ export class TelemetryThread {
     this.config = { ...config, resource: { ...config.resource, runId: this.runId } };
     const sanitizer = new StringSanitizer(config.limits.maxStringLength, config.limits.redact, () => {});
     this.resource = buildResource(this.config, this.runId, sanitizer);
-    for (const r of channelRoutes(this.config)) this.levels.set(r.channel, levelThreshold(r.effectiveLevel));
+    for (const r of channelRoutes(this.config)) {
+      this.levels.set(r.channel, levelThreshold(r.effectiveLevel));
+      this.routes.set(r.channel, r.handlers);
+    }
     this.rootLevel = this.levels.get('root') ?? 0;
 
     const sab = createRingBuffer(config.telemetryThread.ringBytes);
@@ -219,6 +225,19 @@ export class TelemetryThread {
     });
     this.tracer = this.tracerProvider.getTracer(SDK_NAME, SDK_VERSION);
     if (this.registeredGlobal) this.tracerProvider.register();
+    this.meter = new ForwardingMeter({
+      measure: (kind, name, options, value, attributes) => {
+        const [traceId, spanId, flags] = callContext();
+        this.write(
+          [F_METRIC, kind, name, options, value, attributes, epochNow(), traceId, spanId, flags],
+          'metrics',
+          name,
+        );
+      },
+      observe: (kind, name, options, observations) => {
+        this.write([F_OBSERVE, kind, name, options, observations], 'metrics', name);
+      },
+    });
     setForwarder((call, args) => this.call(call, args));
     if (options.handleExit ?? true) this.removeExitHooks = installExitHooks(this);
   }
@@ -226,6 +245,11 @@ export class TelemetryThread {
   /** The latest training accuracy the analyses reported (for the generalization gap of a validation pass). */
   get recentTrainingAccuracy(): number {
     return this.shared[0] as number;
+  }
+
+  /** The handler names a channel's records go to (as the telemetry thread routes them). */
+  handlersOf(channel: string): string[] {
+    return this.routes.get(channel) ?? this.routes.get('root') ?? [];
   }
 
   /** The telemetry thread's own channel logger for `name` (level checked here, the rest there). */
@@ -258,10 +282,15 @@ export class TelemetryThread {
 
   /** A forwarded public call. */
   call(name: ForwardedCall, args: unknown[]): void {
-    if (this.tensorMemory && (name === 'beginStep' || name === 'logTrainingProgress'))
-      this.noteTensorMemory();
+    if (name === 'beginStep' || name === 'logTrainingProgress') this.readObservables();
     const [traceId, spanId, flags] = callContext();
     this.write([F_CALL, name, epochNow(), traceId, spanId, flags, args], 'metrics', name);
+  }
+
+  /** The registered tensor memory reader and `getMeter()`'s observables, read now and handed over. */
+  private readObservables(): void {
+    if (this.tensorMemory) this.noteTensorMemory();
+    this.meter.collect((err) => diag.warn('grpo-otel: an observable instrument callback threw', err));
   }
 
   onSignal(callback: (s: SignalNotice) => void): () => void {
@@ -475,6 +504,7 @@ export class TelemetryThread {
   /** Everything captured so far is written by the telemetry thread's sinks (and sent over OTLP). */
   async forceFlush(): Promise<void> {
     if (this.closed) return;
+    this.readObservables();
     await this.tracerProvider.forceFlush();
     // As long as the slowest OTLP export may take, plus the exit timeout for the rest.
     const ok = await this.waitAsync(this.control(F_FLUSH), this.flushTimeoutMs());

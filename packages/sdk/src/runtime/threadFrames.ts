@@ -9,7 +9,9 @@
  * - `[SPAN, ...]`: an ended span (see `SpanForwarder`);
  * - `[DROP, signal, reason, where, count]`: values the training thread dropped (a full ring);
  * - `[TENSOR_MEMORY, numBytes, numTensors]`: the registered tensor memory reader's last reading;
- * - `[METRIC, kind, name, description, unit, value, attributes]`: a record on `getMeter()`'s instruments;
+ * - `[METRIC, kind, name, options, value, attributes, epochMs, traceId, spanId, traceFlags]`: a
+ *   measurement on one of `getMeter()`'s synchronous instruments;
+ * - `[OBSERVE, kind, name, options, [[value, attributes], ...]]`: a reading of one of its observables;
  * - `[FLUSH | FLUSH_SYNC | EXIT | SHUTDOWN, seq]`: control, acknowledged by storing `seq` in the
  *   ring's ACK slot once done.
  */
@@ -19,6 +21,7 @@ export const F_SPAN = 3;
 export const F_DROP = 4;
 export const F_TENSOR_MEMORY = 5;
 export const F_METRIC = 6;
+export const F_OBSERVE = 7;
 export const F_FLUSH = 10;
 export const F_FLUSH_SYNC = 11;
 export const F_EXIT = 12;

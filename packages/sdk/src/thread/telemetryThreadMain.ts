@@ -4,11 +4,14 @@
 // time it was made with. See runtime/TelemetryThread.ts for the training thread's side.
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  type Attributes,
   type Context,
   context,
   createTraceState,
   diag,
   type HrTime,
+  type Meter,
+  type MetricOptions,
   ROOT_CONTEXT,
   type SpanContext,
   trace,
@@ -27,6 +30,7 @@ import {
 } from '../internal/FrameRing.js';
 import { installSdkDiagnostics } from '../logging/sdkDiagnostics.js';
 import { channelLogger, setActiveTelemetry } from '../runtime/channelRegistry.js';
+import type { ForwardedInstrumentKind } from '../runtime/ForwardingMeter.js';
 import { forwardDiagToRoot } from '../runtime/forwardDiagToRoot.js';
 import { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import type { TensorMemory } from '../runtime/TrainingState.js';
@@ -37,6 +41,8 @@ import {
   F_FLUSH,
   F_FLUSH_SYNC,
   F_LOG,
+  F_METRIC,
+  F_OBSERVE,
   F_SHUTDOWN,
   F_SPAN,
   F_TENSOR_MEMORY,
@@ -163,8 +169,66 @@ function readableSpan(t: GrpoTelemetry, f: unknown[]): ReadableSpan {
   };
 }
 
-/** The frames of one kind of data: calls, records, spans, drops, tensor memory. */
-function handle(t: GrpoTelemetry, f: unknown[], tensor: { last?: TensorMemory }): void {
+/** `getMeter()`'s instruments, made on the SDK's meter here as the training thread first uses them. */
+class MeterMirror {
+  private readonly sync = new Map<
+    string,
+    { add?(v: number, a?: Attributes): void; record?(v: number, a?: Attributes): void }
+  >();
+  private readonly readings = new Map<string, [number, Attributes | undefined][]>();
+
+  constructor(private readonly meter: Meter) {}
+
+  measure(
+    kind: ForwardedInstrumentKind,
+    name: string,
+    options: MetricOptions,
+    value: number,
+    attributes?: Attributes,
+  ): void {
+    const key = `${kind}\u0000${name}`;
+    let inst = this.sync.get(key);
+    if (!inst) {
+      const m = this.meter;
+      inst =
+        kind === 'counter'
+          ? m.createCounter(name, options)
+          : kind === 'updowncounter'
+            ? m.createUpDownCounter(name, options)
+            : kind === 'histogram'
+              ? m.createHistogram(name, options)
+              : m.createGauge(name, options);
+      this.sync.set(key, inst);
+    }
+    if (inst.add) inst.add(value, attributes);
+    else inst.record?.(value, attributes);
+  }
+
+  observe(
+    kind: ForwardedInstrumentKind,
+    name: string,
+    options: MetricOptions,
+    observations: [number, Attributes | undefined][],
+  ): void {
+    const key = `${kind}\u0000${name}`;
+    if (!this.readings.has(key)) {
+      const m = this.meter;
+      const inst =
+        kind === 'observablecounter'
+          ? m.createObservableCounter(name, options)
+          : kind === 'observableupdowncounter'
+            ? m.createObservableUpDownCounter(name, options)
+            : m.createObservableGauge(name, options);
+      inst.addCallback((r) => {
+        for (const [v, a] of this.readings.get(key) ?? []) r.observe(v, a);
+      });
+    }
+    this.readings.set(key, observations);
+  }
+}
+
+/** The frames of one kind of data: calls, records, spans, drops, tensor memory, measurements. */
+function handle(t: GrpoTelemetry, f: unknown[], tensor: { last?: TensorMemory }, meters: MeterMirror): void {
   switch (f[0]) {
     case F_CALL: {
       const [, name, time, traceId, spanId, flags, args] = f as [
@@ -209,6 +273,35 @@ function handle(t: GrpoTelemetry, f: unknown[], tensor: { last?: TensorMemory })
       t.drops.record(signal, reason, where, count, false);
       return;
     }
+    case F_METRIC: {
+      const [, kind, name, options, value, attributes, time, traceId, spanId, flags] = f as [
+        number,
+        ForwardedInstrumentKind,
+        string,
+        MetricOptions,
+        number,
+        Attributes | undefined,
+        number,
+        string,
+        string,
+        number,
+      ];
+      context.with(callContext(traceId, spanId, flags), () =>
+        atCallTime(time, () => meters.measure(kind, name, options, value, attributes)),
+      );
+      return;
+    }
+    case F_OBSERVE: {
+      const [, kind, name, options, observations] = f as [
+        number,
+        ForwardedInstrumentKind,
+        string,
+        MetricOptions,
+        [number, Attributes | undefined][],
+      ];
+      meters.observe(kind, name, options, observations);
+      return;
+    }
     case F_TENSOR_MEMORY: {
       const first = tensor.last === undefined;
       tensor.last = { numBytes: f[1] as number, numTensors: f[2] as number };
@@ -241,6 +334,7 @@ async function run(): Promise<void> {
   // Atomics.waitAsync holds no handle: without one, this thread's loop would end between frames.
   const alive = setInterval(() => {}, 1 << 30);
   const tensor: { last?: TensorMemory } = {};
+  const meters = new MeterMirror(t.meter);
   for (;;) {
     await reader.waitForFrames(1000);
     let sliceStart = performance.now();
@@ -276,7 +370,7 @@ async function run(): Promise<void> {
         continue;
       }
       try {
-        handle(t, frame, tensor);
+        handle(t, frame, tensor, meters);
       } catch (err) {
         diag.error('grpo-otel: the telemetry thread failed to handle a call', err);
       }
