@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import { CsvLogRecordExporter } from '@grpo-otel/exporter-csv';
+import {
+  logChannel,
+  logRecordStep,
+  TensorBoardLogRecordExporter,
+  TensorBoardMetricExporter,
+  TensorBoardRun,
+} from '@grpo-otel/exporter-tensorboard';
+import type { AnalysisSettings } from '@grpo-otel/sdk/otel';
+import { RotatingFileLogRecordExporter } from '@grpo-otel/sdk/otel';
+import {
+  EVENT_GRPO_MODEL_OUTPUT,
+  EVENT_GRPO_STEP_BATCH,
+  EVENT_GRPO_VALIDATION_SAMPLE,
+} from '@grpo-otel/semconv';
+import { diag } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { AnalysisForwarder } from './AnalysisForwarder.js';
+import { parseStepBatch } from './parseStepBatch.js';
+import { RunAnalyses, type StepAnalysisOutput } from './RunAnalyses.js';
+import { safeRunName } from './runIdentity.js';
+import type { SinkStats } from './SinkStats.js';
+import { splitMetricsByStep } from './splitMetricsByStep.js';
+
+export interface SinkRunOptions {
+  /** The sink's output folder. */
+  outDir: string;
+  /** The run (a relative path: `<run>` or `<run>/rank-<n>`). */
+  run: string;
+  /** The resource of the run's first data: what its analyses are sent back with. */
+  resource: Resource;
+  stats: SinkStats;
+  /** Settings of the analyses; undefined turns them off. */
+  analysis?: AnalysisSettings;
+  /** Columns of the model-outputs CSV (the SDK's default config's). */
+  csvColumns: readonly string[];
+  /** Channels whose records also become TensorBoard text (`logs/<channel>`). */
+  textChannels: ReadonlySet<string>;
+  /** Log files per run at most; records of further channels go to `other.log`. */
+  maxChannels: number;
+  forwarder?: AnalysisForwarder;
+}
+
+const OTHER_CHANNEL = 'other';
+
+function exportTo(e: LogRecordExporter, records: ReadableLogRecord[]): Promise<ExportResult> {
+  return new Promise<ExportResult>((resolve) => {
+    try {
+      e.export(records, resolve);
+    } catch (err) {
+      resolve({ code: ExportResultCode.FAILED, error: err as Error });
+    }
+  });
+}
+
+/**
+ * What the sink writes for one run, with the SDK's own writers: TensorBoard event files
+ * (`<out>/tensorboard/<run>`: metric points at the step they carry, the analyses, text of the
+ * training/rewards/metrics channels), the model-outputs CSV (`<out>/<run>/model_outputs.csv`) and a
+ * rotating log file per channel (`<out>/<run>/logs/<channel>.log`, the seed's `standard` lines).
+ * Writers are opened on first use; `close()` flushes and closes them all (idempotent).
+ */
+export class SinkRun {
+  readonly name: string;
+  /** The highest step the run's data named so far: the step of points and records that name none. */
+  lastStep = 0;
+  lastUsed = Date.now();
+  private readonly tb: TensorBoardRun;
+  private readonly tbMetrics: TensorBoardMetricExporter;
+  private readonly tbText: TensorBoardLogRecordExporter;
+  private csv: CsvLogRecordExporter | undefined;
+  private readonly files = new Map<string, RotatingFileLogRecordExporter>();
+  private analyses: RunAnalyses | undefined;
+  private closePromise: Promise<void> | undefined;
+
+  constructor(private readonly options: SinkRunOptions) {
+    this.name = options.run;
+    this.tb = new TensorBoardRun({ logDir: join(options.outDir, 'tensorboard'), runName: options.run });
+    this.tbMetrics = new TensorBoardMetricExporter({ run: this.tb, getStep: () => this.lastStep });
+    this.tbText = new TensorBoardLogRecordExporter({ run: this.tb, getStep: () => this.lastStep });
+  }
+
+  get closed(): boolean {
+    return this.closePromise !== undefined;
+  }
+
+  /** Writes a request's log records of this run; analyses its `grpo.step.batch` records. */
+  async writeLogs(records: ReadableLogRecord[]): Promise<void> {
+    this.lastUsed = Date.now();
+    const lines: ReadableLogRecord[] = [];
+    const csvRows: ReadableLogRecord[] = [];
+    const outputs: StepAnalysisOutput[] = [];
+    for (const r of records) {
+      const step = logRecordStep(r);
+      if (step !== undefined && step > this.lastStep) this.lastStep = step;
+      if (r.eventName === EVENT_GRPO_STEP_BATCH) {
+        const out = this.analyse(r);
+        if (out) outputs.push(out);
+        continue;
+      }
+      lines.push(r);
+      if (
+        r.eventName === EVENT_GRPO_MODEL_OUTPUT ||
+        r.eventName === EVENT_GRPO_VALIDATION_SAMPLE ||
+        logChannel(r) === 'model_outputs'
+      )
+        csvRows.push(r);
+    }
+    const waits: Promise<void>[] = [];
+    for (const o of outputs) {
+      lines.push(...o.records);
+      waits.push(this.exportMetrics(o.step, o.metrics));
+      this.options.forwarder?.sendMetrics(o.metrics);
+      this.options.forwarder?.sendLogs(o.records);
+    }
+    if (csvRows.length > 0) waits.push(this.toFile(this.csvExporter(), csvRows));
+    const byChannel = new Map<string, ReadableLogRecord[]>();
+    const text: ReadableLogRecord[] = [];
+    for (const r of lines) {
+      const channel = logChannel(r);
+      if (this.options.textChannels.has(channel)) text.push(r);
+      let list = byChannel.get(channel);
+      if (!list) {
+        list = [];
+        byChannel.set(channel, list);
+      }
+      list.push(r);
+    }
+    for (const [channel, list] of byChannel) waits.push(this.toFile(this.channelFile(channel), list));
+    if (text.length > 0) waits.push(this.toFile(this.tbText, text));
+    await Promise.all(waits);
+  }
+
+  /** Writes a request's metric points of this run to TensorBoard, each at the step it names. */
+  async writeMetrics(rm: ResourceMetrics): Promise<void> {
+    this.lastUsed = Date.now();
+    const byStep = splitMetricsByStep(rm, this.lastStep);
+    const waits: Promise<void>[] = [];
+    for (const [step, metrics] of byStep) {
+      if (step > this.lastStep) this.lastStep = step;
+      waits.push(this.exportMetrics(step, metrics));
+    }
+    await Promise.all(waits);
+  }
+
+  /** Resolves when everything received so far is written and synced. */
+  async flush(): Promise<void> {
+    const all: Promise<void>[] = [this.tbText.forceFlush(), this.tbMetrics.forceFlush()];
+    if (this.csv) all.push(this.csv.forceFlush());
+    for (const f of this.files.values()) all.push(f.forceFlush());
+    await Promise.allSettled(all);
+  }
+
+  /** Flushes and closes every writer of the run. Idempotent. */
+  close(): Promise<void> {
+    this.closePromise ??= (async () => {
+      const all: Promise<void>[] = [this.tbText.shutdown(), this.tbMetrics.shutdown()];
+      if (this.csv) all.push(this.csv.shutdown());
+      for (const f of this.files.values()) all.push(f.shutdown());
+      for (const r of await Promise.allSettled(all))
+        if (r.status === 'rejected') diag.error(`grpo-otel sink: closing run ${this.name} failed`, r.reason);
+    })();
+    return this.closePromise;
+  }
+
+  private analyse(r: ReadableLogRecord): StepAnalysisOutput | undefined {
+    const { stats, analysis } = this.options;
+    if (!analysis) return undefined;
+    let batch: ReturnType<typeof parseStepBatch>;
+    try {
+      batch = parseStepBatch(r.attributes);
+    } catch (err) {
+      stats.drop('bad_batch');
+      diag.warn(
+        `grpo-otel sink: run ${this.name}: a grpo.step.batch record was left out: ${(err as Error).message}`,
+      );
+      return undefined;
+    }
+    if (batch.step > this.lastStep) this.lastStep = batch.step;
+    try {
+      this.analyses ??= new RunAnalyses(analysis, this.options.resource);
+      const out = this.analyses.analyze(batch);
+      stats.batches++;
+      return out;
+    } catch (err) {
+      stats.drop('analysis_failed');
+      diag.warn(`grpo-otel sink: run ${this.name}: the analyses of step ${batch.step} failed`, err);
+      return undefined;
+    }
+  }
+
+  private exportMetrics(step: number, metrics: ResourceMetrics): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.tbMetrics.exportStep(step, metrics, (result) => {
+        if (result.code !== ExportResultCode.SUCCESS) this.options.stats.drop('write_failed');
+        resolve();
+      });
+    });
+  }
+
+  private async toFile(e: LogRecordExporter, records: ReadableLogRecord[]): Promise<void> {
+    const result = await exportTo(e, records);
+    if (result.code !== ExportResultCode.SUCCESS) this.options.stats.drop('write_failed', records.length);
+  }
+
+  private csvExporter(): CsvLogRecordExporter {
+    this.csv ??= new CsvLogRecordExporter({
+      filename: join(this.options.outDir, this.name, 'model_outputs.csv'),
+      columns: this.options.csvColumns,
+    });
+    return this.csv;
+  }
+
+  private channelFile(channel: string): RotatingFileLogRecordExporter {
+    let name = safeRunName(channel);
+    if (!this.files.has(name) && this.files.size >= this.options.maxChannels) name = OTHER_CHANNEL;
+    let f = this.files.get(name);
+    if (!f) {
+      f = new RotatingFileLogRecordExporter({
+        filename: join(this.options.outDir, this.name, 'logs', `${name}.log`),
+        maxBytes: 10 * 1024 * 1024,
+        backupCount: 5,
+      });
+      this.files.set(name, f);
+    }
+    return f;
+  }
+}
