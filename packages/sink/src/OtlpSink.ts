@@ -289,6 +289,7 @@ export class OtlpSink {
       csvColumns: this.options.csvColumns ?? DEFAULT_CSV_COLUMNS,
       textChannels: this.textChannels,
       maxChannels: this.options.maxChannels,
+      aggregateRanks: this.options.splitByRank !== true,
       ...(this.forwarder ? { forwarder: this.forwarder } : {}),
     });
     this.runs.set(run, r);

@@ -10,6 +10,7 @@ import {
 import type { AnalysisSettings } from '@grpo-otel/sdk/otel';
 import { RotatingFileLogRecordExporter } from '@grpo-otel/sdk/otel';
 import {
+  ATTR_GRPO_WORLD_SIZE,
   EVENT_GRPO_MODEL_OUTPUT,
   EVENT_GRPO_STEP_BATCH,
   EVENT_GRPO_VALIDATION_SAMPLE,
@@ -20,7 +21,8 @@ import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { AnalysisForwarder } from './AnalysisForwarder.js';
-import { parseStepBatch } from './parseStepBatch.js';
+import { mergeStepBatches } from './mergeStepBatches.js';
+import { parseStepBatch, type StepBatch } from './parseStepBatch.js';
 import { RunAnalyses, type StepAnalysisOutput } from './RunAnalyses.js';
 import { safeRunName } from './runIdentity.js';
 import type { SinkStats } from './SinkStats.js';
@@ -43,7 +45,17 @@ export interface SinkRunOptions {
   /** Log files per run at most; records of further channels go to `other.log`. */
   maxChannels: number;
   forwarder?: AnalysisForwarder;
+  /**
+   * Ranks share this run: the batches of one step from `grpo.world_size` ranks are analysed as one.
+   * False when the sink splits runs by rank.
+   */
+  aggregateRanks: boolean;
 }
+
+/** Steps whose batches may wait for another rank's at once; beyond, the oldest is analysed as it is. */
+const MAX_PENDING_STEPS = 16;
+/** How long a step's batches wait for the other ranks' after the last batch arrived. */
+const PENDING_MS = 1000;
 
 const OTHER_CHANNEL = 'other';
 
@@ -75,6 +87,9 @@ export class SinkRun {
   private csv: CsvLogRecordExporter | undefined;
   private readonly files = new Map<string, RotatingFileLogRecordExporter>();
   private analyses: RunAnalyses | undefined;
+  /** Batches of steps still waiting for another rank's (ranks aggregated), by step. */
+  private readonly pending = new Map<number, StepBatch[]>();
+  private pendingTimer: NodeJS.Timeout | undefined;
   private closePromise: Promise<void> | undefined;
 
   constructor(private readonly options: SinkRunOptions) {
@@ -93,13 +108,12 @@ export class SinkRun {
     this.lastUsed = Date.now();
     const lines: ReadableLogRecord[] = [];
     const csvRows: ReadableLogRecord[] = [];
-    const outputs: StepAnalysisOutput[] = [];
+    const ready: StepBatch[][] = [];
     for (const r of records) {
       const step = logRecordStep(r);
       if (step !== undefined && step > this.lastStep) this.lastStep = step;
       if (r.eventName === EVENT_GRPO_STEP_BATCH) {
-        const out = this.analyse(r);
-        if (out) outputs.push(out);
+        ready.push(...this.acceptBatch(r));
         continue;
       }
       lines.push(r);
@@ -110,13 +124,30 @@ export class SinkRun {
       )
         csvRows.push(r);
     }
+    await Promise.all([this.writeAnalyses(ready), this.writeRecords(lines, csvRows)]);
+  }
+
+  /** Analyses groups of one step's batches (one per rank) in step order and writes what they give. */
+  private async writeAnalyses(groups: StepBatch[][]): Promise<void> {
+    if (groups.length === 0) return;
+    groups.sort((a, b) => a[0]!.step - b[0]!.step);
     const waits: Promise<void>[] = [];
-    for (const o of outputs) {
-      lines.push(...o.records);
+    const records: ReadableLogRecord[] = [];
+    for (const group of groups) {
+      const o = this.analyse(group);
+      if (!o) continue;
+      records.push(...o.records);
       waits.push(this.exportMetrics(o.step, o.metrics));
       this.options.forwarder?.sendMetrics(o.metrics);
       this.options.forwarder?.sendLogs(o.records);
     }
+    waits.push(this.writeRecords(records, []));
+    await Promise.all(waits);
+  }
+
+  /** Log lines to their channel's file (and TensorBoard text), model outputs to the CSV. */
+  private async writeRecords(lines: ReadableLogRecord[], csvRows: ReadableLogRecord[]): Promise<void> {
+    const waits: Promise<void>[] = [];
     if (csvRows.length > 0) waits.push(this.toFile(this.csvExporter(), csvRows));
     const byChannel = new Map<string, ReadableLogRecord[]>();
     const text: ReadableLogRecord[] = [];
@@ -135,6 +166,61 @@ export class SinkRun {
     await Promise.all(waits);
   }
 
+  /**
+   * Takes one `grpo.step.batch` record: the groups of batches ready for analysis. Alone (one rank, or
+   * ranks split), a batch is ready at once; when ranks share the run and the resource says
+   * `grpo.world_size` > 1, a step's batches wait until every rank's has come (then they are analysed
+   * as one batch), at most 1 s after the last batch, and at most MAX_PENDING_STEPS steps.
+   */
+  private acceptBatch(r: ReadableLogRecord): StepBatch[][] {
+    let batch: StepBatch;
+    try {
+      batch = parseStepBatch(r.attributes);
+    } catch (err) {
+      this.options.stats.drop('bad_batch');
+      diag.warn(
+        `grpo-otel sink: run ${this.name}: a grpo.step.batch record was left out: ${(err as Error).message}`,
+      );
+      return [];
+    }
+    if (batch.step > this.lastStep) this.lastStep = batch.step;
+    if (!this.options.analysis) return [];
+    const ws = r.resource.attributes[ATTR_GRPO_WORLD_SIZE];
+    const worldSize = typeof ws === 'number' ? ws : typeof ws === 'string' ? Number(ws) : 1;
+    if (!this.options.aggregateRanks || !(worldSize > 1)) return [[batch]];
+    let list = this.pending.get(batch.step);
+    if (!list) {
+      list = [];
+      this.pending.set(batch.step, list);
+    }
+    list.push(batch);
+    const ready: StepBatch[][] = [];
+    if (list.length >= worldSize) {
+      this.pending.delete(batch.step);
+      ready.push(list);
+    }
+    while (this.pending.size > MAX_PENDING_STEPS) {
+      const oldest = Math.min(...this.pending.keys());
+      ready.push(this.pending.get(oldest)!);
+      this.pending.delete(oldest);
+    }
+    if (this.pending.size > 0) {
+      clearTimeout(this.pendingTimer);
+      this.pendingTimer = setTimeout(() => void this.flushPending(), PENDING_MS);
+      this.pendingTimer.unref();
+    }
+    return ready;
+  }
+
+  /** Analyses the steps still waiting for a rank's batch. */
+  private flushPending(): Promise<void> {
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    const groups = [...this.pending.values()];
+    this.pending.clear();
+    return this.writeAnalyses(groups);
+  }
+
   /** Writes a request's metric points of this run to TensorBoard, each at the step it names. */
   async writeMetrics(rm: ResourceMetrics): Promise<void> {
     this.lastUsed = Date.now();
@@ -147,8 +233,9 @@ export class SinkRun {
     await Promise.all(waits);
   }
 
-  /** Resolves when everything received so far is written and synced. */
+  /** Resolves when everything received so far is written and synced (steps waiting for a rank analysed). */
   async flush(): Promise<void> {
+    await this.flushPending();
     const all: Promise<void>[] = [this.tbText.forceFlush(), this.tbMetrics.forceFlush()];
     if (this.csv) all.push(this.csv.forceFlush());
     for (const f of this.files.values()) all.push(f.forceFlush());
@@ -158,6 +245,7 @@ export class SinkRun {
   /** Flushes and closes every writer of the run. Idempotent. */
   close(): Promise<void> {
     this.closePromise ??= (async () => {
+      await this.flushPending();
       const all: Promise<void>[] = [this.tbText.shutdown(), this.tbMetrics.shutdown()];
       if (this.csv) all.push(this.csv.shutdown());
       for (const f of this.files.values()) all.push(f.shutdown());
@@ -167,27 +255,24 @@ export class SinkRun {
     return this.closePromise;
   }
 
-  private analyse(r: ReadableLogRecord): StepAnalysisOutput | undefined {
+  private analyse(group: StepBatch[]): StepAnalysisOutput | undefined {
     const { stats, analysis } = this.options;
     if (!analysis) return undefined;
-    let batch: ReturnType<typeof parseStepBatch>;
-    try {
-      batch = parseStepBatch(r.attributes);
-    } catch (err) {
-      stats.drop('bad_batch');
+    const batch = mergeStepBatches(group);
+    if (!batch) {
+      stats.drop('bad_batch', group.length);
       diag.warn(
-        `grpo-otel sink: run ${this.name}: a grpo.step.batch record was left out: ${(err as Error).message}`,
+        `grpo-otel sink: run ${this.name}: the ranks' batches of step ${group[0]?.step} name different reward functions or group sizes; left out`,
       );
       return undefined;
     }
-    if (batch.step > this.lastStep) this.lastStep = batch.step;
     try {
       this.analyses ??= new RunAnalyses(analysis, this.options.resource);
       const out = this.analyses.analyze(batch);
-      stats.batches++;
+      stats.batches += group.length;
       return out;
     } catch (err) {
-      stats.drop('analysis_failed');
+      stats.drop('analysis_failed', group.length);
       diag.warn(`grpo-otel sink: run ${this.name}: the analyses of step ${batch.step} failed`, err);
       return undefined;
     }

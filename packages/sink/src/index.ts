@@ -5,6 +5,7 @@ export {
 } from './AnalysisForwarder.js';
 export { analysisSettings } from './analysisSettings.js';
 export { decodeOtlpProtobuf } from './decodeOtlpProtobuf.js';
+export { mergeStepBatches } from './mergeStepBatches.js';
 export type {
   OtlpAnyValue,
   OtlpKeyValue,

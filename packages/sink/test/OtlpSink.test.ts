@@ -197,6 +197,39 @@ describe('OtlpSink', () => {
     );
   });
 
+  test("the ranks of one run (grpo.world_size 2): each step analysed once, over both ranks' completions", async () => {
+    const run = 'two-ranks';
+    const before = sink.stats.snapshot().batches;
+    for (const rank of [0, 1]) {
+      const records = await makeLogRecords(
+        { 'grpo.run.id': run, 'grpo.rank': rank, 'grpo.world_size': 2 },
+        (logger) => {
+          for (let step = 1; step <= 3; step++)
+            logger('rewards').emit({
+              eventName: 'grpo.step.batch',
+              attributes: batchAttributes({ step, level: rank === 0 ? 1 : 0 }) as never,
+            });
+        },
+      );
+      const res = await post(url, 'logs', logsBody(records, 'protobuf'), {
+        'content-type': CONTENT_TYPE.protobuf,
+      });
+      assert.equal(res.status, 200, res.text);
+    }
+    assert.equal(sink.stats.snapshot().batches - before, 6);
+    await sink.forceFlush();
+    const scalars = await scalarsOf(join(dir, 'tensorboard', run));
+    assert.deepEqual(scalars.get('grpo.reward.mean/correctness'), [
+      [1, 0.5],
+      [2, 0.5],
+      [3, 0.5],
+    ]);
+    const summaries = readFileSync(join(dir, run, 'logs', 'metrics.log'), 'utf8').match(
+      /rewards at step \d+/g,
+    );
+    assert.deepEqual(summaries, ['rewards at step 1', 'rewards at step 2', 'rewards at step 3']);
+  });
+
   test('bad input gets a clear 4xx and is counted', async () => {
     const before = sink.stats.snapshot().dropped.rejected_request;
     const cases: [string, string, Uint8Array | string, Record<string, string>, number, RegExp][] = [
