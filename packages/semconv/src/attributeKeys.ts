@@ -97,3 +97,25 @@ export const ATTR_GRPO_SAMPLE_REWARD = 'grpo.sample.reward';
 /** The full completion text of a sample. */
 export const ATTR_GRPO_SAMPLE_COMPLETION = 'grpo.sample.completion';
 export const ATTR_GRPO_SAMPLE_COMPLETION_TOKENS = 'grpo.sample.completion_tokens';
+
+// --- Step batch (the raw per-step data a trainer sends for the sink's analyses) ------------------
+/** Reward function names of a `grpo.step.batch` event, in the order of its rewards. */
+export const ATTR_GRPO_BATCH_REWARD_FUNCTIONS = 'grpo.batch.reward_functions';
+/** Rewards of a step's completions, function-major (functions x completions). */
+export const ATTR_GRPO_BATCH_REWARDS = 'grpo.batch.rewards';
+/** Completion texts of a step, in completion order. */
+export const ATTR_GRPO_BATCH_COMPLETIONS = 'grpo.batch.completions';
+/** Completion lengths in tokens, in completion order. */
+export const ATTR_GRPO_BATCH_COMPLETION_LENGTHS = 'grpo.batch.completion_lengths';
+/** Extracted answers of a step's completions, in completion order. */
+export const ATTR_GRPO_BATCH_ANSWERS = 'grpo.batch.answers';
+/** Expected (reference) answers, in completion order. */
+export const ATTR_GRPO_BATCH_EXPECTED_ANSWERS = 'grpo.batch.expected_answers';
+/** Tokens per completion of the per-token arrays (logprobs, ref logprobs, entropies). */
+export const ATTR_GRPO_BATCH_TOKEN_COUNTS = 'grpo.batch.token_counts';
+/** Policy log-probabilities of the sampled tokens, flattened per token. */
+export const ATTR_GRPO_BATCH_LOGPROBS = 'grpo.batch.logprobs';
+/** Reference-model log-probabilities of the sampled tokens, flattened per token. */
+export const ATTR_GRPO_BATCH_REF_LOGPROBS = 'grpo.batch.ref_logprobs';
+/** Per-token entropies of the policy, flattened per token. */
+export const ATTR_GRPO_BATCH_ENTROPIES = 'grpo.batch.entropies';
