@@ -4,6 +4,7 @@
 // EventAccumulator). Shared by test/sdkSigkill.test.ts (a few trials) and
 // test/reliability/sigkill.test.ts (the full run).
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   contiguousSteps,
   csvRowsWhole,
@@ -26,6 +27,12 @@ export interface SigkillTrialOptions {
   extraYaml?: string;
   /** Milliseconds of training work between steps (default none: steps back to back). */
   stepMs?: number;
+  /**
+   * Start the kill delay only once the log file has caught up with the trainer (a telemetry thread is
+   * up and has written what was logged while it started): until then that is only in memory, and a
+   * SIGKILL loses it.
+   */
+  armWhenWriting?: boolean;
   /** The kill comes this many ms (uniformly random in the range) after the trainer's first 50 steps. */
   killAfterMs: readonly [number, number];
 }
@@ -70,13 +77,27 @@ export async function runSigkillTrial(
   const [lo, hi] = options.killAfterMs;
   const killAfterMs = lo + Math.floor(Math.random() * (hi - lo + 1));
   let armed = false;
+  /** The log file holds (two lines a step) all but the last 50 steps the trainer reported. */
+  const caughtUp = () => {
+    if (!existsSync(files.log) || !existsSync(files.progress)) return false;
+    const logged = readProgress(files.progress).at(-1)?.steps ?? 0;
+    const lines = readFileSync(files.log, 'utf8').split('\n').length - 1;
+    return logged > 0 && lines / 2 >= logged - 50;
+  };
   const trainer = startTrainer(
     files,
     ['loop'],
     (_n, child) => {
       if (armed) return;
       armed = true;
-      setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      const arm = () => {
+        if (options.armWhenWriting && !caughtUp()) {
+          setTimeout(arm, 10);
+          return;
+        }
+        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      };
+      arm();
     },
     options.stepMs !== undefined ? { stepMs: options.stepMs } : {},
   );

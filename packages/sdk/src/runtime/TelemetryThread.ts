@@ -21,7 +21,6 @@ import {
   createRingBuffer,
   RING_ACK,
   RING_CLOSED,
-  RING_READY,
   RingWriter,
   ringHeader,
   sharedValue,
@@ -209,12 +208,6 @@ export class TelemetryThread {
       diag.error('grpo-otel: the telemetry thread failed; telemetry from here on is dropped', err);
     });
     this.worker.unref();
-    // Calls wait in the ring until the thread reads it; waiting here for it to start (a few hundred
-    // milliseconds, once) means a SIGKILL right after initialize() loses no more than later would.
-    if (Atomics.wait(this.header, RING_READY, 0, config.telemetryThread.exitTimeoutMs) === 'timed-out')
-      diag.warn(
-        `grpo-otel: the telemetry thread did not start within telemetry_thread.exit_timeout (${config.telemetryThread.exitTimeoutMs / 1000} s); calls are kept in the ring until it does`,
-      );
 
     const wantsSpans =
       config.otlp.traces || [...config.handlers.values()].some((h) => h.type === 'traces' && h.onThisRank);
