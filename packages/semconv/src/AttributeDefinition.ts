@@ -1,7 +1,7 @@
 import type { Stability } from './Stability.js';
 
 /** Attribute value types, as in the OpenTelemetry attribute registry. */
-export type AttributeType = 'string' | 'int' | 'double' | 'boolean' | 'string[]';
+export type AttributeType = 'string' | 'int' | 'double' | 'boolean' | 'string[]' | 'int[]' | 'double[]';
 
 /**
  * OpenTelemetry requirement levels
@@ -9,7 +9,7 @@ export type AttributeType = 'string' | 'int' | 'double' | 'boolean' | 'string[]'
  */
 export type RequirementLevel = 'required' | 'conditionally_required' | 'recommended' | 'opt_in';
 
-export type AttributeExample = string | number | boolean | readonly string[];
+export type AttributeExample = string | number | boolean | readonly string[] | readonly number[];
 
 export interface AttributeDefinition {
   /** The attribute key, e.g. `grpo.reward.function`. */

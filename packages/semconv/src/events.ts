@@ -7,6 +7,8 @@ export const EVENT_GRPO_VALIDATION_SAMPLE = 'grpo.validation.sample';
 export const EVENT_GRPO_MODEL_OUTPUT = 'grpo.model_output';
 /** A plateau or collapse detector became active. */
 export const EVENT_GRPO_SIGNAL_TRIGGERED = 'grpo.signal.triggered';
+/** The raw batch of one training step, for the analyses at the sink (any trainer, any language). */
+export const EVENT_GRPO_STEP_BATCH = 'grpo.step.batch';
 
 const req = (key: string): AttributeRef => ({ key, requirementLevel: 'required' });
 const rec = (key: string): AttributeRef => ({ key, requirementLevel: 'recommended' });
@@ -64,6 +66,27 @@ export const EVENTS: Readonly<Record<string, EventDefinition>> = Object.freeze({
       rec(K.ATTR_GRPO_SIGNAL_VALUE),
       rec(K.ATTR_GRPO_SIGNAL_THRESHOLD),
       cond(K.ATTR_GRPO_REWARD_FUNCTION, 'when the detector watches one reward function'),
+    ],
+  },
+  [EVENT_GRPO_STEP_BATCH]: {
+    name: EVENT_GRPO_STEP_BATCH,
+    description:
+      'The raw batch of one training step (rewards per function per completion, texts, lengths, optionally per-token values), sent by a trainer that leaves the analyses to the sink behind the collector.',
+    channel: 'rewards',
+    stability: 'development',
+    attributes: [
+      req(K.ATTR_GRPO_STEP),
+      req(K.ATTR_GRPO_GROUP_SIZE),
+      rec(K.ATTR_GRPO_BATCH_REWARD_FUNCTIONS),
+      rec(K.ATTR_GRPO_BATCH_REWARDS),
+      optIn(K.ATTR_GRPO_BATCH_COMPLETIONS),
+      rec(K.ATTR_GRPO_BATCH_COMPLETION_LENGTHS),
+      optIn(K.ATTR_GRPO_BATCH_ANSWERS),
+      optIn(K.ATTR_GRPO_BATCH_EXPECTED_ANSWERS),
+      cond(K.ATTR_GRPO_BATCH_TOKEN_COUNTS, 'when per-token values are sent'),
+      optIn(K.ATTR_GRPO_BATCH_LOGPROBS),
+      optIn(K.ATTR_GRPO_BATCH_REF_LOGPROBS),
+      optIn(K.ATTR_GRPO_BATCH_ENTROPIES),
     ],
   },
 });
