@@ -43,9 +43,12 @@ def _floats(values: Any) -> Optional[List[float]]:
     if hasattr(values, "detach"):  # torch.Tensor
         values = values.detach().cpu()
     if hasattr(values, "tolist") and not isinstance(values, (list, tuple)):
+        floating = getattr(getattr(values, "dtype", None), "kind", None) == "f"
         values = values.tolist()
         if not isinstance(values, list):
             values = [values]
+        elif floating:
+            return values  # a fresh list of Python floats already (numpy/torch float arrays)
     if isinstance(values, (list, tuple)):
         try:
             return array("d", values).tolist()  # a copy as Python floats, converted in C
