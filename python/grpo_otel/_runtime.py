@@ -695,6 +695,7 @@ def _otlp_log_processor(o: OtlpConfig) -> LogRecordProcessor:
     return BatchLogRecordProcessor(
         OTLPLogExporter(endpoint=f"{o.endpoint}/v1/logs", **_exporter_args(o)),
         schedule_delay_millis=1000,
-        max_export_batch_size=o.max_export_batch_size,
+        # The OTel SDK refuses a batch larger than the queue.
+        max_export_batch_size=min(o.max_export_batch_size, o.max_records),
         max_queue_size=o.max_records,
     )

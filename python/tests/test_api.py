@@ -313,3 +313,23 @@ def test_per_token_values_of_a_sampling_ratio_share_of_the_completions(make_brid
     assert list(batch["grpo.batch.token_counts"]) == [0, 2, 0, 4]  # completions 1 and 3 of 4
     assert list(batch["grpo.batch.logprobs"]) == [-1.0, -1.0, -3.0, -3.0, -3.0, -3.0]
     assert "grpo.batch.entropies" not in batch
+
+
+def test_an_otlp_handler_routes_its_channels_and_the_batch_to_its_own_endpoint(tmp_path):
+    config = grpo_otel.parse_config(
+        "root: {level: WARNING, handlers: []}\n"
+        "loggers:\n  rewards: {level: INFO, handlers: [o], propagate: false}\n"
+        "handlers:\n  o: {class: logging.custom.OTLPHandler, endpoint: 'http://127.0.0.1:9', timeout: 0.5, max_queue_size: 100}\n"
+        "otlp: {metrics: false, traces: false}\n",
+        env={},
+    )
+    assert config.otlp.enabled and not config.otlp.logs  # an otlp handler says which channels go
+    assert config.handlers["o"].options["otlp"].max_records == 100
+    t = grpo_otel.initialize(config=config, env={}, handle_exit=False)
+    try:
+        assert t.batch_targets() == [t._handler_providers["o"]]
+        rewards = grpo_otel.get_logger("rewards")
+        targets = [h for h in rewards.handlers if isinstance(h, grpo_otel._runtime.CaptureHandler)][0].targets
+        assert [type(x).__name__ for x in targets] == ["OtlpTarget"]
+    finally:
+        grpo_otel.shutdown()
