@@ -236,7 +236,31 @@ class _Batch:
         return a
 
 
+def _consistent(t: Telemetry, b: _Batch) -> bool:
+    """The contract's checks (the sink refuses a batch that fails them): rewards present, every
+    per-completion array one value per completion, the per-token arrays as long as the token counts
+    add up to. An array that does not fit is left out and counted; a batch without rewards is dropped."""
+    if not b.rewards or not b.functions or len(b.rewards) % len(b.functions):
+        t.drops.record("logs", "invalid_value", S.EVENT_GRPO_STEP_BATCH)
+        return False
+    n = len(b.rewards) // len(b.functions)
+    for name in ("completions", "lengths", "answers", "expected", "token_counts"):
+        v = getattr(b, name)
+        if v is not None and len(v) != n:
+            setattr(b, name, None)
+            t.drops.record("logs", "invalid_value", f"{S.EVENT_GRPO_STEP_BATCH}.{name}")
+    total = sum(b.token_counts) if b.token_counts is not None else None
+    for name in ("logprobs", "ref_logprobs", "entropies"):
+        v = getattr(b, name)
+        if v is not None and (total is None or len(v) != total):
+            setattr(b, name, None)
+            t.drops.record("logs", "invalid_value", f"{S.EVENT_GRPO_STEP_BATCH}.{name}")
+    return True
+
+
 def _emit_batch(t: Telemetry, b: _Batch) -> None:
+    if not _consistent(t, b):
+        return
     attrs = b.attributes()
     attrs["event.name"] = S.EVENT_GRPO_STEP_BATCH
     if b.completions is not None:

@@ -333,3 +333,15 @@ def test_an_otlp_handler_routes_its_channels_and_the_batch_to_its_own_endpoint(t
         assert [type(x).__name__ for x in targets] == ["OtlpTarget"]
     finally:
         grpo_otel.shutdown()
+
+
+def test_a_batch_the_sink_would_refuse_is_not_sent_whole(bridge):
+    # completions without rewards: nothing to analyse, dropped
+    grpo_otel.log_generation_metrics(2, ["a", "b"])
+    grpo_otel.log_reward_metrics(3, {"f": [1.0, 0.0, 1.0]})  # step 3 sends step 2's pending batch
+    grpo_otel.log_reward_metrics(4, {"f": [1.0, 0.0]})
+    grpo_otel.log_generation_metrics(4, ["only one"], ["x", "y"])  # a completion count that does not match
+    batches = {b["grpo.step"]: b for b in bridge.batches()}
+    assert sorted(batches) == [3, 4]
+    assert "grpo.batch.completions" not in batches[4]
+    assert list(batches[4]["grpo.batch.rewards"]) == [1.0, 0.0]
