@@ -23,6 +23,7 @@ export const LAYERS = [
   ['api.ts'], // initialize, shutdown, loggers
   ['facade'], // the calls a trainer makes
   ['validation'], // validation passes
+  ['thread'], // the telemetry thread: runs the calls the training thread captured
   ['index.ts', 'otel.ts'], // the public API; the OpenTelemetry building blocks (@grpo-otel/sdk/otel)
 ];
 

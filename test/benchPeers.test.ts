@@ -1,6 +1,8 @@
 // bench/peers runs as documented: one short round of grpo-otel, the numpy + tensorboardX + csv +
 // logging peer and the Python bridge (the test venv's interpreter, which has no wandb: that peer is
-// reported as skipped), each with a CPU time per step and the peer's ratio. No timing is asserted.
+// reported as skipped), each with a CPU time per step and the peer's ratio to grpo-otel (with the
+// telemetry thread, and on the calling thread), and the loop alone they are read net of. No timing is
+// asserted.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -33,10 +35,18 @@ test('bench:peers prints every peer with its CPU per step and its ratio', () => 
     assert.ok(line, `no row for ${peer} in:\n${r.stdout}`);
     return line.slice(peer.length).trim().split(/\s+/);
   };
-  const ours = row('grpo-otel ');
-  assert.ok(Number(ours[0]) > 0, `grpo-otel: ${ours}`);
-  const calls = row('grpo-otel (calls only)');
-  assert.ok(Number(calls[0]) > 0 && Number(calls[0]) <= Number(ours[0]), `calls only: ${calls}`);
+  // Ours are net of the loop alone, which a run this short measures roughly: only their presence and
+  // the loop's own figure are checked.
+  const loop = row('(the Node loop alone, subtracted)');
+  assert.ok(Number(loop[0]) > 0, `loop: ${loop}`);
+  for (const peer of ['grpo-otel ', 'grpo-otel, telemetry thread ']) {
+    const ours = row(peer);
+    assert.ok(Number.isFinite(Number(ours[0])), `${peer}: ${ours}`);
+  }
+  for (const peer of ['grpo-otel (calls only)', 'grpo-otel, telemetry thread (calls only)']) {
+    const calls = row(peer);
+    assert.ok(Number(calls[0]) > 0, `${peer}: ${calls}`);
+  }
   const peer = row('numpy+tensorboardX+csv+logging');
   assert.ok(Number(peer[0]) > 0, `peer: ${peer}`);
   assert.match(peer[2] ?? '', /^x\d+\.\d\d$/);

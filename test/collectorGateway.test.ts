@@ -44,7 +44,7 @@ async function gatewayEnv(dir: string): Promise<Record<string, string>> {
 }
 
 async function validate(
-  config: string,
+  config: string | string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; out: string }> {
   const bin = await collectorBinary();
@@ -53,7 +53,8 @@ async function validate(
     Object.entries(process.env).filter(([k]) => !/^(GRPO_|LOKI_|TEMPO_|JAEGER_|PROMETHEUS_)/.test(k)),
   );
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['validate', '--config', config], { env: { ...base, ...env }, stdio: 'pipe' });
+    const args = ['validate', ...[config].flat().flatMap((c) => ['--config', c])];
+    const child = spawn(bin, args, { env: { ...base, ...env }, stdio: 'pipe' });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       out += c;
@@ -313,6 +314,32 @@ describe('collector-config/local.yaml', { timeout: 15 * 60_000 }, () => {
       GRPO_JAEGER_OTLP_GRPC_PORT: await p(),
     });
     assert.equal(r.code, 0, r.out);
+  });
+
+  test('with the sink overlay (local-sink.yaml) too, and gateway.yaml with gateway-sink.yaml', async () => {
+    const dir = await tempDirUntilExit('grpo-sink-validate-');
+    const p = async () => String(await freePort());
+    const sink = { GRPO_SINK_ENDPOINT: `http://127.0.0.1:${await p()}` };
+    const local = await validate(
+      [localCollectorConfig, join(repoRoot, 'collector-config', 'local-sink.yaml')],
+      {
+        GRPO_OTLP_HTTP_PORT: await p(),
+        GRPO_OTLP_GRPC_PORT: await p(),
+        GRPO_PROMETHEUS_EXPORTER_PORT: await p(),
+        GRPO_HEALTH_PORT: await p(),
+        GRPO_COLLECTOR_METRICS_PORT: await p(),
+        GRPO_LOGS_EXPORT_PATH: join(dir, 'logs.jsonl'),
+        GRPO_TRACES_EXPORT_PATH: join(dir, 'traces.jsonl'),
+        GRPO_JAEGER_OTLP_GRPC_PORT: await p(),
+        ...sink,
+      },
+    );
+    assert.equal(local.code, 0, local.out);
+    const gateway = await validate([gatewayConfig, join(repoRoot, 'collector-config', 'gateway-sink.yaml')], {
+      ...(await gatewayEnv(dir)),
+      ...sink,
+    });
+    assert.equal(gateway.code, 0, gateway.out);
   });
 
   test('everything binds to 127.0.0.1', async () => {

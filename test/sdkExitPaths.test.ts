@@ -90,91 +90,109 @@ function assertDiedOf(exit: TrainerExit, signal: NodeJS.Signals): void {
   assert.equal(exit.signal, signal, `the trainer exited with code ${exit.code}: ${exit.stderr}`);
 }
 
-describe('shutdown and crashes flush every sink (SDK public API, real files)', { timeout: 180_000 }, () => {
-  test('shutdown(): every record in the log file, the CSV and TensorBoard', async (t) => {
-    const files = trainerFiles(t, { flushIntervalS: 30 });
-    const exit = await startTrainer(files, ['shutdown', String(STEPS)]).exited;
-    assert.equal(exit.code, 0, exit.stderr);
-    assert.match(exit.stdout, /shut down/);
-    await assertAllFlushed(files, STEPS);
-  });
+/** The calling thread (the default), and a telemetry thread doing the work (`telemetry_thread`). */
+const MODES = [
+  { name: 'calling thread', yaml: '' },
+  { name: 'telemetry thread', yaml: 'telemetry_thread:\n  enabled: true\n' },
+] as const;
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    test(`${signal}: everything logged before the signal is written, and the process dies of it`, async (t) => {
-      const files = trainerFiles(t, { flushIntervalS: 30 });
-      let sent = false;
-      const exit = await startTrainer(files, ['loop'], (n, child) => {
-        if (!sent && n >= STEPS) {
-          sent = true;
-          child.kill(signal);
-        }
-      }).exited;
-      assertDiedOf(exit, signal);
-      assert.ok(exit.logged >= STEPS);
-      t.diagnostic(`${exit.logged} steps logged before ${signal} was handled`);
-      await assertAllFlushed(files, exit.logged);
-      if (signal === 'SIGTERM') await assertTensorBoardServes(files, exit.logged);
+for (const mode of MODES)
+  describe(`shutdown and crashes flush every sink (SDK public API, real files; ${mode.name})`, {
+    timeout: 180_000,
+  }, () => {
+    test('shutdown(): every record in the log file, the CSV and TensorBoard', async (t) => {
+      const files = trainerFiles(t, { flushIntervalS: 30, extraYaml: mode.yaml });
+      const exit = await startTrainer(files, ['shutdown', String(STEPS)]).exited;
+      assert.equal(exit.code, 0, exit.stderr);
+      assert.match(exit.stdout, /shut down/);
+      await assertAllFlushed(files, STEPS);
     });
-  }
 
-  // Even when the process ends in the same synchronous run as the last logTrainingProgress, that
-  // step's scalars are written: the exit hook writes the step buffers synchronously with the records.
-  test('uncaught exception: everything flushed, then Node prints the error and exits 1', async (t) => {
-    const files = trainerFiles(t, { flushIntervalS: 30 });
-    const exit = await startTrainer(files, ['throw', String(STEPS)]).exited;
-    assert.equal(exit.code, 1, exit.stderr);
-    assert.match(exit.stderr, /Error: trainer crashed \(uncaught exception\)/);
-    assert.match(exit.stderr, /sdkTrainer\.ts/, 'the stack trace is printed');
-    await assertAllFlushed(files, STEPS);
-  });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      test(`${signal}: everything logged before the signal is written, and the process dies of it`, async (t) => {
+        const files = trainerFiles(t, { flushIntervalS: 30, extraYaml: mode.yaml });
+        let sent = false;
+        const exit = await startTrainer(files, ['loop'], (n, child) => {
+          if (!sent && n >= STEPS) {
+            sent = true;
+            child.kill(signal);
+          }
+        }).exited;
+        assertDiedOf(exit, signal);
+        assert.ok(exit.logged >= STEPS);
+        t.diagnostic(`${exit.logged} steps logged before ${signal} was handled`);
+        await assertAllFlushed(files, exit.logged);
+        if (signal === 'SIGTERM') await assertTensorBoardServes(files, exit.logged);
+      });
+    }
 
-  test('unhandled promise rejection: everything flushed, then Node prints the error and exits 1', async (t) => {
-    const files = trainerFiles(t, { flushIntervalS: 30 });
-    const exit = await startTrainer(files, ['reject', String(STEPS)]).exited;
-    assert.equal(exit.code, 1, exit.stderr);
-    assert.match(exit.stderr, /Error: trainer crashed \(unhandled rejection\)/);
-    await assertAllFlushed(files, STEPS);
-  });
-
-  test('process.exit(): local sinks are drained synchronously', async (t) => {
-    const files = trainerFiles(t, { flushIntervalS: 30 });
-    const exit = await startTrainer(files, ['exit', String(STEPS)]).exited;
-    assert.equal(exit.code, 3, exit.stderr);
-    await assertAllFlushed(files, STEPS);
-  });
-
-  // What OTLP still holds at process.exit() cannot be sent any more (nothing asynchronous runs in the
-  // 'exit' event): it is counted as dropped and said in the log file, never lost silently. The OTLP
-  // endpoint is a port of 127.0.0.1 nobody listens on (a real refused connection), so every record
-  // is still queued, retrying, when the process exits.
-  test('process.exit() with OTLP records unsent: counted as dropped (process_exit) and reported in the log file', async (t) => {
-    const files = trainerFiles(t, {
-      flushIntervalS: 30,
-      extraYaml: `otlp:\n  endpoint: http://127.0.0.1:${await freePort()}\n`,
+    // Even when the process ends in the same synchronous run as the last logTrainingProgress, that
+    // step's scalars are written: the exit hook writes the step buffers synchronously with the records.
+    test('uncaught exception: everything flushed, then Node prints the error and exits 1', async (t) => {
+      const files = trainerFiles(t, { flushIntervalS: 30, extraYaml: mode.yaml });
+      const exit = await startTrainer(files, ['throw', String(STEPS)]).exited;
+      assert.equal(exit.code, 1, exit.stderr);
+      assert.match(exit.stderr, /Error: trainer crashed \(uncaught exception\)/);
+      assert.match(exit.stderr, /sdkTrainer\.ts/, 'the stack trace is printed');
+      await assertAllFlushed(files, STEPS);
     });
-    // The SDK's own channel to the log file too (after the trainer's lines).
-    const config = readFileSync(files.config, 'utf8');
-    writeFileSync(
-      files.config,
-      config.replace(
-        'loggers:\n',
-        'loggers:\n  system:\n    level: INFO\n    handlers: [file]\n    propagate: false\n',
-      ),
-    );
-    const exit = await startTrainer(files, ['exit', String(STEPS)]).exited;
-    assert.equal(exit.code, 3, exit.stderr);
-    const log = readLog(files.log);
-    const warnings = log.lines.filter((l) => l.startsWith('system '));
-    assert.equal(warnings.length, 1, `one warning from the SDK: ${JSON.stringify(warnings)}`);
-    // Every record of both channels went to OTLP too: 2 per step, all still queued.
-    assert.match(
-      warnings[0]!,
-      new RegExp(
-        `^system the process is exiting without shutdown\\(\\): OTLP records not delivered \\(${2 * STEPS} logs\\b.*\\) are counted as dropped \\(process_exit\\)$`,
-      ),
-    );
-    // The trainer's own lines are all there, the warning after them.
-    assert.equal(log.lines.at(-1), warnings[0]);
-    assert.equal(logStepsWhole({ lines: log.lines.slice(0, -1), tail: log.tail }), STEPS);
+
+    test('unhandled promise rejection: everything flushed, then Node prints the error and exits 1', async (t) => {
+      const files = trainerFiles(t, { flushIntervalS: 30, extraYaml: mode.yaml });
+      const exit = await startTrainer(files, ['reject', String(STEPS)]).exited;
+      assert.equal(exit.code, 1, exit.stderr);
+      assert.match(exit.stderr, /Error: trainer crashed \(unhandled rejection\)/);
+      await assertAllFlushed(files, STEPS);
+    });
+
+    // The loop never yields to the event loop (no timer, no I/O callback runs between steps): each call
+    // is handed over inside the call itself, and the exit hook drains what is left.
+    test('a loop that never yields, then process.exit(): every step in every sink', async (t) => {
+      const files = trainerFiles(t, { flushIntervalS: 30, extraYaml: mode.yaml });
+      const exit = await startTrainer(files, ['sync', String(STEPS)]).exited;
+      assert.equal(exit.code, 3, exit.stderr);
+      await assertAllFlushed(files, STEPS);
+    });
+
+    test('process.exit(): local sinks are drained synchronously', async (t) => {
+      const files = trainerFiles(t, { flushIntervalS: 30, extraYaml: mode.yaml });
+      const exit = await startTrainer(files, ['exit', String(STEPS)]).exited;
+      assert.equal(exit.code, 3, exit.stderr);
+      await assertAllFlushed(files, STEPS);
+    });
+
+    // What OTLP still holds at process.exit() cannot be sent any more (nothing asynchronous runs in the
+    // 'exit' event): it is counted as dropped and said in the log file, never lost silently. The OTLP
+    // endpoint is a port of 127.0.0.1 nobody listens on (a real refused connection), so every record
+    // is still queued, retrying, when the process exits.
+    test('process.exit() with OTLP records unsent: counted as dropped (process_exit) and reported in the log file', async (t) => {
+      const files = trainerFiles(t, {
+        flushIntervalS: 30,
+        extraYaml: `${mode.yaml}otlp:\n  endpoint: http://127.0.0.1:${await freePort()}\n`,
+      });
+      // The SDK's own channel to the log file too (after the trainer's lines).
+      const config = readFileSync(files.config, 'utf8');
+      writeFileSync(
+        files.config,
+        config.replace(
+          'loggers:\n',
+          'loggers:\n  system:\n    level: INFO\n    handlers: [file]\n    propagate: false\n',
+        ),
+      );
+      const exit = await startTrainer(files, ['exit', String(STEPS)]).exited;
+      assert.equal(exit.code, 3, exit.stderr);
+      const log = readLog(files.log);
+      const warnings = log.lines.filter((l) => l.startsWith('system '));
+      assert.equal(warnings.length, 1, `one warning from the SDK: ${JSON.stringify(warnings)}`);
+      // Every record of both channels went to OTLP too: 2 per step, all still queued.
+      assert.match(
+        warnings[0]!,
+        new RegExp(
+          `^system the process is exiting without shutdown\\(\\): OTLP records not delivered \\((?:.*, )?${2 * STEPS} logs\\b.*\\) are counted as dropped \\(process_exit\\)$`,
+        ),
+      );
+      // The trainer's own lines are all there, the warning after them.
+      assert.equal(log.lines.at(-1), warnings[0]);
+      assert.equal(logStepsWhole({ lines: log.lines.slice(0, -1), tail: log.tail }), STEPS);
+    });
   });
-});

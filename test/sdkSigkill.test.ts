@@ -13,3 +13,22 @@ for (let trial = 0; trial < 3; trial++) {
     assert.ok(r.produced > 0);
   });
 }
+
+// With a telemetry thread the files are written there, and what the ring holds at the kill (what the
+// thread has not read yet) is lost too. In a loop whose steps take longer than their telemetry (any
+// real training step; here 1 ms of idle work per step) the thread keeps up, and the same bound holds.
+// A loop with no work at all between steps outruns the sinks: the ring then holds up to
+// telemetry_thread.ring_bytes of them (docs/reliability.md).
+for (let trial = 0; trial < 3; trial++) {
+  test(`SIGKILL trial ${trial}, telemetry thread: files readable, at most the last flush interval lost`, {
+    timeout: 120_000,
+  }, async (t) => {
+    const r = await runSigkillTrial(t, {
+      flushIntervalS: 0.2,
+      killAfterMs: [100, 1500],
+      extraYaml: 'telemetry_thread:\n  enabled: true\n',
+      stepMs: 1,
+    });
+    assert.ok(r.produced > 0);
+  });
+}

@@ -1,5 +1,8 @@
 // The SDK's logs, metrics and traces, sent over OTLP/HTTP to the real otelcol-grpo built from the
-// manifest, read back from the collector's file exporter: semconv names and resource attributes arrive.
+// manifest, read back from the collector's file exporter: semconv names and resource attributes arrive,
+// and each record carries the trace context it was logged in. Once more with a telemetry thread doing
+// the work (`telemetry_thread.enabled`): the records were captured on this thread, their trace context
+// with them, and the spans ended here were handed over.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -40,13 +43,23 @@ resource:
 metrics:
   logging_frequency: 1
   full_metrics_frequency: 1
+telemetry_thread:
+  enabled: \${env:THREAD}
 `;
 
-for (const protocol of ['http/protobuf', 'http/json'] as const) {
-  describe(`SDK -> real collector over OTLP ${protocol}`, { timeout: 15 * 60_000 }, () => {
+const RUNS = [
+  { protocol: 'http/protobuf', thread: false },
+  { protocol: 'http/json', thread: false },
+  { protocol: 'http/protobuf', thread: true },
+] as const;
+
+for (const { protocol, thread } of RUNS) {
+  describe(`SDK -> real collector over OTLP ${protocol}${thread ? ', telemetry thread' : ''}`, {
+    timeout: 15 * 60_000,
+  }, () => {
     let collector: RunningCollector;
     let exported: ExportedLines;
-    const runId = `e2e-${protocol.replace('/', '-')}`;
+    const runId = `e2e-${protocol.replace('/', '-')}${thread ? '-thread' : ''}`;
 
     before(async () => {
       collector = await startCollector();
@@ -55,6 +68,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         OTEL_SERVICE_NAME: 'grpo-e2e',
         RUN_ID: runId,
+        THREAD: String(thread),
       };
       initialize({
         config: parseConfig(CONFIG, { source: 'e2e.yaml', baseDir: '/', env }),
@@ -171,6 +185,24 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
       assert.equal(Number(attributesToObject(step.attributes)['grpo.step']), 5);
       assert.equal(gen.parentSpanId, step.spanId);
       assert.equal(gen.traceId, step.traceId);
+    });
+
+    test('records logged inside the step span carry its trace and span ids', () => {
+      const step = exportedSpans(exported)
+        .map((s) => s.item)
+        .find((s) => s.name === SPAN_GRPO_STEP);
+      assert.ok(step);
+      const logs = exportedLogRecords(exported);
+      const inStep = [
+        logs.find((l) => anyValue(l.item.body) === 'hello collector'),
+        logs.find((l) => String(anyValue(l.item.body)).startsWith('step 5: loss=0.5')),
+        logs.find((l) => l.scope.name === 'model_outputs'),
+      ];
+      for (const l of inStep) {
+        assert.ok(l);
+        assert.equal(l.item.traceId, step.traceId, String(anyValue(l.item.body)));
+        assert.equal(l.item.spanId, step.spanId, String(anyValue(l.item.body)));
+      }
     });
   });
 }

@@ -2,7 +2,10 @@
 // TensorBoard handlers, every step a logging step and every model output sampled. Prints one JSON line:
 // the training thread's CPU per step, in all (the calls, the worker's answers and the sinks' writes,
 // which run on this thread between the calls: read from /proc/self/task/<pid>/schedstat, this thread's
-// CPU time in ns) and in the calls alone. Run by bench/peers/run.ts.
+// CPU time in ns) and in the calls alone. With `thread` as the fifth argument, the same with
+// `telemetry_thread.enabled` (everything after the capture on the telemetry thread); with `off`, the
+// loop alone with the SDK disabled (its timers and awaits cost the thread too: run.ts subtracts it).
+// Run by bench/peers/run.ts.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -18,7 +21,11 @@ import {
 } from '@grpo-otel/sdk';
 import { GROUP, makeSteps, type StepData } from './workload.js';
 
-const [outDir, stepsArg, skipArg, gapArg] = process.argv.slice(2);
+const [outDir, stepsArg, skipArg, gapArg, modeArg] = process.argv.slice(2);
+/** `thread`: with `telemetry_thread.enabled` (the training thread only captures). */
+const THREAD = modeArg === 'thread';
+/** `off`: the same loop with the SDK disabled: what the loop itself costs the thread (subtracted). */
+const OFF = modeArg === 'off';
 const STEPS = Number(stepsArg ?? 200);
 const SKIP = Number(skipArg ?? 20);
 /** Milliseconds between two steps (the step's training work, idle here: it costs no CPU). */
@@ -43,6 +50,7 @@ handlers:
 formatters:
   standard: { format: '%(asctime)s - %(name)s - %(levelname)s - %(message)s' }
 metrics: { logging_frequency: 1, full_metrics_frequency: 1, sampling_ratio: 1 }
+telemetry_thread: { enabled: ${THREAD} }
 `;
 
 function logStep(d: StepData): void {
@@ -69,7 +77,7 @@ function logStep(d: StepData): void {
 const data = makeSteps(STEPS);
 initialize({
   config: parseConfig(yaml, { source: 'peers.yaml', baseDir: outDir!, env: {} }),
-  env: {},
+  env: OFF ? { OTEL_SDK_DISABLED: 'true' } : {},
   handleExit: false,
 });
 let callsNs = 0;
@@ -90,5 +98,5 @@ const allNs = threadCpuNs() - allStart;
 const measured = STEPS - SKIP;
 await shutdown();
 process.stdout.write(
-  `${JSON.stringify({ peer: 'grpo-otel', steps: measured, allUsPerStep: allNs / measured / 1000, callsUsPerStep: callsNs / measured / 1000 })}\n`,
+  `${JSON.stringify({ peer: OFF ? 'loop only' : THREAD ? 'grpo-otel, telemetry thread' : 'grpo-otel', steps: measured, allUsPerStep: allNs / measured / 1000, callsUsPerStep: callsNs / measured / 1000 })}\n`,
 );

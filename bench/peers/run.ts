@@ -4,7 +4,9 @@
 // Python ways, side by side in one command, in rounds whose order alternates:
 //   grpo-otel       @grpo-otel/sdk, file + CSV + TensorBoard handlers, every step analysed, every
 //                   output sampled: the thread's CPU in all (calls, the worker's answers, the sinks'
-//                   writes), and in the calls alone;
+//                   writes), and in the calls alone; once on the calling thread and once with
+//                   `telemetry_thread.enabled` (the training thread only captures). Each is read net of
+//                   the same Node loop with the SDK disabled (its timers and awaits), measured beside it;
 //   numpy+tbx       numpy statistics, tensorboardX scalars and histograms, csv, logging;
 //   wandb offline   the same statistics through wandb.log (mode offline, outputs as a wandb.Table);
 //   grpo_otel       the Python bridge (python/grpo_otel): the same calls as grpo-otel's, OTLP/HTTP to a
@@ -66,7 +68,7 @@ function runChild(cmd: string, args: string[]): PeerResult[] {
     .map((l) => JSON.parse(l) as PeerResult);
 }
 
-const ours = (dir: string) =>
+const ours = (dir: string, mode: 'inline' | 'thread' | 'off') =>
   runChild(process.execPath, [
     '--conditions=source',
     '--import',
@@ -76,7 +78,10 @@ const ours = (dir: string) =>
     String(STEPS),
     String(SKIP),
     String(GAP),
+    mode,
   ]);
+/** Our three runs: the loop alone first, so each of ours is read net of it (the Python peers time only their calls). */
+const oursAll = (dir: string) => [...ours(dir, 'off'), ...ours(dir, 'inline'), ...ours(dir, 'thread')];
 const theirs = (dir: string) =>
   runChild(python, [
     join(repo, 'bench/peers/python_peers.py'),
@@ -93,16 +98,23 @@ const add = (name: string, v: number | undefined) => {
 };
 const skipped: string[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? [ours, theirs] : [theirs, ours];
+  const order = round % 2 === 0 ? [oursAll, theirs] : [theirs, oursAll];
   for (const run of order) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-peers-'));
     try {
+      let loop = 0;
       for (const r of run(dir)) {
         if (r.skipped) {
           if (round === 0) skipped.push(`${r.peer}: ${r.skipped}`);
           continue;
         }
-        add(r.peer, r.allUsPerStep);
+        if (r.peer === 'loop only') {
+          loop = r.allUsPerStep ?? 0;
+          add('(the Node loop alone, subtracted)', loop);
+          continue;
+        }
+        if (r.allUsPerStep !== undefined)
+          add(r.peer, r.allUsPerStep - (r.peer.startsWith('grpo-otel') ? loop : 0));
         if (r.callsUsPerStep !== undefined) add(`${r.peer} (calls only)`, r.callsUsPerStep);
       }
     } finally {
@@ -117,23 +129,27 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const ourMedian = median(samples.get('grpo-otel') ?? [Number.NaN]);
+/** The ratios are to the telemetry thread (the design), or to the calling thread when it did not run. */
+const ourMedian = median(
+  samples.get('grpo-otel, telemetry thread') ?? samples.get('grpo-otel') ?? [Number.NaN],
+);
 const lines = [
   `bench/peers: training-thread CPU per step (µs), ${STEPS - SKIP} steps after ${SKIP}, ${ROUNDS} rounds, gap ${GAP} ms`,
-  `${'peer'.padEnd(36)}${'median'.padStart(10)}${'range'.padStart(22)}${'peer / grpo-otel'.padStart(20)}`,
+  `${'peer'.padEnd(40)}${'median'.padStart(10)}${'range'.padStart(22)}${'peer / ours'.padStart(16)}`,
 ];
 for (const [peer, xs] of samples) {
   const m = median(xs);
   const range = `${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)}`;
-  const ratio = peer.startsWith('grpo-otel') ? '' : `x${(m / ourMedian).toFixed(2)}`;
-  lines.push(`${peer.padEnd(36)}${m.toFixed(0).padStart(10)}${range.padStart(22)}${ratio.padStart(20)}`);
+  const ratio =
+    peer.startsWith('grpo-otel, telemetry') || peer.startsWith('(') ? '' : `x${(m / ourMedian).toFixed(2)}`;
+  lines.push(`${peer.padEnd(40)}${m.toFixed(0).padStart(10)}${range.padStart(22)}${ratio.padStart(16)}`);
 }
 // The Python trainer's choice: each variant of the bridge beside the usual Python ways.
 for (const [bridge, bs] of samples) {
   if (!bridge.startsWith('grpo_otel Python bridge') || bridge.endsWith('(all threads)')) continue;
   const b = median(bs);
   const vs = [...samples]
-    .filter(([peer]) => !peer.startsWith('grpo'))
+    .filter(([peer]) => !peer.startsWith('grpo') && !peer.startsWith('('))
     .map(([peer, xs]) => `${peer} x${(median(xs) / b).toFixed(2)}`);
   if (vs.length) lines.push(`Python peers / ${bridge} (training thread): ${vs.join(', ')}`);
 }

@@ -331,7 +331,7 @@ _OTLP_KEYS = (
 )
 _TOP_KEYS = (
     "version", "disable_existing_loggers", "incremental", "root", "loggers", "handlers", "formatters",
-    "metrics", "resource", "otlp", "limits", "files",
+    "metrics", "resource", "otlp", "limits", "files", "telemetry_thread",
 )
 
 
@@ -573,6 +573,8 @@ def parse_config(text: str, source: str = "<string>", env: Optional[Mapping[str,
         except re.error as e:
             raise c.fail(("limits", "redact", str(i)), f"not a regular expression: {e}") from None
     c.mapping(top.get("files"), ("files",), ("mode", "dir_mode"))
+    # The bridge always runs its work on a telemetry thread; the ring's settings are the TypeScript SDK's.
+    c.mapping(top.get("telemetry_thread"), ("telemetry_thread",), ("enabled", "ring_bytes", "block_timeout", "exit_timeout"))
 
     return Config(
         source=source,

@@ -57,6 +57,10 @@ def test_otlp_keys_win_over_otel_variables_which_win_over_defaults():
     assert parse_config("{}", env={**env, "OTEL_METRICS_EXPORTER": "none"}).otlp.metrics is False
 
 
+def test_the_typescript_sdks_telemetry_thread_section_is_accepted():
+    parse_config("telemetry_thread: {enabled: true, ring_bytes: 65536, block_timeout: 0, exit_timeout: 5}\n", env={})
+
+
 def test_metrics_enable_and_frequencies():
     c = parse_config(
         "metrics:\n  logging_frequency: 10\n  full_metrics_frequency: 20\n  enable: {generation_metrics: false}\n", env={}

@@ -110,7 +110,7 @@ export function startTrainer(
   files: TrainerFiles,
   args: readonly string[],
   onLogged?: (steps: number, child: ChildProcess) => void,
-  options: { umask?: number; script?: string; uid?: number; gid?: number } = {},
+  options: { umask?: number; script?: string; uid?: number; gid?: number; stepMs?: number } = {},
 ): RunningTrainer {
   const node = [
     process.execPath,
@@ -130,6 +130,9 @@ export function startTrainer(
   const child = spawn(cmd!, argv, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.stepMs !== undefined
+      ? { env: { ...process.env, GRPO_TEST_STEP_MS: String(options.stepMs) } }
+      : {}),
     ...(options.uid !== undefined ? { uid: options.uid } : {}),
     ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });

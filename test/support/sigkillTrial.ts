@@ -22,6 +22,10 @@ const TIMER_GRANULARITY_MS = 2;
 export interface SigkillTrialOptions {
   /** Every handler's `flush_interval`, in seconds. */
   flushIntervalS: number;
+  /** More config (e.g. `telemetry_thread`). */
+  extraYaml?: string;
+  /** Milliseconds of training work between steps (default none: steps back to back). */
+  stepMs?: number;
   /** The kill comes this many ms (uniformly random in the range) after the trainer's first 50 steps. */
   killAfterMs: readonly [number, number];
 }
@@ -59,15 +63,23 @@ export async function runSigkillTrial(
   t: { after(fn: () => void): void; diagnostic(message: string): void },
   options: SigkillTrialOptions,
 ): Promise<SigkillTrialResult> {
-  const files = trainerFiles(t, { flushIntervalS: options.flushIntervalS });
+  const files = trainerFiles(t, {
+    flushIntervalS: options.flushIntervalS,
+    ...(options.extraYaml !== undefined ? { extraYaml: options.extraYaml } : {}),
+  });
   const [lo, hi] = options.killAfterMs;
   const killAfterMs = lo + Math.floor(Math.random() * (hi - lo + 1));
   let armed = false;
-  const trainer = startTrainer(files, ['loop'], (_n, child) => {
-    if (armed) return;
-    armed = true;
-    setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  });
+  const trainer = startTrainer(
+    files,
+    ['loop'],
+    (_n, child) => {
+      if (armed) return;
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    },
+    options.stepMs !== undefined ? { stepMs: options.stepMs } : {},
+  );
   t.after(() => {
     const c = trainer.child;
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { demo } from './commands/demo.js';
 import { runReport } from './commands/report.js';
+import { sink } from './commands/sink.js';
 import { tbDump } from './commands/tbDump.js';
 import { type CommandIO, validateConfig } from './commands/validateConfig.js';
 
@@ -15,6 +16,9 @@ usage:
                                             print the scalars, histograms and text of TensorBoard event files
   grpo-otel report <output folder> [--out FILE]
                                             a self-contained HTML report of a run (charts, completions); prints its path
+  grpo-otel sink [--port N] [--host H] [--out DIR] [--token T] [--otlp-endpoint URL] [--config F] ...
+                                            an OTLP/HTTP receiver behind the collector: TensorBoard, CSV, log files and
+                                            the analyses per run, for any trainer (grpo-otel sink --help)
   grpo-otel help | --version`;
 
 /** The CLI's version, from its package.json (built or from sources, two folders up). */
@@ -39,6 +43,8 @@ export async function main(argv: string[], io: Partial<CommandIO> = {}): Promise
       return tbDump(rest, full);
     case 'report':
       return runReport(rest, full);
+    case 'sink':
+      return sink(rest, full);
     case '--version':
     case 'version':
       full.out(VERSION);

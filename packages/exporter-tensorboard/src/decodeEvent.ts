@@ -1,6 +1,6 @@
+import { ProtoReader, WIRE } from '@grpo-otel/protobuf';
 import type { Event, HistogramProto, SummaryMetadata, SummaryValue, TensorProto } from './Event.js';
 import * as fields from './internal/fields.js';
-import { ProtoReader, WIRE } from './internal/ProtoReader.js';
 
 /**
  * Decodes a serialized `Event` (the data of one TFRecord). Fields this package does not model

@@ -1,4 +1,4 @@
-import { createNoopMeter, type Meter, ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
+import { createNoopMeter, diag, type Meter, ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
 import type { SignalNotice } from './analysis/applyAnalysisResult.js';
 import { DEFAULT_CONFIG_YAML } from './config/defaultConfig.js';
 import type { Env } from './config/envSubstitution.js';
@@ -11,12 +11,15 @@ import { installSdkDiagnostics } from './logging/sdkDiagnostics.js';
 import { setSdkLifecycle } from './logging/sdkLifecycle.js';
 import {
   activeTelemetry,
+  callerSide,
   channelLogger,
   currentTelemetry,
+  currentThread,
   setActiveTelemetry,
 } from './runtime/channelRegistry.js';
 import { forwardDiagToRoot } from './runtime/forwardDiagToRoot.js';
 import { GrpoTelemetry, type GrpoTelemetryOptions } from './runtime/GrpoTelemetry.js';
+import { TelemetryThread } from './runtime/TelemetryThread.js';
 
 export interface InitializeOptions extends GrpoTelemetryOptions {
   /** A YAML config file. Default: $GRPO_OTEL_CONFIG, else the embedded default. */
@@ -56,7 +59,7 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
       ? { configPath: configPathOrOptions }
       : (configPathOrOptions ?? {});
   const env = options.env ?? process.env;
-  const previous = currentTelemetry();
+  const previous = currentTelemetry() ?? currentThread();
   if (previous) {
     setActiveTelemetry(undefined);
     void previous.shutdown();
@@ -76,6 +79,25 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
           baseDir: options.baseDir ?? process.cwd(),
           env,
         }));
+  if (config.telemetryThread.enabled) {
+    const inProcess = ['metricReaders', 'spanProcessors', 'stepExporters'].filter(
+      (k) => options[k as keyof InitializeOptions] !== undefined,
+    );
+    if (inProcess.length === 0) {
+      setActiveTelemetry(
+        new TelemetryThread(config, {
+          ...(options.registerGlobal !== undefined ? { registerGlobal: options.registerGlobal } : {}),
+          ...(options.handleExit !== undefined ? { handleExit: options.handleExit } : {}),
+          env,
+        }),
+      );
+      // The SDK instance lives on the telemetry thread.
+      return undefined;
+    }
+    diag.warn(
+      `grpo-otel: telemetry_thread.enabled is ignored: ${inProcess.join(', ')} given to initialize() run on the calling thread, so the pipeline does too`,
+    );
+  }
   const t = new GrpoTelemetry(config, options);
   setActiveTelemetry(t);
   return t;
@@ -83,17 +105,17 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
 
 /** Flushes everything buffered to every sink and stops the SDK. Safe to call more than once. */
 export async function shutdown(): Promise<void> {
-  const t = currentTelemetry();
+  const t = currentTelemetry() ?? currentThread();
   setActiveTelemetry(undefined);
   await t?.shutdown();
 }
 
 /** Everything logged so far is written (files synced) and sent. */
 export async function forceFlush(): Promise<void> {
-  await currentTelemetry()?.forceFlush();
+  await (currentTelemetry() ?? currentThread())?.forceFlush();
 }
 
-/** The active SDK instance, if initialized. */
+/** The active SDK instance, if initialized (undefined with a telemetry thread: it lives there). */
 export function getTelemetry(): GrpoTelemetry | undefined {
   return currentTelemetry();
 }
@@ -115,12 +137,14 @@ const NOOP_TRACER = new ProxyTracerProvider().getTracer('noop');
 
 /** The SDK's meter (a no-op meter when not initialized). */
 export function getMeter(): Meter {
+  const thread = currentThread();
+  if (thread) return thread.meter;
   return activeTelemetry()?.meter ?? NOOP_METER;
 }
 
 /** The SDK's tracer, for step/generation/reward/update spans (a no-op tracer when not initialized). */
 export function getTracer(): Tracer {
-  return activeTelemetry()?.tracer ?? NOOP_TRACER;
+  return callerSide()?.tracer ?? NOOP_TRACER;
 }
 
 /**
@@ -129,6 +153,8 @@ export function getTracer(): Tracer {
  * it. Use it for early stopping or checkpointing. Registered callbacks survive until `shutdown()`.
  */
 export function onSignal(callback: (signal: SignalNotice) => void): () => void {
+  const thread = currentThread();
+  if (thread) return thread.onSignal(callback);
   return activeTelemetry()?.analyses.onSignal(callback) ?? (() => undefined);
 }
 
@@ -146,5 +172,7 @@ export function onPlateau(callback: (signal: SignalNotice) => void): () => void 
 
 /** Reports tensor-library memory (e.g. `registerTensorMemory(() => tf.memory())`) as grpo.tfjs.* metrics. */
 export function registerTensorMemory(read: () => { numBytes: number; numTensors: number }): void {
-  activeTelemetry()?.training.registerTensorMemory(read);
+  const thread = currentThread();
+  if (thread) thread.registerTensorMemory(read);
+  else activeTelemetry()?.training.registerTensorMemory(read);
 }

@@ -119,6 +119,10 @@ const RESOLVED: Record<string, () => unknown> = {
   'limits.redact': () => load('').limits.redact,
   'files.mode': () => `0${load('').files.mode.toString(8)}`,
   'files.dir_mode': () => `0${load('').files.dirMode.toString(8)}`,
+  'telemetry_thread.enabled': () => load('').telemetryThread.enabled,
+  'telemetry_thread.ring_bytes': () => load('').telemetryThread.ringBytes,
+  'telemetry_thread.block_timeout': () => s(load('').telemetryThread.blockTimeoutMs),
+  'telemetry_thread.exit_timeout': () => s(load('').telemetryThread.exitTimeoutMs),
 };
 
 /** Defaults the loader does not resolve: accepted Python keys without effect, or applied later. */

@@ -85,28 +85,6 @@ export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = 'gen_ai.request.choice.count';
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 
-// --- The raw batch of a step (event grpo.step.batch; logs only) ------------------------------------
-/** Names of the step's reward functions, in the order of `grpo.batch.rewards`. */
-export const ATTR_GRPO_BATCH_REWARD_FUNCTIONS = 'grpo.batch.reward_functions';
-/** Every reward of the step, function-major: functions x completions values. */
-export const ATTR_GRPO_BATCH_REWARDS = 'grpo.batch.rewards';
-/** The completion texts of the step. */
-export const ATTR_GRPO_BATCH_COMPLETIONS = 'grpo.batch.completions';
-/** Tokens per completion. */
-export const ATTR_GRPO_BATCH_COMPLETION_LENGTHS = 'grpo.batch.completion_lengths';
-/** The answer extracted from each completion. */
-export const ATTR_GRPO_BATCH_ANSWERS = 'grpo.batch.answers';
-/** The expected answer of each completion's prompt. */
-export const ATTR_GRPO_BATCH_EXPECTED_ANSWERS = 'grpo.batch.expected_answers';
-/** Tokens per completion in the per-token arrays (logprobs, ref logprobs, entropies). */
-export const ATTR_GRPO_BATCH_TOKEN_COUNTS = 'grpo.batch.token_counts';
-/** Per-token log-probabilities under the policy, completions concatenated. */
-export const ATTR_GRPO_BATCH_LOGPROBS = 'grpo.batch.logprobs';
-/** Per-token log-probabilities under the reference model, completions concatenated. */
-export const ATTR_GRPO_BATCH_REF_LOGPROBS = 'grpo.batch.ref_logprobs';
-/** Per-token entropies of the policy (nats), completions concatenated. */
-export const ATTR_GRPO_BATCH_ENTROPIES = 'grpo.batch.entropies';
-
 // --- Samples (model outputs; events and logs only) -------------------------------------------------
 export const ATTR_GRPO_SAMPLE_ID = 'grpo.sample.id';
 export const ATTR_GRPO_SAMPLE_QUESTION = 'grpo.sample.question';
@@ -119,3 +97,25 @@ export const ATTR_GRPO_SAMPLE_REWARD = 'grpo.sample.reward';
 /** The full completion text of a sample. */
 export const ATTR_GRPO_SAMPLE_COMPLETION = 'grpo.sample.completion';
 export const ATTR_GRPO_SAMPLE_COMPLETION_TOKENS = 'grpo.sample.completion_tokens';
+
+// --- Step batch (the raw per-step data a trainer sends for the sink's analyses) ------------------
+/** Reward function names of a `grpo.step.batch` event, in the order of its rewards. */
+export const ATTR_GRPO_BATCH_REWARD_FUNCTIONS = 'grpo.batch.reward_functions';
+/** Rewards of a step's completions, function-major (functions x completions). */
+export const ATTR_GRPO_BATCH_REWARDS = 'grpo.batch.rewards';
+/** Completion texts of a step, in completion order. */
+export const ATTR_GRPO_BATCH_COMPLETIONS = 'grpo.batch.completions';
+/** Completion lengths in tokens, in completion order. */
+export const ATTR_GRPO_BATCH_COMPLETION_LENGTHS = 'grpo.batch.completion_lengths';
+/** Extracted answers of a step's completions, in completion order. */
+export const ATTR_GRPO_BATCH_ANSWERS = 'grpo.batch.answers';
+/** Expected (reference) answers, in completion order. */
+export const ATTR_GRPO_BATCH_EXPECTED_ANSWERS = 'grpo.batch.expected_answers';
+/** Tokens per completion of the per-token arrays (logprobs, ref logprobs, entropies). */
+export const ATTR_GRPO_BATCH_TOKEN_COUNTS = 'grpo.batch.token_counts';
+/** Policy log-probabilities of the sampled tokens, flattened per token. */
+export const ATTR_GRPO_BATCH_LOGPROBS = 'grpo.batch.logprobs';
+/** Reference-model log-probabilities of the sampled tokens, flattened per token. */
+export const ATTR_GRPO_BATCH_REF_LOGPROBS = 'grpo.batch.ref_logprobs';
+/** Per-token entropies of the policy, flattened per token. */
+export const ATTR_GRPO_BATCH_ENTROPIES = 'grpo.batch.entropies';

@@ -7,7 +7,10 @@ export const EVENT_GRPO_VALIDATION_SAMPLE = 'grpo.validation.sample';
 export const EVENT_GRPO_MODEL_OUTPUT = 'grpo.model_output';
 /** A plateau or collapse detector became active. */
 export const EVENT_GRPO_SIGNAL_TRIGGERED = 'grpo.signal.triggered';
-/** The raw batch of one training step, for the analyses at the sink (any trainer, any language). */
+/**
+ * The raw data of one training step (rewards per function per completion, completions, lengths,
+ * optionally per-token logprobs): what a trainer sends so the sink computes the learning metrics.
+ */
 export const EVENT_GRPO_STEP_BATCH = 'grpo.step.batch';
 
 const req = (key: string): AttributeRef => ({ key, requirementLevel: 'required' });
@@ -71,19 +74,21 @@ export const EVENTS: Readonly<Record<string, EventDefinition>> = Object.freeze({
   [EVENT_GRPO_STEP_BATCH]: {
     name: EVENT_GRPO_STEP_BATCH,
     description:
-      'The raw batch of one training step (rewards per function per completion, texts, lengths, optionally per-token values), sent by a trainer that leaves the analyses to the sink behind the collector.',
+      "One training step's raw batch, one record per step, for the analyses at the sink (`grpo-otel sink`): " +
+      'the same learning metrics and plateau/collapse signals the SDK computes from `logRewardMetrics` and ' +
+      '`logGenerationMetrics`. Arrays are in completion order; rewards are function-major.',
     channel: 'rewards',
     stability: 'development',
     attributes: [
       req(K.ATTR_GRPO_STEP),
       req(K.ATTR_GRPO_GROUP_SIZE),
-      rec(K.ATTR_GRPO_BATCH_REWARD_FUNCTIONS),
-      rec(K.ATTR_GRPO_BATCH_REWARDS),
-      optIn(K.ATTR_GRPO_BATCH_COMPLETIONS),
+      req(K.ATTR_GRPO_BATCH_REWARD_FUNCTIONS),
+      req(K.ATTR_GRPO_BATCH_REWARDS),
+      rec(K.ATTR_GRPO_BATCH_COMPLETIONS),
       rec(K.ATTR_GRPO_BATCH_COMPLETION_LENGTHS),
       optIn(K.ATTR_GRPO_BATCH_ANSWERS),
       optIn(K.ATTR_GRPO_BATCH_EXPECTED_ANSWERS),
-      cond(K.ATTR_GRPO_BATCH_TOKEN_COUNTS, 'when per-token values are sent'),
+      cond(K.ATTR_GRPO_BATCH_TOKEN_COUNTS, 'when per-token arrays are sent'),
       optIn(K.ATTR_GRPO_BATCH_LOGPROBS),
       optIn(K.ATTR_GRPO_BATCH_REF_LOGPROBS),
       optIn(K.ATTR_GRPO_BATCH_ENTROPIES),

@@ -422,6 +422,10 @@ export interface StartLocalCollectorOptions {
    * as to the file. Without it, spans go to the file only.
    */
   jaegerOtlpGrpcPort?: number;
+  /** Overlays merged after local.yaml, e.g. collector-config/local-sink.yaml (absolute or repo-relative). */
+  overlays?: string[];
+  /** Extra environment for the collector (e.g. GRPO_SINK_ENDPOINT for the sink overlay). */
+  env?: Record<string, string>;
 }
 
 export async function startLocalCollector(opts: StartLocalCollectorOptions = {}): Promise<LocalCollector> {
@@ -431,8 +435,9 @@ export async function startLocalCollector(opts: StartLocalCollectorOptions = {})
   const logsPath = join(dir, 'logs.jsonl');
   const tracesPath = join(dir, 'traces.jsonl');
   const collector = await startCollector({
-    config: localCollectorConfig,
+    config: [localCollectorConfig, ...(opts.overlays ?? [])],
     env: {
+      ...opts.env,
       GRPO_PROMETHEUS_EXPORTER_PORT: String(exporterPort),
       GRPO_OTLP_GRPC_PORT: String(grpcPort),
       GRPO_LOGS_EXPORT_PATH: logsPath,

@@ -205,4 +205,6 @@ export interface ResolvedConfig {
   limits: { maxStringLength: number; redact: RegExp[] };
   /** Permission bits (before the umask) of the files and directories the SDK creates. */
   files: { mode: number; dirMode: number };
+  /** Where the pipeline runs (`telemetry_thread`): the calling thread, or a telemetry thread. */
+  telemetryThread: { enabled: boolean; ringBytes: number; blockTimeoutMs: number; exitTimeoutMs: number };
 }

@@ -862,6 +862,45 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    telemetry_thread: {
+      description:
+        "Where the SDK's work runs. Enabled, the training thread only copies each call's values (with its step, time and trace context) into a shared ring and returns; a telemetry thread does the rest (routing, formatting, the step pipeline, OTel's log and metric processing, encoding, file writes, OTLP) and is drained synchronously at exit. Your spans and the context API stay on your thread. Off, everything runs on the calling thread, as a plain OpenTelemetry setup would.",
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: {
+          description: 'Run the pipeline on a telemetry thread.',
+          type: 'boolean',
+          default: false,
+          examples: [true],
+        },
+        ring_bytes: {
+          description:
+            'Size of the shared ring between the threads, in bytes (a GRPO step with per-token logprobs for 64 completions of 256 tokens takes about 300 KB).',
+          type: 'integer',
+          minimum: 65536,
+          maximum: 1073741824,
+          default: 16777216,
+          examples: [67108864],
+        },
+        block_timeout: {
+          description:
+            'Seconds a call waits for room when the ring is full before its values are dropped and counted (`queue_full`); log records below WARNING and sampled model outputs are dropped at once.',
+          type: 'number',
+          minimum: 0,
+          maximum: 60,
+          default: 1,
+          examples: [0],
+        },
+        exit_timeout: {
+          description:
+            'Seconds `process.exit()`, an uncaught error or a signal wait for the telemetry thread to write what it holds; what is left then is reported.',
+          ...positiveSeconds,
+          default: 10,
+          examples: [30],
+        },
+      },
+    },
     files: {
       description:
         'Permissions of the files (log, CSV, TensorBoard event files) and directories the SDK creates, before the umask. Octal, as a string ("0640") or a YAML octal (0o640).',

@@ -397,6 +397,13 @@ export function resolveConfig(
   };
   const f = withDefaults(SECTIONS.files, cfg.files);
   const files = { mode: permissionBits(f.mode), dirMode: permissionBits(f.dir_mode) };
+  const th = withDefaults(SECTIONS.telemetry_thread, cfg.telemetry_thread);
+  const telemetryThread = {
+    enabled: th.enabled,
+    ringBytes: th.ring_bytes,
+    blockTimeoutMs: th.block_timeout * 1000,
+    exitTimeoutMs: th.exit_timeout * 1000,
+  };
   return {
     source: ctx.source,
     baseDir,
@@ -409,6 +416,7 @@ export function resolveConfig(
     otlp,
     limits,
     files,
+    telemetryThread,
   };
 }
 

@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { describeValue } from '../internal/describeValue.js';
+import { forwardCall, forwarding } from '../runtime/callForwarding.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import { isStep } from './resolveStep.js';
 
@@ -11,6 +12,10 @@ import { isStep } from './resolveStep.js';
  * reported (TRL's order), 0 before the first report. A bad step is reported once and ignored.
  */
 export function beginStep(step: number): void {
+  if (forwarding()) {
+    forwardCall('beginStep', [step]);
+    return;
+  }
   const t = activeTelemetry();
   if (!t) return;
   if (!isStep(step)) {

@@ -1,6 +1,6 @@
 import { CONFIG_SCHEMA } from '../config/configSchema.js';
 import type { MetricsConfig } from '../config/ResolvedConfig.js';
-import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { callerSide } from '../runtime/channelRegistry.js';
 import { isStep } from './resolveStep.js';
 
 export interface LoggingStepOptions {
@@ -38,5 +38,5 @@ export function loggingStepOf(
  * Before `initialize()`, the embedded default's frequencies (50 and 250).
  */
 export function isLoggingStep(step: number, options: LoggingStepOptions = {}): boolean {
-  return loggingStepOf(activeTelemetry()?.config.metrics ?? DEFAULT_FREQUENCIES, step, options);
+  return loggingStepOf(callerSide()?.config.metrics ?? DEFAULT_FREQUENCIES, step, options);
 }

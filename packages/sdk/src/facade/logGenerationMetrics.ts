@@ -10,6 +10,8 @@ import { resolveStep } from './resolveStep.js';
 
 export type { Generation } from './Generation.js';
 
+import { forwardCall, forwarding } from '../runtime/callForwarding.js';
+import { forwardedAnalysis } from './forwardedAnalysis.js';
 import { strideIndices } from './strideIndices.js';
 
 /** The expected answer of a completion's prompt, optionally with the intermediate results a complete
@@ -119,6 +121,10 @@ export function logGenerationMetrics(
   stepOrGenerations: number | readonly (Generation | string)[],
   ...rest: unknown[]
 ): boolean {
+  if (forwarding()) {
+    forwardCall('logGenerationMetrics', [stepOrGenerations, ...rest]);
+    return forwardedAnalysis('generationMetrics', stepOrGenerations, rest[2]);
+  }
   const t = activeTelemetry();
   if (!t) return false;
   const implicit = Array.isArray(stepOrGenerations);

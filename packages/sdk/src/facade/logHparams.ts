@@ -1,5 +1,6 @@
 import { metricTag } from '@grpo-otel/exporter-tensorboard';
 import { METRICS, REWARD_FUNCTION_TOTAL } from '@grpo-otel/semconv';
+import { forwardCall, forwarding } from '../runtime/callForwarding.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
 /** The final metrics the TensorBoard hparams table shows for every run by default. */
@@ -21,6 +22,10 @@ export function logHparams(
   hparams: Readonly<Record<string, string | number | boolean>>,
   metrics?: readonly string[],
 ): void {
+  if (forwarding()) {
+    forwardCall('logHparams', [hparams, metrics]);
+    return;
+  }
   const t = activeTelemetry();
   if (!t) return;
   const clean: Record<string, string | number | boolean> = {};

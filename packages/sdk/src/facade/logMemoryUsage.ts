@@ -1,5 +1,8 @@
 import { ATTR_GRPO_MEMORY_POOL, ATTR_GRPO_STEP, METRICS } from '@grpo-otel/semconv';
-import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { forwardCall } from '../runtime/callForwarding.js';
+import { activeTelemetry, currentThread } from '../runtime/channelRegistry.js';
+import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
+import type { TensorMemory } from '../runtime/TrainingState.js';
 
 export interface MemorySnapshot {
   /** Resident set size of the process, bytes. */
@@ -25,13 +28,28 @@ const MiB = 1024 * 1024;
  * at the current step. While `metrics.enable.resource_metrics` is off it only returns the reading.
  */
 export function logMemoryUsage(): MemorySnapshot | undefined {
+  const thread = currentThread();
+  if (thread) {
+    // The reading is this thread's (the heap is per thread); the telemetry thread records it.
+    const m = process.memoryUsage();
+    const tm = thread.noteTensorMemory();
+    forwardCall('logMemoryUsage', [m, tm]);
+    return thread.memorySnapshot(m, tm);
+  }
   const t = activeTelemetry();
   if (!t) return undefined;
-  const m = process.memoryUsage();
+  return recordMemoryUsage(t, process.memoryUsage(), t.training.readTensorMemory());
+}
+
+/** {@link logMemoryUsage} with a reading taken (on the training thread, with a telemetry thread). */
+export function recordMemoryUsage(
+  t: GrpoTelemetry,
+  m: NodeJS.MemoryUsage,
+  tm: TensorMemory | undefined,
+): MemorySnapshot {
   const peakRss = t.training.notePeakMemory('rss', m.rss);
   t.training.notePeakMemory('v8_heap', m.heapUsed);
   t.training.rssSamples.push(m.rss);
-  const tm = t.training.readTensorMemory();
   const enabled = t.config.metrics.enable.resourceMetrics;
   const snap: MemorySnapshot = {
     rss: m.rss,

@@ -10,6 +10,7 @@ import {
 import { LEVEL_NUMBERS } from '../config/levels.js';
 import { safeString } from '../internal/describeValue.js';
 import type { LogAttributes } from '../logging/ChannelLogger.js';
+import { forwardCall, forwarding } from '../runtime/callForwarding.js';
 import { activeTelemetry, channelLogger } from '../runtime/channelRegistry.js';
 
 /** Attribute carrying the full completion text (semconv `grpo.sample.completion`). */
@@ -45,6 +46,10 @@ export function logModelOutput(
   reasoning?: string,
   options: { step?: number } = {},
 ): void {
+  if (forwarding()) {
+    forwardCall('logModelOutput', [question, trueAnswer, modelOutput, reasoning, options]);
+    return;
+  }
   const t = activeTelemetry();
   if (!t) return;
   const log = channelLogger('model_outputs');

@@ -3,6 +3,7 @@ import { ATTR_GRPO_REWARD_FUNCTION, ATTR_GRPO_SPLIT, ATTR_GRPO_STEP, METRICS } f
 import { LEVEL_NUMBERS } from '../config/levels.js';
 import { describeValue, safeString } from '../internal/describeValue.js';
 import type { LogAttributes } from '../logging/ChannelLogger.js';
+import { forwardCall, forwarding } from '../runtime/callForwarding.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import { resolveStep } from './resolveStep.js';
@@ -57,6 +58,10 @@ export function logReward(
   samples?: readonly string[],
   options: { step?: number } = {},
 ): void {
+  if (forwarding()) {
+    forwardCall('logReward', [name, values, samples, options]);
+    return;
+  }
   const t = activeTelemetry();
   if (!t?.config.metrics.enable.rewardMetrics) return;
   const step = resolveStep(t, 'logReward', options?.step);

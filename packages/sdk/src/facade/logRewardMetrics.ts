@@ -1,8 +1,10 @@
 import { weightedTotal } from '@grpo-otel/metrics';
 import { METRICS, REWARD_FUNCTION_TOTAL } from '@grpo-otel/semconv';
 import { describeValue } from '../internal/describeValue.js';
+import { forwardCall, forwarding } from '../runtime/callForwarding.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
+import { forwardedAnalysis } from './forwardedAnalysis.js';
 import { loggingStepOf } from './isLoggingStep.js';
 import { resolveStep } from './resolveStep.js';
 
@@ -94,6 +96,10 @@ export function logRewardMetrics(
   rewardsOrOptions?: Readonly<Record<string, ArrayLike<number>>> | RewardMetricsOptions,
   historyWindowOrOptions?: number | RewardMetricsOptions,
 ): boolean {
+  if (forwarding()) {
+    forwardCall('logRewardMetrics', [stepOrRewards, rewardsOrOptions, historyWindowOrOptions]);
+    return forwardedAnalysis('rewardMetrics', stepOrRewards, historyWindowOrOptions);
+  }
   const t = activeTelemetry();
   if (!t) return false;
   const implicit = stepOrRewards !== null && typeof stepOrRewards === 'object';

@@ -1,4 +1,5 @@
 import { ATTR_GEN_AI_TOKEN_TYPE, ATTR_GRPO_PHASE, METRICS } from '@grpo-otel/semconv';
+import { forwardCall, forwarding } from '../runtime/callForwarding.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import { resolveStep } from './resolveStep.js';
@@ -40,6 +41,10 @@ function phaseAttributes(phase: string): Readonly<Record<string, string>> {
  * are counted as dropped. `step` undefined: the current step.
  */
 export function logStepTiming(step: number | undefined, timing: StepTiming): void {
+  if (forwarding()) {
+    forwardCall('logStepTiming', [step, timing]);
+    return;
+  }
   const t = activeTelemetry();
   if (!t?.config.metrics.enable.resourceMetrics) return;
   const at = resolveStep(t, 'logStepTiming', step);

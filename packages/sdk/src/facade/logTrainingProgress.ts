@@ -9,6 +9,7 @@ import {
 import { LEVEL_NUMBERS } from '../config/levels.js';
 import { describeValue } from '../internal/describeValue.js';
 import type { LogAttributes } from '../logging/ChannelLogger.js';
+import { forwardCall, forwarding } from '../runtime/callForwarding.js';
 import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import { customMetric } from './customMetric.js';
@@ -89,6 +90,10 @@ export function logTrainingProgress(
   stepOrMetrics: number | Readonly<Record<string, number>>,
   metrics: Readonly<Record<string, number>> = {},
 ): void {
+  if (forwarding()) {
+    forwardCall('logTrainingProgress', [stepOrMetrics, metrics]);
+    return;
+  }
   const t = activeTelemetry();
   if (!t) return;
   if (stepOrMetrics !== null && typeof stepOrMetrics === 'object') {

@@ -2,7 +2,7 @@ import { type Attributes, context, type TimeInput, trace } from '@opentelemetry/
 import { getTracer } from '../api.js';
 import { safeString } from '../internal/describeValue.js';
 import { isSpanTime, spanTimeNanos } from '../internal/spanTime.js';
-import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { callerSide } from '../runtime/channelRegistry.js';
 import { spanAttributes } from './spanAttributes.js';
 
 /**
@@ -33,7 +33,7 @@ export function recordSpan(
   if (children !== undefined && typeof children !== 'function') {
     throw new TypeError(`recordSpan: children must be a function, got ${typeof children}`);
   }
-  const t = activeTelemetry();
+  const t = callerSide();
   const valid =
     t !== undefined &&
     isSpanTime(startTime) &&

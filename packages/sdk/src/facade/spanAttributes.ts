@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { callerSide } from '../runtime/channelRegistry.js';
 
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -39,7 +39,7 @@ function isValid(k: string, v: unknown): boolean {
 export function spanAttributes(attributes: unknown, api: string): Attributes {
   if (attributes === undefined || attributes === null) return EMPTY;
   if (typeof attributes !== 'object' || Array.isArray(attributes)) {
-    activeTelemetry()?.drops.record('traces', 'invalid_value', api);
+    callerSide()?.drops.record('traces', 'invalid_value', api);
     return EMPTY;
   }
   const map = attributes as Record<string, unknown>;
@@ -53,6 +53,6 @@ export function spanAttributes(attributes: unknown, api: string): Attributes {
   for (const k in map) {
     if (hasOwn.call(map, k) && isValid(k, map[k])) out[k] = map[k] as Attributes[string];
   }
-  activeTelemetry()?.drops.record('traces', 'invalid_value', api, dropped);
+  callerSide()?.drops.record('traces', 'invalid_value', api, dropped);
   return out;
 }

@@ -10,7 +10,7 @@ import {
 import { getTracer } from '../api.js';
 import { safeString } from '../internal/describeValue.js';
 import { isSpanTime } from '../internal/spanTime.js';
-import { activeTelemetry } from '../runtime/channelRegistry.js';
+import { callerSide } from '../runtime/channelRegistry.js';
 import { spanAttributes } from './spanAttributes.js';
 
 export interface WithSpanOptions {
@@ -76,7 +76,7 @@ export function withSpan<T>(
   const attrs = spanAttributes(attributes, 'withSpan');
   let startTime = options?.startTime;
   if (startTime !== undefined && !isSpanTime(startTime)) {
-    activeTelemetry()?.drops.record('traces', 'invalid_value', 'withSpan');
+    callerSide()?.drops.record('traces', 'invalid_value', 'withSpan');
     startTime = undefined;
   }
   const parent = context.active();

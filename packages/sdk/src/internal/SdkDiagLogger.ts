@@ -1,3 +1,5 @@
+import { writeSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { type DiagLogger, DiagLogLevel } from '@opentelemetry/api';
 
 /** OTel's diag method names, most severe first, with their levels. */
@@ -69,7 +71,10 @@ export class SdkDiagLogger implements DiagLogger {
   readonly verbose: DiagLogger['verbose'];
 
   constructor(options: SdkDiagLoggerOptions = {}) {
-    this.write = options.write ?? ((line) => process.stderr.write(`${line}\n`));
+    // On a telemetry thread, stderr is a pipe the main thread drains only when its loop turns.
+    this.write =
+      options.write ??
+      (isMainThread ? (line) => process.stderr.write(`${line}\n`) : (line) => writeSync(2, `${line}\n`));
     const [error, warn, info, debug, verbose] = METHODS.map(
       ([name, level]) =>
         (message: string, ...args: unknown[]) =>

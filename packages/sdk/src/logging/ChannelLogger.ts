@@ -1,5 +1,6 @@
 import type { AnyValueMap, Logger } from '@opentelemetry/api-logs';
 import { LEVEL_ALIASES, LEVEL_NUMBERS, LEVEL_TO_SEVERITY, type LevelName } from '../config/levels.js';
+import { capturedCallTime } from '../internal/callClock.js';
 import type { DropCounter } from '../internal/DropCounter.js';
 import { safeString as messageText } from '../internal/describeValue.js';
 import { normalizeAttributes } from '../internal/normalizeAttributes.js';
@@ -13,12 +14,18 @@ export type LogAttributes = AnyValueMap;
 
 /** What a channel logger emits through while the SDK is initialized. */
 export interface ChannelBinding {
-  logger: Logger;
+  /** Emits the channel's records (on the thread that runs the pipeline). */
+  logger?: Logger;
+  /**
+   * Hands a record that passed the channel's level to the telemetry thread instead (which applies
+   * sampling, rate limits and sanitizing there, through its own binding).
+   */
+  forward?: (levelno: number, message: unknown, attributes: unknown) => void;
   /** Python level number below which records are discarded (the channel's effective level). */
   minLevel: number;
   limiter?: TokenBucket;
   sampler?: StrideSampler;
-  drops: DropCounter;
+  drops: Pick<DropCounter, 'record'>;
   /** Truncation and redaction of the message and string attributes (config `limits`). */
   sanitizer?: StringSanitizer;
 }
@@ -104,6 +111,10 @@ export class ChannelLogger {
       return;
     }
     if (levelno < b.minLevel) return;
+    if (b.forward) {
+      b.forward(levelno, message, attributes);
+      return;
+    }
     if (b.sampler && !b.sampler.keep()) {
       b.drops.record('logs', 'sampled', this.name);
       return;
@@ -131,7 +142,9 @@ export class ChannelLogger {
       if (attrs)
         attrs = normalizeAttributes(attrs, z, (n) => b.drops.record('logs', 'invalid_value', this.name, n));
     }
-    b.logger.emit({
+    const timestamp = capturedCallTime();
+    b.logger?.emit({
+      ...(timestamp !== undefined ? { timestamp } : {}),
       severityNumber: LEVEL_TO_SEVERITY[levelName],
       severityText: levelName,
       body,

@@ -1,4 +1,6 @@
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { isMainThread } from 'node:worker_threads';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { severityToLevelName } from '../config/levels.js';
@@ -31,6 +33,7 @@ export class ConsoleLogRecordExporter {
   private readonly stream: NodeJS.WriteStream;
   private readonly fd: number;
   private readonly color: boolean;
+  private readonly direct: boolean;
   private readonly formatter: LogFormatter;
   private isShutdown = false;
 
@@ -38,8 +41,11 @@ export class ConsoleLogRecordExporter {
     this.stream = options.stream === 'stdout' ? process.stdout : process.stderr;
     this.fd = options.stream === 'stdout' ? 1 : 2;
     const mode = options.color ?? 'auto';
-    this.color =
-      mode === 'always' || (mode === 'auto' && this.stream.isTTY === true && !process.env.NO_COLOR);
+    // On a telemetry thread the process's stdout and stderr are pipes to the main thread, which
+    // writes only when its event loop turns: there the lines go straight to the file descriptor.
+    this.direct = !isMainThread;
+    const tty = this.direct ? isatty(this.fd) : this.stream.isTTY === true;
+    this.color = mode === 'always' || (mode === 'auto' && tty && !process.env.NO_COLOR);
     this.formatter = options.formatter ?? new PythonFormatter();
   }
 
@@ -49,7 +55,8 @@ export class ConsoleLogRecordExporter {
       return;
     }
     try {
-      this.stream.write(this.render(records));
+      if (this.direct) writeSync(this.fd, this.render(records));
+      else this.stream.write(this.render(records));
       resultCallback({ code: ExportResultCode.SUCCESS });
     } catch (error) {
       resultCallback({ code: ExportResultCode.FAILED, error: error as Error });

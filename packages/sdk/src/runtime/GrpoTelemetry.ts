@@ -3,37 +3,28 @@ import {
   TensorBoardMetricExporter,
   TensorBoardRun,
 } from '@grpo-otel/exporter-tensorboard';
+import { generateRunId, METRICS, type MetricDefinition } from '@grpo-otel/semconv';
 import {
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GRPO_EXPERIMENT_NAME,
-  ATTR_GRPO_RANK,
-  ATTR_GRPO_RUN_ID,
-  ATTR_GRPO_WORLD_SIZE,
-  ATTR_SERVICE_INSTANCE_ID,
-  generateRunId,
-  METRICS,
-  type MetricDefinition,
-} from '@grpo-otel/semconv';
-import { diag, type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
+  type Attributes,
+  context,
+  diag,
+  type Meter,
+  metrics,
+  propagation,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
-import {
-  detectResources,
-  hostDetector,
-  processDetector,
-  type Resource,
-  resourceFromAttributes,
-} from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
-import { AlwaysOffSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { AnalysisBridge } from '../analysis/AnalysisBridge.js';
 import { PrecomputedHistograms } from '../analysis/PrecomputedHistograms.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
 import { DropCounter } from '../internal/DropCounter.js';
 import { ExportErrorCounter } from '../internal/ExportErrorCounter.js';
-import { redactAttributes } from '../internal/redactAttributes.js';
 import { StrideSampler } from '../internal/StrideSampler.js';
 import { type SanitizeReason, StringSanitizer } from '../internal/StringSanitizer.js';
 import { TokenBucket } from '../internal/TokenBucket.js';
@@ -58,13 +49,13 @@ import { StepMeter, StepMeterProvider, stepInstrument } from '../step-metrics/St
 import { StepMetricSink } from '../step-metrics/StepMetricSink.js';
 import { buildTraceSinks } from '../traces/buildTraceSinks.js';
 import type { LocalSpanProcessor } from '../traces/LocalSpanProcessor.js';
+import { buildResource } from './buildResource.js';
 import { installExitHooks } from './exitHooks.js';
 import { registerSelfMetrics } from './registerSelfMetrics.js';
-import { SDK_VERSION } from './sdkVersion.js';
+import { SDK_NAME, SDK_VERSION } from './sdkVersion.js';
 import { TrainingState } from './TrainingState.js';
 
-export const SDK_NAME = '@grpo-otel/sdk';
-export { SDK_VERSION } from './sdkVersion.js';
+export { SDK_NAME, SDK_VERSION } from './sdkVersion.js';
 
 export interface GrpoTelemetryOptions {
   /** Register the providers as the OTel API globals (default true) so `trace.getTracer()` etc. use them. */
@@ -80,34 +71,8 @@ export interface GrpoTelemetryOptions {
    * its step, from the SDK's step sink (`exportStep(step, values)`, see StepMetricSink).
    */
   stepExporters?: { name: string; exporter: StepMetricExporter }[];
-}
-
-function buildResource(config: ResolvedConfig, runId: string, sanitizer: StringSanitizer): Resource {
-  const r = config.resource;
-  const attrs: Record<string, string | number | boolean> = {
-    ...r.attributes,
-    [ATTR_SERVICE_NAME]:
-      r.serviceName ?? (r.attributes[ATTR_SERVICE_NAME] as string | undefined) ?? 'grpo-training',
-    [ATTR_SERVICE_VERSION]: (r.attributes[ATTR_SERVICE_VERSION] as string | undefined) ?? SDK_VERSION,
-    [ATTR_GRPO_RUN_ID]: runId,
-    'telemetry.distro.name': 'grpo-otel',
-    'telemetry.distro.version': SDK_VERSION,
-  };
-  if (r.experiment) attrs[ATTR_GRPO_EXPERIMENT_NAME] = r.experiment;
-  if (r.model) attrs[ATTR_GEN_AI_REQUEST_MODEL] = r.model;
-  if (r.rank !== undefined) attrs[ATTR_GRPO_RANK] = r.rank;
-  if (r.worldSize !== undefined) attrs[ATTR_GRPO_WORLD_SIZE] = r.worldSize;
-  // One instance per worker process (semconv: `<run id>-<rank>`): the collector's Prometheus exporter
-  // makes it the `instance` label, so the series of the ranks of one run never collide.
-  if (attrs[ATTR_SERVICE_INSTANCE_ID] === undefined)
-    attrs[ATTR_SERVICE_INSTANCE_ID] = `${runId}-${r.rank ?? 0}`;
-  // The process detector's attributes are known at once; `limits.redact` applies to them (a secret
-  // passed on the command line would otherwise go out with every export in process.command_args).
-  const processAttrs = detectResources({ detectors: [processDetector] }).attributes;
-  const detected = detectResources({ detectors: [hostDetector] }).merge(
-    resourceFromAttributes(redactAttributes(processAttrs, sanitizer)),
-  );
-  return detected.merge(resourceFromAttributes(attrs));
+  /** @internal The process detector's attributes, as the training thread has them (on a telemetry thread). */
+  processAttributes?: Attributes;
 }
 
 /**
@@ -162,6 +127,8 @@ export class GrpoTelemetry {
   /** The `traces` handlers: every span, one OTLP/JSON line each, in a local file. */
   private readonly traceSinks: LocalSpanProcessor[];
   private readonly registeredGlobal: boolean;
+  /** The span processors of the tracer provider (the trace file, OTLP, given ones). */
+  private readonly spanSinks: SpanProcessor[];
 
   constructor(config: ResolvedConfig, options: GrpoTelemetryOptions = {}) {
     this.config = config;
@@ -169,7 +136,7 @@ export class GrpoTelemetry {
     this.sanitizer = new StringSanitizer(config.limits.maxStringLength, config.limits.redact, (reason) =>
       this.sanitized.set(reason, (this.sanitized.get(reason) ?? 0) + 1),
     );
-    this.resource = buildResource(config, this.runId, this.sanitizer);
+    this.resource = buildResource(config, this.runId, this.sanitizer, options.processAttributes);
 
     // One TensorBoard run per tensorboard handler: its text records (log pipeline) and every metric
     // (step sink) share the run's event files under <log_dir>/<run id>.
@@ -255,6 +222,7 @@ export class GrpoTelemetry {
 
     this.traceSinks = buildTraceSinks(config, this.drops);
     const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? []), ...this.traceSinks];
+    this.spanSinks = spanProcessors;
     if (config.otlp.traces) {
       spanProcessors.push(
         createQueuedOtlpSpanProcessor(
@@ -313,6 +281,14 @@ export class GrpoTelemetry {
       this.tracerProvider.register();
     }
     if (options.handleExit ?? true) this.removeExitHooks = installExitHooks(this);
+  }
+
+  /**
+   * A span ended on the training thread (with a telemetry thread, the tracer provider stays there):
+   * to the span processors, as if it had ended here.
+   */
+  acceptSpan(span: ReadableSpan): void {
+    for (const p of this.spanSinks) p.onEnd(span);
   }
 
   /** CSV cells the CSV sinks prefixed with `'` so that no spreadsheet evaluates them (formula injection). */
@@ -393,7 +369,10 @@ export class GrpoTelemetry {
       if (this.registeredGlobal) {
         logs.disable();
         metrics.disable();
+        // What tracerProvider.register() set: the tracer provider, the context manager and the propagator.
         trace.disable();
+        context.disable();
+        propagation.disable();
       }
       this.removeExitHooks?.();
     })();

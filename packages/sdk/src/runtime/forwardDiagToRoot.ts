@@ -1,6 +1,6 @@
 import { LEVEL_NUMBERS, type LevelName } from '../config/levels.js';
 import type { DiagForward, DiagMethod } from '../internal/SdkDiagLogger.js';
-import { channelLogger, currentTelemetry } from './channelRegistry.js';
+import { channelLogger, currentTelemetry, currentThread } from './channelRegistry.js';
 
 const LEVEL_OF: Readonly<Record<DiagMethod, LevelName>> = {
   error: 'ERROR',
@@ -18,7 +18,7 @@ const LEVEL_OF: Readonly<Record<DiagMethod, LevelName>> = {
  * would count as one more drop.
  */
 export const forwardDiagToRoot: DiagForward = (method, line) => {
-  const t = currentTelemetry();
+  const t = currentTelemetry() ?? currentThread();
   if (!t || t.isShutdown) return false;
   const level = LEVEL_OF[method];
   const root = channelLogger('root');

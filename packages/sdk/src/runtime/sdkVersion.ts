@@ -4,3 +4,6 @@ import { createRequire } from 'node:module';
 export const SDK_VERSION: string = (
   createRequire(import.meta.url)('../../package.json') as { version: string }
 ).version;
+
+/** The SDK's instrumentation scope name. */
+export const SDK_NAME = '@grpo-otel/sdk';

@@ -18,8 +18,8 @@ import {
 } from '@grpo-otel/semconv';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { safeString } from '../internal/describeValue.js';
-import { activeTelemetry } from '../runtime/channelRegistry.js';
-import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
+import { forwardCall } from '../runtime/callForwarding.js';
+import { activeTelemetry, type CallerSide, callerSide, currentThread } from '../runtime/channelRegistry.js';
 import { loadValidationDataset, type ValidationSample } from './loadValidationDataset.js';
 import {
   callModel,
@@ -110,7 +110,7 @@ export async function runValidation(
   tokenizer?: ValidationTokenizer,
   numSamples?: number,
 ): Promise<ValidationResult | undefined> {
-  const t = activeTelemetry();
+  const t = callerSide();
   if (!t?.config.metrics.enable.validationMetrics) return undefined;
   const cfg = t.config.metrics.validation;
   const { dataset, name } = await validationData(t, cfg.datasetPath);
@@ -123,7 +123,6 @@ export async function runValidation(
   }
   const limit = Math.max(0, Math.min(numSamples ?? cfg.maxSamples, dataset.length));
   const chosen = dataset.slice(0, limit);
-  const dsAttrs = { [ATTR_GRPO_VALIDATION_DATASET]: name };
   const t0 = performance.now();
   return t.tracer.startActiveSpan(
     SPAN_GRPO_VALIDATION,
@@ -187,45 +186,17 @@ export async function runValidation(
       }
       const correct = results.filter((r) => r.correct).length;
       const accuracy = results.length ? correct / results.length : Number.NaN;
-      const train = t.training.recentTrainingAccuracy;
-      const gap = train - accuracy;
       const durationMs = performance.now() - t0;
-      // No samples means no accuracy, and no training accuracy yet (validation before the first
-      // step's analysis) means no gap: neither is a value, so neither is recorded (nor counted as a
-      // dropped invalid value, which would page as telemetry loss). TensorBoard shows them at `step`
-      // even when the trainer moved on while the pass ran.
-      t.atStep(step, () => {
-        if (Number.isFinite(accuracy)) t.instruments.record(METRICS.validationAccuracy, accuracy, dsAttrs);
-        if (Number.isFinite(gap)) t.instruments.record(METRICS.validationGeneralizationGap, gap, dsAttrs);
-        t.instruments.record(METRICS.validationDuration, durationMs / 1000, dsAttrs);
-        t.instruments.record(METRICS.validationSamples, results.length, dsAttrs);
-        for (const [type, n] of Object.entries(errors)) {
-          if (type !== 'format_error')
-            t.instruments.record(METRICS.validationErrors, n, { ...dsAttrs, [ATTR_ERROR_TYPE]: type });
-        }
-        if (errors.format_error)
-          t.instruments.record(METRICS.validationErrors, errors.format_error, {
-            ...dsAttrs,
-            [ATTR_ERROR_TYPE]: 'format_error',
-          });
-        if (errors.timeout) t.instruments.record(METRICS.validationTimeouts, errors.timeout, dsAttrs);
-      });
+      const thread = currentThread();
+      let gap: number;
+      if (thread) {
+        forwardCall('recordValidation', [step, name, results.length, correct, errors, durationMs]);
+        gap = thread.recentTrainingAccuracy - accuracy;
+      } else {
+        gap = recordValidation(step, name, results.length, correct, errors, durationMs);
+      }
       if (results.length === 0)
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'no validation samples' });
-      const errText = Object.entries(errors)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      t.logger('metrics').info(
-        `validation at step ${step}: accuracy ${Number.isFinite(accuracy) ? accuracy.toFixed(3) : 'n/a'} (${correct}/${results.length})${Number.isFinite(gap) ? `, generalization gap ${gap.toFixed(3)}` : ''}${errText ? `; errors: ${errText}` : ''}`,
-        {
-          [ATTR_GRPO_STEP]: step,
-          ...(Number.isFinite(accuracy) ? { 'grpo.validation.accuracy': accuracy } : {}),
-          ...(Number.isFinite(gap) ? { 'grpo.validation.generalization_gap': gap } : {}),
-          'grpo.validation.samples': results.length,
-          'grpo.validation.duration_ms': durationMs,
-          ...Object.fromEntries(Object.entries(errors).map(([k, v]) => [`grpo.validation.errors.${k}`, v])),
-        },
-      );
       return {
         step,
         dataset: name,
@@ -242,18 +213,73 @@ export async function runValidation(
 }
 
 /**
+ * A validation pass's metrics (at `step`, whichever step the trainer is in now) and its summary line
+ * on the `metrics` channel, on the thread that runs the pipeline. Returns the generalization gap
+ * (recent training accuracy minus validation accuracy; NaN when either is unknown).
+ */
+export function recordValidation(
+  step: number,
+  name: string,
+  samples: number,
+  correct: number,
+  errors: Partial<Record<ValidationErrorType, number>>,
+  durationMs: number,
+): number {
+  const t = activeTelemetry();
+  if (!t) return Number.NaN;
+  const dsAttrs = { [ATTR_GRPO_VALIDATION_DATASET]: name };
+  const accuracy = samples ? correct / samples : Number.NaN;
+  const gap = t.training.recentTrainingAccuracy - accuracy;
+  // No samples means no accuracy, and no training accuracy yet (validation before the first
+  // step's analysis) means no gap: neither is a value, so neither is recorded (nor counted as a
+  // dropped invalid value, which would page as telemetry loss). TensorBoard shows them at `step`
+  // even when the trainer moved on while the pass ran.
+  t.atStep(step, () => {
+    if (Number.isFinite(accuracy)) t.instruments.record(METRICS.validationAccuracy, accuracy, dsAttrs);
+    if (Number.isFinite(gap)) t.instruments.record(METRICS.validationGeneralizationGap, gap, dsAttrs);
+    t.instruments.record(METRICS.validationDuration, durationMs / 1000, dsAttrs);
+    t.instruments.record(METRICS.validationSamples, samples, dsAttrs);
+    for (const [type, n] of Object.entries(errors)) {
+      if (type !== 'format_error')
+        t.instruments.record(METRICS.validationErrors, n, { ...dsAttrs, [ATTR_ERROR_TYPE]: type });
+    }
+    if (errors.format_error)
+      t.instruments.record(METRICS.validationErrors, errors.format_error, {
+        ...dsAttrs,
+        [ATTR_ERROR_TYPE]: 'format_error',
+      });
+    if (errors.timeout) t.instruments.record(METRICS.validationTimeouts, errors.timeout, dsAttrs);
+  });
+  const errText = Object.entries(errors)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  t.logger('metrics').info(
+    `validation at step ${step}: accuracy ${Number.isFinite(accuracy) ? accuracy.toFixed(3) : 'n/a'} (${correct}/${samples})${Number.isFinite(gap) ? `, generalization gap ${gap.toFixed(3)}` : ''}${errText ? `; errors: ${errText}` : ''}`,
+    {
+      [ATTR_GRPO_STEP]: step,
+      ...(Number.isFinite(accuracy) ? { 'grpo.validation.accuracy': accuracy } : {}),
+      ...(Number.isFinite(gap) ? { 'grpo.validation.generalization_gap': gap } : {}),
+      'grpo.validation.samples': samples,
+      'grpo.validation.duration_ms': durationMs,
+      ...Object.fromEntries(Object.entries(errors).map(([k, v]) => [`grpo.validation.errors.${k}`, v])),
+    },
+  );
+  return gap;
+}
+
+/**
  * Whether the trainer should validate at `step`: validation metrics are enabled and `step` is a
  * multiple of `metrics.validation_frequency` (the seed's `if step % validation_frequency == 0`).
  * `runValidation` itself runs whenever it is called (a trainer may also validate at the start and end).
  */
 export function shouldValidate(step: number): boolean {
-  const t = activeTelemetry();
+  const t = callerSide();
   if (!t?.config.metrics.enable.validationMetrics) return false;
   return Number.isInteger(step) && step >= 0 && step % t.config.metrics.validationFrequency === 0;
 }
 
 /** Datasets set in code, per SDK instance: a new `initialize()` starts without one. */
-const programmatic = new WeakMap<GrpoTelemetry, { dataset: ValidationSample[]; name: string }>();
+const programmatic = new WeakMap<CallerSide, { dataset: ValidationSample[]; name: string }>();
 const fileCache = new Map<string, Promise<ValidationSample[]>>();
 
 /**
@@ -264,7 +290,7 @@ export function setValidationDataset(
   samples: readonly (Omit<ValidationSample, 'id'> & { id?: string })[],
   name = 'default',
 ): void {
-  const t = activeTelemetry();
+  const t = callerSide();
   if (!t) return;
   if (!Array.isArray(samples)) {
     t.drops.record('logs', 'invalid_value', 'setValidationDataset', 1, false);
@@ -280,7 +306,7 @@ export function setValidationDataset(
 }
 
 async function validationData(
-  t: GrpoTelemetry,
+  t: CallerSide,
   path: string | undefined,
 ): Promise<{ dataset: ValidationSample[]; name: string }> {
   const own = programmatic.get(t);

@@ -1,5 +1,6 @@
 // A minimal protobuf decoder: iterates fields of one message and reads their values. Unknown fields
-// are skipped by wire type. Malformed input throws a ProtoDecodeError.
+// are skipped by wire type. Malformed input throws a ProtoDecodeError. Used to read TensorBoard events
+// (exporter-tensorboard) and OTLP requests (the sink).
 
 export class ProtoDecodeError extends Error {
   override name = 'ProtoDecodeError';
@@ -63,6 +64,35 @@ export class ProtoReader {
     const v = this.view.getFloat64(this.pos, true);
     this.pos += 8;
     return v;
+  }
+
+  /** A fixed64 (unsigned) as a BigInt, exact (OTLP timestamps in nanoseconds). */
+  fixed64(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  /** An sfixed64 as a number (precise within the safe integer range). */
+  sfixed64(): number {
+    this.need(8);
+    const v = this.view.getBigInt64(this.pos, true);
+    this.pos += 8;
+    return Number(v);
+  }
+
+  /** A fixed32 (unsigned). */
+  fixed32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** A bool varint. */
+  bool(): boolean {
+    return this.uvarint() !== 0;
   }
 
   float(): number {

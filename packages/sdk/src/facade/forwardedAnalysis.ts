@@ -1,0 +1,23 @@
+import { currentSide } from '../runtime/channelRegistry.js';
+import { loggingStepOf } from './isLoggingStep.js';
+
+/**
+ * What `logRewardMetrics` / `logGenerationMetrics` return when the call went to the telemetry thread:
+ * whether the step is analysed (the tier is enabled and it is a logging step of it). Bad input is
+ * found and counted on the telemetry thread, so it is not reflected here; a call without a step
+ * (the current step, known there) returns false.
+ */
+export function forwardedAnalysis(
+  tier: 'rewardMetrics' | 'generationMetrics',
+  step: unknown,
+  options: unknown,
+): boolean {
+  const config = currentSide()?.config;
+  if (!config || typeof step !== 'number' || !config.metrics.enable[tier]) return false;
+  const final =
+    options !== null && typeof options === 'object' && (options as { final?: unknown }).final === true;
+  return loggingStepOf(config.metrics, step, {
+    ...(tier === 'generationMetrics' ? { full: true } : {}),
+    final,
+  });
+}

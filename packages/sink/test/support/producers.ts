@@ -1,0 +1,88 @@
+// OpenTelemetry JS itself as the independent producer of OTLP requests: its SDKs make the records
+// and points, its otlp-transformer serializers the protobuf and JSON bodies.
+import type { Meter } from '@opentelemetry/api';
+import type { AnyValueMap, LogRecord } from '@opentelemetry/api-logs';
+import {
+  JsonLogsSerializer,
+  JsonMetricsSerializer,
+  ProtobufLogsSerializer,
+  ProtobufMetricsSerializer,
+} from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  type ReadableLogRecord,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import {
+  AggregationTemporality,
+  AggregationType,
+  MeterProvider,
+  MetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+
+class ManualReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
+  }
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+  async take(): Promise<ResourceMetrics> {
+    return (await this.collect()).resourceMetrics;
+  }
+}
+
+/** Log records made by OTel's LoggerProvider with the given resource; `emit` gets a logger per scope. */
+export async function makeLogRecords(
+  resource: AnyValueMap,
+  emit: (logger: (scope: string) => { emit(r: LogRecord): void }) => void,
+): Promise<ReadableLogRecord[]> {
+  const memory = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes(resource as Record<string, string>),
+    processors: [new SimpleLogRecordProcessor({ exporter: memory })],
+  });
+  emit((scope) => provider.getLogger(scope));
+  await provider.forceFlush();
+  const records = memory.getFinishedLogRecords();
+  await provider.shutdown();
+  return records;
+}
+
+/** One collection made by OTel's MeterProvider (delta; instrument `expo` as exponential histogram). */
+export async function makeMetrics(
+  resource: Record<string, string | number>,
+  record: (meter: Meter) => void,
+): Promise<ResourceMetrics> {
+  const reader = new ManualReader();
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes(resource),
+    readers: [reader],
+    views: [
+      {
+        instrumentName: 'expo',
+        aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM, options: { maxSize: 20 } },
+      },
+    ],
+  });
+  record(provider.getMeter('test'));
+  const rm = await reader.take();
+  await provider.shutdown();
+  return rm;
+}
+
+export function logsBody(records: ReadableLogRecord[], encoding: 'protobuf' | 'json'): Uint8Array {
+  const body = (encoding === 'json' ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest(records);
+  if (!body) throw new Error('the serializer returned nothing');
+  return body;
+}
+
+export function metricsBody(rm: ResourceMetrics, encoding: 'protobuf' | 'json'): Uint8Array {
+  const body = (encoding === 'json' ? JsonMetricsSerializer : ProtobufMetricsSerializer).serializeRequest(rm);
+  if (!body) throw new Error('the serializer returned nothing');
+  return body;
+}
+
+export const CONTENT_TYPE = { protobuf: 'application/x-protobuf', json: 'application/json' } as const;
