@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import grpo_otel  # noqa: E402
 
 CONFIG = """version: 1
-root: {{level: WARNING, handlers: []}}
+root: {{level: INFO, handlers: []}}
 resource:
   run_id: {run_id}
   service_name: {service}
