@@ -689,11 +689,33 @@ def _exporter_args(o: OtlpConfig) -> Dict[str, Any]:
     return args
 
 
-def _otlp_log_processor(o: OtlpConfig) -> LogRecordProcessor:
+def _fast_log_exporter_class() -> Any:
     from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+    from opentelemetry.sdk._logs.export import LogRecordExportResult
 
+    from . import _fastencode
+
+    class FastOTLPLogExporter(OTLPLogExporter):
+        """OTLPLogExporter whose requests holding a step's batch are encoded by `_fastencode` (the per-token
+        arrays as wire bytes); other requests, and any surprise, go the exporter's own way."""
+
+        def export(self, batch: Sequence[Any]) -> Any:
+            client = getattr(self, "_client", None)
+            if self._shutdown or client is None or not any(_fastencode.is_batch_record(r) for r in batch):
+                return super().export(batch)
+            try:
+                data = _fastencode.encode_request(batch)
+            except Exception:  # noqa: BLE001 - the exporter's own encoder then
+                return super().export(batch)
+            result = client.export(data)
+            return LogRecordExportResult.SUCCESS if result.success else LogRecordExportResult.FAILURE
+
+    return FastOTLPLogExporter
+
+
+def _otlp_log_processor(o: OtlpConfig) -> LogRecordProcessor:
     return BatchLogRecordProcessor(
-        OTLPLogExporter(endpoint=f"{o.endpoint}/v1/logs", **_exporter_args(o)),
+        _fast_log_exporter_class()(endpoint=f"{o.endpoint}/v1/logs", **_exporter_args(o)),
         schedule_delay_millis=1000,
         # The OTel SDK refuses a batch larger than the queue.
         max_export_batch_size=min(o.max_export_batch_size, o.max_records),
