@@ -1,7 +1,8 @@
-// bench/peers runs as documented: one short round of grpo-otel and the numpy + tensorboardX + csv +
-// logging peer (the test venv's interpreter, which has no wandb: that peer is reported as skipped),
-// each with a CPU time per step and the peer's ratio to grpo-otel (with the telemetry thread, and on
-// the calling thread), and the loop alone they are read net of. No timing is asserted.
+// bench/peers runs as documented: one short round of grpo-otel, the numpy + tensorboardX + csv +
+// logging peer and the Python bridge (the test venv's interpreter, which has no wandb: that peer is
+// reported as skipped), each with a CPU time per step and the peer's ratio to grpo-otel (with the
+// telemetry thread, and on the calling thread), and the loop alone they are read net of. No timing is
+// asserted.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -50,4 +51,13 @@ test('bench:peers prints every peer with its CPU per step and its ratio', () => 
   assert.ok(Number(peer[0]) > 0, `peer: ${peer}`);
   assert.match(peer[2] ?? '', /^x\d+\.\d\d$/);
   assert.match(r.stdout, /skipped: wandb offline\+logging: wandb is not installed/);
+  // The Python bridge (the test venv has its dependencies): its training thread, and its whole process.
+  const bridge = row('grpo_otel Python bridge ');
+  assert.ok(Number(bridge[0]) > 0, `bridge: ${bridge}`);
+  const all = row('grpo_otel Python bridge (all threads)');
+  assert.ok(Number(all[0]) >= Number(bridge[0]), `bridge, all threads: ${all}`);
+  assert.match(
+    r.stdout,
+    /Python peers \/ grpo_otel Python bridge \(training thread\): numpy\+tensorboardX\+csv\+logging x\d+\.\d\d/,
+  );
 });

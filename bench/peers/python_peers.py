@@ -6,7 +6,14 @@ training thread's CPU (time.thread_time_ns) over each step's logging:
   per token, entropy, lengths), tensorboardX scalars and histograms, the 64 model outputs to a csv
   file, a summary line through logging to a file;
 - wandb: the same statistics through wandb.log in offline mode (scalars, wandb.Histogram, the model
-  outputs as a wandb.Table), the summary line through logging; skipped when wandb is not installed.
+  outputs as a wandb.Table), the summary line through logging; skipped when wandb is not installed;
+- grpo_otel: the Python bridge (python/grpo_otel) with the calls the TypeScript side makes (log_reward
+  per function, log_reward_metrics, log_generation_metrics with the per-token values, log_model_output
+  per completion, log_training_progress) and the summary line on its training channel, a file handler
+  and OTLP/HTTP to a local endpoint that accepts and discards (the statistics and analyses are the
+  sink's, behind the collector); its training thread's CPU, and the whole process's (its telemetry
+  and export threads share the interpreter with training); with the per-token values of every
+  completion, and of one in ten (the default metrics.sampling_ratio); skipped without its dependencies.
 
 Prints one JSON line per peer. Usage: python python_peers.py OUT_DIR STEPS SKIP [GAP_MS]
 """
@@ -159,6 +166,93 @@ def run_wandb(out, data, skip, gap):
     return timed_steps(data, skip, gap, log, log_step, close)
 
 
+class _Discard:
+    """An OTLP/HTTP endpoint on 127.0.0.1 that answers 200 to every export and keeps nothing."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run_grpo_otel(out, data, skip, gap, sampling_ratio=1.0):
+    """Returns (training-thread ns, process ns) over the steps after `skip` and the shutdown."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+    import grpo_otel
+
+    sink = _Discard()
+    config = f"""version: 1
+root: {{level: INFO, handlers: [file]}}
+loggers:
+  training: {{level: INFO, handlers: [file], propagate: false}}
+  model_outputs: {{level: INFO, handlers: [], propagate: false}}
+  rewards: {{level: INFO, handlers: [file], propagate: false}}
+  metrics: {{level: INFO, handlers: [file], propagate: false}}
+handlers:
+  file: {{class: logging.handlers.RotatingFileHandler, filename: grpo_otel_training.log, formatter: standard}}
+formatters:
+  standard: {{format: '%(asctime)s - %(name)s - %(levelname)s - %(message)s'}}
+resource: {{run_id: bench-peers}}
+otlp: {{endpoint: {sink.url}, export_interval: 1}}
+metrics: {{logging_frequency: 1, full_metrics_frequency: 1, sampling_ratio: {sampling_ratio}}}
+"""
+    base = os.path.join(out, f"grpo_otel_{sampling_ratio}")
+    os.makedirs(base, exist_ok=True)
+    grpo_otel.initialize(config=grpo_otel.parse_config(config, "peers.yaml", env={}, base_dir=base), handle_exit=False)
+    log = grpo_otel.get_logger("training")
+    thread_ns = process_ns = 0
+    for d in data:
+        if d["step"] == skip + 1:
+            grpo_otel.force_flush()
+        t0, p0 = time.thread_time_ns(), time.process_time_ns()
+        step = d["step"]
+        for f, r in d["rewards"].items():
+            grpo_otel.log_reward(f, r, step=step)
+        grpo_otel.log_reward_metrics(step, d["rewards"], group_size=GROUP)
+        grpo_otel.log_generation_metrics(
+            step,
+            [
+                {"text": d["texts"][c], "tokens": d["tokens"][c], "logprobs": d["logprobs"][c], "ref_logprobs": d["ref_logprobs"][c], "entropies": d["entropies"][c]}
+                for c in range(COMPLETIONS)
+            ],
+            d["answers"],
+            group_size=GROUP,
+        )
+        for c in range(COMPLETIONS):
+            grpo_otel.log_model_output(d["questions"][c], d["answers"][c], d["texts"][c], step=step)
+        grpo_otel.log_training_progress(step, {"loss": d["loss"], "learning_rate": 1e-6})
+        log.info("step %d: loss %.4f", step, d["loss"])
+        if step > skip:
+            thread_ns += time.thread_time_ns() - t0
+        time.sleep(gap)
+        if step > skip:
+            # The process's CPU over the step and its gap: the calls, and what the telemetry and export
+            # threads did meanwhile (sleeping costs nothing).
+            process_ns += time.process_time_ns() - p0
+    t0, p0 = time.thread_time_ns(), time.process_time_ns()
+    grpo_otel.shutdown()
+    sink.close()
+    return thread_ns + time.thread_time_ns() - t0, process_ns + time.process_time_ns() - p0
+
+
 def main():
     out, steps, skip = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     gap = (float(sys.argv[4]) if len(sys.argv) > 4 else 20) / 1000
@@ -174,6 +268,18 @@ def main():
     for name, fn in peers:
         ns = fn(out, data, skip, gap)
         print(json.dumps({"peer": name, "steps": measured, "allUsPerStep": ns / measured / 1000}), flush=True)
+    try:
+        import opentelemetry.sdk  # noqa: F401
+        import yaml  # noqa: F401
+    except ImportError as e:
+        print(json.dumps({"peer": "grpo_otel Python bridge", "skipped": f"{e.name} is not installed"}), flush=True)
+        return
+    # Every completion's per-token values (the values the other peers log), then the default
+    # metrics.sampling_ratio (0.1): per-token values of one completion in ten.
+    for ratio, name in ((1.0, "grpo_otel Python bridge"), (0.1, "grpo_otel Python bridge, sampling 0.1")):
+        thread_ns, process_ns = run_grpo_otel(out, data, skip, gap, ratio)
+        print(json.dumps({"peer": name, "steps": measured, "allUsPerStep": thread_ns / measured / 1000}), flush=True)
+        print(json.dumps({"peer": f"{name} (all threads)", "steps": measured, "allUsPerStep": process_ns / measured / 1000}), flush=True)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@
 //                   `telemetry_thread.enabled` (the training thread only captures). Each is read net of
 //                   the same Node loop with the SDK disabled (its timers and awaits), measured beside it;
 //   numpy+tbx       numpy statistics, tensorboardX scalars and histograms, csv, logging;
-//   wandb offline   the same statistics through wandb.log (mode offline, outputs as a wandb.Table).
+//   wandb offline   the same statistics through wandb.log (mode offline, outputs as a wandb.Table);
+//   grpo_otel       the Python bridge (python/grpo_otel): the same calls as grpo-otel's, OTLP/HTTP to a
+//                   local discarding endpoint (the analyses are the sink's); its training thread's CPU,
+//                   and its whole process's (telemetry and export threads included).
 // Each step is followed by GAP_MS of idle time (the step's training work), so background work runs
 // where it would. The Python peers get a venv of their own (bench/peers/requirements.txt).
 // Usage: pnpm bench:peers [--rounds 3] [--steps 200] [--skip 20] [--gap-ms 20] [--python <path>]
@@ -140,6 +143,15 @@ for (const [peer, xs] of samples) {
   const ratio =
     peer.startsWith('grpo-otel, telemetry') || peer.startsWith('(') ? '' : `x${(m / ourMedian).toFixed(2)}`;
   lines.push(`${peer.padEnd(40)}${m.toFixed(0).padStart(10)}${range.padStart(22)}${ratio.padStart(16)}`);
+}
+// The Python trainer's choice: each variant of the bridge beside the usual Python ways.
+for (const [bridge, bs] of samples) {
+  if (!bridge.startsWith('grpo_otel Python bridge') || bridge.endsWith('(all threads)')) continue;
+  const b = median(bs);
+  const vs = [...samples]
+    .filter(([peer]) => !peer.startsWith('grpo') && !peer.startsWith('('))
+    .map(([peer, xs]) => `${peer} x${(median(xs) / b).toFixed(2)}`);
+  if (vs.length) lines.push(`Python peers / ${bridge} (training thread): ${vs.join(', ')}`);
 }
 for (const s of skipped) lines.push(`skipped: ${s}`);
 lines.push(

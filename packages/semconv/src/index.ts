@@ -114,7 +114,12 @@ export {
   KNOWN_NAME_MAPPINGS,
   type KnownNameMapping,
 } from './knownNameMappings.js';
-export { type KnownNameResolution, type LookupKnownNameOptions, lookupKnownName } from './lookupKnownName.js';
+export {
+  type KnownNameResolution,
+  type LookupKnownNameOptions,
+  lookupKnownName,
+  SPLIT_PREFIXES,
+} from './lookupKnownName.js';
 export {
   type InstrumentKind,
   METRIC_CATEGORIES,
@@ -131,6 +136,7 @@ export {
   prometheusName,
   prometheusSeries,
 } from './prometheusName.js';
+export { renderPythonSemconv } from './renderPythonSemconv.js';
 export { renderSemconvMarkdown } from './renderSemconvMarkdown.js';
 export type { AttributeRef, EventDefinition, SpanDefinition } from './SpanDefinition.js';
 export type { Stability } from './Stability.js';

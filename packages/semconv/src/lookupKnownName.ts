@@ -63,7 +63,7 @@ const MATCHERS: readonly Matcher[] = KNOWN_NAME_MAPPINGS.map(compile).sort((a, b
 });
 
 /** Logging prefixes that say which split a value belongs to (Weights & Biases `train/`, TRL `eval_`). */
-const SPLIT_PREFIXES: readonly { readonly prefix: string; readonly split: Split }[] = [
+export const SPLIT_PREFIXES: readonly { readonly prefix: string; readonly split: Split }[] = [
   { prefix: 'train/', split: 'train' },
   { prefix: 'eval/', split: 'validation' },
   { prefix: 'eval_', split: 'validation' },
