@@ -49,7 +49,8 @@ test('bench:peers prints every peer with its CPU per step and its ratio', () => 
   }
   const peer = row('numpy+tensorboardX+csv+logging');
   assert.ok(Number(peer[0]) > 0, `peer: ${peer}`);
-  assert.match(peer[2] ?? '', /^x\d+\.\d\d$/);
+  // The ratio to ours, or n/a when a run this short measured ours at or below the loop's own noise.
+  assert.match(peer[2] ?? '', /^(x\d+\.\d\d|n\/a)$/);
   assert.match(r.stdout, /skipped: wandb offline\+logging: wandb is not installed/);
   // The Python bridge (the test venv has its dependencies): its training thread, and its whole process.
   const bridge = row('grpo_otel Python bridge ');

@@ -141,7 +141,12 @@ for (const [peer, xs] of samples) {
   const m = median(xs);
   const range = `${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)}`;
   const ratio =
-    peer.startsWith('grpo-otel, telemetry') || peer.startsWith('(') ? '' : `x${(m / ourMedian).toFixed(2)}`;
+    peer.startsWith('grpo-otel, telemetry') || peer.startsWith('(')
+      ? ''
+      : // A run too short to measure ours above the loop's own noise has no ratio.
+        ourMedian > 0
+        ? `x${(m / ourMedian).toFixed(2)}`
+        : 'n/a';
   lines.push(`${peer.padEnd(40)}${m.toFixed(0).padStart(10)}${range.padStart(22)}${ratio.padStart(16)}`);
 }
 // The Python trainer's choice: each variant of the bridge beside the usual Python ways.
