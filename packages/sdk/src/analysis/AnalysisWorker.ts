@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type Context, context, diag } from '@opentelemetry/api';
+import { spawnWorker } from '../internal/spawnWorker.js';
 import type { AnalysisResult } from './AnalysisResult.js';
 import { GaugeTable } from './GaugeTable.js';
 import type {
@@ -43,7 +44,7 @@ export class AnalysisWorker {
 
   constructor(private readonly options: AnalysisWorkerOptions) {
     this.maxPending = options.maxPending ?? 64;
-    this.worker = spawnAnalysisWorker();
+    this.worker = spawnWorker(import.meta.url, './analysisWorkerMain');
     this.worker.unref();
     this.worker.on('message', (msg: WorkerResponse) => this.onMessage(msg));
     this.worker.on('error', (err) => {
@@ -189,17 +190,4 @@ export class AnalysisWorker {
     this.options.onError(message);
     this.wake();
   }
-}
-
-function spawnAnalysisWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Running from sources under tsx: its loader is not inherited by workers, so register it there.
-    const entry = new URL('./analysisWorkerMain.ts', here).href;
-    return new Worker(
-      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
-      { eval: true },
-    );
-  }
-  return new Worker(new URL('./analysisWorkerMain.js', here));
 }

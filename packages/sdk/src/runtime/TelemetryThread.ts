@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { RunningStats } from '@grpo-otel/metrics';
 import { generateRunId } from '@grpo-otel/semconv';
 import {
@@ -27,6 +27,7 @@ import {
   waitAsync,
 } from '../internal/FrameRing.js';
 import { StringSanitizer } from '../internal/StringSanitizer.js';
+import { spawnWorker } from '../internal/spawnWorker.js';
 import { ChannelLogger } from '../logging/ChannelLogger.js';
 import { buildResource, processAttributes } from './buildResource.js';
 import { type ForwardedCall, setForwarder } from './callForwarding.js';
@@ -122,19 +123,6 @@ class SpanForwarder implements SpanProcessor {
   async shutdown(): Promise<void> {}
 }
 
-function spawnTelemetryThread(start: ThreadStart): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Running from sources under tsx: its loader is not inherited by workers, so register it there.
-    const entry = new URL('../thread/telemetryThreadMain.ts', here).href;
-    return new Worker(
-      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
-      { eval: true, workerData: start, stdout: false, stderr: false },
-    );
-  }
-  return new Worker(new URL('../thread/telemetryThreadMain.js', here), { workerData: start });
-}
-
 /**
  * The training thread's side of the telemetry thread (`telemetry_thread.enabled`): the public calls
  * are forwarded here (see `callForwarding`) and written into the shared ring with their time and
@@ -195,12 +183,14 @@ export class TelemetryThread {
     this.shared[0] = Number.NaN;
     this.ring = new RingWriter(sab);
     this.registeredGlobal = options.registerGlobal ?? true;
-    this.worker = spawnTelemetryThread({
-      sab,
-      config: this.config,
-      processAttributes: processAttributes(),
-      registerGlobal: this.registeredGlobal,
-      env: { ...(options.env ?? process.env) },
+    this.worker = spawnWorker(import.meta.url, '../thread/telemetryThreadMain', {
+      workerData: {
+        sab,
+        config: this.config,
+        processAttributes: processAttributes(),
+        registerGlobal: this.registeredGlobal,
+        env: { ...(options.env ?? process.env) },
+      } satisfies ThreadStart,
     });
     this.worker.on('message', (m: ThreadMessage) => this.onMessage(m));
     this.worker.on('error', (err) => {
