@@ -32,6 +32,8 @@ interface QueueYaml {
 
 function configYaml(endpoint: string, queue: QueueYaml, traces = false): string {
   return `version: 1
+# This trainer reads the instance's internals (its export queues' stats): it runs on the calling thread.
+telemetry_thread: { enabled: false }
 root: { level: INFO, handlers: [] }
 loggers:
   training: { level: INFO, handlers: [] }

@@ -22,6 +22,8 @@ import {
 } from './support/sdkTrainerRun.js';
 
 const SCRIPT = join(repoRoot, 'test/fixtures/diskFaultTrainer.ts');
+// The trainer reads the instance's export error counts: the pipeline runs on its thread.
+const CALLING_THREAD = 'telemetry_thread:\n  enabled: false\n';
 
 interface FaultResult {
   messages: string[];
@@ -72,7 +74,7 @@ describe('disk faults: reported once per cause, counted, other sinks unharmed, r
   timeout: 120_000,
 }, () => {
   test('ENOSPC (log file and CSV are /dev/full): TensorBoard keeps everything; both recover', async (t) => {
-    const files = trainerFiles(t, { flushIntervalS: 0.05 });
+    const files = trainerFiles(t, { flushIntervalS: 0.05, extraYaml: CALLING_THREAD });
     const r = await runFault(files, 'enospc');
     assert.deepEqual(r.apiErrors, [], 'no API call threw');
     for (const h of ['file', 'csv']) {
@@ -98,7 +100,7 @@ describe('disk faults: reported once per cause, counted, other sinks unharmed, r
   });
 
   test('EACCES (the sinks’ directories not writable): counted and reported once each; all recover', async (t) => {
-    const files = trainerFiles(t, { flushIntervalS: 0.05 });
+    const files = trainerFiles(t, { flushIntervalS: 0.05, extraYaml: CALLING_THREAD });
     // root is never refused by permission bits: the trainer then runs as the unprivileged user nobody.
     const root = process.getuid?.() === 0;
     const as = root ? { uid: 65534, gid: 65534 } : undefined;
@@ -128,7 +130,7 @@ describe('disk faults: reported once per cause, counted, other sinks unharmed, r
   });
 
   test('the output directory removed under the running sinks: recreated, nothing after it lost', async (t) => {
-    const files = trainerFiles(t, { flushIntervalS: 0.05 });
+    const files = trainerFiles(t, { flushIntervalS: 0.05, extraYaml: CALLING_THREAD });
     const r = await runFault(files, 'rmdir');
     assert.deepEqual(r.apiErrors, [], 'no API call threw');
     assert.equal(count(r.messages, /training\.log\): the file was removed while open/), 1);

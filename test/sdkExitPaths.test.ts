@@ -90,12 +90,12 @@ function assertDiedOf(exit: TrainerExit, signal: NodeJS.Signals): void {
   assert.equal(exit.signal, signal, `the trainer exited with code ${exit.code}: ${exit.stderr}`);
 }
 
-/** The calling thread (the default), and a telemetry thread doing the work (`telemetry_thread`). */
+/** The calling thread, and a telemetry thread doing the work (`telemetry_thread`, the default). */
 // With the thread, a loop with no work between steps outruns the sinks while a signal's flush runs
 // (tens of thousands of steps, more than the TensorBoard server check reads in time): its signal runs
 // take 1 ms of work per step, still faster than any training step.
 const MODES = [
-  { name: 'calling thread', yaml: '', loop: {} },
+  { name: 'calling thread', yaml: 'telemetry_thread:\n  enabled: false\n', loop: {} },
   { name: 'telemetry thread', yaml: 'telemetry_thread:\n  enabled: true\n', loop: { stepMs: 1 } },
 ] as const;
 

@@ -6,10 +6,14 @@ import { test } from 'node:test';
 import { runSigkillTrial } from './support/sigkillTrial.js';
 
 for (let trial = 0; trial < 3; trial++) {
-  test(`SIGKILL trial ${trial}: files readable, at most the last flush interval lost`, {
+  test(`SIGKILL trial ${trial}, calling thread: files readable, at most the last flush interval lost`, {
     timeout: 120_000,
   }, async (t) => {
-    const r = await runSigkillTrial(t, { flushIntervalS: 0.2, killAfterMs: [100, 1500] });
+    const r = await runSigkillTrial(t, {
+      flushIntervalS: 0.2,
+      killAfterMs: [100, 1500],
+      extraYaml: 'telemetry_thread:\n  enabled: false\n',
+    });
     assert.ok(r.produced > 0);
   });
 }

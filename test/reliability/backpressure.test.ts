@@ -38,6 +38,8 @@ const gc = runInNewContext('gc') as () => void;
 
 function configYaml(endpoint: string): string {
   return `version: 1
+# This trainer reads the instance's internals (its export queues' stats): it runs on the calling thread.
+telemetry_thread: { enabled: false }
 root: { level: INFO, handlers: [] }
 loggers:
   backpressure: { level: INFO, handlers: [otlp], propagate: false }

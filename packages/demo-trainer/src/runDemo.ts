@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   beginStep,
+  getDrops,
   getSystemLogger,
-  getTelemetry,
   getTrainingLogger,
   initialize,
   isLoggingStep,
@@ -108,7 +108,10 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
   }));
   writeFileSync(validationSet, `${JSON.stringify(samples, null, 1)}\n`);
 
-  const telemetry = initialize({ config, env, baseDir: outDir });
+  initialize({ config, env, baseDir: outDir });
+  // initialize() returns no instance with the telemetry thread: on unless OTEL_SDK_DISABLED says off.
+  const telemetry =
+    (env as Record<string, string | undefined>).OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
   const signals: DemoSummary['signals'] = [];
   const log = getTrainingLogger();
   registerTensorMemory(tensorMemory);
@@ -289,7 +292,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     `done: correctness ${fmt(c.first)} -> ${fmt(c.last)} (first vs last ${c.window} steps), ` +
       `reward ${fmt(r.first)} -> ${fmt(r.last)}, validation accuracy ${fmt(start.accuracy)} -> ${fmt(end.accuracy)}`,
   );
-  const drops = (getTelemetry()?.drops.snapshot() ?? []).map((d) => ({ ...d }));
+  const drops = await getDrops();
   const model = {
     parameters: trainer.policy.parameterCount,
     vocabulary: trainer.vocabulary.size,
@@ -323,7 +326,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     history: { correctness, reward: rewards, stepSeconds, stepCpuSeconds },
     signals,
     drops,
-    telemetry: telemetry !== undefined,
+    telemetry,
     files: {
       log: file && 'filename' in file ? file.filename : '',
       csv: csv && 'filename' in csv ? csv.filename : '',

@@ -6,6 +6,7 @@ import { loadConfigFile, parseConfig } from './config/loadConfig.js';
 import { envFlag } from './config/otlpEnv.js';
 import type { ResolvedConfig } from './config/ResolvedConfig.js';
 import { channelName } from './internal/channelName.js';
+import type { DropEntry } from './internal/DropCounter.js';
 import type { ChannelLogger } from './logging/ChannelLogger.js';
 import { installSdkDiagnostics } from './logging/sdkDiagnostics.js';
 import { setSdkLifecycle } from './logging/sdkLifecycle.js';
@@ -60,6 +61,7 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
       : (configPathOrOptions ?? {});
   const env = options.env ?? process.env;
   const previous = currentTelemetry() ?? currentThread();
+  stopped = undefined;
   if (previous) {
     setActiveTelemetry(undefined);
     void previous.shutdown();
@@ -107,6 +109,7 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
 export async function shutdown(): Promise<void> {
   const t = currentTelemetry() ?? currentThread();
   setActiveTelemetry(undefined);
+  if (t) stopped = t;
   await t?.shutdown();
 }
 
@@ -115,7 +118,25 @@ export async function forceFlush(): Promise<void> {
   await (currentTelemetry() ?? currentThread())?.forceFlush();
 }
 
-/** The active SDK instance, if initialized (undefined with a telemetry thread: it lives there). */
+/**
+ * What the SDK has dropped so far, by signal, reason and place (each entry's `count`), counted once
+ * every call made before this one was handled: on the calling thread, or by the telemetry thread.
+ * After `shutdown()`, the run's final counts (until the next `initialize()`). Empty when nothing was
+ * dropped or the SDK was never initialized.
+ */
+export async function getDrops(): Promise<DropEntry[]> {
+  const t = currentTelemetry() ?? currentThread() ?? stopped;
+  if (t instanceof TelemetryThread) return t.dropCounts();
+  return t?.drops.snapshot() ?? [];
+}
+
+/** The instance the last `shutdown()` stopped: its counts stay readable until the next `initialize()`. */
+let stopped: GrpoTelemetry | TelemetryThread | undefined;
+
+/**
+ * The active SDK instance, if initialized on the calling thread (`telemetry_thread.enabled: false`,
+ * or in-process readers given to `initialize()`); undefined with a telemetry thread: it lives there.
+ */
 export function getTelemetry(): GrpoTelemetry | undefined {
   return currentTelemetry();
 }

@@ -8,6 +8,7 @@ export {
   CHANNELS,
   type ChannelName,
   forceFlush,
+  getDrops,
   getLogger,
   getMeter,
   getMetricsLogger,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -185,7 +185,8 @@ handlers:
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  // Killed once it has ended a few thousand spans, in the middle of writing.
+  // Killed once it has ended a few thousand spans and the file has its first lines (the telemetry
+  // thread writes it, once started), in the middle of writing.
   await new Promise<void>((resolve) => {
     let out = '';
     p.stdout!.on('data', (c: Buffer) => {
@@ -193,6 +194,10 @@ handlers:
       if (/spans 3\d{3}/.test(out)) resolve();
     });
   });
+  const file = join(dir, 'traces.jsonl');
+  for (let i = 0; i < 400 && !(existsSync(file) && readFileSync(file, 'utf8').includes('\n')); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
   p.kill('SIGKILL');
   await new Promise((r) => p.on('close', r));
   const text = readFileSync(join(dir, 'traces.jsonl'), 'utf8');

@@ -87,6 +87,8 @@ metrics:
   sampling_ratio: 1
   validation: { max_samples: 3, timeout_per_sample: 0.2 }
 limits: { max_string_length: ${MAX_STRING} }
+# The counts these tests read are the instance's (sanitized, drops): it must run on this thread.
+telemetry_thread: { enabled: false }
 `,
   );
   const t = initialize({ configPath: f, handleExit: false, registerGlobal: false });

@@ -8,7 +8,6 @@ import {
   beginStep,
   forceFlush,
   type Generation,
-  getTelemetry,
   initialize,
   logGenerationMetrics,
   logMemoryUsage,
@@ -194,8 +193,9 @@ export async function writeRunFolder(out: string, options: { seed?: number } = {
     }
     // The step's collection waits up to 2 s for the analysis worker; a loaded machine (the worker's
     // first start compiles TypeScript) can take longer, and the results would land a step late.
-    // Waiting here keeps every point at its step, so the tests can compare steps exactly.
-    await getTelemetry()?.analyses.running?.drain();
+    // Waiting here (a flush waits for the analyses' answers) keeps every point at its step, so the
+    // tests can compare steps exactly.
+    await forceFlush();
     logTrainingProgress(step, {
       loss: 0.05 * random() - 0.025,
       learning_rate: 1e-5 * (1 - step / (2 * STEPS)),

@@ -871,8 +871,8 @@ export const CONFIG_SCHEMA = {
         enabled: {
           description: 'Run the pipeline on a telemetry thread.',
           type: 'boolean',
-          default: false,
-          examples: [true],
+          default: true,
+          examples: [false],
         },
         ring_bytes: {
           description:

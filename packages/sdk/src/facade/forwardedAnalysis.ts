@@ -3,9 +3,10 @@ import { loggingStepOf } from './isLoggingStep.js';
 
 /**
  * What `logRewardMetrics` / `logGenerationMetrics` return when the call went to the telemetry thread:
- * whether the step is analysed (the tier is enabled and it is a logging step of it). Bad input is
- * found and counted on the telemetry thread, so it is not reflected here; a call without a step
- * (the current step, known there) returns false.
+ * whether the step is analysed (the tier is enabled and it is a logging step of it). The callers add
+ * their batch's shape checks (what makes the call return false there); the values themselves are
+ * checked and counted on the telemetry thread. A call without a step (the current step, known
+ * there) returns false.
  */
 export function forwardedAnalysis(
   tier: 'rewardMetrics' | 'generationMetrics',

@@ -123,7 +123,7 @@ export function logGenerationMetrics(
 ): boolean {
   if (forwarding()) {
     forwardCall('logGenerationMetrics', [stepOrGenerations, ...rest]);
-    return forwardedAnalysis('generationMetrics', stepOrGenerations, rest[2]);
+    return forwardedAnalysis('generationMetrics', stepOrGenerations, rest[2]) && Array.isArray(rest[0]);
   }
   const t = activeTelemetry();
   if (!t) return false;

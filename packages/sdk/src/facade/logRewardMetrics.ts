@@ -7,6 +7,7 @@ import type { GrpoTelemetry } from '../runtime/GrpoTelemetry.js';
 import { forwardedAnalysis } from './forwardedAnalysis.js';
 import { loggingStepOf } from './isLoggingStep.js';
 import { resolveStep } from './resolveStep.js';
+import { groupSizeDivides, rewardBatchAccepted, usableRewardFunction } from './rewardBatchShape.js';
 
 /** The finite weights of `weights`; any other entry is counted as dropped and reported (its function weighs 1). */
 function validWeights(t: GrpoTelemetry, weights: unknown): Record<string, number> | undefined {
@@ -98,7 +99,10 @@ export function logRewardMetrics(
 ): boolean {
   if (forwarding()) {
     forwardCall('logRewardMetrics', [stepOrRewards, rewardsOrOptions, historyWindowOrOptions]);
-    return forwardedAnalysis('rewardMetrics', stepOrRewards, historyWindowOrOptions);
+    return (
+      forwardedAnalysis('rewardMetrics', stepOrRewards, historyWindowOrOptions) &&
+      rewardBatchAccepted(rewardsOrOptions, historyWindowOrOptions)
+    );
   }
   const t = activeTelemetry();
   if (!t) return false;
@@ -124,13 +128,7 @@ export function logRewardMetrics(
   const transfer: ArrayBuffer[] = [];
   for (const name of Object.keys(rewardsDict)) {
     const values = rewardsDict[name];
-    if (
-      name === '' ||
-      name === REWARD_FUNCTION_TOTAL ||
-      values === null ||
-      typeof values !== 'object' ||
-      typeof values.length !== 'number'
-    ) {
+    if (!usableRewardFunction(name, values)) {
       t.drops.record('metrics', 'invalid_value', METRICS.rewardMean.name);
       t.logger('metrics').warning(
         `logRewardMetrics: reward function ${JSON.stringify(name)} skipped (${name === REWARD_FUNCTION_TOTAL ? `'${REWARD_FUNCTION_TOTAL}' is reserved for the weighted sum` : 'expected an array of numbers'})`,
@@ -155,7 +153,7 @@ export function logRewardMetrics(
     );
   }
   const { groupSize } = options;
-  if (groupSize !== undefined && !(Number.isInteger(groupSize) && groupSize > 0 && n % groupSize === 0)) {
+  if (!groupSizeDivides(groupSize, n)) {
     return warn(
       `groupSize must be a positive integer that divides the ${n} completions, got ${describeValue(groupSize)}`,
     );

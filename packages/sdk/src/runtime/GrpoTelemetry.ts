@@ -341,8 +341,12 @@ export class GrpoTelemetry {
     ]);
   }
 
-  /** Flushes and stops every provider. Idempotent. */
-  shutdown(): Promise<void> {
+  /**
+   * Flushes and stops every provider. Idempotent. `requestedAt` (epoch ms): when the trainer asked,
+   * if earlier (a telemetry thread gets the request after the calls before it): the OTLP deadline
+   * counts from then.
+   */
+  shutdown(requestedAt?: number): Promise<void> {
     this.shutdownPromise ??= (async () => {
       // Analyses still running belong in the final export (see AnalysisBridge.close).
       await this.analyses.close();
@@ -350,7 +354,8 @@ export class GrpoTelemetry {
       // the collector unreachable, what is left then is counted as dropped and said in one line, before
       // the local sinks' last export, so their grpo.sdk.record.dropped series include it.
       const deadlineMs = this.otlpShutdownMs();
-      this.otlpShutdown.deadline.start(deadlineMs);
+      const late = requestedAt === undefined ? 0 : Math.max(0, Date.now() - requestedAt);
+      this.otlpShutdown.deadline.start(deadlineMs - late);
       const results = await Promise.allSettled([
         this.tracerProvider.shutdown(),
         this.otlpMetricReader?.shutdown(),

@@ -16,7 +16,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { SignalNotice } from '../analysis/AnalysisResult.js';
 import { channelRoutes, levelThreshold } from '../config/channelRoutes.js';
 import type { ResolvedConfig } from '../config/ResolvedConfig.js';
-import type { DropReason, DropSignal } from '../internal/DropCounter.js';
+import type { DropEntry, DropReason, DropSignal } from '../internal/DropCounter.js';
 import {
   createRingBuffer,
   RING_ACK,
@@ -29,6 +29,7 @@ import {
 import { StringSanitizer } from '../internal/StringSanitizer.js';
 import { spawnWorker } from '../internal/spawnWorker.js';
 import { ChannelLogger } from '../logging/ChannelLogger.js';
+import { userDiagLoggerSet } from '../logging/sdkDiagnostics.js';
 import { buildResource, processAttributes } from './buildResource.js';
 import { type ForwardedCall, setForwarder } from './callForwarding.js';
 import { installExitHooks } from './exitHooks.js';
@@ -38,6 +39,7 @@ import type { TensorMemory } from './TrainingState.js';
 import {
   F_CALL,
   F_DROP,
+  F_DROPS,
   F_EXIT,
   F_FLUSH,
   F_FLUSH_SYNC,
@@ -158,6 +160,10 @@ export class TelemetryThread {
   private readonly memoryPeaks = new Map<string, number>();
   private readonly rssSamples = new RunningStats();
   private seq = 0;
+  /** `drops()` calls waiting for the telemetry thread's answer, by sequence number. */
+  private readonly dropAnswers = new Map<number, (drops: DropEntry[] | undefined) => void>();
+  /** The telemetry thread's counts once it shut down. */
+  private finalDrops: DropEntry[] | undefined;
   private closed = false;
   /** Dropping calls after a full ring's wait timed out, until it is half empty. */
   private shedding = false;
@@ -189,6 +195,7 @@ export class TelemetryThread {
         config: this.config,
         processAttributes: processAttributes(),
         registerGlobal: this.registeredGlobal,
+        userDiag: userDiagLoggerSet(),
         env: { ...(options.env ?? process.env) },
       } satisfies ThreadStart,
     });
@@ -420,6 +427,10 @@ export class TelemetryThread {
           diag.error('grpo-otel: an onSignal callback threw', err);
         }
       }
+    } else if (m.type === 'diag') {
+      diag[m.level](m.message);
+    } else if (m.type === 'drops') {
+      this.dropAnswers.get(m.seq)?.(m.drops);
     } else if (m.type === 'fatal') {
       this.failed = true;
       diag.error(`grpo-otel: the telemetry thread failed (${m.message}); telemetry from here on is dropped`);
@@ -427,12 +438,12 @@ export class TelemetryThread {
   }
 
   /** Writes a control frame (waiting for room as long as the exit timeout allows); its sequence number. */
-  private control(kind: number): number | undefined {
+  private control(kind: number, ...extra: unknown[]): number | undefined {
     const seq = ++this.seq;
     const deadline = performance.now() + this.config.telemetryThread.exitTimeoutMs;
     for (;;) {
       if (this.failed || Atomics.load(this.header, RING_CLOSED) !== 0) return undefined;
-      const res = this.ring.write([kind, seq]);
+      const res = this.ring.write([kind, seq, ...extra]);
       if (res === 'ok') return seq;
       const left = deadline - performance.now();
       if (left <= 0) return undefined;
@@ -516,18 +527,59 @@ export class TelemetryThread {
     this.closed = true;
   }
 
+  /**
+   * The drop counts of the telemetry thread's instance once it has handled every call made before
+   * (this thread's own drops included: they are forwarded to it), plus those this thread could not
+   * forward yet.
+   */
+  async dropCounts(): Promise<DropEntry[]> {
+    if (!this.closed && !this.failed && this.pendingDrops.size > 0) this.sendDrops();
+    const withHeld = (drops: DropEntry[]): DropEntry[] => {
+      for (const [signal, reason, where, count] of this.pendingDrops.values()) {
+        const same = drops.find((d) => d.signal === signal && d.reason === reason && d.where === where);
+        if (same) same.count += count;
+        else drops.push({ signal, reason, where, count });
+      }
+      return drops;
+    };
+    if (this.closed) return withHeld((this.finalDrops ?? []).map((d) => ({ ...d })));
+    const seq = this.control(F_DROPS);
+    if (seq === undefined) return withHeld([]);
+    const answer = new Promise<DropEntry[] | undefined>((resolve) => this.dropAnswers.set(seq, resolve));
+    try {
+      // The answer is posted before the acknowledgement: once acknowledged, it is on its way.
+      const acked = await this.waitAsync(seq, this.flushTimeoutMs());
+      const drops = acked
+        ? await Promise.race([
+            answer,
+            new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref()),
+          ])
+        : undefined;
+      return withHeld(drops ?? []);
+    } finally {
+      this.dropAnswers.delete(seq);
+    }
+  }
+
   /** Flushes and stops the telemetry thread. Idempotent. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
+      const requestedAt = Date.now();
       await this.tracerProvider.shutdown();
       setForwarder(undefined);
-      const seq = this.control(F_SHUTDOWN);
+      const seq = this.control(F_SHUTDOWN, requestedAt);
+      if (seq !== undefined)
+        this.dropAnswers.set(seq, (drops) => {
+          this.finalDrops = drops;
+        });
       this.worker.ref();
       const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
       const ok = await this.waitAsync(seq, this.flushTimeoutMs());
       this.closed = true;
       if (!ok && !this.failed) this.reportCut('shutdown');
+      // The exit comes after the final counts' message.
       if (ok) await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
+      if (seq !== undefined) this.dropAnswers.delete(seq);
       else await this.worker.terminate();
       if (this.registeredGlobal) {
         // What tracerProvider.register() set: the tracer provider, the context manager and the propagator.

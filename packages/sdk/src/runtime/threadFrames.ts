@@ -1,3 +1,5 @@
+import type { DropEntry } from '../internal/DropCounter.js';
+
 /**
  * The frames the training thread writes into the ring for the telemetry thread: each is one array
  * whose first element is its kind.
@@ -12,8 +14,9 @@
  * - `[METRIC, kind, name, options, value, attributes, epochMs, traceId, spanId, traceFlags]`: a
  *   measurement on one of `getMeter()`'s synchronous instruments;
  * - `[OBSERVE, kind, name, options, [[value, attributes], ...]]`: a reading of one of its observables;
- * - `[FLUSH | FLUSH_SYNC | EXIT | SHUTDOWN, seq]`: control, acknowledged by storing `seq` in the
- *   ring's ACK slot once done.
+ * - `[FLUSH | FLUSH_SYNC | EXIT | SHUTDOWN | DROPS, seq]`: control, acknowledged by storing `seq` in
+ *   the ring's ACK slot once done (DROPS first posts the drop counts back; SHUTDOWN carries the
+ *   epoch ms the trainer asked at, its OTLP deadline's start).
  */
 export const F_CALL = 1;
 export const F_LOG = 2;
@@ -26,10 +29,13 @@ export const F_FLUSH = 10;
 export const F_FLUSH_SYNC = 11;
 export const F_EXIT = 12;
 export const F_SHUTDOWN = 13;
+export const F_DROPS = 14;
 
 /** What the telemetry thread posts back to the training thread. */
 export type ThreadMessage =
   | { type: 'signal'; notice: unknown; traceId: string; spanId: string; traceFlags: number }
+  | { type: 'drops'; seq: number; drops: DropEntry[] }
+  | { type: 'diag'; level: 'error' | 'warn' | 'info' | 'debug' | 'verbose'; message: string }
   | { type: 'fatal'; message: string };
 
 /** What the training thread gives the telemetry thread at its start (`workerData`). */
@@ -38,5 +44,10 @@ export interface ThreadStart {
   config: unknown;
   processAttributes: Record<string, unknown>;
   registerGlobal: boolean;
+  /**
+   * The application registered its own `diag` logger: the telemetry thread's diagnostics go to it
+   * (posted back), not to stderr.
+   */
+  userDiag: boolean;
   env: Record<string, string | undefined>;
 }

@@ -8,6 +8,7 @@ import {
   type Context,
   context,
   createTraceState,
+  DiagLogLevel,
   diag,
   type HrTime,
   type Meter,
@@ -28,6 +29,7 @@ import {
   ringHeader,
   sharedValue,
 } from '../internal/FrameRing.js';
+import { formatDiag } from '../internal/SdkDiagLogger.js';
 import { installSdkDiagnostics } from '../logging/sdkDiagnostics.js';
 import { channelLogger, setActiveTelemetry } from '../runtime/channelRegistry.js';
 import type { ForwardedInstrumentKind } from '../runtime/ForwardingMeter.js';
@@ -37,6 +39,7 @@ import type { TensorMemory } from '../runtime/TrainingState.js';
 import {
   F_CALL,
   F_DROP,
+  F_DROPS,
   F_EXIT,
   F_FLUSH,
   F_FLUSH_SYNC,
@@ -312,7 +315,17 @@ function handle(t: GrpoTelemetry, f: unknown[], tensor: { last?: TensorMemory },
 }
 
 async function run(): Promise<void> {
-  installSdkDiagnostics(start.env, forwardDiagToRoot);
+  if (start.userDiag) {
+    // The application's own logger lives on its thread: hand it ours (lost only if the process exits first).
+    const to =
+      (level: 'error' | 'warn' | 'info' | 'debug' | 'verbose') =>
+      (message: string, ...args: unknown[]) =>
+        post({ type: 'diag', level, message: formatDiag(message, args) });
+    diag.setLogger(
+      { error: to('error'), warn: to('warn'), info: to('info'), debug: to('debug'), verbose: to('verbose') },
+      { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true },
+    );
+  } else installSdkDiagnostics(start.env, forwardDiagToRoot);
   const t = new GrpoTelemetry(start.config as ResolvedConfig, {
     handleExit: false,
     // The telemetry thread's own globals: the context manager its calls run under.
@@ -347,6 +360,7 @@ async function run(): Promise<void> {
         const seq = frame[1] as number;
         if (kind === F_FLUSH) await t.forceFlush();
         else if (kind === F_FLUSH_SYNC) t.flushSync();
+        else if (kind === F_DROPS) post({ type: 'drops', seq, drops: t.drops.snapshot() });
         else if (kind === F_EXIT) {
           // The training thread waits in its 'exit' handler while this thread still runs: the
           // analyses in flight are answered (within half the exit timeout) before the local sinks drain.
@@ -358,13 +372,17 @@ async function run(): Promise<void> {
           Atomics.store(header, RING_CLOSED, 1);
           return;
         } else if (kind === F_SHUTDOWN) {
-          await t.shutdown();
+          await t.shutdown(frame[2] as number);
           setActiveTelemetry(undefined);
+          // The run's final counts, for getDrops() after shutdown().
+          post({ type: 'drops', seq, drops: t.drops.snapshot() });
           clearInterval(alive);
           ack(seq);
           Atomics.store(header, RING_CLOSED, 1);
           return;
         }
+        // A flush's waiter reads the training accuracy next (a validation pass after it).
+        shared[0] = t.training.recentTrainingAccuracy;
         ack(seq);
         sliceStart = performance.now();
         continue;
