@@ -45,6 +45,8 @@ metrics:
   full_metrics_frequency: 1
   sampling_ratio: 1
   max_pending_analyses: 1000
+# The test reads the analysis worker's pending jobs on the instance: it runs on this thread.
+telemetry_thread: { enabled: false }
 `,
   );
   const t = initialize({ configPath: f, handleExit: false, registerGlobal: false });

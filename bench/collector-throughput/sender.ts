@@ -20,6 +20,8 @@ const BURST = 200;
 const CONFIG = `version: 1
 resource: { service_name: grpo-bench-sender, experiment: collector-throughput }
 root: { level: INFO, handlers: [] }
+# The sender paces itself on its logs queue's fill (the instance's): it runs on this thread.
+telemetry_thread: { enabled: false }
 otlp: { export_interval: 1${process.env.BENCH_BATCH ? `, queue: { max_export_batch_size: ${process.env.BENCH_BATCH} }` : ''} }
 `;
 

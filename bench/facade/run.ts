@@ -338,7 +338,8 @@ async function part3(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-facade-'));
   initialize({
     config: parseConfig(
-      'handlers:\n  none: { class: logging.NullHandler }\nroot: { level: INFO, handlers: [none] }\nmetrics: { logging_frequency: 1, full_metrics_frequency: 1, sampling_ratio: 1 }\n',
+      // The calling thread's side of the calls (the instance's analysis bridge is read below).
+      'handlers:\n  none: { class: logging.NullHandler }\nroot: { level: INFO, handlers: [none] }\nmetrics: { logging_frequency: 1, full_metrics_frequency: 1, sampling_ratio: 1 }\ntelemetry_thread: { enabled: false }\n',
       { source: 'bench.yaml', baseDir: dir, env: {} },
     ),
     env: {},

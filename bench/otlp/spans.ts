@@ -27,6 +27,8 @@ const collector = await startCollector();
 const yaml = `
 version: 1
 root: { level: WARNING, handlers: [] }
+# The OTLP span path on this thread (what the bench compares).
+telemetry_thread: { enabled: false }
 otlp: { endpoint: "${collector.otlpHttpEndpoint}", logs: false, metrics: false, traces: true }
 `;
 initialize({

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type GrpoTelemetry,
+  type DropEntry,
+  getDrops,
   getTrainingLogger,
   initialize,
   logTrainingProgress,
@@ -12,7 +13,8 @@ import {
 import { captureDiag } from '@grpo-otel/testkit/captureDiag';
 
 export interface SdkRun {
-  telemetry: GrpoTelemetry;
+  /** What the run dropped (its final counts, read after shutdown). */
+  drops: DropEntry[];
   /** Everything the SDK and OpenTelemetry said through `diag` at WARN and above, one entry per call. */
   diagMessages: string[];
 }
@@ -20,7 +22,7 @@ export interface SdkRun {
 /**
  * Writes `yaml` to <dir>/grpo.yaml, initializes the SDK from it (baseDir `dir`: relative paths resolve against it),
  * logs one record, one training step (metrics) and one step span tagged with `marker`, then shuts
- * down (which flushes every exporter). Returns the telemetry object (drop counts) and the diag output.
+ * down (which flushes every exporter). Returns the drop counts and the diag output.
  */
 export async function runSdkOnce(
   dir: string,
@@ -35,15 +37,14 @@ export async function runSdkOnce(
   const captured = captureDiag();
   const diagMessages = captured.messages;
   try {
-    const telemetry = initialize({ configPath, baseDir: dir, env, handleExit: false, registerGlobal: false });
-    if (!telemetry) throw new Error('initialize returned nothing');
+    initialize({ configPath, baseDir: dir, env, handleExit: false, registerGlobal: false });
     withStepSpan(1, () => {
       getTrainingLogger().info(`record ${marker}`);
       logTrainingProgress(1, { loss: 0.25 });
       emit?.();
     });
     await shutdown();
-    return { telemetry, diagMessages };
+    return { drops: await getDrops(), diagMessages };
   } finally {
     captured.stop();
   }

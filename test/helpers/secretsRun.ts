@@ -58,7 +58,8 @@ export function runSecretsChild(
 ): Promise<SecretsRunResult> {
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'grpo.yaml');
-  writeFileSync(config, yaml);
+  // The child prints the instance's sanitize counts (t.sanitized): it runs the pipeline on its thread.
+  writeFileSync(config, `${yaml}\ntelemetry_thread: { enabled: false }\n`);
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,

@@ -96,9 +96,10 @@ export function initialize(configPathOrOptions?: string | InitializeOptions): Gr
       // The SDK instance lives on the telemetry thread.
       return undefined;
     }
-    diag.warn(
-      `grpo-otel: telemetry_thread.enabled is ignored: ${inProcess.join(', ')} given to initialize() run on the calling thread, so the pipeline does too`,
-    );
+    const why = `grpo-otel: telemetry_thread.enabled is ignored: ${inProcess.join(', ')} given to initialize() run on the calling thread, so the pipeline does too`;
+    // Said when the config asked for the thread; the default gives way to them quietly.
+    if (config.telemetryThread.enabledInConfig) diag.warn(why);
+    else diag.debug(why);
   }
   const t = new GrpoTelemetry(config, options);
   setActiveTelemetry(t);

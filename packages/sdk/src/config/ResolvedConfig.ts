@@ -206,5 +206,12 @@ export interface ResolvedConfig {
   /** Permission bits (before the umask) of the files and directories the SDK creates. */
   files: { mode: number; dirMode: number };
   /** Where the pipeline runs (`telemetry_thread`): the calling thread, or a telemetry thread. */
-  telemetryThread: { enabled: boolean; ringBytes: number; blockTimeoutMs: number; exitTimeoutMs: number };
+  telemetryThread: {
+    enabled: boolean;
+    /** Whether the config itself set `enabled` (else it is the default). */
+    enabledInConfig: boolean;
+    ringBytes: number;
+    blockTimeoutMs: number;
+    exitTimeoutMs: number;
+  };
 }

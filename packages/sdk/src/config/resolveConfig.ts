@@ -400,6 +400,7 @@ export function resolveConfig(
   const th = withDefaults(SECTIONS.telemetry_thread, cfg.telemetry_thread);
   const telemetryThread = {
     enabled: th.enabled,
+    enabledInConfig: cfg.telemetry_thread?.enabled !== undefined,
     ringBytes: th.ring_bytes,
     blockTimeoutMs: th.block_timeout * 1000,
     exitTimeoutMs: th.exit_timeout * 1000,

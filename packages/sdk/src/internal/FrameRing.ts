@@ -9,20 +9,25 @@ import { decodeValue, encodeValue, RingOverflow, type RingViews } from './ValueC
  * does not fit waits (with a timeout) for the reader, or is refused; nothing is queued beside it.
  */
 
-/** Int32 slots of the header. */
+/**
+ * Int32 slots of the header, by who writes them: the writer's on the first cache line (64 bytes), the
+ * reader's on the second, so that a write does not take the line the reader just wrote (and back).
+ */
 const WRITE = 0;
-const READ = 1;
+/** 1 while the writer waits for room: only then does the reader's release notify. */
+const WRITER_WAITING = 1;
+const READ = 16;
 /** Sequence numbers the telemetry thread acknowledges (flushes, the exit drain). */
-export const RING_ACK = 2;
+export const RING_ACK = 17;
 /** Set by the telemetry thread once it reads the ring (it was ready). */
-export const RING_READY = 3;
+export const RING_READY = 18;
 /** Set by the telemetry thread when it has stopped (after shutdown, or on a fatal error). */
-export const RING_CLOSED = 4;
-/** Byte offset of a float64 the telemetry thread publishes for the training thread (the recent training accuracy). */
-const SHARED_VALUE_BYTES = 48;
+export const RING_CLOSED = 19;
 /** 1 while the reader sleeps on the write offset: only then does a write notify (a futex call). */
-const READER_WAITING = 5;
-const HEADER_BYTES = 64;
+const READER_WAITING = 20;
+/** Byte offset of a float64 the telemetry thread publishes for the training thread (the recent training accuracy). */
+const SHARED_VALUE_BYTES = 96;
+const HEADER_BYTES = 128;
 const FRAME_HEADER = 8;
 const WRAP = 0xffffffff;
 
@@ -77,12 +82,15 @@ export class RingWriter {
   private readonly v: RingViews;
   private readonly capacity: number;
   private w: number;
+  /** The read offset last seen: the reader only moves forward, so it is safe to write below it. */
+  private r: number;
 
   constructor(sab: SharedArrayBuffer) {
     this.header = ringHeader(sab);
     this.v = views(sab);
     this.capacity = this.v.u8.byteLength;
     this.w = Atomics.load(this.header, WRITE);
+    this.r = Atomics.load(this.header, READ);
   }
 
   /** Bytes the ring holds (frames written, not yet read). */
@@ -101,7 +109,19 @@ export class RingWriter {
    * empty ring; 'unencodable': reading the value threw (a throwing getter).
    */
   write(value: unknown): WriteResult {
+    // The read offset of the last write first (no load of the reader's cache line): only when the
+    // frame does not fit below it, the reader's current one.
+    const first = this.writeAt(this.r, value);
+    if (first !== 'full') return first;
     const r = Atomics.load(this.header, READ);
+    // The same offset and not empty: still full, without encoding it again.
+    if (r === this.r && r !== this.w) return 'full';
+    this.r = r;
+    return this.writeAt(r, value, true);
+  }
+
+  /** One attempt below read offset `r`; `fresh`: `r` was just loaded (an empty ring is decided on it). */
+  private writeAt(r: number, value: unknown, fresh = false): WriteResult {
     const cap = this.capacity;
     const w = this.w;
     let end: number;
@@ -120,7 +140,7 @@ export class RingWriter {
       return 'unencodable';
     }
     if (end < 0) {
-      if (r !== w) return 'full';
+      if (!fresh || r !== w) return 'full';
       // Empty: the whole ring is free once the reader is back at 0.
       if (w === 0) return 'too_large';
       this.v.dv.setUint32(w, WRAP, true);
@@ -141,9 +161,16 @@ export class RingWriter {
 
   /** Waits until the reader has moved (or `timeoutMs` passed); false on timeout. Blocks the thread. */
   waitForSpace(timeoutMs: number): boolean {
-    const r = Atomics.load(this.header, READ);
-    if (r === this.w) return true;
-    return Atomics.wait(this.header, READ, r, timeoutMs) !== 'timed-out';
+    // Sequentially consistent with the reader's store of READ before it reads WRITER_WAITING: either
+    // this sees it moved, or it sees this waiting and notifies.
+    Atomics.store(this.header, WRITER_WAITING, 1);
+    try {
+      const r = Atomics.load(this.header, READ);
+      if (r === this.w) return true;
+      return Atomics.wait(this.header, READ, r, timeoutMs) !== 'timed-out';
+    } finally {
+      Atomics.store(this.header, WRITER_WAITING, 0);
+    }
   }
 
   /** Whether the reader has read everything written. */
@@ -173,12 +200,15 @@ export class RingReader {
   private readonly v: RingViews;
   private readonly capacity: number;
   private r: number;
+  /** The write offset last loaded: the frames below it are published, read without a load each. */
+  private w: number;
 
   constructor(sab: SharedArrayBuffer) {
     this.header = ringHeader(sab);
     this.v = views(sab);
     this.capacity = this.v.u8.byteLength;
     this.r = Atomics.load(this.header, READ);
+    this.w = this.r;
   }
 
   /** Whether frames are waiting. */
@@ -191,8 +221,11 @@ export class RingReader {
    * offset (call it after the frames read were handled, so a flush waiting on it means "done").
    */
   next(): { value: unknown } | undefined {
-    const w = Atomics.load(this.header, WRITE);
-    if (this.r === w) return undefined;
+    if (this.r === this.w) {
+      this.w = Atomics.load(this.header, WRITE);
+      if (this.r === this.w) return undefined;
+    }
+    const w = this.w;
     let at = this.r;
     if (this.v.dv.getUint32(at, true) === WRAP) {
       at = 0;
@@ -209,7 +242,7 @@ export class RingReader {
   /** Publishes how far the reader got (wakes a writer waiting for space). */
   release(): void {
     Atomics.store(this.header, READ, this.r);
-    Atomics.notify(this.header, READ);
+    if (Atomics.load(this.header, WRITER_WAITING) !== 0) Atomics.notify(this.header, READ);
   }
 
   /**
