@@ -28,8 +28,8 @@ from opentelemetry._logs import SeverityNumber
 from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.sdk._logs import LoggerProvider, LogRecordProcessor
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
-from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
+from opentelemetry.sdk.metrics import MeterProvider, ObservableGauge
+from opentelemetry.sdk.metrics.export import AggregationTemporality, MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -39,6 +39,20 @@ from ._config import SINK_KINDS, ChannelConfig, Config, FormatterConfig, Handler
 from .version import __version__
 
 SCOPE_NAME = "grpo_otel"
+
+try:  # opentelemetry-sdk >= 1.41 exports it without the underscore
+    from opentelemetry.sdk.metrics import Gauge as _SdkGauge
+except ImportError:  # pragma: no cover
+    from opentelemetry.sdk.metrics import _Gauge as _SdkGauge
+
+# The step-scoped gauges (rewards, completion lengths, training progress, validation, the current step,
+# the memory peak read by log_memory_usage) carry their step as `grpo.step`: the sink writes each point
+# at that step in TensorBoard, as the TypeScript SDK's step pipeline does, instead of whatever step it
+# saw last when a periodic export arrived (only the last value of an interval would reach it at all).
+# Gauges are exported as delta (no temporality on the wire for a gauge): each point once, in the
+# collection after it was set, so the per-step attribute sets do not pile up in the OTel SDK. The
+# collector drops `grpo.step` from metric points on the way to Prometheus (collector-config/*.yaml).
+STEP_GAUGE_TEMPORALITY = {_SdkGauge: AggregationTemporality.DELTA, ObservableGauge: AggregationTemporality.DELTA}
 
 #: The seed's channels.
 CHANNELS = ("training", "model_outputs", "rewards", "whitelist", "metrics", "system")
@@ -301,6 +315,7 @@ class Telemetry:
         self._lock = threading.Lock()
         self.training_accuracy: Optional[float] = None
         self._peak_rss = 0
+        self._step_peaks: Dict[int, int] = {}
         self._cumulative: Dict[Tuple[str, Tuple[Tuple[str, Any], ...]], float] = {}
 
         otlp = config.otlp if config.otlp.enabled else None
@@ -313,7 +328,11 @@ class Telemetry:
 
             readers.append(
                 PeriodicExportingMetricReader(
-                    OTLPMetricExporter(endpoint=f"{otlp.endpoint}/v1/metrics", **_exporter_args(otlp)),
+                    OTLPMetricExporter(
+                        endpoint=f"{otlp.endpoint}/v1/metrics",
+                        preferred_temporality=STEP_GAUGE_TEMPORALITY,
+                        **_exporter_args(otlp),
+                    ),
                     export_interval_millis=otlp.export_interval_s * 1000,
                     export_timeout_millis=min(otlp.timeout_s, otlp.export_interval_s) * 1000,
                 )
@@ -517,8 +536,9 @@ class Telemetry:
         self._instruments[d.name] = inst
         return inst
 
-    def record(self, d: S.MetricDefinition, value: float, attributes: Optional[Mapping[str, Any]] = None) -> bool:
-        """Records a value on its semconv instrument (telemetry thread); non-finite values are dropped and counted."""
+    def record(self, d: S.MetricDefinition, value: float, attributes: Optional[Mapping[str, Any]] = None, step: Optional[int] = None) -> bool:
+        """Records a value on its semconv instrument (telemetry thread); non-finite values are dropped and counted.
+        A gauge's value of a ``step`` carries it as ``grpo.step`` (see STEP_GAUGE_TEMPORALITY)."""
         if not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
             self.drops.record("metrics", "invalid_value", d.name)
             return False
@@ -529,6 +549,8 @@ class Telemetry:
         inst = self.instrument(d)
         attrs = dict(attributes) if attributes else None
         if d.instrument == "gauge":
+            if step is not None:
+                attrs = {**(attrs or {}), S.ATTR_GRPO_STEP: step}
             inst.set(v, attrs)
         elif d.instrument == "histogram":
             inst.record(v, attrs)
@@ -548,7 +570,7 @@ class Telemetry:
 
     def record_step_change(self, before: Optional[int], highest: int) -> None:
         """After a step's report (telemetry thread): the current-step gauge and the steps counter."""
-        self.record(S.TRAINING_CURRENT_STEP, highest)
+        self.record(S.TRAINING_CURRENT_STEP, highest, step=highest)
         if highest > (before or 0):
             self.record(S.TRAINING_STEPS, highest - (before or 0))
 
@@ -567,13 +589,24 @@ class Telemetry:
         self._peak_rss = max(self._peak_rss, rss)
         return self._peak_rss
 
+    def note_step_memory(self, step: int, peak: int) -> None:
+        """A ``log_memory_usage`` reading of a step (telemetry thread): the next collection exports the peak
+        at that step (as the TypeScript SDK writes it at the current step), one point per step read."""
+        with self._lock:
+            self._step_peaks[step] = peak
+
     def _observe_rss(self, _options: CallbackOptions) -> Iterable[Observation]:
         rss = self.rss()
         self.note_peak(rss)
         yield Observation(rss)
 
     def _observe_peak(self, _options: CallbackOptions) -> Iterable[Observation]:
-        yield Observation(self.note_peak(self.rss()), {S.ATTR_GRPO_MEMORY_POOL: "rss"})
+        with self._lock:
+            stamped, self._step_peaks = self._step_peaks, {}
+        if not stamped:
+            yield Observation(self.note_peak(self.rss()), {S.ATTR_GRPO_MEMORY_POOL: "rss"})
+        for step, peak in stamped.items():
+            yield Observation(peak, {S.ATTR_GRPO_MEMORY_POOL: "rss", S.ATTR_GRPO_STEP: step})
 
     # --- the telemetry thread -------------------------------------------------------------------------
     def submit(self, fn: Callable[..., None], *args: Any, where: str, signal: str = "metrics") -> bool:

@@ -32,7 +32,9 @@ def test_reward_metrics_record_the_semconv_gauges_per_function_and_total(bridge)
     m = bridge.metric("grpo.reward.mean")
     assert m.unit == "{reward}"
     for attrs, _ in bridge.points("grpo.reward.mean"):
-        assert attrs["grpo.split"] == "train" and set(attrs) == {"grpo.reward.function", "grpo.split"}
+        # and the step: the sink writes the point at it (the collector drops it on the way to Prometheus)
+        assert attrs["grpo.split"] == "train" and attrs["grpo.step"] == 1
+        assert set(attrs) == {"grpo.reward.function", "grpo.split", "grpo.step"}
 
 
 def test_weights_make_the_total_a_weighted_sum(bridge):
