@@ -36,6 +36,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from . import semconv as S
 from ._config import SINK_KINDS, ChannelConfig, Config, FormatterConfig, HandlerConfig, OtlpConfig
+from ._signals import SigtermFlush
 from .version import __version__
 
 SCOPE_NAME = "grpo_otel"
@@ -380,9 +381,12 @@ class Telemetry:
         self._handlers = self._build_handlers()
         self._setup_channels()
         self._atexit: Optional[Callable[[], None]] = None
+        self._in_shutdown = False
+        self._sigterm = SigtermFlush(self._shutdown_on_signal)
         if handle_exit:
             self._atexit = self.shutdown
             atexit.register(self._atexit)
+            self._sigterm.install()
 
     # --- resource -------------------------------------------------------------------------------------
     def _resource(self) -> Resource:
@@ -668,8 +672,15 @@ class Telemetry:
             if h is not None:
                 h.flush()
 
+    def _shutdown_on_signal(self) -> None:
+        # A signal that lands inside shutdown() (which holds the lock) must not wait for it.
+        if not self._in_shutdown:
+            self.shutdown()
+
     def shutdown(self, timeout_s: float = 10.0) -> None:
         """Flushes everything to every sink and stops; idempotent."""
+        self._in_shutdown = True
+        self._sigterm.uninstall()
         with self._lock:
             if self._closed:
                 return
