@@ -36,6 +36,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from . import semconv as S
 from ._config import SINK_KINDS, ChannelConfig, Config, FormatterConfig, HandlerConfig, OtlpConfig
+from ._files import ModeRotatingFileHandler, make_dirs
 from ._signals import SigtermFlush
 from .version import __version__
 
@@ -382,6 +383,12 @@ class Telemetry:
         self._setup_channels()
         self._atexit: Optional[Callable[[], None]] = None
         self._in_shutdown = False
+        if config.ignored:
+            _diag.warning(
+                "grpo-otel: %s: the Python bridge does not apply %s",
+                config.source,
+                "; ".join(f"{key} ({why})" for key, why in config.ignored),
+            )
         self._sigterm = SigtermFlush(self._shutdown_on_signal)
         if handle_exit:
             self._atexit = self.shutdown
@@ -451,8 +458,9 @@ class Telemetry:
             return logging.StreamHandler(sys.stdout if h.options["stream"] == "stdout" else sys.stderr)
         if h.kind == "file":
             path = h.options["filename"]
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            return logging.handlers.RotatingFileHandler(
+            make_dirs(os.path.dirname(path) or ".", self.config.dir_mode)
+            return ModeRotatingFileHandler(
+                self.config.file_mode,
                 path,
                 mode=h.options["mode"],
                 maxBytes=h.options["maxBytes"] if h.options["backupCount"] > 0 else 0,
