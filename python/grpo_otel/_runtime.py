@@ -118,6 +118,25 @@ class Drops:
             yield Observation(n, {S.ATTR_GRPO_SDK_SIGNAL: signal, S.ATTR_GRPO_SDK_DROP_REASON: reason})
 
 
+class Sanitized:
+    """Values the bridge changed before sending them (``limits``: strings cut, secrets redacted), by signal
+    and reason: ``grpo.sdk.value.sanitized``, as the TypeScript SDK counts them."""
+
+    def __init__(self) -> None:
+        self.counts: Dict[Tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def record(self, signal: str, reason: str) -> None:
+        with self._lock:
+            self.counts[(signal, reason)] = self.counts.get((signal, reason), 0) + 1
+
+    def observe(self, _options: CallbackOptions) -> Iterable[Observation]:
+        with self._lock:
+            items = list(self.counts.items())
+        for (signal, reason), n in items:
+            yield Observation(n, {S.ATTR_GRPO_SDK_SIGNAL: signal, S.ATTR_GRPO_SDK_SANITIZE_REASON: reason})
+
+
 class StepModel:
     """Which step a value belongs to (the TypeScript SDK's rule, without step scopes): the step a call
     names, else the step after the last one reported by ``log_training_progress`` (TRL's order), and
@@ -309,6 +328,7 @@ class Telemetry:
     ) -> None:
         self.config = config
         self.drops = Drops()
+        self.sanitized = Sanitized()
         self.steps = StepModel()
         self.run_id = config.resource.run_id or generate_run_id()
         self.resource = self._resource()
@@ -376,6 +396,9 @@ class Telemetry:
         self.meter.create_observable_counter(
             S.SDK_RECORD_DROPPED.name, [self.drops.observe], S.SDK_RECORD_DROPPED.unit, S.SDK_RECORD_DROPPED.description
         )
+        self.meter.create_observable_counter(
+            S.SDK_VALUE_SANITIZED.name, [self.sanitized.observe], S.SDK_VALUE_SANITIZED.unit, S.SDK_VALUE_SANITIZED.description
+        )
 
         self._channels: Dict[str, logging.Logger] = {}
         self._saved: Dict[str, Tuple[int, bool]] = {}
@@ -422,9 +445,12 @@ class Telemetry:
         """`limits`: strings cut to max_string_length (with a marker) and redacted."""
         if isinstance(v, str):
             for r in self._redact:
-                v = r.sub("[REDACTED]", v)
+                v, k = r.subn("[REDACTED]", v)
+                if k:
+                    self.sanitized.record("logs", "redacted")
             n = self.config.max_string_length
             if len(v) > n:
+                self.sanitized.record("logs", "truncated")
                 return f"{v[:n]}…[truncated {len(v) - n} chars]"
             return v
         if isinstance(v, (list, tuple)) and v and isinstance(v[0], str):

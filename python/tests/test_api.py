@@ -305,6 +305,19 @@ def test_channel_sample_and_rate_limit_drop_and_count(make_bridge):
     assert dropped[(("grpo.sdk.drop.reason", "rate_limited"), ("grpo.sdk.signal", "logs"))] == 4
 
 
+def test_limits_cut_and_redact_strings_and_count_them_as_sanitized(make_bridge):
+    b = make_bridge(BASE_CONFIG + "limits: {max_string_length: 20, redact: ['sk-[a-z0-9]+']}\n")
+    grpo_otel.get_training_logger().info("x" * 50)
+    grpo_otel.get_training_logger().info("key sk-abc123")
+    bodies = [r.log_record.body for r in b.records("training")]
+    assert bodies == ["x" * 20 + "…[truncated 30 chars]", "key [REDACTED]"]
+    sanitized = {tuple(sorted(a.items())): v for a, v in b.points("grpo.sdk.value.sanitized")}
+    assert sanitized == {
+        (("grpo.sdk.sanitize.reason", "truncated"), ("grpo.sdk.signal", "logs")): 1,
+        (("grpo.sdk.sanitize.reason", "redacted"), ("grpo.sdk.signal", "logs")): 1,
+    }
+
+
 def test_per_token_values_of_a_sampling_ratio_share_of_the_completions(make_bridge):
     b = make_bridge(BASE_CONFIG.replace("sampling_ratio: 1", "sampling_ratio: 0.5"))
     gens = [{"text": str(i), "tokens": [1] * (i + 1), "logprobs": [-float(i)] * (i + 1)} for i in range(4)]
