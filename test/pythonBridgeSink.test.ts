@@ -18,7 +18,6 @@ import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import { type RunningSink, type SinkStatsAnswer, startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 import { type AccumulatedRun, readWithEventAccumulator } from '@grpo-otel/testkit/tensorboard';
-import { waitFor } from '@grpo-otel/testkit/waitFor';
 
 const STEPS = 12;
 const RUN = `py-sink-${process.pid}`;
@@ -77,27 +76,9 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
     });
     [loopCode] = (await once(loop, 'close')) as [number | null];
 
-    stats = await waitFor(
-      async () => {
-        const s = await sink.stats();
-        return s.batches + s.dropped.bad_batch >= STEPS && s.logRecords > 2 * STEPS ? s : undefined;
-      },
-      60_000,
+    stats = await sink.settled(
+      (s) => s.batches + s.dropped.bad_batch >= STEPS && s.logRecords > 2 * STEPS,
       'every step of the Python run at the sink',
-      200,
-    );
-    // The metric points come through a pipeline of their own: wait until their count holds for 1 s.
-    let previous = -1;
-    stats = await waitFor(
-      async () => {
-        const s = await sink.stats();
-        const settled = s.metricPoints === previous;
-        previous = s.metricPoints;
-        return settled ? s : undefined;
-      },
-      30_000,
-      'the metric points of the Python run at the sink',
-      1_000,
     );
     await sink.stop();
   });

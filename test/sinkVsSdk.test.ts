@@ -19,6 +19,7 @@ import {
   logTrainingProgress,
   shutdown,
 } from '@grpo-otel/sdk';
+import { DEFAULT_CSV_COLUMNS } from '@grpo-otel/sink';
 import { parseCsv } from '@grpo-otel/testkit/parseCsv';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
@@ -27,19 +28,10 @@ import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import { type RunningSink, startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 import { type AccumulatedRun, readWithEventAccumulator } from '@grpo-otel/testkit/tensorboard';
-import { waitFor } from '@grpo-otel/testkit/waitFor';
 
 const GROUP_SIZE = 2;
-const FUNCTIONS = ['correctness', 'format'];
-const CSV_COLUMNS = [
-  'timestamp',
-  'step',
-  'question',
-  'true_answer',
-  'model_answer',
-  'model_reasoning',
-  'correct',
-];
+/** The sink's model-outputs CSV columns (the SDK's default config's); the SDK run's CSV handler gets them too. */
+const CSV_COLUMNS = DEFAULT_CSV_COLUMNS;
 /** The analyses' settings, the same on both sides (the SDK's config, the sink's --config). */
 const METRICS_YAML = [
   'metrics:',
@@ -261,18 +253,7 @@ describe('the same steps through the TypeScript SDK and through the Python bridg
     });
     const [code] = (await once(py, 'close')) as [number | null];
     assert.equal(code, 0, pyOutput);
-    let previous = -1;
-    await waitFor(
-      async () => {
-        const s = await sink.stats();
-        const settled = s.batches >= steps.length && s.metricPoints === previous;
-        previous = s.metricPoints;
-        return settled ? true : undefined;
-      },
-      30_000,
-      'every step and metric point of the Python run at the sink',
-      1_000,
-    );
+    await sink.settled((s) => s.batches >= steps.length, 'every step of the Python run at the sink');
     await sink.stop();
 
     sdk = byStep(readWithEventAccumulator(tensorBoardRunDir(join(dir, 'sdk', 'tensorboard'))));
