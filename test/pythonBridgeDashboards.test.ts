@@ -6,8 +6,6 @@
 // test/dashboardsPrometheus.test.ts (test/helpers/dashboards.ts). Everything binds to 127.0.0.1; every
 // process is stopped by its PID.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
@@ -20,7 +18,7 @@ import {
   startLocalCollector,
   startPrometheus,
 } from '@grpo-otel/testkit/prometheus';
-import { pythonBinary } from '@grpo-otel/testkit/python';
+import { startPythonScript, TRAIN_LOOP } from '@grpo-otel/testkit/pythonLoop';
 import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import { type RunningSink, startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
@@ -86,41 +84,28 @@ describe('every dashboard query returns data for a Python run (bridge -> collect
       otlpEndpoint: local.collector.otlpHttpEndpoint,
     });
     start = Math.floor(Date.now() / 1000);
-    const loop = spawn(
-      pythonBinary(),
-      [
-        join(repoRoot, 'python/examples/train_loop.py'),
-        '--endpoint',
-        local.collector.otlpHttpEndpoint,
-        '--steps',
-        String(STEPS),
-        '--rewards',
-        'learning',
-        '--run-id',
-        RUN_ID,
-        '--service-name',
-        SERVICE,
-        '--full-every',
-        '1',
-        '--validate-every',
-        '4',
-        '--sleep',
-        '0.6',
-        // a NaN loss (dropped and counted) and an over-long line (cut and counted): the health panels
-        '--bad-input-step',
-        '3',
-      ],
-      { cwd: repoRoot, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', GRPO_OTEL_CONFIG: '' } },
-    );
-    let loopOutput = '';
-    loop.stdout.setEncoding('utf8').on('data', (c: string) => {
-      loopOutput += c;
-    });
-    loop.stderr.setEncoding('utf8').on('data', (c: string) => {
-      loopOutput += c;
-    });
-    const [code] = (await once(loop, 'close')) as [number | null];
-    assert.equal(code, 0, loopOutput);
+    const loop = startPythonScript(TRAIN_LOOP, [
+      '--endpoint',
+      local.collector.otlpHttpEndpoint,
+      '--steps',
+      String(STEPS),
+      '--rewards',
+      'learning',
+      '--run-id',
+      RUN_ID,
+      '--service-name',
+      SERVICE,
+      '--full-every',
+      '1',
+      '--validate-every',
+      '4',
+      '--sleep',
+      '0.6',
+      // a NaN loss (dropped and counted) and an over-long line (cut and counted): the health panels
+      '--bad-input-step',
+      '3',
+    ]);
+    assert.equal(await loop.exited, 0, loop.output());
     // The last step in Prometheus, the sink's analyses of it too, then several more scrapes, so every
     // rate() window holds two samples.
     const lastStep = prometheusName(METRICS.trainingCurrentStep);

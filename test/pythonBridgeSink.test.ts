@@ -5,15 +5,13 @@
 // run's TensorBoard and log files, which the real TensorBoard (its EventAccumulator, from the test venv)
 // reads with every metric category of the seed plan at the steps the loop logged them.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { grpoCustomScalarsLayout } from '@grpo-otel/exporter-tensorboard';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
-import { pythonBinary } from '@grpo-otel/testkit/python';
+import { startPythonScript, TRAIN_LOOP } from '@grpo-otel/testkit/pythonLoop';
 import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import { type RunningSink, type SinkStatsAnswer, startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
@@ -51,30 +49,20 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
     writeFileSync(config, 'version: 1\nmetrics:\n  history_window: 5\n  plateau:\n    window: 5\n');
     sink = await startSink({ port: sinkPort, out, config, otlpEndpoint: local.collector.otlpHttpEndpoint });
 
-    const loop = spawn(
-      pythonBinary(),
-      [
-        join(repoRoot, 'python/examples/train_loop.py'),
-        '--endpoint',
-        local.collector.otlpHttpEndpoint,
-        '--steps',
-        String(STEPS),
-        '--rewards',
-        'flat',
-        '--run-id',
-        RUN,
-        '--full-every',
-        String(FULL_EVERY),
-      ],
-      { cwd: repoRoot, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', GRPO_OTEL_CONFIG: '' } },
-    );
-    loop.stdout.setEncoding('utf8').on('data', (c: string) => {
-      loopOutput += c;
-    });
-    loop.stderr.setEncoding('utf8').on('data', (c: string) => {
-      loopOutput += c;
-    });
-    [loopCode] = (await once(loop, 'close')) as [number | null];
+    const loop = startPythonScript(TRAIN_LOOP, [
+      '--endpoint',
+      local.collector.otlpHttpEndpoint,
+      '--steps',
+      String(STEPS),
+      '--rewards',
+      'flat',
+      '--run-id',
+      RUN,
+      '--full-every',
+      String(FULL_EVERY),
+    ]);
+    loopCode = await loop.exited;
+    loopOutput = loop.output();
 
     stats = await sink.settled(
       (s) => s.batches + s.dropped.bad_batch >= STEPS && s.logRecords > 2 * STEPS,

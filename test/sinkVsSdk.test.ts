@@ -6,8 +6,6 @@
 // and the tags only one side writes are listed with the reason too. The
 // model-outputs CSV rows are the same but for the timestamp.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -23,7 +21,7 @@ import { DEFAULT_CSV_COLUMNS } from '@grpo-otel/sink';
 import { parseCsv } from '@grpo-otel/testkit/parseCsv';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
-import { pythonBinary } from '@grpo-otel/testkit/python';
+import { startPythonScript } from '@grpo-otel/testkit/pythonLoop';
 import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import { type RunningSink, startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
@@ -234,25 +232,12 @@ describe('the same steps through the TypeScript SDK and through the Python bridg
     sink = await startSink({ port: sinkPort, out: join(dir, 'sink'), config: sinkConfig });
     const planFile = join(dir, 'plan.json');
     writeFileSync(planFile, JSON.stringify({ groupSize: GROUP_SIZE, metricsYaml: METRICS_YAML, steps }));
-    const py = spawn(
-      pythonBinary(),
-      [
-        join(repoRoot, 'test/fixtures/sameDataRun.py'),
-        planFile,
-        local.collector.otlpHttpEndpoint,
-        'same-data-py',
-      ],
-      { cwd: repoRoot, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', GRPO_OTEL_CONFIG: '' } },
-    );
-    let pyOutput = '';
-    py.stdout.setEncoding('utf8').on('data', (c: string) => {
-      pyOutput += c;
-    });
-    py.stderr.setEncoding('utf8').on('data', (c: string) => {
-      pyOutput += c;
-    });
-    const [code] = (await once(py, 'close')) as [number | null];
-    assert.equal(code, 0, pyOutput);
+    const py = startPythonScript(join(repoRoot, 'test/fixtures/sameDataRun.py'), [
+      planFile,
+      local.collector.otlpHttpEndpoint,
+      'same-data-py',
+    ]);
+    assert.equal(await py.exited, 0, py.output());
     await sink.settled((s) => s.batches >= steps.length, 'every step of the Python run at the sink');
     await sink.stop();
 
