@@ -32,7 +32,6 @@ import {
   startLocalCollector,
   startPrometheus,
 } from '@grpo-otel/testkit/prometheus';
-import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { label, VAR } from '../packages/dashboards/src/index.js';
 import { dashboardQueryTests, writeDashboardsPrometheusConfig } from './helpers/dashboards.js';
 
@@ -218,14 +217,10 @@ describe('every dashboard query returns data from a real Prometheus', { timeout:
     await recordRun(dir, local.collector.otlpHttpEndpoint);
     // The last values exported, then several more scrapes, so every rate() window holds two samples.
     const lastStep = prometheusName(METRICS.trainingCurrentStep);
-    await waitFor(
-      async () => {
-        const result = await prometheus!.query(`${lastStep}{${label(ATTR_GRPO_RUN_ID)}="${RUN_ID}"}`);
-        return result.some((s) => Number(s.value[1]) === STEPS) ? true : undefined;
-      },
-      30_000,
+    await prometheus.waitForQuery(
+      `${lastStep}{${label(ATTR_GRPO_RUN_ID)}="${RUN_ID}"}`,
       `step ${STEPS} in Prometheus`,
-      250,
+      (r) => r.some((s) => Number(s.value[1]) === STEPS),
     );
     await sleep(4_000);
     end = Math.ceil(Date.now() / 1000);

@@ -128,16 +128,11 @@ describe('Python bridge -> collector (local.yaml) -> Prometheus', { timeout: 10 
     const codes = await Promise.all(loops.map((l) => l.exited));
     assert.deepEqual(codes, [0, 0], loops.map((l) => l.output()).join('\n'));
     for (const run of [FLAT, LEARNING]) {
-      await waitFor(
-        async () => {
-          const r = await prom.query(
-            `${prometheusName(METRICS.trainingSteps)}{${L(ATTR_GRPO_RUN_ID)}="${run}"}`,
-          );
-          return r.length === 1 && Number(r[0]?.value[1]) === STEPS ? true : undefined;
-        },
-        60_000,
+      await prom.waitForQuery(
+        `${prometheusName(METRICS.trainingSteps)}{${L(ATTR_GRPO_RUN_ID)}="${run}"}`,
         `the final step count of ${run} in Prometheus`,
-        250,
+        (r) => r.length === 1 && Number(r[0]?.value[1]) === STEPS,
+        60_000,
       );
     }
   });

@@ -109,14 +109,10 @@ describe('every dashboard query returns data for a Python run (bridge -> collect
     // The last step in Prometheus, the sink's analyses of it too, then several more scrapes, so every
     // rate() window holds two samples.
     const lastStep = prometheusName(METRICS.trainingCurrentStep);
-    await waitFor(
-      async () => {
-        const result = await prometheus!.query(`${lastStep}{${label(ATTR_GRPO_RUN_ID)}="${RUN_ID}"}`);
-        return result.some((s) => Number(s.value[1]) === STEPS) ? true : undefined;
-      },
-      30_000,
+    await prometheus.waitForQuery(
+      `${lastStep}{${label(ATTR_GRPO_RUN_ID)}="${RUN_ID}"}`,
       `step ${STEPS} in Prometheus`,
-      250,
+      (r) => r.some((s) => Number(s.value[1]) === STEPS),
     );
     await waitFor(
       async () => ((await sink!.stats()).batches >= STEPS ? true : undefined),
