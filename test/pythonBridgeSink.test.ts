@@ -3,7 +3,8 @@
 // (a process, stopped with SIGTERM). Every step's grpo.step.batch is analysed (none refused as a bad
 // batch, none failing its analyses), the channels' records arrive beside them, and the sink writes the
 // run's TensorBoard and log files, which the real TensorBoard (its EventAccumulator, from the test venv)
-// reads with every metric category of the seed plan at the steps the loop logged them.
+// reads with every metric category of the seed plan at the steps the loop logged them; its server (both
+// loaders, through the HTTP API) serves the same scalars.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,11 @@ import { startPythonScript, TRAIN_LOOP } from '@grpo-otel/testkit/pythonLoop';
 import { repoRoot } from '@grpo-otel/testkit/repoRoot';
 import { type RunningSink, type SinkStatsAnswer, startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
-import { type AccumulatedRun, readWithEventAccumulator } from '@grpo-otel/testkit/tensorboard';
+import {
+  type AccumulatedRun,
+  readWithEventAccumulator,
+  startTensorBoard,
+} from '@grpo-otel/testkit/tensorboard';
 
 const STEPS = 12;
 const RUN = `py-sink-${process.pid}`;
@@ -182,6 +187,29 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
         assert.deepEqual(steps(tag), range(VALIDATE_EVERY, STEPS, VALIDATE_EVERY), tag);
       }
     });
+
+    for (const loadFast of [true, false]) {
+      test(`the TensorBoard server (--load_fast=${loadFast}) serves the same scalars`, async () => {
+        const server = await startTensorBoard({ logDir: join(out, 'tensorboard'), loadFast });
+        try {
+          await server.waitForRun(RUN, { plugin: 'scalars', tag: 'grpo.policy.loss' });
+          for (const tag of ['grpo.policy.loss', 'grpo.reward.moving_average/total', 'grpo.policy.kl/k3']) {
+            const expected = tb.scalars[tag]!.map(([step, v]) => [step, Math.fround(v)]);
+            const got = await server.getWhen<[number, number, number][]>(
+              `/data/plugin/scalars/scalars?run=${encodeURIComponent(RUN)}&tag=${encodeURIComponent(tag)}`,
+              (g) => g.length >= expected.length,
+            );
+            assert.deepEqual(
+              got.map(([, step, v]) => [step, Math.fround(v)]),
+              expected,
+              tag,
+            );
+          }
+        } finally {
+          await server.stop();
+        }
+      });
+    }
 
     test('signals: the flat run’s reward plateau, computed at the sink, active by the last step', () => {
       const active = tb.scalars['grpo.signal.active/reward_plateau/total'];
