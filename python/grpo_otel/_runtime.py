@@ -42,10 +42,10 @@ from .version import __version__
 
 SCOPE_NAME = "grpo_otel"
 
-try:  # opentelemetry-sdk >= 1.41 exports it without the underscore
-    from opentelemetry.sdk.metrics import Gauge as _SdkGauge
-except ImportError:  # pragma: no cover
+try:  # the SDK's synchronous gauge class: a private name (opentelemetry-sdk 1.45 has only `_Gauge`)
     from opentelemetry.sdk.metrics import _Gauge as _SdkGauge
+except ImportError:  # pragma: no cover - an SDK that exports it as `Gauge`
+    from opentelemetry.sdk.metrics import Gauge as _SdkGauge  # type: ignore[attr-defined,no-redef]
 
 # The step-scoped gauges (rewards, completion lengths, training progress, validation, the current step,
 # the memory peak read by log_memory_usage) carry their step as `grpo.step`: the sink writes each point
