@@ -6,10 +6,11 @@
 // reads with every metric category of the seed plan at the steps the loop logged them; its server (both
 // loaders, through the HTTP API) serves the same scalars.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { grpoCustomScalarsLayout } from '@grpo-otel/exporter-tensorboard';
+import { filesUnder } from '@grpo-otel/testkit/filesUnder';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
 import { startPythonScript, TRAIN_LOOP } from '@grpo-otel/testkit/pythonLoop';
@@ -91,13 +92,7 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
   });
 
   test('the sink writes the run’s TensorBoard and log files', () => {
-    const files = (d: string): string[] =>
-      existsSync(d)
-        ? readdirSync(d, { withFileTypes: true }).flatMap((e) =>
-            e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)],
-          )
-        : [];
-    const all = files(out);
+    const all = filesUnder(out);
     assert.ok(
       all.some((f) => f.includes(RUN) && /tfevents/.test(f)),
       `no TensorBoard event file of ${RUN} in:\n${all.join('\n')}`,

@@ -6,8 +6,8 @@
 // and the tags only one side writes are listed with the reason too. The
 // model-outputs CSV rows are the same but for the timestamp.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   initialize,
@@ -18,6 +18,7 @@ import {
   shutdown,
 } from '@grpo-otel/sdk';
 import { DEFAULT_CSV_COLUMNS } from '@grpo-otel/sink';
+import { filesUnder } from '@grpo-otel/testkit/filesUnder';
 import { parseCsv } from '@grpo-otel/testkit/parseCsv';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
@@ -145,14 +146,9 @@ const CORE = [
 ];
 
 function tensorBoardRunDir(root: string): string {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.includes('tfevents')) found.push(d);
-    }
-  };
-  walk(root);
+  const found = filesUnder(root)
+    .filter((f) => basename(f).includes('tfevents'))
+    .map((f) => dirname(f));
   assert.equal(new Set(found).size, 1, `one TensorBoard run under ${root}: ${found.join(', ')}`);
   return found[0]!;
 }
