@@ -14,6 +14,7 @@ import {
   ATTR_GRPO_RANK,
   ATTR_GRPO_REWARD_FUNCTION,
   ATTR_GRPO_RUN_ID,
+  ATTR_GRPO_STEP,
   ATTR_GRPO_WORLD_SIZE,
   ATTR_SERVICE_NAME,
   EVENT_GRPO_STEP_BATCH,
@@ -180,6 +181,13 @@ describe('Python bridge -> collector (local.yaml) -> Prometheus', { timeout: 10 
         'total',
       ]);
       assert.ok(fns.every((s) => s.metric[L('grpo.split')] === 'train'));
+      // The step-scoped gauges name their step (for the sink); the collector drops it before Prometheus,
+      // which keeps one series per gauge, not one per step.
+      const stepped = await prom.query(`{${L(ATTR_GRPO_RUN_ID)}="${run}", ${L(ATTR_GRPO_STEP)}!=""}`);
+      assert.deepEqual(
+        stepped.map((s) => s.metric.__name__),
+        [],
+      );
     }
     const value = async (run: string, fn: string) =>
       Number(
