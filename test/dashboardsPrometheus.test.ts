@@ -4,11 +4,10 @@
 // scrapes every second. The template variables are resolved as Grafana would, through Prometheus's label
 // API, and substituted into each query, which then runs as a range query over the run (instant for tables).
 // Everything binds to 127.0.0.1; the collector and Prometheus are stopped by their PID.
-import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   forceFlush,
@@ -26,22 +25,15 @@ import {
   runValidation,
   shutdown,
 } from '@grpo-otel/sdk';
-import { ATTR_GRPO_EXPERIMENT_NAME, ATTR_GRPO_RUN_ID, METRICS, prometheusName } from '@grpo-otel/semconv';
+import { ATTR_GRPO_RUN_ID, METRICS, prometheusName } from '@grpo-otel/semconv';
 import {
   type LocalCollector,
   type RunningPrometheus,
   startLocalCollector,
   startPrometheus,
 } from '@grpo-otel/testkit/prometheus';
-import { waitFor } from '@grpo-otel/testkit/waitFor';
-import { label, panelQueries, VAR } from '../packages/dashboards/src/index.js';
-import {
-  DASHBOARD_DIR,
-  queryKey as key,
-  loadDashboards,
-  resolveVariables,
-  runPanelQueries,
-} from './helpers/dashboards.js';
+import { label, VAR } from '../packages/dashboards/src/index.js';
+import { dashboardQueryTests, writeDashboardsPrometheusConfig } from './helpers/dashboards.js';
 
 const SERVICE = 'grpo-dashboards-e2e';
 const RUN_ID = `dashboards-e2e-${process.pid}`;
@@ -62,46 +54,6 @@ const EXPECTED_EMPTY: Readonly<Record<string, string>> = {
     'grpo.sdk.export.errors is defined in semconv but nothing in the SDK records it yet; ' +
     'and an export error would need a failing exporter',
 };
-
-// ---------------------------------------------------------------------------------------------------------
-// Prometheus scrapes the collector's prometheus exporter every second.
-
-function writePrometheusConfig(dir: string, exporter: string): string {
-  // One rule that fires at once for any run that has a step, so the alert panels have real ALERTS series
-  // to show. Like the rules in deploy/prometheus, it aggregates to the run: its alerts carry grpo_run_id
-  // but no service_name or grpo_rank, which the dashboards' alert matchers must accept.
-  writeFileSync(
-    join(dir, 'rules.yml'),
-    [
-      'groups:',
-      '  - name: dashboards-e2e',
-      '    rules:',
-      '      - alert: GRPODashboardsE2E',
-      `        expr: max by (${label(ATTR_GRPO_EXPERIMENT_NAME)}, ${label(ATTR_GRPO_RUN_ID)}) (${prometheusName(METRICS.trainingCurrentStep)}) > 0`,
-      '        labels:',
-      '          severity: info',
-      '',
-    ].join('\n'),
-  );
-  const config = join(dir, 'prometheus.yml');
-  writeFileSync(
-    config,
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
-      'rule_files:',
-      `  - ${join(dir, 'rules.yml')}`,
-      'scrape_configs:',
-      '  - job_name: otelcol-grpo',
-      '    honor_labels: true',
-      '    static_configs:',
-      `      - targets: ['${exporter}']`,
-      '',
-    ].join('\n'),
-  );
-  return config;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // A short GRPO run recorded through the SDK's public API.
@@ -260,19 +212,15 @@ describe('every dashboard query returns data from a real Prometheus', { timeout:
 
   before(async () => {
     local = await startLocalCollector();
-    prometheus = await startPrometheus(writePrometheusConfig(dir, local.prometheusExporter));
+    prometheus = await startPrometheus(writeDashboardsPrometheusConfig(dir, local.prometheusExporter));
     start = Math.floor(Date.now() / 1000);
     await recordRun(dir, local.collector.otlpHttpEndpoint);
     // The last values exported, then several more scrapes, so every rate() window holds two samples.
     const lastStep = prometheusName(METRICS.trainingCurrentStep);
-    await waitFor(
-      async () => {
-        const result = await prometheus!.query(`${lastStep}{${label(ATTR_GRPO_RUN_ID)}="${RUN_ID}"}`);
-        return result.some((s) => Number(s.value[1]) === STEPS) ? true : undefined;
-      },
-      30_000,
+    await prometheus.waitForQuery(
+      `${lastStep}{${label(ATTR_GRPO_RUN_ID)}="${RUN_ID}"}`,
       `step ${STEPS} in Prometheus`,
-      250,
+      (r) => r.some((s) => Number(s.value[1]) === STEPS),
     );
     await sleep(4_000);
     end = Math.ceil(Date.now() / 1000);
@@ -284,69 +232,12 @@ describe('every dashboard query returns data from a real Prometheus', { timeout:
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const dashboards = loadDashboards();
-
-  test('the generated dashboards are there', () => {
-    assert.ok(dashboards.length >= 6, `dashboards in ${DASHBOARD_DIR}`);
-  });
-
-  /** Variable values as Grafana would pick them for this run, resolved through the label API. */
-  const variablesOf = (json: unknown) =>
-    resolveVariables(
-      prometheus!,
-      json,
-      { [VAR.service]: SERVICE, [VAR.run]: RUN_ID, [VAR.rank]: RANK },
-      start,
-      end,
-    );
-
-  for (const { file, json } of dashboards) {
-    describe(file, () => {
-      test('the variables find the run', async () => {
-        const found = await variablesOf(json);
-        assert.ok(found[VAR.service]?.includes(SERVICE), `service: ${found[VAR.service]}`);
-        assert.ok(found[VAR.run]?.includes(RUN_ID), `run: ${found[VAR.run]}`);
-        assert.deepEqual(found[VAR.rank], [RANK]);
-        if (found[VAR.rewardFunction] !== undefined) {
-          assert.deepEqual(found[VAR.rewardFunction], [...REWARD_FUNCTIONS, 'total'].sort());
-        }
-      });
-
-      test('every panel query returns data for the run', async (t) => {
-        const found = await variablesOf(json);
-        const base: Record<string, string> = {
-          [VAR.service]: SERVICE,
-          [VAR.run]: RUN_ID,
-          [VAR.rank]: RANK,
-          __rate_interval: RATE_INTERVAL,
-        };
-        const failures: string[] = [];
-        const results = await runPanelQueries(prometheus!, json, {
-          values: base,
-          found,
-          start,
-          end,
-          stepSeconds: 1,
-        });
-        const ran = results.length;
-        for (const r of results) {
-          const expected = EXPECTED_EMPTY[key(r.query)];
-          if (r.error !== undefined) failures.push(`${r.name}: ${r.error}\n    ${r.expr}`);
-          else if (expected !== undefined) {
-            t.diagnostic(
-              `${r.name}: ${r.hasData ? 'has data now: remove it from EXPECTED_EMPTY' : `empty as expected (${expected})`}`,
-            );
-          } else if (!r.hasData) failures.push(`${r.name}: no data\n    ${r.expr}`);
-        }
-        t.diagnostic(`${ran} queries run`);
-        assert.ok(ran > 0, 'the dashboard has Prometheus queries');
-        assert.deepEqual(failures, [], `queries without data:\n${failures.join('\n')}`);
-      });
-    });
-  }
-
-  test('every expected-empty query still exists', () => {
-    const keys = new Set(dashboards.flatMap(({ json }) => panelQueries(json).map(key)));
-    for (const k of Object.keys(EXPECTED_EMPTY)) assert.ok(keys.has(k), `${k} is listed but no such query`);
+  dashboardQueryTests({
+    prometheus: () => prometheus!,
+    range: () => ({ start, end }),
+    chosen: { [VAR.service]: SERVICE, [VAR.run]: RUN_ID, [VAR.rank]: RANK },
+    rewardFunctions: REWARD_FUNCTIONS,
+    rateInterval: RATE_INTERVAL,
+    expectedEmpty: EXPECTED_EMPTY,
   });
 });

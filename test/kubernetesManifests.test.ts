@@ -1,4 +1,4 @@
-// deploy/kubernetes: the multi-node example (an otelcol-grpo agent per node, a gateway, a trainer Job).
+// deploy/kubernetes: the multi-node example (an otelcol-grpo agent per node, a gateway with grpo-otel sink behind it, a trainer Job).
 // Every manifest parses; the objects refer to each other correctly (Service selectors and target ports,
 // ConfigMaps and their keys, the PVC, the agent -> gateway address, the trainer -> node agent address,
 // RANK/WORLD_SIZE of the Indexed Job); the collector configs embedded in the ConfigMaps validate with
@@ -122,22 +122,20 @@ function containerEnv(c: Container): { env: Record<string, string>; unresolved: 
   return { env, unresolved };
 }
 
-/** The ConfigMap key a container's `--config=<path>` reads, through its volume mounts. */
-function configSource(
-  c: Container,
-  spec: PodSpec,
-): { configMap: string; key: string; path: string } | undefined {
-  const arg = (c.args ?? []).find((a) => a.startsWith('--config='));
-  if (!arg) return undefined;
-  const path = arg.slice('--config='.length);
-  for (const m of c.volumeMounts ?? []) {
-    if (!path.startsWith(`${m.mountPath}/`)) continue;
-    const vol = (spec.volumes ?? []).find((v) => v.name === m.name);
-    const rel = path.slice(m.mountPath.length + 1);
-    const item = vol?.configMap?.items?.find((i) => i.path === rel);
-    if (vol?.configMap) return { configMap: vol.configMap.name, key: item?.key ?? rel, path };
+/** The ConfigMap keys a container's `--config=<path>` arguments read, in order, through its volume mounts. */
+function configSources(c: Container, spec: PodSpec): { configMap: string; key: string; path: string }[] {
+  const out: { configMap: string; key: string; path: string }[] = [];
+  for (const arg of (c.args ?? []).filter((a) => a.startsWith('--config='))) {
+    const path = arg.slice('--config='.length);
+    for (const m of c.volumeMounts ?? []) {
+      if (!path.startsWith(`${m.mountPath}/`)) continue;
+      const vol = (spec.volumes ?? []).find((v) => v.name === m.name);
+      const rel = path.slice(m.mountPath.length + 1);
+      const item = vol?.configMap?.items?.find((i) => i.path === rel);
+      if (vol?.configMap) out.push({ configMap: vol.configMap.name, key: item?.key ?? rel, path });
+    }
   }
-  return undefined;
+  return out;
 }
 
 describe('deploy/kubernetes', { timeout: 10 * 60_000 }, () => {
@@ -223,13 +221,49 @@ describe('deploy/kubernetes', { timeout: 10 * 60_000 }, () => {
     }
   });
 
-  test("the gateway's ConfigMap holds collector-config/gateway.yaml unchanged", () => {
+  test("the gateway's ConfigMap holds collector-config/gateway.yaml and gateway-sink.yaml unchanged", () => {
     const cm = named('ConfigMap', 'otelcol-grpo-gateway');
-    assert.equal(
-      cm?.data?.['gateway.yaml'],
-      readFileSync(join(repoRoot, 'collector-config', 'gateway.yaml'), 'utf8'),
-      'copy collector-config/gateway.yaml into deploy/kubernetes/gateway.yaml (data: gateway.yaml)',
+    for (const key of ['gateway.yaml', 'gateway-sink.yaml']) {
+      assert.equal(
+        cm?.data?.[key],
+        readFileSync(join(repoRoot, 'collector-config', key), 'utf8'),
+        `copy collector-config/${key} into deploy/kubernetes/gateway.yaml (data: ${key})`,
+      );
+    }
+  });
+
+  test('the gateway sends to the sink Service; the sink sends its analyses back to the gateway', () => {
+    const gateway = podTemplate(named('Deployment', 'otelcol-grpo-gateway')!)!.spec.containers[0]!;
+    const sinkService = named('Service', 'grpo-otel-sink')!;
+    const sinkTo = new URL(containerEnv(gateway).env.GRPO_SINK_ENDPOINT!);
+    assert.equal(sinkTo.hostname, `${sinkService.metadata.name}.${NAMESPACE}.svc.cluster.local`);
+    const port = (sinkService.spec.ports as Array<{ port: number; targetPort: string }>).find(
+      (p) => p.port === Number(sinkTo.port),
     );
+    assert.ok(port, `Service/${sinkService.metadata.name} has port ${sinkTo.port}`);
+    const sinkDeployment = podTemplate(named('Deployment', 'grpo-otel-sink')!)!.spec;
+    const sink = sinkDeployment.containers[0]!;
+    const args = sink.args ?? [];
+    const arg = (name: string) => args[args.indexOf(name) + 1]!;
+    assert.equal(args[0], 'sink');
+    assert.equal(
+      Number(arg('--port')),
+      sink.ports!.find((p) => p.name === port.targetPort)?.containerPort,
+      "the sink listens on its Service's target port",
+    );
+    assert.equal(arg('--host'), '$(POD_IP)', "the pod's address, not its loopback");
+    assert.ok(containerEnv(sink).env.POD_IP, 'POD_IP is defined for $(POD_IP)');
+    const back = new URL(arg('--otlp-endpoint'));
+    const gatewayService = named('Service', 'otelcol-grpo-gateway')!;
+    assert.equal(back.hostname, `${gatewayService.metadata.name}.${NAMESPACE}.svc.cluster.local`);
+    const gwPort = (gatewayService.spec.ports as Array<{ port: number; targetPort: string }>).find(
+      (p) => p.port === Number(back.port),
+    );
+    assert.equal(gwPort?.targetPort, 'otlp-http', "the gateway's OTLP/HTTP port");
+    const out = arg('--out');
+    const mount = sink.volumeMounts?.find((m) => m.mountPath === out);
+    const volume = sinkDeployment.volumes?.find((v) => v.name === mount?.name);
+    assert.ok(volume?.persistentVolumeClaim, `--out ${out} is on a PersistentVolumeClaim`);
   });
 
   test('agents forward to the gateway Service; trainers send to the agent on their node', () => {
@@ -272,8 +306,8 @@ describe('deploy/kubernetes', { timeout: 10 * 60_000 }, () => {
       .flatMap((o) => {
         const t = podTemplate(o);
         return (t?.spec.containers ?? [])
-          .map((c) => ({ o, c, source: t ? configSource(c, t.spec) : undefined }))
-          .filter((x) => x.source !== undefined);
+          .map((c) => ({ o, c, sources: t ? configSources(c, t.spec) : [] }))
+          .filter((x) => x.sources.length > 0);
       });
 
     test('there is one for the agent and one for the gateway', () => {
@@ -283,16 +317,20 @@ describe('deploy/kubernetes', { timeout: 10 * 60_000 }, () => {
       ]);
     });
 
-    for (const { o, c, source } of collectors) {
-      test(`${o.kind}/${o.metadata.name}: ${source!.configMap} ${source!.key}`, async () => {
-        const text = named('ConfigMap', source!.configMap)?.data?.[source!.key];
-        assert.ok(text, `ConfigMap ${source!.configMap} key ${source!.key}`);
+    for (const { o, c, sources } of collectors) {
+      const keys = sources.map((x) => `${x.configMap} ${x.key}`).join(' + ');
+      test(`${o.kind}/${o.metadata.name}: ${keys}`, async () => {
         const dir = await tempDirUntilExit('grpo-k8s-validate-');
-        const file = join(dir, source!.key);
-        writeFileSync(file, text);
+        const files = sources.map((source) => {
+          const text = named('ConfigMap', source.configMap)?.data?.[source.key];
+          assert.ok(text, `ConfigMap ${source.configMap} key ${source.key}`);
+          const file = join(dir, source.key);
+          writeFileSync(file, text);
+          return file;
+        });
         // Only the container's own environment (nothing inherited from this test's).
         const { env } = containerEnv(c);
-        const r = spawnSync(await collectorBinary(), ['validate', `--config=${file}`], {
+        const r = spawnSync(await collectorBinary(), ['validate', ...files.map((f) => `--config=${f}`)], {
           env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
           encoding: 'utf8',
         });

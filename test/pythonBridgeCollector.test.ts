@@ -8,14 +8,13 @@
 // and not for the learning run's; every step's batch (event grpo.step.batch) reaches the collector's
 // logs pipeline (the file standing in for Loki; the sink reads the same pipeline).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   ATTR_GRPO_EXPERIMENT_NAME,
   ATTR_GRPO_RANK,
   ATTR_GRPO_REWARD_FUNCTION,
   ATTR_GRPO_RUN_ID,
+  ATTR_GRPO_STEP,
   ATTR_GRPO_WORLD_SIZE,
   ATTR_SERVICE_NAME,
   EVENT_GRPO_STEP_BATCH,
@@ -33,8 +32,7 @@ import {
   startLocalCollector,
   startPrometheus,
 } from '@grpo-otel/testkit/prometheus';
-import { pythonBinary } from '@grpo-otel/testkit/python';
-import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { type PythonProcess, startPythonScript, TRAIN_LOOP } from '@grpo-otel/testkit/pythonLoop';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 import { waitFor } from '@grpo-otel/testkit/waitFor';
 import { writeLocalPrometheus } from '../deploy/prometheus/src/generate.js';
@@ -46,51 +44,27 @@ const LEARNING = `py-learning-${process.pid}`;
 // 5 steps a second for 30 s: long enough for the fast profile's 10 s plateau lookback and 3 s `for`.
 const STEPS = 150;
 
-interface Loop {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function startLoop(runId: string, rewards: 'flat' | 'learning', endpoint: string): Loop {
-  const child = spawn(
-    pythonBinary(),
-    [
-      join(repoRoot, 'python/examples/train_loop.py'),
-      '--endpoint',
-      endpoint,
-      '--steps',
-      String(STEPS),
-      '--rewards',
-      rewards,
-      '--run-id',
-      runId,
-      '--service-name',
-      SERVICE,
-      '--sleep',
-      '0.2',
-    ],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', GRPO_OTEL_CONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-    out += c;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
-    out += c;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+function startLoop(runId: string, rewards: 'flat' | 'learning', endpoint: string): PythonProcess {
+  return startPythonScript(TRAIN_LOOP, [
+    '--endpoint',
+    endpoint,
+    '--steps',
+    String(STEPS),
+    '--rewards',
+    rewards,
+    '--run-id',
+    runId,
+    '--service-name',
+    SERVICE,
+    '--sleep',
+    '0.2',
+  ]);
 }
 
 describe('Python bridge -> collector (local.yaml) -> Prometheus', { timeout: 10 * 60_000 }, () => {
   let local: LocalCollector;
   let prom: RunningPrometheus;
-  let loops: Loop[] = [];
+  let loops: PythonProcess[] = [];
 
   before(async () => {
     local = await startLocalCollector();
@@ -155,16 +129,11 @@ describe('Python bridge -> collector (local.yaml) -> Prometheus', { timeout: 10 
     const codes = await Promise.all(loops.map((l) => l.exited));
     assert.deepEqual(codes, [0, 0], loops.map((l) => l.output()).join('\n'));
     for (const run of [FLAT, LEARNING]) {
-      await waitFor(
-        async () => {
-          const r = await prom.query(
-            `${prometheusName(METRICS.trainingSteps)}{${L(ATTR_GRPO_RUN_ID)}="${run}"}`,
-          );
-          return r.length === 1 && Number(r[0]?.value[1]) === STEPS ? true : undefined;
-        },
-        60_000,
+      await prom.waitForQuery(
+        `${prometheusName(METRICS.trainingSteps)}{${L(ATTR_GRPO_RUN_ID)}="${run}"}`,
         `the final step count of ${run} in Prometheus`,
-        250,
+        (r) => r.length === 1 && Number(r[0]?.value[1]) === STEPS,
+        60_000,
       );
     }
   });
@@ -212,6 +181,13 @@ describe('Python bridge -> collector (local.yaml) -> Prometheus', { timeout: 10 
         'total',
       ]);
       assert.ok(fns.every((s) => s.metric[L('grpo.split')] === 'train'));
+      // The step-scoped gauges name their step (for the sink); the collector drops it before Prometheus,
+      // which keeps one series per gauge, not one per step.
+      const stepped = await prom.query(`{${L(ATTR_GRPO_RUN_ID)}="${run}", ${L(ATTR_GRPO_STEP)}!=""}`);
+      assert.deepEqual(
+        stepped.map((s) => s.metric.__name__),
+        [],
+      );
     }
     const value = async (run: string, fn: string) =>
       Number(

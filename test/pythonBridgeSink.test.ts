@@ -2,37 +2,43 @@
 // Python SDK) -> the real collector (collector-config/local.yaml + local-sink.yaml) -> `grpo-otel sink`
 // (a process, stopped with SIGTERM). Every step's grpo.step.batch is analysed (none refused as a bad
 // batch, none failing its analyses), the channels' records arrive beside them, and the sink writes the
-// run's TensorBoard and log files.
+// run's TensorBoard and log files, which the real TensorBoard (its EventAccumulator, from the test venv)
+// reads with every metric category of the seed plan at the steps the loop logged them; its server (both
+// loaders, through the HTTP API) serves the same scalars.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { live } from '@grpo-otel/testkit/exitCleanup';
+import { grpoCustomScalarsLayout } from '@grpo-otel/exporter-tensorboard';
+import { filesUnder } from '@grpo-otel/testkit/filesUnder';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
-import { pythonBinary } from '@grpo-otel/testkit/python';
+import { startPythonScript, TRAIN_LOOP } from '@grpo-otel/testkit/pythonLoop';
 import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { type RunningSink, type SinkStatsAnswer, startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
-import { waitFor } from '@grpo-otel/testkit/waitFor';
+import {
+  type AccumulatedRun,
+  readWithEventAccumulator,
+  startTensorBoard,
+} from '@grpo-otel/testkit/tensorboard';
 
 const STEPS = 12;
 const RUN = `py-sink-${process.pid}`;
-
-interface Stats {
-  batches: number;
-  logRecords: number;
-  metricPoints: number;
-  dropped: { bad_batch: number; analysis_failed: number };
-}
+/** train_loop.py's reward functions, its --full-every and its --validate-every (default 10). */
+const FUNCTIONS = ['correctness', 'format', 'length', 'reasoning'];
+const FULL_EVERY = 2;
+const VALIDATE_EVERY = 10;
+const range = (from: number, to: number, by = 1): number[] =>
+  Array.from({ length: Math.floor((to - from) / by) + 1 }, (_, i) => from + i * by);
+const EVERY_STEP = range(1, STEPS);
+const FULL_STEPS = range(FULL_EVERY, STEPS, FULL_EVERY);
 
 describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, () => {
   let out: string;
   let local: LocalCollector;
-  let sink: ChildProcess;
-  let sinkOutput = '';
-  let stats: Stats;
+  let sink: RunningSink;
+  let stats: SinkStatsAnswer;
   let loopOutput = '';
   let loopCode: number | null = null;
 
@@ -44,79 +50,35 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
       overlays: [join(repoRoot, 'collector-config', 'local-sink.yaml')],
       env: { GRPO_SINK_ENDPOINT: `http://127.0.0.1:${sinkPort}` },
     });
-    sink = spawn(
-      process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        join(repoRoot, 'test', 'fixtures', 'grpoOtelCli.ts'),
-        'sink',
-        '--port',
-        String(sinkPort),
-        '--out',
-        out,
-        '--otlp-endpoint',
-        local.collector.otlpHttpEndpoint,
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    live.add(sink);
-    sink.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      sinkOutput += c;
-    });
-    sink.stderr!.setEncoding('utf8').on('data', (c: string) => {
-      sinkOutput += c;
-    });
-    await waitFor(
-      async () => (sinkOutput.includes('listening on') || sink.exitCode !== null ? true : undefined),
-      30_000,
-      'the sink to listen',
-      50,
-    );
-    assert.match(sinkOutput, /listening on/, sinkOutput);
+    // The analyses as a short run wants them: a plateau is no improvement over 5 steps.
+    const config = join(dir, 'sink.yaml');
+    writeFileSync(config, 'version: 1\nmetrics:\n  history_window: 5\n  plateau:\n    window: 5\n');
+    sink = await startSink({ port: sinkPort, out, config, otlpEndpoint: local.collector.otlpHttpEndpoint });
 
-    const loop = spawn(
-      pythonBinary(),
-      [
-        join(repoRoot, 'python/examples/train_loop.py'),
-        '--endpoint',
-        local.collector.otlpHttpEndpoint,
-        '--steps',
-        String(STEPS),
-        '--rewards',
-        'flat',
-        '--run-id',
-        RUN,
-        '--full-every',
-        '2',
-      ],
-      { cwd: repoRoot, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', GRPO_OTEL_CONFIG: '' } },
-    );
-    loop.stdout.setEncoding('utf8').on('data', (c: string) => {
-      loopOutput += c;
-    });
-    loop.stderr.setEncoding('utf8').on('data', (c: string) => {
-      loopOutput += c;
-    });
-    [loopCode] = (await once(loop, 'close')) as [number | null];
+    const loop = startPythonScript(TRAIN_LOOP, [
+      '--endpoint',
+      local.collector.otlpHttpEndpoint,
+      '--steps',
+      String(STEPS),
+      '--rewards',
+      'flat',
+      '--run-id',
+      RUN,
+      '--full-every',
+      String(FULL_EVERY),
+    ]);
+    loopCode = await loop.exited;
+    loopOutput = loop.output();
 
-    stats = await waitFor(
-      async () => {
-        const s = (await (await fetch(`http://127.0.0.1:${sinkPort}/`)).json()) as Stats;
-        return s.batches + s.dropped.bad_batch >= STEPS && s.logRecords > 2 * STEPS ? s : undefined;
-      },
-      60_000,
+    stats = await sink.settled(
+      (s) => s.batches + s.dropped.bad_batch >= STEPS && s.logRecords > 2 * STEPS,
       'every step of the Python run at the sink',
-      200,
     );
-    sink.kill('SIGTERM');
-    await once(sink, 'close');
-    live.delete(sink);
+    await sink.stop();
   });
 
   after(async () => {
-    if (sink && sink.exitCode === null && sink.signalCode === null) sink.kill('SIGKILL');
+    await sink?.stop();
     await local?.collector.stop();
   });
 
@@ -130,13 +92,7 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
   });
 
   test('the sink writes the run’s TensorBoard and log files', () => {
-    const files = (d: string): string[] =>
-      existsSync(d)
-        ? readdirSync(d, { withFileTypes: true }).flatMap((e) =>
-            e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)],
-          )
-        : [];
-    const all = files(out);
+    const all = filesUnder(out);
     assert.ok(
       all.some((f) => f.includes(RUN) && /tfevents/.test(f)),
       `no TensorBoard event file of ${RUN} in:\n${all.join('\n')}`,
@@ -145,5 +101,116 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
       all.some((f) => f.includes(RUN) && f.endsWith('.log')),
       `no log file of ${RUN} in:\n${all.join('\n')}`,
     );
+  });
+
+  describe('the real TensorBoard reads every category of the seed plan at its steps', () => {
+    let tb: AccumulatedRun;
+    const steps = (tag: string): number[] => {
+      const points = tb.scalars[tag] ?? tb.histograms[tag];
+      assert.ok(points, `no tag ${tag} in ${RUN}; scalars: ${Object.keys(tb.scalars).sort().join(', ')}`);
+      return [...new Set(points.map(([step]) => step))].sort((a, b) => a - b);
+    };
+    before(() => {
+      tb = readWithEventAccumulator(join(out, 'tensorboard', RUN));
+    });
+
+    test('every category of the TensorBoard layout has tags of this run', () => {
+      const tags = [...Object.keys(tb.scalars), ...Object.keys(tb.histograms)];
+      for (const category of grpoCustomScalarsLayout({ rewardFunctions: FUNCTIONS }).categories) {
+        const patterns = category.charts.flatMap((c) =>
+          ('multiline' in c ? c.multiline : c.margin.map((m) => m.value)).map((m) => new RegExp(m)),
+        );
+        assert.ok(
+          tags.some((tag) => patterns.some((p) => p.test(tag))),
+          `no tag of category ${category.title}`,
+        );
+      }
+    });
+
+    test('rewards: per function and total, the trainer’s gauges and the sink’s analyses, every step', () => {
+      for (const f of [...FUNCTIONS, 'total']) {
+        for (const metric of ['mean', 'std', 'min', 'max', 'moving_average', 'zero_std_ratio']) {
+          assert.deepEqual(steps(`grpo.reward.${metric}/${f}`), EVERY_STEP, `grpo.reward.${metric}/${f}`);
+        }
+        assert.deepEqual(steps(`grpo.reward.value/${f}`), EVERY_STEP, `histogram grpo.reward.value/${f}`);
+        // The bridge's gauge and the sink's analysis both give the step's mean: the same value.
+        const byStep = new Map<number, number[]>();
+        for (const [step, v] of tb.scalars[`grpo.reward.mean/${f}`]!)
+          byStep.set(step, [...(byStep.get(step) ?? []), v]);
+        for (const [step, vs] of byStep) {
+          assert.ok(Math.max(...vs) - Math.min(...vs) < 1e-6, `grpo.reward.mean/${f} at step ${step}: ${vs}`);
+        }
+      }
+      assert.ok(steps('grpo.reward.correlation/correctness/format/pearson').length > 0);
+    });
+
+    test('training progress: loss and learning rate every step, at the values logged', () => {
+      assert.deepEqual(
+        tb.scalars['grpo.policy.loss']!.map(([step, v]) => [step, v]),
+        EVERY_STEP.map((s) => [s, Math.fround(1 / s)]),
+      );
+      assert.deepEqual(steps('grpo.policy.learning_rate'), EVERY_STEP);
+      assert.deepEqual(steps('grpo.training.current_step'), EVERY_STEP);
+      assert.deepEqual(
+        tb.scalars['grpo.training.current_step']!.map(([step, v]) => v - step),
+        EVERY_STEP.map(() => 0),
+      );
+      assert.deepEqual(steps('grpo.task.accuracy'), EVERY_STEP);
+    });
+
+    test('generations: lengths from the trainer, entropy, KL, diversity and format from the sink, on full steps', () => {
+      for (const tag of [
+        'grpo.completion.mean_length',
+        'grpo.completion.max_length',
+        'grpo.completion.length',
+        'grpo.policy.entropy',
+        'grpo.policy.kl/k3',
+        'grpo.completion.distinct_ngram_ratio/2',
+        'grpo.completion.duplicate_ratio',
+        'grpo.completion.format_adherence/strict',
+        'grpo.task.answer_extracted_ratio',
+      ]) {
+        assert.deepEqual(steps(tag), FULL_STEPS, tag);
+      }
+    });
+
+    test('memory at the step each reading belongs to, validation at its step', () => {
+      // log_memory_usage comes after the step's log_training_progress: as in TRL's order (and the
+      // TypeScript SDK), what is logged after a step's report belongs to the next step.
+      assert.deepEqual(steps('grpo.memory.peak_usage/rss'), range(2, STEPS + 1));
+      for (const tag of ['grpo.validation.accuracy/default', 'grpo.validation.generalization_gap/default']) {
+        assert.deepEqual(steps(tag), range(VALIDATE_EVERY, STEPS, VALIDATE_EVERY), tag);
+      }
+    });
+
+    for (const loadFast of [true, false]) {
+      test(`the TensorBoard server (--load_fast=${loadFast}) serves the same scalars`, async () => {
+        const server = await startTensorBoard({ logDir: join(out, 'tensorboard'), loadFast });
+        try {
+          await server.waitForRun(RUN, { plugin: 'scalars', tag: 'grpo.policy.loss' });
+          for (const tag of ['grpo.policy.loss', 'grpo.reward.moving_average/total', 'grpo.policy.kl/k3']) {
+            const expected = tb.scalars[tag]!.map(([step, v]) => [step, Math.fround(v)]);
+            const got = await server.getWhen<[number, number, number][]>(
+              `/data/plugin/scalars/scalars?run=${encodeURIComponent(RUN)}&tag=${encodeURIComponent(tag)}`,
+              (g) => g.length >= expected.length,
+            );
+            assert.deepEqual(
+              got.map(([, step, v]) => [step, Math.fround(v)]),
+              expected,
+              tag,
+            );
+          }
+        } finally {
+          await server.stop();
+        }
+      });
+    }
+
+    test('signals: the flat run’s reward plateau, computed at the sink, active by the last step', () => {
+      const active = tb.scalars['grpo.signal.active/reward_plateau/total'];
+      assert.deepEqual(steps('grpo.signal.active/reward_plateau/total'), EVERY_STEP);
+      assert.equal(active!.at(-1)![1], 1, JSON.stringify(active));
+      assert.ok(steps('grpo.signal.active/entropy_collapse').length > 0);
+    });
   });
 });

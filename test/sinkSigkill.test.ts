@@ -2,16 +2,12 @@
 // readable by its consumer (TensorBoard's reader sees whole records, at most a torn last one; the CSV
 // holds whole rows; the log files whole lines), and what was answered 200 before the last flush is there.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readEvents } from '@grpo-otel/exporter-tensorboard';
-import { live } from '@grpo-otel/testkit/exitCleanup';
 import { parseCsv } from '@grpo-otel/testkit/parseCsv';
-import { freePort } from '@grpo-otel/testkit/ports';
-import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 import { waitFor } from '@grpo-otel/testkit/waitFor';
 
@@ -67,39 +63,8 @@ function metrics(step: number) {
 
 test('grpo-otel sink after SIGKILL: TensorBoard files, CSV and logs readable, the answered steps there', async () => {
   const dir = await tempDirUntilExit('grpo-sink-kill-');
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      join(repoRoot, 'test', 'fixtures', 'grpoOtelCli.ts'),
-      'sink',
-      '--port',
-      String(port),
-      '--out',
-      dir,
-      '--no-analysis',
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  live.add(child);
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-    output += c;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
-    output += c;
-  });
-  const closed = once(child, 'close');
-  await waitFor(
-    async () => (output.includes('listening on') ? true : undefined),
-    30_000,
-    'the sink to listen',
-    50,
-  );
-  const url = `http://127.0.0.1:${port}`;
+  const sink = await startSink({ out: dir, args: ['--no-analysis'] });
+  const url = sink.endpoint;
   const post = (signal: string, body: unknown) =>
     fetch(`${url}/v1/${signal}`, {
       method: 'POST',
@@ -122,9 +87,8 @@ test('grpo-otel sink after SIGKILL: TensorBoard files, CSV and logs readable, th
   // What the writers had 1 s to hand to the OS is on disk after the kill (the writers write right away).
   const settledStep = answered;
   await new Promise((r) => setTimeout(r, 1000));
-  child.kill('SIGKILL');
-  await closed;
-  live.delete(child);
+  sink.child.kill('SIGKILL');
+  await sink.closed;
   await sender;
 
   const files = await readEvents(join(dir, 'tensorboard', 'killed'));

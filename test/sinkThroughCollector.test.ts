@@ -5,18 +5,16 @@
 // files exist; the sink's analyses find the flat run's reward plateau and not the learning run's, and
 // send their signals and metrics back through the collector (its log file and Prometheus exporter).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EVENT_GRPO_SIGNAL_TRIGGERED, METRICS, prometheusName } from '@grpo-otel/semconv';
-import { live } from '@grpo-otel/testkit/exitCleanup';
 import { attributesToObject, exportedLogRecords, readExportFile } from '@grpo-otel/testkit/otlpJson';
 import { parseCsv } from '@grpo-otel/testkit/parseCsv';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
 import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { type RunningSink, type SinkExit, startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 import { type RunningTensorBoard, startTensorBoard } from '@grpo-otel/testkit/tensorboard';
 import { waitFor } from '@grpo-otel/testkit/waitFor';
@@ -151,9 +149,8 @@ describe('trainer -> collector -> grpo-otel sink -> TensorBoard, CSV, logs, anal
   let dir: string;
   let out: string;
   let local: LocalCollector;
-  let sink: ChildProcess;
-  let sinkOutput = '';
-  let sinkExit: { code: number | null; signal: NodeJS.Signals | null };
+  let sink: RunningSink;
+  let sinkExit: SinkExit;
   let tb: RunningTensorBoard;
 
   before(async () => {
@@ -167,75 +164,34 @@ describe('trainer -> collector -> grpo-otel sink -> TensorBoard, CSV, logs, anal
     // The analyses as a short run wants them: a plateau is no improvement over 5 steps.
     const config = join(dir, 'sink.yaml');
     writeFileSync(config, 'version: 1\nmetrics:\n  history_window: 5\n  plateau:\n    window: 5\n');
-    sink = spawn(
-      process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        join(repoRoot, 'test', 'fixtures', 'grpoOtelCli.ts'),
-        'sink',
-        '--port',
-        String(sinkPort),
-        '--out',
-        out,
-        '--config',
-        config,
-        '--otlp-endpoint',
-        local.collector.otlpHttpEndpoint,
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    live.add(sink);
-    const exited = once(sink, 'close');
-    sink.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      sinkOutput += c;
-    });
-    sink.stderr!.setEncoding('utf8').on('data', (c: string) => {
-      sinkOutput += c;
-    });
-    await waitFor(
-      async () => (sinkOutput.includes('listening on') || sink.exitCode !== null ? true : undefined),
-      30_000,
-      'the sink to listen',
-      50,
-    );
-    assert.match(sinkOutput, /listening on/, sinkOutput);
+    sink = await startSink({ port: sinkPort, out, config, otlpEndpoint: local.collector.otlpHttpEndpoint });
 
     for (let step = 1; step <= STEPS; step++) {
       await postJson(`${local.collector.otlpHttpEndpoint}/v1/logs`, logsRequest(step));
       await postJson(`${local.collector.otlpHttpEndpoint}/v1/metrics`, metricsRequest(step));
     }
-    const sinkUrl = `http://127.0.0.1:${sinkPort}/`;
     await waitFor(
       async () => {
-        const s = (await (await fetch(sinkUrl)).json()) as {
-          batches: number;
-          metricPoints: number;
-          ownRecords: number;
-        };
+        const s = await sink.stats();
         return s.batches === 2 * STEPS && s.metricPoints >= 2 * STEPS && s.ownRecords > 0 ? s : undefined;
       },
       30_000,
       'every batch and point at the sink, and its own analyses back through the collector',
       100,
     );
-    sink.kill('SIGTERM');
-    const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-    sinkExit = { code, signal };
-    live.delete(sink);
+    sinkExit = await sink.stop();
     tb = await startTensorBoard({ logDir: join(out, 'tensorboard'), loadFast: false });
   });
 
   after(async () => {
     await tb?.stop();
-    if (sink && sink.exitCode === null && sink.signalCode === null) sink.kill('SIGKILL');
+    await sink?.stop();
     await local?.collector.stop();
   });
 
   test('the sink exits 0 on SIGTERM, after flushing', () => {
-    assert.deepEqual(sinkExit, { code: 0, signal: null }, sinkOutput);
-    assert.match(sinkOutput, /grpo-otel sink: stopped; \{/);
+    assert.deepEqual(sinkExit, { code: 0, signal: null }, sink.output());
+    assert.match(sink.output(), /grpo-otel sink: stopped; \{/);
   });
 
   const scalars = (run: string, tag: string, n: number) =>

@@ -54,9 +54,9 @@ function mountTarget(service: ComposeService, source: string): string | undefine
 }
 
 describe('deploy/docker-compose.yml', () => {
-  test('brings up the collector, Prometheus, Alertmanager, Loki, Tempo and Grafana', async () => {
+  test('brings up the collector, the sink, Prometheus, Alertmanager, Loki, Tempo and Grafana', async () => {
     const c = await compose();
-    for (const name of ['collector', 'prometheus', 'alertmanager', 'loki', 'tempo', 'grafana']) {
+    for (const name of ['collector', 'sink', 'prometheus', 'alertmanager', 'loki', 'tempo', 'grafana']) {
       assert.ok(c.services[name], `service ${name}`);
     }
     for (const [name, s] of Object.entries(c.services)) {
@@ -135,6 +135,48 @@ describe('deploy/docker-compose.yml', () => {
     const ps = c.services.prometheus!;
     assert.equal(mountTarget(ps, './prometheus/prometheus.yml'), '/etc/prometheus/prometheus.yml');
     assert.equal(mountTarget(ps, './prometheus/rules'), '/etc/prometheus/rules');
+  });
+
+  test('grpo-otel sink runs behind the collector (gateway-sink.yaml) and sends its analyses back to it', async () => {
+    const c = await compose();
+    const col = c.services.collector!;
+    const configs = (col.command ?? []).filter((a) => a.startsWith('--config=')).map((a) => a.slice(9));
+    // the overlay after the whole config, mounted where the command reads it
+    assert.deepEqual(configs, [
+      mountTarget(col, '../collector-config/gateway.yaml'),
+      mountTarget(col, '../collector-config/gateway-sink.yaml'),
+    ]);
+    const overlay = await readFile(join(repoRoot, 'collector-config', 'gateway-sink.yaml'), 'utf8');
+    const env = col.environment ?? {};
+    const needed = [...overlay.replace(/#.*$/gm, '').matchAll(/\$\{env:(\w+)\}/g)].map((m) => m[1]!);
+    assert.ok(needed.includes('GRPO_SINK_ENDPOINT'));
+    for (const v of needed)
+      assert.ok(env[v], `gateway-sink.yaml needs ${v} (no default), compose does not set it`);
+    // The collector's sink exporter reaches the sink service on the port it listens on, ...
+    const sink = c.services.sink!;
+    const args = sink.command ?? [];
+    const arg = (name: string) => args[args.indexOf(name) + 1];
+    assert.equal(args[0], 'sink');
+    assert.equal(hostOf(env.GRPO_SINK_ENDPOINT!), 'sink');
+    assert.equal(portOf(env.GRPO_SINK_ENDPOINT!), Number(arg('--port')));
+    assert.equal(arg('--host'), '0.0.0.0', 'the sink listens on the compose network, not its loopback');
+    assert.deepEqual(sink.ports ?? [], [], 'the sink is not published');
+    // ... which sends its analyses' metrics and signals to the collector's OTLP/HTTP receiver ...
+    const back = arg('--otlp-endpoint')!;
+    assert.equal(hostOf(back), 'collector');
+    assert.equal(portOf(back), portOf(env.GRPO_OTLP_HTTP_ENDPOINT!));
+    // ... and writes its files to a volume, run by the grpo-otel command its image is built with.
+    const out = arg('--out')!;
+    assert.ok(
+      sink.volumes?.some((v) => v.endsWith(`:${out}`)),
+      `--out ${out} is a volume`,
+    );
+    const dockerfile = await readFile(
+      resolve(deployDir, sink.build!.context, sink.build!.dockerfile),
+      'utf8',
+    );
+    assert.match(dockerfile, /^ENTRYPOINT \["node", "\/app\/packages\/cli\/bin\/grpo-otel\.js"\]$/m);
+    assert.ok(existsSync(join(repoRoot, 'packages', 'cli', 'bin', 'grpo-otel.js')));
   });
 
   test("Alertmanager's webhooks point at a compose service", async () => {

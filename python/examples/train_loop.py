@@ -1,8 +1,10 @@
 """A small GRPO-shaped training loop instrumented only through grpo_otel: the evidence runs' trainer.
 
 Each step samples G completions for P prompts, scores them with four reward functions and reports
-rewards, generations (texts, token counts, per-token logprobs and entropies), progress and memory;
-validation runs every --validate-every steps. The rewards are deterministic: with --rewards flat every
+rewards, generations (texts, token counts, per-token logprobs and entropies), progress (loss, learning
+rate, gradient norm, clipping, epoch, step and phase timings, throughput, with TRL's and verl's names)
+and memory; validation runs every --validate-every steps. With --bad-input-step N, step N also logs a
+NaN loss (dropped and counted) and an over-long line (cut and counted), as a trainer's bugs would. The rewards are deterministic: with --rewards flat every
 step has exactly the same rewards (the reward plateau alert fires); with --rewards learning the
 fraction of correct completions climbs from 0.1 to 0.9 over the run (the other functions stay flat).
 
@@ -40,6 +42,8 @@ metrics:
   logging_frequency: 1
   full_metrics_frequency: {full_every}
   validation_frequency: {validate_every}
+limits:
+  max_string_length: 4096
 """
 
 FUNCS = ("correctness", "format", "length", "reasoning")
@@ -65,6 +69,7 @@ def main(argv=None) -> int:
     p.add_argument("--validate-every", type=int, default=10)
     p.add_argument("--sleep", type=float, default=0.0, help="seconds of 'training' per step")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--bad-input-step", type=int, default=0, help="a step that also logs a NaN loss and an over-long line")
     a = p.parse_args(argv)
 
     run_id = a.run_id or grpo_otel._runtime.generate_run_id()
@@ -85,6 +90,7 @@ def main(argv=None) -> int:
     n = a.prompts * a.group_size
     validation = [{"question": f"What is {i} + {i}?", "answer": str(2 * i)} for i in range(8)]
     for step in range(1, a.steps + 1):
+        t0 = time.perf_counter()
         # The same draws every step (flat), except the number of correct completions when learning.
         rng = random.Random(a.seed)
         p_correct = 0.5 if a.rewards == "flat" else 0.1 + 0.8 * step / max(1, a.steps)
@@ -107,14 +113,38 @@ def main(argv=None) -> int:
                 gens.append({"text": t, "tokens": k, "logprobs": lp, "ref_logprobs": [x - 0.05 for x in lp], "entropies": [rng.random() for _ in range(k)]})
             grpo_otel.log_generation_metrics(step, gens, [str(x) for x in answers], group_size=a.group_size, final=step == a.steps)
             grpo_otel.log_model_output(f"What is {answers[0]}?", str(answers[0]), texts[0])
+        if a.sleep:
+            time.sleep(a.sleep)
+        seconds = time.perf_counter() - t0
         grpo_otel.log_training_progress(
-            step, {"loss": 1.0 / step, "learning_rate": 1e-5, "accuracy": sum(correct) / n, "num_tokens": step * n * 40}
+            step,
+            {
+                "loss": 1.0 / step,
+                "learning_rate": 1e-5,
+                "accuracy": sum(correct) / n,
+                "num_tokens": step * n * 40,
+                "grad_norm": 1.0 + 0.1 * (step % 3),
+                "epoch": step / a.steps,
+                "completions/clipped_ratio": sum(len(t) > 120 for t in texts) / n,
+                "clip_ratio/low_mean": 0.01,
+                "clip_ratio/high_mean": 0.02,
+                "clip_ratio/region_mean": 0.03,
+                # verl's timings and throughput; ours by semconv name for the samples
+                "timing_s/step": seconds,
+                "timing_s/gen": 0.6 * seconds,
+                "timing_s/reward": 0.1 * seconds,
+                "timing_s/update_actor": 0.3 * seconds,
+                "perf/throughput": n * 40 / max(seconds, 1e-9),
+                "grpo.training.samples": n,
+                "grpo.throughput.samples": n / max(seconds, 1e-9),
+            },
         )
+        if step == a.bad_input_step:
+            grpo_otel.log_training_progress(step, {"loss": float("nan")})
+            grpo_otel.get_training_logger().info("a very long line: %s", "x" * 5000)
         grpo_otel.log_memory_usage()
         if grpo_otel.should_validate(step):
             grpo_otel.run_validation(lambda q: completion(rng, 2 * int(q.split()[2]), rng.random() < p_correct), validation, step)
-        if a.sleep:
-            time.sleep(a.sleep)
     grpo_otel.shutdown()
     print(json.dumps({"run_id": run_id, "steps": a.steps, "rewards": a.rewards}), flush=True)
     return 0

@@ -124,12 +124,12 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
-def _record_summary(t: Telemetry, s: Mapping[str, float], attrs: Mapping[str, str]) -> None:
-    t.record(S.REWARD_MEAN, s["mean"], attrs)
-    t.record(S.REWARD_STD, s["std"], attrs)
-    t.record(S.REWARD_MIN, s["min"], attrs)
-    t.record(S.REWARD_MAX, s["max"], attrs)
-    t.record(S.REWARD_MEDIAN, s["median"], attrs)
+def _record_summary(t: Telemetry, s: Mapping[str, float], attrs: Mapping[str, str], step: int) -> None:
+    t.record(S.REWARD_MEAN, s["mean"], attrs, step)
+    t.record(S.REWARD_STD, s["std"], attrs, step)
+    t.record(S.REWARD_MIN, s["min"], attrs, step)
+    t.record(S.REWARD_MAX, s["max"], attrs, step)
+    t.record(S.REWARD_MEDIAN, s["median"], attrs, step)
 
 
 def _reward_attrs(name: str, split: str = "train") -> Dict[str, str]:
@@ -150,7 +150,7 @@ def _log_reward_task(t: Telemetry, step: int, name: str, values: List[float], sa
     if s["skipped"]:
         t.drops.record("metrics", "invalid_value", S.REWARD_VALUE.name, int(s["skipped"]))
     if s["count"]:
-        _record_summary(t, s, _reward_attrs(name))
+        _record_summary(t, s, _reward_attrs(name), step)
     attrs: Dict[str, Any] = {
         S.ATTR_GRPO_REWARD_FUNCTION: name,
         "grpo.reward.count": s["count"],
@@ -316,7 +316,7 @@ def _reward_metrics_task(t: Telemetry, step: int, names: List[str], lists: List[
         if s["skipped"]:
             t.drops.record("metrics", "invalid_value", S.REWARD_VALUE.name, int(s["skipped"]))
         if s["count"]:
-            _record_summary(t, s, _reward_attrs(name))
+            _record_summary(t, s, _reward_attrs(name), step)
         per[name] = s
     if len(names) > 1:
         n = len(lists[0])
@@ -327,7 +327,7 @@ def _reward_metrics_task(t: Telemetry, step: int, names: List[str], lists: List[
                 if math.isfinite(v):
                     total[i] += w * v
         s = summarize(total)
-        _record_summary(t, s, _reward_attrs(S.REWARD_FUNCTION_TOTAL))
+        _record_summary(t, s, _reward_attrs(S.REWARD_FUNCTION_TOTAL), step)
         per[S.REWARD_FUNCTION_TOTAL] = s
     parts = ", ".join(f"{k} mean={_fmt(v['mean'])} std={_fmt(v['std'])}" for k, v in per.items())
     attrs: Dict[str, Any] = {S.ATTR_GRPO_STEP: step}
@@ -397,9 +397,9 @@ def _generation_task(t: Telemetry, step: int, lengths: Optional[List[int]]) -> N
     if not lengths:
         return
     attrs = {S.ATTR_GRPO_SPLIT: "train"}
-    t.record(S.COMPLETION_MEAN_LENGTH, math.fsum(lengths) / len(lengths), attrs)
-    t.record(S.COMPLETION_MIN_LENGTH, min(lengths), attrs)
-    t.record(S.COMPLETION_MAX_LENGTH, max(lengths), attrs)
+    t.record(S.COMPLETION_MEAN_LENGTH, math.fsum(lengths) / len(lengths), attrs, step)
+    t.record(S.COMPLETION_MIN_LENGTH, min(lengths), attrs, step)
+    t.record(S.COMPLETION_MAX_LENGTH, max(lengths), attrs, step)
 
 
 def _answer(r: Any) -> str:
@@ -557,7 +557,7 @@ def _progress_task(t: Telemetry, step: int, items: List[Tuple[str, float]], befo
         if r.cumulative:
             t.record_cumulative(r.metric, value * r.scale, r.attributes)
         else:
-            t.record(r.metric, value * r.scale, r.attributes)
+            t.record(r.metric, value * r.scale, r.attributes, step)
         parts.append(f"{key}={_fmt(value)}")
         attrs[key] = value if math.isfinite(value) else str(value)
     _log(t, "training", logging.INFO, f"step {step}{': ' + ', '.join(parts) if parts else ''}", attrs)
@@ -599,6 +599,7 @@ _MiB = 1024 * 1024
 
 
 def _memory_task(t: Telemetry, step: int, rss: int, peak: int) -> None:
+    t.note_step_memory(step, peak)
     _log(
         t,
         "system",

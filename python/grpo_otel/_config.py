@@ -184,6 +184,12 @@ class Config:
     max_string_length: int = 65536
     redact: Tuple[str, ...] = ()
     max_queue_size: int = 8192
+    #: Permission bits of the files and directories the bridge's file handlers create (``files``).
+    file_mode: int = 0o640
+    dir_mode: int = 0o750
+    #: Keys set in the config that the bridge does not apply: ``(key path, why)``, warned about once by
+    #: ``initialize``.
+    ignored: Tuple[Tuple[str, str], ...] = ()
 
 
 # --- YAML with positions ------------------------------------------------------------------------------
@@ -315,6 +321,20 @@ class _Checker:
 
 
 _CHANNEL_KEYS = ("level", "handlers", "propagate", "qualname", "rate_limit", "sample")
+# Keys of the TypeScript SDK's config the bridge accepts but does not apply (warned once by initialize).
+_IGNORED_HANDLER_KEYS: Dict[str, Tuple[str, ...]] = {
+    "console": ("color", "flush_interval", "max_queue_size"),
+    "file": ("async_writes", "flush_interval", "max_queue_size", "ranks"),
+}
+_IGNORED_WHY = {
+    "telemetry_thread": "the bridge always hands its work to a telemetry thread of its own, with its own bounded queue",
+    "color": "console lines are not coloured",
+    "async_writes": "file writes already run on the bridge's telemetry thread",
+    "flush_interval": "Python's handlers write each record when it is handled",
+    "max_queue_size": "the bridge has one bounded queue for all its work",
+    "ranks": "every rank writes its file handlers; give each rank its own filename",
+}
+
 _HANDLER_COMMON = ("class", "level", "formatter", "flush_interval", "max_queue_size")
 _HANDLER_KEYS = {
     "console": ("stream", "color"),
@@ -572,9 +592,16 @@ def parse_config(text: str, source: str = "<string>", env: Optional[Mapping[str,
             re.compile(r)
         except re.error as e:
             raise c.fail(("limits", "redact", str(i)), f"not a regular expression: {e}") from None
-    c.mapping(top.get("files"), ("files",), ("mode", "dir_mode"))
+    fm = c.mapping(top.get("files"), ("files",), ("mode", "dir_mode"))
+    file_mode = _permission_bits(c, fm, "mode", 0o640)
+    dir_mode = _permission_bits(c, fm, "dir_mode", 0o750)
     # The bridge always runs its work on a telemetry thread; the ring's settings are the TypeScript SDK's.
-    c.mapping(top.get("telemetry_thread"), ("telemetry_thread",), ("enabled", "ring_bytes", "block_timeout", "exit_timeout"))
+    tm = c.mapping(top.get("telemetry_thread"), ("telemetry_thread",), ("enabled", "ring_bytes", "block_timeout", "exit_timeout"))
+    ignored = [(f"telemetry_thread.{k}", _IGNORED_WHY["telemetry_thread"]) for k in tm]
+    for name, h in handlers.items():
+        for key in _IGNORED_HANDLER_KEYS.get(h.kind, ()):
+            if key in top["handlers"][name]:
+                ignored.append((f"handlers.{name}.{key}", _IGNORED_WHY[key]))
 
     return Config(
         source=source,
@@ -587,7 +614,22 @@ def parse_config(text: str, source: str = "<string>", env: Optional[Mapping[str,
         otlp=otlp,
         max_string_length=max_len,
         redact=tuple(redact),
+        file_mode=file_mode,
+        dir_mode=dir_mode,
+        ignored=tuple(ignored),
     )
+
+
+def _permission_bits(c: Any, m: Dict[str, Any], key: str, default: int) -> int:
+    """``"0640"``, ``"640"`` or an integer 0..511 (the TypeScript SDK's ``files`` rule)."""
+    v = m.get(key)
+    if v is None:
+        return default
+    if isinstance(v, str) and re.fullmatch(r"0?[0-7]{3}", v):
+        return int(v, 8)
+    if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 0o777:
+        return v
+    raise c.fail(("files", key), f'expected permission bits such as "0640" (or an integer 0..511), got {v!r}')
 
 
 def load_config(path: Optional[str], env: Optional[Mapping[str, str]] = None, base_dir: Optional[str] = None) -> Config:

@@ -28,17 +28,33 @@ from opentelemetry._logs import SeverityNumber
 from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.sdk._logs import LoggerProvider, LogRecordProcessor
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
-from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
+from opentelemetry.sdk.metrics import MeterProvider, ObservableGauge
+from opentelemetry.sdk.metrics.export import AggregationTemporality, MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from . import semconv as S
 from ._config import SINK_KINDS, ChannelConfig, Config, FormatterConfig, HandlerConfig, OtlpConfig
+from ._files import ModeRotatingFileHandler, make_dirs
+from ._signals import SigtermFlush
 from .version import __version__
 
 SCOPE_NAME = "grpo_otel"
+
+try:  # the SDK's synchronous gauge class: a private name (opentelemetry-sdk 1.45 has only `_Gauge`)
+    from opentelemetry.sdk.metrics import _Gauge as _SdkGauge
+except ImportError:  # pragma: no cover - an SDK that exports it as `Gauge`
+    from opentelemetry.sdk.metrics import Gauge as _SdkGauge  # type: ignore[attr-defined,no-redef]
+
+# The step-scoped gauges (rewards, completion lengths, training progress, validation, the current step,
+# the memory peak read by log_memory_usage) carry their step as `grpo.step`: the sink writes each point
+# at that step in TensorBoard, as the TypeScript SDK's step pipeline does, instead of whatever step it
+# saw last when a periodic export arrived (only the last value of an interval would reach it at all).
+# Gauges are exported as delta (no temporality on the wire for a gauge): each point once, in the
+# collection after it was set, so the per-step attribute sets do not pile up in the OTel SDK. The
+# collector drops `grpo.step` from metric points on the way to Prometheus (collector-config/*.yaml).
+STEP_GAUGE_TEMPORALITY = {_SdkGauge: AggregationTemporality.DELTA, ObservableGauge: AggregationTemporality.DELTA}
 
 #: The seed's channels.
 CHANNELS = ("training", "model_outputs", "rewards", "whitelist", "metrics", "system")
@@ -100,6 +116,25 @@ class Drops:
                 sums[(signal, reason)] = sums.get((signal, reason), 0) + n
         for (signal, reason), n in sums.items():
             yield Observation(n, {S.ATTR_GRPO_SDK_SIGNAL: signal, S.ATTR_GRPO_SDK_DROP_REASON: reason})
+
+
+class Sanitized:
+    """Values the bridge changed before sending them (``limits``: strings cut, secrets redacted), by signal
+    and reason: ``grpo.sdk.value.sanitized``, as the TypeScript SDK counts them."""
+
+    def __init__(self) -> None:
+        self.counts: Dict[Tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def record(self, signal: str, reason: str) -> None:
+        with self._lock:
+            self.counts[(signal, reason)] = self.counts.get((signal, reason), 0) + 1
+
+    def observe(self, _options: CallbackOptions) -> Iterable[Observation]:
+        with self._lock:
+            items = list(self.counts.items())
+        for (signal, reason), n in items:
+            yield Observation(n, {S.ATTR_GRPO_SDK_SIGNAL: signal, S.ATTR_GRPO_SDK_SANITIZE_REASON: reason})
 
 
 class StepModel:
@@ -293,6 +328,7 @@ class Telemetry:
     ) -> None:
         self.config = config
         self.drops = Drops()
+        self.sanitized = Sanitized()
         self.steps = StepModel()
         self.run_id = config.resource.run_id or generate_run_id()
         self.resource = self._resource()
@@ -301,6 +337,7 @@ class Telemetry:
         self._lock = threading.Lock()
         self.training_accuracy: Optional[float] = None
         self._peak_rss = 0
+        self._step_peaks: Dict[int, int] = {}
         self._cumulative: Dict[Tuple[str, Tuple[Tuple[str, Any], ...]], float] = {}
 
         otlp = config.otlp if config.otlp.enabled else None
@@ -313,7 +350,11 @@ class Telemetry:
 
             readers.append(
                 PeriodicExportingMetricReader(
-                    OTLPMetricExporter(endpoint=f"{otlp.endpoint}/v1/metrics", **_exporter_args(otlp)),
+                    OTLPMetricExporter(
+                        endpoint=f"{otlp.endpoint}/v1/metrics",
+                        preferred_temporality=STEP_GAUGE_TEMPORALITY,
+                        **_exporter_args(otlp),
+                    ),
                     export_interval_millis=otlp.export_interval_s * 1000,
                     export_timeout_millis=min(otlp.timeout_s, otlp.export_interval_s) * 1000,
                 )
@@ -355,15 +396,27 @@ class Telemetry:
         self.meter.create_observable_counter(
             S.SDK_RECORD_DROPPED.name, [self.drops.observe], S.SDK_RECORD_DROPPED.unit, S.SDK_RECORD_DROPPED.description
         )
+        self.meter.create_observable_counter(
+            S.SDK_VALUE_SANITIZED.name, [self.sanitized.observe], S.SDK_VALUE_SANITIZED.unit, S.SDK_VALUE_SANITIZED.description
+        )
 
         self._channels: Dict[str, logging.Logger] = {}
         self._saved: Dict[str, Tuple[int, bool]] = {}
         self._handlers = self._build_handlers()
         self._setup_channels()
         self._atexit: Optional[Callable[[], None]] = None
+        self._in_shutdown = False
+        if config.ignored:
+            _diag.warning(
+                "grpo-otel: %s: the Python bridge does not apply %s",
+                config.source,
+                "; ".join(f"{key} ({why})" for key, why in config.ignored),
+            )
+        self._sigterm = SigtermFlush(self._shutdown_on_signal)
         if handle_exit:
             self._atexit = self.shutdown
             atexit.register(self._atexit)
+            self._sigterm.install()
 
     # --- resource -------------------------------------------------------------------------------------
     def _resource(self) -> Resource:
@@ -392,9 +445,12 @@ class Telemetry:
         """`limits`: strings cut to max_string_length (with a marker) and redacted."""
         if isinstance(v, str):
             for r in self._redact:
-                v = r.sub("[REDACTED]", v)
+                v, k = r.subn("[REDACTED]", v)
+                if k:
+                    self.sanitized.record("logs", "redacted")
             n = self.config.max_string_length
             if len(v) > n:
+                self.sanitized.record("logs", "truncated")
                 return f"{v[:n]}…[truncated {len(v) - n} chars]"
             return v
         if isinstance(v, (list, tuple)) and v and isinstance(v[0], str):
@@ -428,8 +484,9 @@ class Telemetry:
             return logging.StreamHandler(sys.stdout if h.options["stream"] == "stdout" else sys.stderr)
         if h.kind == "file":
             path = h.options["filename"]
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            return logging.handlers.RotatingFileHandler(
+            make_dirs(os.path.dirname(path) or ".", self.config.dir_mode)
+            return ModeRotatingFileHandler(
+                self.config.file_mode,
                 path,
                 mode=h.options["mode"],
                 maxBytes=h.options["maxBytes"] if h.options["backupCount"] > 0 else 0,
@@ -517,8 +574,9 @@ class Telemetry:
         self._instruments[d.name] = inst
         return inst
 
-    def record(self, d: S.MetricDefinition, value: float, attributes: Optional[Mapping[str, Any]] = None) -> bool:
-        """Records a value on its semconv instrument (telemetry thread); non-finite values are dropped and counted."""
+    def record(self, d: S.MetricDefinition, value: float, attributes: Optional[Mapping[str, Any]] = None, step: Optional[int] = None) -> bool:
+        """Records a value on its semconv instrument (telemetry thread); non-finite values are dropped and counted.
+        A gauge's value of a ``step`` carries it as ``grpo.step`` (see STEP_GAUGE_TEMPORALITY)."""
         if not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
             self.drops.record("metrics", "invalid_value", d.name)
             return False
@@ -529,6 +587,8 @@ class Telemetry:
         inst = self.instrument(d)
         attrs = dict(attributes) if attributes else None
         if d.instrument == "gauge":
+            if step is not None:
+                attrs = {**(attrs or {}), S.ATTR_GRPO_STEP: step}
             inst.set(v, attrs)
         elif d.instrument == "histogram":
             inst.record(v, attrs)
@@ -548,7 +608,7 @@ class Telemetry:
 
     def record_step_change(self, before: Optional[int], highest: int) -> None:
         """After a step's report (telemetry thread): the current-step gauge and the steps counter."""
-        self.record(S.TRAINING_CURRENT_STEP, highest)
+        self.record(S.TRAINING_CURRENT_STEP, highest, step=highest)
         if highest > (before or 0):
             self.record(S.TRAINING_STEPS, highest - (before or 0))
 
@@ -567,13 +627,24 @@ class Telemetry:
         self._peak_rss = max(self._peak_rss, rss)
         return self._peak_rss
 
+    def note_step_memory(self, step: int, peak: int) -> None:
+        """A ``log_memory_usage`` reading of a step (telemetry thread): the next collection exports the peak
+        at that step (as the TypeScript SDK writes it at the current step), one point per step read."""
+        with self._lock:
+            self._step_peaks[step] = peak
+
     def _observe_rss(self, _options: CallbackOptions) -> Iterable[Observation]:
         rss = self.rss()
         self.note_peak(rss)
         yield Observation(rss)
 
     def _observe_peak(self, _options: CallbackOptions) -> Iterable[Observation]:
-        yield Observation(self.note_peak(self.rss()), {S.ATTR_GRPO_MEMORY_POOL: "rss"})
+        with self._lock:
+            stamped, self._step_peaks = self._step_peaks, {}
+        if not stamped:
+            yield Observation(self.note_peak(self.rss()), {S.ATTR_GRPO_MEMORY_POOL: "rss"})
+        for step, peak in stamped.items():
+            yield Observation(peak, {S.ATTR_GRPO_MEMORY_POOL: "rss", S.ATTR_GRPO_STEP: step})
 
     # --- the telemetry thread -------------------------------------------------------------------------
     def submit(self, fn: Callable[..., None], *args: Any, where: str, signal: str = "metrics") -> bool:
@@ -635,8 +706,15 @@ class Telemetry:
             if h is not None:
                 h.flush()
 
+    def _shutdown_on_signal(self) -> None:
+        # A signal that lands inside shutdown() (which holds the lock) must not wait for it.
+        if not self._in_shutdown:
+            self.shutdown()
+
     def shutdown(self, timeout_s: float = 10.0) -> None:
         """Flushes everything to every sink and stops; idempotent."""
+        self._in_shutdown = True
+        self._sigterm.uninstall()
         with self._lock:
             if self._closed:
                 return

@@ -209,9 +209,9 @@ def run_validation(
 
 def _record_validation(t: Any, step: int, ds: Dict[str, str], accuracy: float, gap: float, duration_ms: float, n: int, errors: Dict[str, int], correct: int) -> None:
     if math.isfinite(accuracy):
-        t.record(S.VALIDATION_ACCURACY, accuracy, ds)
+        t.record(S.VALIDATION_ACCURACY, accuracy, ds, step)
     if math.isfinite(gap):
-        t.record(S.VALIDATION_GENERALIZATION_GAP, gap, ds)
+        t.record(S.VALIDATION_GENERALIZATION_GAP, gap, ds, step)
     t.record(S.VALIDATION_DURATION, duration_ms / 1000, ds)
     t.record(S.VALIDATION_SAMPLES, n, ds)
     for kind, count in errors.items():

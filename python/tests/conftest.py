@@ -90,7 +90,13 @@ class Bridge:
 
     def value(self, name: str, **attrs: Any) -> Any:
         want = {k.replace("__", "."): v for k, v in attrs.items()}
-        found = [v for a, v in self.points(name) if all(a.get(k) == x for k, x in want.items())]
+        matching = [(a, v) for a, v in self.points(name) if all(a.get(k) == x for k, x in want.items())]
+        if "grpo.step" not in want and any("grpo.step" in a for a, _ in matching):
+            # A step-scoped gauge has one point per step (the sink writes each at its step); what
+            # Prometheus shows, once the collector drops grpo.step, is the last step's.
+            last = max(a.get("grpo.step", -1) for a, _ in matching)
+            matching = [(a, v) for a, v in matching if a.get("grpo.step", -1) == last]
+        found = [v for _, v in matching]
         assert len(found) == 1, f"{name}{want}: {self.points(name)}"
         return found[0]
 

@@ -32,7 +32,9 @@ def test_reward_metrics_record_the_semconv_gauges_per_function_and_total(bridge)
     m = bridge.metric("grpo.reward.mean")
     assert m.unit == "{reward}"
     for attrs, _ in bridge.points("grpo.reward.mean"):
-        assert attrs["grpo.split"] == "train" and set(attrs) == {"grpo.reward.function", "grpo.split"}
+        # and the step: the sink writes the point at it (the collector drops it on the way to Prometheus)
+        assert attrs["grpo.split"] == "train" and attrs["grpo.step"] == 1
+        assert set(attrs) == {"grpo.reward.function", "grpo.split", "grpo.step"}
 
 
 def test_weights_make_the_total_a_weighted_sum(bridge):
@@ -301,6 +303,19 @@ def test_channel_sample_and_rate_limit_drop_and_count(make_bridge):
     dropped = {tuple(sorted(a.items())): v for a, v in b.points("grpo.sdk.record.dropped")}
     assert dropped[(("grpo.sdk.drop.reason", "sampled"), ("grpo.sdk.signal", "logs"))] == 3
     assert dropped[(("grpo.sdk.drop.reason", "rate_limited"), ("grpo.sdk.signal", "logs"))] == 4
+
+
+def test_limits_cut_and_redact_strings_and_count_them_as_sanitized(make_bridge):
+    b = make_bridge(BASE_CONFIG + "limits: {max_string_length: 20, redact: ['sk-[a-z0-9]+']}\n")
+    grpo_otel.get_training_logger().info("x" * 50)
+    grpo_otel.get_training_logger().info("key sk-abc123")
+    bodies = [r.log_record.body for r in b.records("training")]
+    assert bodies == ["x" * 20 + "…[truncated 30 chars]", "key [REDACTED]"]
+    sanitized = {tuple(sorted(a.items())): v for a, v in b.points("grpo.sdk.value.sanitized")}
+    assert sanitized == {
+        (("grpo.sdk.sanitize.reason", "truncated"), ("grpo.sdk.signal", "logs")): 1,
+        (("grpo.sdk.sanitize.reason", "redacted"), ("grpo.sdk.signal", "logs")): 1,
+    }
 
 
 def test_per_token_values_of_a_sampling_ratio_share_of_the_completions(make_bridge):

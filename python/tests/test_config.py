@@ -93,3 +93,63 @@ def test_a_bad_config_is_one_line_naming_file_line_and_key(text, where, says):
 def test_a_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read the config"):
         load_config(str(tmp_path / "missing.yaml"), env={})
+
+
+IGNORED = """version: 1
+root: {level: INFO, handlers: [console, file]}
+handlers:
+  console: {class: console, color: never}
+  file: {class: file, filename: logs/run/training.log, async_writes: true, ranks: all}
+  tb: {class: tensorboard, log_dir: tb, async_writes: true}
+files: {mode: "0600", dir_mode: "0700"}
+telemetry_thread: {ring_bytes: 1048576}
+"""
+
+
+def test_keys_the_bridge_does_not_apply_are_listed_with_why():
+    c = parse_config(IGNORED, "ignored.yaml", env={}, base_dir="/tmp/x")
+    assert [k for k, _ in c.ignored] == [
+        "telemetry_thread.ring_bytes",
+        "handlers.console.color",
+        "handlers.file.async_writes",
+        "handlers.file.ranks",
+    ]  # the sink writes the tensorboard handler: its keys are the sink's
+    assert all(why for _, why in c.ignored)
+    assert parse_config("version: 1\n", env={}).ignored == ()
+
+
+def test_initialize_warns_once_naming_every_ignored_key(tmp_path, caplog):
+    import grpo_otel
+
+    with caplog.at_level("WARNING", logger="grpo_otel"):
+        grpo_otel.initialize(config=parse_config(IGNORED, "ignored.yaml", env={}, base_dir=str(tmp_path)), handle_exit=False)
+        grpo_otel.get_training_logger().info("one line")
+        grpo_otel.shutdown()
+    warnings = [r.getMessage() for r in caplog.records if "does not apply" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    for key in ("telemetry_thread.ring_bytes", "handlers.console.color", "handlers.file.async_writes", "handlers.file.ranks"):
+        assert key in warnings[0]
+    assert warnings[0].startswith("grpo-otel: ignored.yaml: ")
+
+
+def test_files_mode_and_dir_mode_apply_to_the_file_handlers_files(tmp_path):
+    import grpo_otel
+
+    old = os.umask(0o022)
+    try:
+        grpo_otel.initialize(config=parse_config(IGNORED, "ignored.yaml", env={}, base_dir=str(tmp_path)), handle_exit=False)
+        grpo_otel.get_training_logger().info("one line")
+        grpo_otel.shutdown()
+    finally:
+        os.umask(old)
+    log = tmp_path / "logs" / "run" / "training.log"
+    assert "one line" in log.read_text()
+    assert log.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "logs").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "logs" / "run").stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("bad", ['"0999"', '"rw-r-----"', "512", "true"])
+def test_files_mode_must_be_permission_bits(bad):
+    with pytest.raises(ConfigError, match=r"files\.mode"):
+        parse_config(f"version: 1\nfiles: {{mode: {bad}}}\n", "f.yaml", env={})

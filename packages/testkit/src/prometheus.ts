@@ -13,6 +13,7 @@ import { installExitHook, live } from './exitCleanup.js';
 import { freePort } from './ports.js';
 import { repoRoot } from './repoRoot.js';
 import { tempDirUntilExit } from './tempDir.js';
+import { waitFor } from './waitFor.js';
 
 export const PROMETHEUS_BIN = process.env.GRPO_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 export const PROMTOOL_BIN = process.env.GRPO_PROMTOOL_BIN ?? '/usr/bin/promtool';
@@ -196,6 +197,16 @@ export interface RunningPrometheus extends RunningServer {
   alerts(): Promise<PromAlert[]>;
   /** Scrape targets and their health, from /api/v1/targets. */
   targets(): Promise<Array<{ scrapeUrl: string; health: string; lastError: string }>>;
+  /**
+   * Runs the instant query `expr` every 250 ms until `ready` holds for its samples (default: any sample);
+   * returns them, or throws naming `what` after `timeoutMs` (default 30 s).
+   */
+  waitForQuery(
+    expr: string,
+    what: string,
+    ready?: (samples: PromSample[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<PromSample[]>;
 }
 
 async function promApi<T>(url: string): Promise<T> {
@@ -230,10 +241,21 @@ export async function startPrometheus(
     dir,
   );
   const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
+  const query = async (expr: string) =>
+    (await promApi<{ result: PromSample[] }>(`${url}/api/v1/query?${q({ query: expr })}`)).result;
   return {
     ...server,
-    query: async (expr) =>
-      (await promApi<{ result: PromSample[] }>(`${url}/api/v1/query?${q({ query: expr })}`)).result,
+    query,
+    waitForQuery: (expr, what, ready = (r) => r.length > 0, timeoutMs = 30_000) =>
+      waitFor(
+        async () => {
+          const r = await query(expr);
+          return ready(r) ? r : undefined;
+        },
+        timeoutMs,
+        what,
+        250,
+      ),
     queryRange: async (expr, start, end, step) =>
       (
         await promApi<{ result: PromRangeSeries[] }>(
