@@ -1,9 +1,8 @@
 // One side of bench/peers: the reference step logged through @grpo-otel/sdk with the file, CSV and
 // TensorBoard handlers, every step a logging step and every model output sampled. Prints one JSON line:
-// the training thread's CPU per step in all (the calls, the worker's answers and the sinks' writes,
+// the training thread's CPU per step, in all (the calls, the worker's answers and the sinks' writes,
 // which run on this thread between the calls: read from /proc/self/task/<pid>/schedstat, this thread's
-// CPU time in ns, at the start and the end only: a read costs tens of µs, more with a second busy
-// thread) and the calls' own wall time (the thread runs them without waiting). With `thread` as the fifth argument, the same with
+// CPU time in ns) and in the calls alone. With `thread` as the fifth argument, the same with
 // `telemetry_thread.enabled` (everything after the capture on the telemetry thread); with `off`, the
 // loop alone with the SDK disabled (its timers and awaits cost the thread too: run.ts subtracts it).
 // Run by bench/peers/run.ts.
@@ -89,11 +88,9 @@ for (const d of data) {
     allStart = threadCpuNs();
     callsNs = 0;
   }
-  // The calls' wall time (the thread runs them without a wait): reading this thread's CPU clock
-  // around each step would cost the thread more than the calls do, and more with a second busy thread.
-  const t0 = performance.now();
+  const t0 = threadCpuNs();
   logStep(d);
-  callsNs += (performance.now() - t0) * 1e6;
+  callsNs += threadCpuNs() - t0;
   await sleep(GAP_MS);
 }
 await forceFlush();
