@@ -7,14 +7,10 @@
 // (gauges with grpo.step, to TensorBoard), and grpo.step.batch records (the analyses; the collector
 // only stores them, so its figure is the cost of passing them on).
 // Run: pnpm bench:sink  [BENCH_SCALE=1 (requests per workload x100), BENCH_CONCURRENCY=4]
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { startCollector } from '@grpo-otel/testkit/collector';
-import { freePort } from '@grpo-otel/testkit/ports';
-import { repoRoot } from '@grpo-otel/testkit/repoRoot';
+import { startSink } from '@grpo-otel/testkit/sink';
 import { tempDirUntilExit } from '@grpo-otel/testkit/tempDir';
 import { waitFor } from '@grpo-otel/testkit/waitFor';
 import {
@@ -178,36 +174,6 @@ async function measure(
   return { target, workload: w, wall, cpu: cpuSecondsOf(pid) - cpu0, rss, failed };
 }
 
-async function startSink(out: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      join(repoRoot, 'test', 'fixtures', 'grpoOtelCli.ts'),
-      'sink',
-      '--port',
-      String(port),
-      '--out',
-      out,
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let text = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-    text += c;
-  });
-  await waitFor(
-    async () => (text.includes('listening on') ? true : undefined),
-    30_000,
-    'the sink to listen',
-    50,
-  );
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
 /** The collector's exporter counters, to wait until its file exporter has sent everything. */
 async function sent(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
@@ -224,13 +190,12 @@ async function sent(metricsUrl: string): Promise<number> {
 const ws = await workloads();
 const rows: Row[] = [];
 const out = await tempDirUntilExit('grpo-bench-sink-');
-const sink = await startSink(out);
+const sink = await startSink({ out });
 try {
   for (const w of ws)
-    rows.push(await measure('grpo-otel sink', sink.url, sink.child.pid!, w, async () => undefined));
+    rows.push(await measure('grpo-otel sink', sink.endpoint, sink.child.pid!, w, async () => undefined));
 } finally {
-  sink.child.kill('SIGTERM');
-  await once(sink.child, 'close');
+  await sink.stop();
 }
 const collector = await startCollector();
 try {
