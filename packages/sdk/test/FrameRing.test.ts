@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import fc from 'fast-check';
-import { createRingBuffer, RingReader, RingWriter } from '../src/internal/FrameRing.js';
+import { createRingBuffer, prefaultRing, RingReader, RingWriter } from '../src/internal/FrameRing.js';
 
 // Values a telemetry call takes, and what comes out on the other side: the same value, except that
 // -0 stays -0, NaN stays NaN (deepStrictEqual compares with Object.is) and strings with lone
@@ -139,4 +139,23 @@ test('FrameRing: full while the reader is behind, too large for the empty ring, 
   assert.equal(res, 'too_large');
   assert.equal(w.write('z'.repeat(3000)), 'ok', 'the whole ring is usable once empty');
   assert.equal(r.next()?.value, 'z'.repeat(3000));
+});
+
+test('FrameRing: mapping the pages in (prefaultRing) while frames wait changes none of them, nor the offsets', () => {
+  const sab = createRingBuffer(64 * 1024);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  const values = [
+    new Float32Array([1.5, -2.25, 3]),
+    { text: 'a'.repeat(5000), tokens: new Int32Array(2000).fill(7) },
+    [1, 2, 3],
+    'after',
+  ];
+  for (const v of values) assert.equal(w.write(v), 'ok');
+  const before = Buffer.from(new Uint8Array(sab)).toString('base64');
+  prefaultRing(sab);
+  assert.equal(Buffer.from(new Uint8Array(sab)).toString('base64'), before, 'not a byte changed');
+  const out: unknown[] = [];
+  for (let f = r.next(); f; f = r.next()) out.push(f.value);
+  assert.deepEqual(out, values);
 });

@@ -16,6 +16,14 @@ import { decodeValue, encodeValue, RingOverflow, type RingViews } from './ValueC
 const WRITE = 0;
 /** 1 while the writer waits for room: only then does the reader's release notify. */
 const WRITER_WAITING = 1;
+/**
+ * How many signal callbacks the training thread has (`onPlateau`, `onSignal`): the telemetry thread
+ * posts a signal back only when one listens, so a run without callbacks costs the training thread no
+ * message (each wakes its event loop).
+ */
+export const RING_SIGNAL_LISTENERS = 2;
+/** Bytes between two touches of {@link prefaultRing} (the smallest page size of the platforms Node runs on). */
+const PAGE_BYTES = 4096;
 const READ = 16;
 /** Sequence numbers the telemetry thread acknowledges (flushes, the exit drain). */
 export const RING_ACK = 17;
@@ -60,6 +68,18 @@ function views(sab: SharedArrayBuffer): RingViews {
 /** A ring of `capacity` bytes (rounded up to a multiple of 8), header included in the buffer. */
 export function createRingBuffer(capacity: number): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER_BYTES + align8(Math.max(4096, capacity)));
+}
+
+/**
+ * Maps every page of the ring in, from the telemetry thread: a new SharedArrayBuffer is zero pages
+ * that the kernel maps on first write, and without this the training thread would take those page
+ * faults itself, one per 4 KB it writes until the ring has wrapped once (a GRPO step of 300 KB: some
+ * 75 faults a step for the first 50 steps of a 16 MB ring). An atomic add of 0 changes nothing, even
+ * beside a frame the training thread is writing.
+ */
+export function prefaultRing(sab: SharedArrayBuffer): void {
+  const words = new Int32Array(sab);
+  for (let i = 0; i < words.length; i += PAGE_BYTES / 4) Atomics.add(words, i, 0);
 }
 
 /**

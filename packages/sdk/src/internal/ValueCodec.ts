@@ -108,40 +108,74 @@ function allNumbers(a: readonly unknown[]): boolean {
 }
 
 function enc(v: RingViews, at: number, limit: number, x: unknown, depth: number): number {
-  switch (typeof x) {
-    case 'undefined':
-      need(at, 1, limit);
-      v.u8[at] = T_UNDEFINED;
-      return at + 1;
-    case 'boolean':
-      need(at, 1, limit);
-      v.u8[at] = x ? T_TRUE : T_FALSE;
-      return at + 1;
-    case 'number':
-      need(at, 9, limit);
-      v.u8[at] = T_NUMBER;
-      v.dv.setFloat64(at + 1, x, true);
-      return at + 9;
-    case 'string':
-      return encString(v, at, limit, x);
-    case 'bigint': {
-      const end = encString(v, at, limit, x.toString());
-      v.u8[at] = T_BIGINT;
-      return end;
-    }
-    case 'function':
-    case 'symbol': {
-      const end = encString(v, at, limit, opaque(x));
-      v.u8[at] = T_OPAQUE;
-      return end;
-    }
+  // `typeof x === '...'` tests, not a switch on `typeof x`: the optimizing compiler turns each test into
+  // a type check, where a switch first builds the type's name (a call per value).
+  if (typeof x === 'number') {
+    need(at, 9, limit);
+    v.u8[at] = T_NUMBER;
+    v.dv.setFloat64(at + 1, x, true);
+    return at + 9;
   }
-  if (x === null) {
+  if (typeof x === 'string') return encString(v, at, limit, x);
+  if (typeof x === 'object') {
+    if (x === null) {
+      need(at, 1, limit);
+      v.u8[at] = T_NULL;
+      return at + 1;
+    }
+    // The per-token arrays of a GRPO step, first: a check of the class each, before the general path.
+    if (x instanceof Float32Array) return encTyped(v, at, limit, F32, x.length << 2, x);
+    if (x instanceof Int32Array) return encTyped(v, at, limit, I32, x.length << 2, x);
+    if (x instanceof Float64Array) return encTyped(v, at, limit, 0, x.length << 3, x);
+    return encObject(v, at, limit, x, depth);
+  }
+  if (typeof x === 'undefined') {
     need(at, 1, limit);
-    v.u8[at] = T_NULL;
+    v.u8[at] = T_UNDEFINED;
     return at + 1;
   }
+  if (typeof x === 'boolean') {
+    need(at, 1, limit);
+    v.u8[at] = x ? T_TRUE : T_FALSE;
+    return at + 1;
+  }
+  if (typeof x === 'bigint') {
+    const end = encString(v, at, limit, x.toString());
+    v.u8[at] = T_BIGINT;
+    return end;
+  }
+  // A function or a symbol.
+  const end = encString(v, at, limit, opaque(x));
+  v.u8[at] = T_OPAQUE;
+  return end;
+}
+
+/** A typed array of kind `kind` (an index in TYPED_KINDS) and `bytes` bytes: its bytes, 8-byte aligned. */
+function encTyped(
+  v: RingViews,
+  at: number,
+  limit: number,
+  kind: number,
+  bytes: number,
+  x: ArrayBufferView,
+): number {
+  const data = (at + 10 + 7) & ~7;
+  need(data, bytes, limit);
+  v.u8[at] = T_TYPED;
+  v.u8[at + 1] = kind;
+  v.dv.setUint32(at + 2, bytes, true);
+  // Same-type copies (a memcpy) for the common kinds; bytes for the rest.
+  if (kind === 0) v.f64.set(x as Float64Array, data / 8);
+  else if (kind === F32) v.f32.set(x as Float32Array, data / 4);
+  else if (kind === I32) v.i32.set(x as Int32Array, data / 4);
+  else v.u8.set(new Uint8Array(x.buffer, x.byteOffset, bytes), data);
+  return data + bytes;
+}
+
+function encObject(v: RingViews, at: number, limit: number, x: object, depth: number): number {
   if (depth >= MAX_DEPTH) return encString(v, at, limit, '[nested too deep, or a cycle]');
+  // A plain object (a completion's fields, options, attributes) needs none of the class checks below.
+  if (Object.getPrototypeOf(x) === Object.prototype) return encFields(v, at, limit, x, depth);
   if (Array.isArray(x)) {
     const n = x.length;
     if (n > 0 && allNumbers(x)) {
@@ -162,20 +196,7 @@ function enc(v: RingViews, at: number, limit: number, x: unknown, depth: number)
   }
   if (ArrayBuffer.isView(x)) {
     const kind = KIND_OF.get(x.constructor) ?? TYPED_KINDS.findIndex((K) => x instanceof K);
-    if (kind >= 0) {
-      const bytes = x.byteLength;
-      const data = (at + 10 + 7) & ~7;
-      need(data, bytes, limit);
-      v.u8[at] = T_TYPED;
-      v.u8[at + 1] = kind;
-      v.dv.setUint32(at + 2, bytes, true);
-      // Same-type copies (a memcpy) for the common kinds; bytes for the rest.
-      if (kind === 0) v.f64.set(x as Float64Array, data / 8);
-      else if (kind === F32) v.f32.set(x as Float32Array, data / 4);
-      else if (kind === I32) v.i32.set(x as Int32Array, data / 4);
-      else v.u8.set(new Uint8Array(x.buffer, x.byteOffset, bytes), data);
-      return data + bytes;
-    }
+    if (kind >= 0) return encTyped(v, at, limit, kind, x.byteLength, x);
   }
   if (x instanceof Date) {
     need(at, 9, limit);
@@ -195,7 +216,12 @@ function enc(v: RingViews, at: number, limit: number, x: unknown, depth: number)
     v.u8[at] = T_OPAQUE;
     return end;
   }
-  // A plain object (or an instance: its own enumerable properties, as structured clone takes them).
+  // An instance: its own enumerable properties, as structured clone takes them.
+  return encFields(v, at, limit, x, depth);
+}
+
+/** An object as its own enumerable properties. */
+function encFields(v: RingViews, at: number, limit: number, x: object, depth: number): number {
   need(at, 5, limit);
   v.u8[at] = T_OBJECT;
   let p = at + 5;

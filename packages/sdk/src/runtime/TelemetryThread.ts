@@ -21,6 +21,7 @@ import {
   createRingBuffer,
   RING_ACK,
   RING_CLOSED,
+  RING_SIGNAL_LISTENERS,
   RingWriter,
   ringHeader,
   sharedValue,
@@ -288,7 +289,11 @@ export class TelemetryThread {
 
   onSignal(callback: (s: SignalNotice) => void): () => void {
     this.signalCallbacks.add(callback);
-    return () => this.signalCallbacks.delete(callback);
+    Atomics.store(this.header, RING_SIGNAL_LISTENERS, this.signalCallbacks.size);
+    return () => {
+      this.signalCallbacks.delete(callback);
+      Atomics.store(this.header, RING_SIGNAL_LISTENERS, this.signalCallbacks.size);
+    };
   }
 
   /**

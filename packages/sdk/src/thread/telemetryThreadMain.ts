@@ -22,9 +22,11 @@ import type { ResolvedConfig } from '../config/ResolvedConfig.js';
 import { atCallTime } from '../internal/callClock.js';
 import type { DropReason, DropSignal } from '../internal/DropCounter.js';
 import {
+  prefaultRing,
   RING_ACK,
   RING_CLOSED,
   RING_READY,
+  RING_SIGNAL_LISTENERS,
   RingReader,
   ringHeader,
   sharedValue,
@@ -56,6 +58,8 @@ import { threadCalls } from './threadCalls.js';
 
 const start = workerData as ThreadStart;
 const header = ringHeader(start.sab);
+// Before anything else: the training thread may already be writing, and each page it writes first costs it a fault.
+prefaultRing(start.sab);
 const reader = new RingReader(start.sab);
 const shared = sharedValue(start.sab);
 const post = (m: ThreadMessage) => parentPort?.postMessage(m);
@@ -334,6 +338,8 @@ async function run(): Promise<void> {
   });
   setActiveTelemetry(t);
   t.analyses.onSignal((notice) => {
+    // Only when the training thread has a callback: a message wakes its event loop.
+    if (Atomics.load(header, RING_SIGNAL_LISTENERS) === 0) return;
     const sc = trace.getSpanContext(context.active());
     post({
       type: 'signal',
