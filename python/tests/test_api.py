@@ -360,3 +360,72 @@ def test_a_batch_the_sink_would_refuse_is_not_sent_whole(bridge):
     assert sorted(batches) == [3, 4]
     assert "grpo.batch.completions" not in batches[4]
     assert list(batches[4]["grpo.batch.rewards"]) == [1.0, 0.0]
+
+
+def test_references_with_steps_reasoning_and_questions_go_into_the_batch(bridge):
+    grpo_otel.log_reward_metrics(2, {"correctness": [1, 0, 0]}, group_size=3)
+    q = "Natalia sold 48 clips in April and half as many in May. How many in all?"
+    refs = [
+        {"answer": 72, "steps": [24.0, "48 + 24 = 72", 0.5], "question": q},
+        {"answer": "72", "reasoning": "48 / 2 = 24; 48 + 24 = 72", "question": q},
+        "72",  # an expected answer only: no steps, no reasoning, no question
+    ]
+    assert grpo_otel.log_generation_metrics(2, ["<answer>72</answer>", "<answer>60</answer>", "x"], refs) is True
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.expected_answers"]) == ["72", "72", "72"]
+    assert list(b["grpo.batch.questions"]) == [q, q, ""]
+    # flattened, completion after completion, numbers as their text (as JavaScript's String writes them)
+    assert list(b["grpo.batch.reference_steps"]) == ["24", "48 + 24 = 72", "0.5"]
+    assert list(b["grpo.batch.reference_step_counts"]) == [3, 0, 0]
+    assert list(b["grpo.batch.reference_reasoning"]) == ["", "48 / 2 = 24; 48 + 24 = 72", ""]
+
+
+def test_answers_only_references_send_no_reference_steps(bridge):
+    grpo_otel.log_reward_metrics(2, {"correctness": [1, 0]})
+    grpo_otel.log_generation_metrics(2, ["a", "b"], ["1", {"answer": 2}])
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.expected_answers"]) == ["1", "2"]
+    for key in ("grpo.batch.questions", "grpo.batch.reference_steps", "grpo.batch.reference_step_counts", "grpo.batch.reference_reasoning"):
+        assert key not in b, key
+
+
+def test_bad_references_are_left_out_and_counted(bridge):
+    grpo_otel.log_reward_metrics(2, {"correctness": [1, 0]})
+    refs = [{"answer": 1, "steps": "not a list", "reasoning": 5}, {"answer": 2, "steps": [object()], "question": 3}]
+    assert grpo_otel.log_generation_metrics(2, ["a", "b"], refs) is True
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.expected_answers"]) == ["1", "2"]
+    for key in ("grpo.batch.questions", "grpo.batch.reference_steps", "grpo.batch.reference_reasoning"):
+        assert key not in b, key
+    dropped = bridge.points("grpo.sdk.record.dropped")
+    assert sum(v for _, v in dropped) == 4, dropped  # the four values left out
+    warnings = [r.log_record.body for r in bridge.records("metrics") if r.log_record.severity_text == "WARNING"]
+    assert any("a reference's steps must be a list" in w for w in warnings)
+    grpo_otel.log_reward_metrics(4, {"correctness": [1]})
+    assert grpo_otel.log_generation_metrics(4, ["a"], "72") is True  # a string is not a list of references
+    assert "grpo.batch.expected_answers" not in bridge.batches()[-1]
+
+
+def test_send_batch_sends_references_only_with_expected_answers(bridge):
+    assert grpo_otel.send_batch(
+        5,
+        {"f": [1.0, 0.0]},
+        ["<answer>4</answer>", "5"],
+        expected_answers=["4", "4"],
+        questions=["2 + 2?", "2 + 2?"],
+        reference_steps=[["2 + 2 = 4"], []],
+        reference_reasoning=["two and two make 4", ""],
+    )
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.reference_steps"]) == ["2 + 2 = 4"]
+    assert list(b["grpo.batch.reference_step_counts"]) == [1, 0]
+    assert list(b["grpo.batch.questions"]) == ["2 + 2?", "2 + 2?"]
+    assert list(b["grpo.batch.reference_reasoning"]) == ["two and two make 4", ""]
+    # without expected answers the sink would refuse the batch: the references are left out and counted
+    assert grpo_otel.send_batch(6, {"f": [1.0]}, ["x"], reference_steps=[["1"]], questions=["q"])
+    last = bridge.batches()[-1]
+    assert last["grpo.step"] == 6 and "grpo.batch.reference_steps" not in last and "grpo.batch.questions" not in last
+    # a step count per completion, or the steps are left out
+    assert grpo_otel.send_batch(7, {"f": [1.0, 0.0]}, expected_answers=["1", "2"], reference_steps=[["1"]])
+    assert "grpo.batch.reference_steps" not in bridge.batches()[-1]
+    assert sum(v for _, v in bridge.points("grpo.sdk.record.dropped")) == 3
