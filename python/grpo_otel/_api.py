@@ -124,6 +124,11 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
+# The reward gauges log_reward_metrics records on logging steps: a batch of log_reward_metrics lists
+# them on every step (grpo.batch.reported_metrics), so the sink leaves them to this process on the others too.
+_REWARD_SUMMARY = (S.REWARD_MEAN.name, S.REWARD_STD.name, S.REWARD_MIN.name, S.REWARD_MAX.name, S.REWARD_MEDIAN.name)
+
+
 def _record_summary(t: Telemetry, s: Mapping[str, float], attrs: Mapping[str, str], step: int) -> None:
     t.record(S.REWARD_MEAN, s["mean"], attrs, step)
     t.record(S.REWARD_STD, s["std"], attrs, step)
@@ -203,6 +208,7 @@ class _Batch:
     __slots__ = (
         "step", "group_size", "functions", "rewards", "completions", "lengths", "answers", "expected", "questions",
         "reference_steps", "reference_reasoning", "token_counts", "logprobs", "ref_logprobs", "entropies", "wants_completions",
+        "reports",
     )
 
     def __init__(self, step: int) -> None:
@@ -223,6 +229,8 @@ class _Batch:
         self.ref_logprobs: Optional[List[float]] = None
         self.entropies: Optional[List[float]] = None
         self.wants_completions = False
+        # Metrics this process records itself for this batch's calls, beyond those already recorded.
+        self.reports: Tuple[str, ...] = ()
 
     def attributes(self) -> Dict[str, Any]:
         a: Dict[str, Any] = {S.ATTR_GRPO_STEP: self.step, S.ATTR_GRPO_GROUP_SIZE: self.group_size or 1}
@@ -281,6 +289,11 @@ def _emit_batch(t: Telemetry, b: _Batch) -> None:
         return
     attrs = b.attributes()
     attrs["event.name"] = S.EVENT_GRPO_STEP_BATCH
+    # The gauges this process records itself: so far (this step's among them: their tasks ran first),
+    # and those its calls record on their logging steps.
+    reported = list(dict.fromkeys([*t.reported_metrics, *b.reports]))
+    if reported:
+        attrs[S.ATTR_GRPO_BATCH_REPORTED_METRICS] = reported
     for key in (S.ATTR_GRPO_BATCH_COMPLETIONS, S.ATTR_GRPO_BATCH_QUESTIONS, S.ATTR_GRPO_BATCH_REFERENCE_REASONING):
         if key in attrs:
             attrs[key] = t.limit(attrs[key])
@@ -316,8 +329,16 @@ def _batch_for(t: Telemetry, step: int) -> _Batch:
     return b
 
 
+def _complete(b: _Batch) -> bool:
+    return b.rewards is not None and (b.completions is not None or b.lengths is not None or not b.wants_completions)
+
+
 def _maybe_complete(t: Telemetry, b: _Batch) -> None:
-    if b.rewards is not None and (b.completions is not None or b.lengths is not None or not b.wants_completions):
+    """Sends a complete batch once its step is reported (``log_training_progress``): then it lists
+    every gauge the step recorded (``grpo.batch.reported_metrics``). Before the report it waits for it,
+    for the next step's first call, or for a flush."""
+    reported = t.steps.reported
+    if _complete(b) and reported is not None and reported >= b.step:
         flush_pending_batch(t)
 
 
@@ -368,7 +389,9 @@ def log_reward_metrics(
     go into the step's batch (event ``grpo.step.batch``), from which the sink computes moving averages
     (over ``history_window``), correlations, group statistics and plateau signals. On logging steps
     (``metrics.logging_frequency``, or ``final=True``) the mean/std/min/max/median gauges of each
-    function and of the weighted total are recorded too. Returns whether it was a logging step."""
+    function and of the weighted total are recorded too (the batch names them as this process's, so the
+    sink does not write them again). The batch goes with the step's report (``log_training_progress``),
+    else with the next step's first call. Returns whether it was a logging step."""
     t = _active
     if t is None or not t.config.metrics.reward_metrics:
         return False
@@ -402,6 +425,7 @@ def log_reward_metrics(
     b.rewards = [v for x in lists for v in x]
     b.group_size = group_size or b.group_size
     b.wants_completions = b.wants_completions or _full_step(t, s, final)
+    b.reports = _REWARD_SUMMARY
     logging_step = is_logging_step(t, s, final=final)
     if logging_step:
         t.submit(_reward_metrics_task, t, s, names, lists, w, where="log_reward_metrics")
@@ -698,6 +722,9 @@ def log_training_progress(step: Any = None, metrics: Optional[Mapping[str, Any]]
     before = t.steps.highest
     t.steps.report(s)
     t.submit(_progress_task, t, s, items, before, t.steps.highest, where="log_training_progress")
+    b = _pending(t)
+    if b is not None and b.step <= s:
+        _maybe_complete(t, b)  # after the report's gauges: the batch lists them as this process's own
 
 
 # --- log_memory_usage ------------------------------------------------------------------------------

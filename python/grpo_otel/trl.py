@@ -180,10 +180,15 @@ class GrpoOtelCallback(_Base):  # type: ignore[misc,valid-type]
             values.pop("step", None)
             if values:
                 log_training_progress(int(state.global_step), values)
+        if self._rewards:
+            # After the step's report: the batch lists the metrics it recorded (rewards/<f>/mean, entropy,
+            # ...) as this process's own, so the sink does not write them again from its analyses.
+            self.flush_batch(int(state.global_step))
         return control
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
-        if self._rewards:
+        # A step that logs (transformers' flow callback has set should_log) sends its batch in on_log.
+        if self._rewards and not getattr(control, "should_log", False):
             self.flush_batch(int(state.global_step))
         return control
 

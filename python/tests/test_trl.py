@@ -174,3 +174,18 @@ def test_reference_columns_of_the_dataset_go_into_the_batch(bridge):
     cb2.on_step_end(ARGS, state(5), CONTROL)
     last = bridge.batches()[-1]
     assert last["grpo.step"] == 5 and "grpo.batch.reference_steps" not in last
+
+
+def test_a_logging_step_sends_its_batch_after_the_report_listing_what_it_recorded(bridge):
+    cb = GrpoOtelCallback()
+    cb.on_train_begin(ARGS, state(0), CONTROL)
+    f = cb.track(lambda completions, **kwargs: [1.0, 0.0], name="correctness_reward_func")
+    f(completions=["4", "5"], trainer_state=state(0))
+    logging = SimpleNamespace(should_log=True)
+    cb.on_step_end(ARGS, state(1), logging)
+    assert bridge.batches() == []  # waits for on_log
+    cb.on_log(ARGS, state(1), logging, logs=TRAIN_LOGS)
+    (b,) = bridge.batches()
+    assert b["grpo.step"] == 1
+    # TRL's rewards/<f>/mean, reward, kl, entropy, completions/mean_length: this process's own series
+    assert {"grpo.reward.mean", "grpo.reward.std", "grpo.policy.entropy", "grpo.completion.mean_length"} <= set(b["grpo.batch.reported_metrics"])

@@ -119,6 +119,8 @@ export const ATTR_GRPO_BATCH_REFERENCE_STEPS = 'grpo.batch.reference_steps';
 export const ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS = 'grpo.batch.reference_step_counts';
 /** Reference reasoning text of each completion's prompt, in completion order. */
 export const ATTR_GRPO_BATCH_REFERENCE_REASONING = 'grpo.batch.reference_reasoning';
+/** Metrics the trainer records itself: the sink's analyses leave them out, so each series has one source. */
+export const ATTR_GRPO_BATCH_REPORTED_METRICS = 'grpo.batch.reported_metrics';
 /** Tokens per completion of the per-token arrays (logprobs, ref logprobs, entropies). */
 export const ATTR_GRPO_BATCH_TOKEN_COUNTS = 'grpo.batch.token_counts';
 /** Policy log-probabilities of the sampled tokens, flattened per token. */

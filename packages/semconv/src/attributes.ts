@@ -624,6 +624,16 @@ const DEFINITIONS: readonly AttributeDefinition[] = [
     metricSafe: false,
   }),
   defineAttribute({
+    key: K.ATTR_GRPO_BATCH_REPORTED_METRICS,
+    type: 'string[]',
+    description:
+      'Names of the metrics the trainer records itself (its own gauges, at this step or before in the run): the analyses at the sink leave them out of what they write and send back, so a series has one source.',
+    examples: [['grpo.reward.mean', 'grpo.reward.std', 'grpo.completion.mean_length']],
+    requirementLevel: 'opt_in',
+    metricSafe: false,
+    note: 'The sink also leaves out the metrics whose points it has received from the run itself; this attribute says so before they arrive.',
+  }),
+  defineAttribute({
     key: K.ATTR_GRPO_BATCH_TOKEN_COUNTS,
     type: 'int[]',
     description: 'Number of tokens of each completion in the per-token arrays of a step batch.',

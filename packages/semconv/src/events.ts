@@ -92,6 +92,7 @@ export const EVENTS: Readonly<Record<string, EventDefinition>> = Object.freeze({
       optIn(K.ATTR_GRPO_BATCH_REFERENCE_STEPS),
       cond(K.ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS, 'when reference steps are sent'),
       optIn(K.ATTR_GRPO_BATCH_REFERENCE_REASONING),
+      optIn(K.ATTR_GRPO_BATCH_REPORTED_METRICS),
       cond(K.ATTR_GRPO_BATCH_TOKEN_COUNTS, 'when per-token arrays are sent'),
       optIn(K.ATTR_GRPO_BATCH_LOGPROBS),
       optIn(K.ATTR_GRPO_BATCH_REF_LOGPROBS),

@@ -11,6 +11,7 @@ import {
   ATTR_GRPO_BATCH_REFERENCE_REASONING,
   ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS,
   ATTR_GRPO_BATCH_REFERENCE_STEPS,
+  ATTR_GRPO_BATCH_REPORTED_METRICS,
   ATTR_GRPO_BATCH_REWARD_FUNCTIONS,
   ATTR_GRPO_BATCH_REWARDS,
   ATTR_GRPO_BATCH_TOKEN_COUNTS,
@@ -37,6 +38,8 @@ export interface StepBatch {
   referenceSteps?: string[][];
   /** Reference reasoning text per completion ('' for none). */
   referenceReasoning?: string[];
+  /** Metrics the trainer records itself: left out of the analyses' output. */
+  reportedMetrics?: string[];
   tokenCounts?: Int32Array;
   logprobs?: Float64Array;
   refLogprobs?: Float64Array;
@@ -174,6 +177,8 @@ export function parseStepBatch(attrs: AnyValueMap): StepBatch {
   const expected = strings(attrs, ATTR_GRPO_BATCH_EXPECTED_ANSWERS, n);
   if (expected) batch.expectedAnswers = expected;
   readReferences(attrs, batch, n);
+  const reported = strings(attrs, ATTR_GRPO_BATCH_REPORTED_METRICS);
+  if (reported) batch.reportedMetrics = reported;
   const tokenCounts = ints(attrs, ATTR_GRPO_BATCH_TOKEN_COUNTS, n);
   const perToken = [ATTR_GRPO_BATCH_LOGPROBS, ATTR_GRPO_BATCH_REF_LOGPROBS, ATTR_GRPO_BATCH_ENTROPIES];
   if (tokenCounts) {
