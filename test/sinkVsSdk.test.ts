@@ -51,7 +51,8 @@ interface PlanStep {
     refLogprobs: number[];
     entropies: number[];
   }[];
-  answers: string[];
+  /** The references of the completions: answer, reasoning steps (numbers and phrases), reasoning, question. */
+  references: { answer: string; steps?: (string | number)[]; reasoning?: string; question?: string }[];
   outputs: { question: string; answer: string; output: string }[];
   progress: Record<string, number>;
 }
@@ -82,7 +83,13 @@ function plan(): PlanStep[] {
         format: generations.map((g) => (g.text.startsWith('<reasoning>') ? 1 : 0.25)),
       },
       generations,
-      answers: generations.map((_, i) => String(10 + i)),
+      // Reasoning completeness and hallucinations: steps for every completion but the last, whose
+      // reference has a reasoning instead (and the first has no question).
+      references: generations.map((_, i) => ({
+        answer: String(10 + i),
+        ...(i < 3 ? { steps: [i, 'then carry', 10 + i] } : { reasoning: `add ${i} and ${10 + i}` }),
+        ...(i > 0 ? { question: `What is ${i} + 10?` } : {}),
+      })),
       outputs: [
         { question: `What is 4 + ${6 + step}?`, answer: String(10 + step), output: generations[0]!.text },
         { question: 'Say "hi", then =1+1', answer: 'hi', output: '<answer>\nhi\n</answer>' },
@@ -142,6 +149,8 @@ const CORE = [
   'grpo.completion.mean_length',
   'grpo.completion.format_adherence/strict',
   'grpo.task.accuracy',
+  'grpo.task.reasoning_completeness',
+  'grpo.task.hallucination_ratio',
   'grpo.signal.active/reward_plateau/total',
 ];
 
@@ -206,12 +215,7 @@ describe('the same steps through the TypeScript SDK and through the Python bridg
     initialize({ configPath, baseDir: dir, env: {}, handleExit: false, registerGlobal: false });
     for (const s of steps) {
       logRewardMetrics(s.step, s.rewards, { groupSize: GROUP_SIZE });
-      logGenerationMetrics(
-        s.step,
-        s.generations,
-        s.answers.map((answer) => ({ answer })),
-        { groupSize: GROUP_SIZE },
-      );
+      logGenerationMetrics(s.step, s.generations, s.references, { groupSize: GROUP_SIZE });
       for (const o of s.outputs) logModelOutput(o.question, o.answer, o.output, undefined, { step: s.step });
       logTrainingProgress(s.step, s.progress);
     }

@@ -1,7 +1,8 @@
 """A small GRPO-shaped training loop instrumented only through grpo_otel: the evidence runs' trainer.
 
 Each step samples G completions for P prompts, scores them with four reward functions and reports
-rewards, generations (texts, token counts, per-token logprobs and entropies), progress (loss, learning
+rewards, generations (texts, token counts, per-token logprobs and entropies, references with reasoning
+steps), progress (loss, learning
 rate, gradient norm, clipping, epoch, step and phase timings, throughput, with TRL's and verl's names)
 and memory; validation runs every --validate-every steps. With --bad-input-step N, step N also logs a
 NaN loss (dropped and counted) and an over-long line (cut and counted), as a trainer's bugs would. The rewards are deterministic: with --rewards flat every
@@ -49,9 +50,24 @@ limits:
 FUNCS = ("correctness", "format", "length", "reasoning")
 
 
+def addends(answer: int) -> tuple:
+    """The two numbers a prompt with this answer adds."""
+    return answer // 2, answer - answer // 2
+
+
 def completion(rng: random.Random, answer: int, correct: bool) -> str:
     words = " ".join(rng.choice(("add", "carry", "the", "sum", "then", "so")) for _ in range(rng.randint(3, 12)))
-    return f"<reasoning>\n{words}\n</reasoning>\n<answer>\n{answer if correct else answer + 1}\n</answer>"
+    a, b = addends(answer)
+    given = answer if correct else answer + 1
+    return f"<reasoning>\n{words} {a} + {b} = {given}\n</reasoning>\n<answer>\n{given}\n</answer>"
+
+
+def reference(answer: int) -> dict:
+    """A prompt's reference as the seed's log_generation_metrics takes it: the expected answer, the
+    steps a complete solution states, a reference reasoning and the question (reasoning completeness
+    and hallucinations at the sink)."""
+    a, b = addends(answer)
+    return {"answer": str(answer), "steps": [f"{a} + {b}", answer], "reasoning": f"{a} + {b} = {answer}", "question": f"What is {a} + {b}?"}
 
 
 def main(argv=None) -> int:
@@ -111,7 +127,7 @@ def main(argv=None) -> int:
                 k = rng.randint(4, 12)
                 lp = [-rng.random() for _ in range(k)]
                 gens.append({"text": t, "tokens": k, "logprobs": lp, "ref_logprobs": [x - 0.05 for x in lp], "entropies": [rng.random() for _ in range(k)]})
-            grpo_otel.log_generation_metrics(step, gens, [str(x) for x in answers], group_size=a.group_size, final=step == a.steps)
+            grpo_otel.log_generation_metrics(step, gens, [reference(x) for x in answers], group_size=a.group_size, final=step == a.steps)
             grpo_otel.log_model_output(f"What is {answers[0]}?", str(answers[0]), texts[0])
         if a.sleep:
             time.sleep(a.sleep)

@@ -9,7 +9,7 @@ import logging
 import math
 import numbers
 from array import array
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from opentelemetry._logs import SeverityNumber
 
@@ -124,6 +124,11 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
+# The reward gauges log_reward_metrics records on logging steps: a batch of log_reward_metrics lists
+# them on every step (grpo.batch.reported_metrics), so the sink leaves them to this process on the others too.
+_REWARD_SUMMARY = (S.REWARD_MEAN.name, S.REWARD_STD.name, S.REWARD_MIN.name, S.REWARD_MAX.name, S.REWARD_MEDIAN.name)
+
+
 def _record_summary(t: Telemetry, s: Mapping[str, float], attrs: Mapping[str, str], step: int) -> None:
     t.record(S.REWARD_MEAN, s["mean"], attrs, step)
     t.record(S.REWARD_STD, s["std"], attrs, step)
@@ -200,7 +205,11 @@ def log_reward(reward_name: str, values: Any, samples: Optional[Sequence[str]] =
 
 
 class _Batch:
-    __slots__ = ("step", "group_size", "functions", "rewards", "completions", "lengths", "answers", "expected", "token_counts", "logprobs", "ref_logprobs", "entropies", "wants_completions")
+    __slots__ = (
+        "step", "group_size", "functions", "rewards", "completions", "lengths", "answers", "expected", "questions",
+        "reference_steps", "reference_reasoning", "token_counts", "logprobs", "ref_logprobs", "entropies", "wants_completions",
+        "reports",
+    )
 
     def __init__(self, step: int) -> None:
         self.step = step
@@ -211,11 +220,17 @@ class _Batch:
         self.lengths: Optional[List[int]] = None
         self.answers: Optional[List[str]] = None
         self.expected: Optional[List[str]] = None
+        self.questions: Optional[List[str]] = None
+        # per completion: the steps a complete solution states ([] for none)
+        self.reference_steps: Optional[List[List[str]]] = None
+        self.reference_reasoning: Optional[List[str]] = None
         self.token_counts: Optional[List[int]] = None
         self.logprobs: Optional[List[float]] = None
         self.ref_logprobs: Optional[List[float]] = None
         self.entropies: Optional[List[float]] = None
         self.wants_completions = False
+        # Metrics this process records itself for this batch's calls, beyond those already recorded.
+        self.reports: Tuple[str, ...] = ()
 
     def attributes(self) -> Dict[str, Any]:
         a: Dict[str, Any] = {S.ATTR_GRPO_STEP: self.step, S.ATTR_GRPO_GROUP_SIZE: self.group_size or 1}
@@ -226,6 +241,8 @@ class _Batch:
             (S.ATTR_GRPO_BATCH_COMPLETION_LENGTHS, self.lengths),
             (S.ATTR_GRPO_BATCH_ANSWERS, self.answers),
             (S.ATTR_GRPO_BATCH_EXPECTED_ANSWERS, self.expected),
+            (S.ATTR_GRPO_BATCH_QUESTIONS, self.questions),
+            (S.ATTR_GRPO_BATCH_REFERENCE_REASONING, self.reference_reasoning),
             (S.ATTR_GRPO_BATCH_TOKEN_COUNTS, self.token_counts),
             (S.ATTR_GRPO_BATCH_LOGPROBS, self.logprobs),
             (S.ATTR_GRPO_BATCH_REF_LOGPROBS, self.ref_logprobs),
@@ -233,22 +250,31 @@ class _Batch:
         ):
             if v is not None:
                 a[key] = v
+        if self.reference_steps is not None:
+            a[S.ATTR_GRPO_BATCH_REFERENCE_STEPS] = [x for steps in self.reference_steps for x in steps]
+            a[S.ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS] = [len(steps) for steps in self.reference_steps]
         return a
 
 
 def _consistent(t: Telemetry, b: _Batch) -> bool:
     """The contract's checks (the sink refuses a batch that fails them): rewards present, every
     per-completion array one value per completion, the per-token arrays as long as the token counts
-    add up to. An array that does not fit is left out and counted; a batch without rewards is dropped."""
+    add up to, the references beyond the expected answers only with them. An array that does not fit is
+    left out and counted; a batch without rewards is dropped."""
     if not b.rewards or not b.functions or len(b.rewards) % len(b.functions):
         t.drops.record("logs", "invalid_value", S.EVENT_GRPO_STEP_BATCH)
         return False
     n = len(b.rewards) // len(b.functions)
-    for name in ("completions", "lengths", "answers", "expected", "token_counts"):
+    for name in ("completions", "lengths", "answers", "expected", "questions", "reference_steps", "reference_reasoning", "token_counts"):
         v = getattr(b, name)
         if v is not None and len(v) != n:
             setattr(b, name, None)
             t.drops.record("logs", "invalid_value", f"{S.EVENT_GRPO_STEP_BATCH}.{name}")
+    if b.expected is None:
+        for name in ("questions", "reference_steps", "reference_reasoning"):
+            if getattr(b, name) is not None:
+                setattr(b, name, None)
+                t.drops.record("logs", "invalid_value", f"{S.EVENT_GRPO_STEP_BATCH}.{name}")
     total = sum(b.token_counts) if b.token_counts is not None else None
     for name in ("logprobs", "ref_logprobs", "entropies"):
         v = getattr(b, name)
@@ -263,8 +289,14 @@ def _emit_batch(t: Telemetry, b: _Batch) -> None:
         return
     attrs = b.attributes()
     attrs["event.name"] = S.EVENT_GRPO_STEP_BATCH
-    if b.completions is not None:
-        attrs[S.ATTR_GRPO_BATCH_COMPLETIONS] = t.limit(b.completions)
+    # The gauges this process records itself: so far (this step's among them: their tasks ran first),
+    # and those its calls record on their logging steps.
+    reported = list(dict.fromkeys([*t.reported_metrics, *b.reports]))
+    if reported:
+        attrs[S.ATTR_GRPO_BATCH_REPORTED_METRICS] = reported
+    for key in (S.ATTR_GRPO_BATCH_COMPLETIONS, S.ATTR_GRPO_BATCH_QUESTIONS, S.ATTR_GRPO_BATCH_REFERENCE_REASONING):
+        if key in attrs:
+            attrs[key] = t.limit(attrs[key])
     for provider in t.batch_targets():
         provider.get_logger("rewards").emit(
             event_name=S.EVENT_GRPO_STEP_BATCH,
@@ -297,8 +329,16 @@ def _batch_for(t: Telemetry, step: int) -> _Batch:
     return b
 
 
+def _complete(b: _Batch) -> bool:
+    return b.rewards is not None and (b.completions is not None or b.lengths is not None or not b.wants_completions)
+
+
 def _maybe_complete(t: Telemetry, b: _Batch) -> None:
-    if b.rewards is not None and (b.completions is not None or b.lengths is not None or not b.wants_completions):
+    """Sends a complete batch once its step is reported (``log_training_progress``): then it lists
+    every gauge the step recorded (``grpo.batch.reported_metrics``). Before the report it waits for it,
+    for the next step's first call, or for a flush."""
+    reported = t.steps.reported
+    if _complete(b) and reported is not None and reported >= b.step:
         flush_pending_batch(t)
 
 
@@ -349,7 +389,9 @@ def log_reward_metrics(
     go into the step's batch (event ``grpo.step.batch``), from which the sink computes moving averages
     (over ``history_window``), correlations, group statistics and plateau signals. On logging steps
     (``metrics.logging_frequency``, or ``final=True``) the mean/std/min/max/median gauges of each
-    function and of the weighted total are recorded too. Returns whether it was a logging step."""
+    function and of the weighted total are recorded too (the batch names them as this process's, so the
+    sink does not write them again). The batch goes with the step's report (``log_training_progress``),
+    else with the next step's first call. Returns whether it was a logging step."""
     t = _active
     if t is None or not t.config.metrics.reward_metrics:
         return False
@@ -383,6 +425,7 @@ def log_reward_metrics(
     b.rewards = [v for x in lists for v in x]
     b.group_size = group_size or b.group_size
     b.wants_completions = b.wants_completions or _full_step(t, s, final)
+    b.reports = _REWARD_SUMMARY
     logging_step = is_logging_step(t, s, final=final)
     if logging_step:
         t.submit(_reward_metrics_task, t, s, names, lists, w, where="log_reward_metrics")
@@ -408,6 +451,68 @@ def _answer(r: Any) -> str:
     return "" if r is None else str(r)
 
 
+def _step_text(v: Any) -> Optional[str]:
+    """A reference step as the TypeScript SDK sends it (``String(step)``): a string, or a number's text
+    (a whole float without ``.0``, as JavaScript writes it); None for anything else."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return None
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    f = float(v)
+    return str(int(f)) if math.isfinite(f) and f.is_integer() and abs(f) < 1e21 else repr(f)
+
+
+def _strings(values: Any) -> Optional[List[str]]:
+    """A list of reference steps as strings (see ``_step_text``); None if not a list of strings or numbers."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        return None
+    out = [_step_text(v) for v in values]
+    return None if any(x is None for x in out) else out  # type: ignore[return-value]
+
+
+class _References:
+    """What ``references`` give the step's batch, as the TypeScript SDK's ``logGenerationMetrics`` takes
+    them: each an expected answer, or a mapping with ``answer`` and optionally ``steps`` (the
+    intermediate results a complete solution states), ``reasoning`` (a reference reasoning text) and
+    ``question``. A key no reference has is not sent; a reference without it has ``[]`` or ``''``
+    (none). ``bad`` counts the values left out (steps not a list of strings or numbers, a reasoning or
+    question not a string)."""
+
+    __slots__ = ("expected", "questions", "steps", "reasoning", "bad")
+
+    def __init__(self, references: Iterable[Any], n: int) -> None:
+        refs = list(references)[:n]
+        self.expected = [_answer(r) for r in refs]
+        self.bad = 0
+        questions: List[str] = []
+        steps: List[List[str]] = []
+        reasoning: List[str] = []
+        have = {"question": False, "steps": False, "reasoning": False}
+        for r in refs:
+            m = r if isinstance(r, Mapping) else {}
+            q, st, rs = m.get("question"), m.get("steps"), m.get("reasoning")
+            if q is not None and not isinstance(q, str):
+                self.bad += 1
+                q = None
+            if rs is not None and not isinstance(rs, str):
+                self.bad += 1
+                rs = None
+            listed = _strings(st) if st is not None else None
+            if st is not None and listed is None:
+                self.bad += 1
+            have["question"] |= q is not None
+            have["steps"] |= listed is not None
+            have["reasoning"] |= rs is not None
+            questions.append(q or "")
+            steps.append(listed or [])
+            reasoning.append(rs or "")
+        self.questions = questions if have["question"] else None
+        self.steps = steps if have["steps"] else None
+        self.reasoning = reasoning if have["reasoning"] else None
+
+
 def log_generation_metrics(
     step: Optional[int],
     generations: Sequence[Any],
@@ -418,12 +523,15 @@ def log_generation_metrics(
 ) -> bool:
     """The seed's ``log_generation_metrics(step, generations, references=None)``. On full-metrics steps
     (``metrics.full_metrics_frequency``, or ``final=True``): the completions (texts, token lengths,
-    expected answers, and per-token ``logprobs``/``ref_logprobs``/``entropies`` when given) go into the
-    step's batch for the sink's analyses (entropy, KL, diversity, format, correctness), and the mean,
+    references, and per-token ``logprobs``/``ref_logprobs``/``entropies`` when given) go into the
+    step's batch for the sink's analyses (entropy, KL, diversity, format, correctness; reasoning
+    completeness and hallucinations with references that have ``steps`` or ``reasoning``), and the mean,
     min and max completion length gauges are recorded. Per-token values are sent for an evenly spaced
     ``metrics.sampling_ratio`` share of the completions (the others have 0 in ``token_counts``). A generation is a string or a mapping with
     ``text`` and optionally ``tokens`` (ids or a count), ``logprobs``, ``ref_logprobs``, ``entropies``.
-    Returns whether the batch was taken."""
+    A reference is the expected answer, or a mapping with ``answer`` and optionally ``steps`` (the
+    intermediate results a complete solution states), ``reasoning`` (a reference reasoning) and
+    ``question`` (the TypeScript SDK's references). Returns whether the batch was taken."""
     t = _active
     if t is None:
         return False
@@ -483,7 +591,14 @@ def log_generation_metrics(
     if group_size is not None and b.group_size is None:
         b.group_size = group_size
     if references is not None:
-        b.expected = [_answer(r) for r in list(references)[: len(texts)]]
+        if isinstance(references, Iterable) and not isinstance(references, (str, bytes, Mapping)):
+            refs = _References(references, len(texts))
+            b.expected, b.questions, b.reference_steps, b.reference_reasoning = refs.expected, refs.questions, refs.steps, refs.reasoning
+            if refs.bad:
+                t.drops.record("metrics", "invalid_value", "log_generation_metrics.references", refs.bad - 1)
+                _warn(t, "metrics", "log_generation_metrics.references", "log_generation_metrics: a reference's steps must be a list of strings or numbers, its reasoning and question strings; left out")
+        else:
+            _warn(t, "metrics", "log_generation_metrics.references", "log_generation_metrics: references must be a list (one per generation); left out")
     if any(have.values()):
         b.token_counts = counts
         b.logprobs = per_token["logprobs"] if have["logprobs"] else None
@@ -503,6 +618,9 @@ def send_batch(
     completion_lengths: Optional[Sequence[int]] = None,
     answers: Optional[Sequence[str]] = None,
     expected_answers: Optional[Sequence[str]] = None,
+    questions: Optional[Sequence[str]] = None,
+    reference_steps: Optional[Sequence[Sequence[Any]]] = None,
+    reference_reasoning: Optional[Sequence[str]] = None,
     token_counts: Optional[Sequence[int]] = None,
     logprobs: Any = None,
     ref_logprobs: Any = None,
@@ -510,7 +628,10 @@ def send_batch(
 ) -> bool:
     """Sends one step's raw batch now (event ``grpo.step.batch``): rewards per function (each one value
     per completion), and optionally the completions and per-token values, for the sink's analyses.
-    No gauges are recorded (``log_reward_metrics`` does that). Returns whether it was sent."""
+    With ``expected_answers``, per completion also its ``questions``, ``reference_steps`` (a list of
+    strings or numbers each, ``[]`` for none) and ``reference_reasoning`` (``''`` for none): the sink's
+    reasoning completeness and hallucination ratio. No gauges are recorded (``log_reward_metrics`` does
+    that). Returns whether it was sent."""
     t = _active
     if t is None:
         return False
@@ -535,6 +656,16 @@ def send_batch(
         b.answers = [str(a) for a in answers]
     if expected_answers is not None:
         b.expected = [str(a) for a in expected_answers]
+    if questions is not None:
+        b.questions = [str(q) for q in questions]
+    if reference_steps is not None:
+        steps = [_strings(x) for x in reference_steps]
+        if any(x is None for x in steps):
+            _warn(t, "rewards", "send_batch.reference_steps", "send_batch: reference_steps must hold a list of strings or numbers per completion; left out")
+        else:
+            b.reference_steps = steps  # type: ignore[assignment]
+    if reference_reasoning is not None:
+        b.reference_reasoning = [str(r) for r in reference_reasoning]
     if token_counts is not None:
         b.token_counts = _ints(token_counts)
         b.logprobs = _floats(logprobs) if logprobs is not None else None
@@ -591,6 +722,9 @@ def log_training_progress(step: Any = None, metrics: Optional[Mapping[str, Any]]
     before = t.steps.highest
     t.steps.report(s)
     t.submit(_progress_task, t, s, items, before, t.steps.highest, where="log_training_progress")
+    b = _pending(t)
+    if b is not None and b.step <= s:
+        _maybe_complete(t, b)  # after the report's gauges: the batch lists them as this process's own
 
 
 # --- log_memory_usage ------------------------------------------------------------------------------

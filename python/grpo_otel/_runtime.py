@@ -362,6 +362,9 @@ class Telemetry:
         self.meter_provider = MeterProvider(resource=self.resource, metric_readers=readers, shutdown_on_exit=False)
         self.meter = self.meter_provider.get_meter(SCOPE_NAME, __version__)
         self._instruments: Dict[str, Any] = {}
+        # Names of the step-scoped gauges recorded so far (telemetry thread): each step's batch lists them
+        # (grpo.batch.reported_metrics), so the sink's analyses do not write these series a second time.
+        self.reported_metrics: Dict[str, None] = {}
 
         self.logger_provider = LoggerProvider(resource=self.resource, shutdown_on_exit=False)
         self._has_global_logs = bool(log_processors) or (otlp is not None and otlp.logs)
@@ -589,6 +592,7 @@ class Telemetry:
         if d.instrument == "gauge":
             if step is not None:
                 attrs = {**(attrs or {}), S.ATTR_GRPO_STEP: step}
+                self.reported_metrics[d.name] = None
             inst.set(v, attrs)
         elif d.instrument == "histogram":
             inst.record(v, attrs)

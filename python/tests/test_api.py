@@ -43,8 +43,10 @@ def test_weights_make_the_total_a_weighted_sum(bridge):
 
 
 def test_the_batch_event_follows_the_contract(bridge):
-    # step 1 is not a full-metrics step (full_metrics_frequency: 2): the batch goes at once, rewards only
+    # step 1 is not a full-metrics step (full_metrics_frequency: 2): rewards only, sent with the step's report
     grpo_otel.log_reward_metrics(1, {"correctness": [1, 0, 1, 1], "format": [0.5, 0.5, 0, 1]}, group_size=2)
+    assert bridge.batches() == []
+    grpo_otel.log_training_progress(1, {"loss": 0.5})
     (b,) = bridge.batches()
     assert b["grpo.step"] == 1 and b["grpo.group.size"] == 2
     assert list(b["grpo.batch.reward_functions"]) == ["correctness", "format"]
@@ -63,6 +65,7 @@ def test_on_full_steps_the_batch_waits_for_the_completions_and_is_one_record(bri
         {"text": "five", "tokens": [4, 5], "logprobs": [-1.0, -2.0], "ref_logprobs": [-1.0, -1.5], "entropies": [0.1, 0.1]},
     ]
     assert grpo_otel.log_generation_metrics(2, gens, ["4", {"answer": 4}]) is True
+    grpo_otel.log_training_progress(2, {"loss": 0.5})
     (b,) = bridge.batches()
     assert list(b["grpo.batch.completions"]) == ["<answer>4</answer>", "five"]
     assert list(b["grpo.batch.completion_lengths"]) == [3, 2]
@@ -77,13 +80,18 @@ def test_on_full_steps_the_batch_waits_for_the_completions_and_is_one_record(bri
     assert grpo_otel.log_generation_metrics(3, ["x"]) is False
 
 
-def test_a_pending_batch_goes_with_the_next_step_or_at_shutdown(bridge):
+def test_a_pending_batch_goes_with_its_report_the_next_step_or_at_shutdown(bridge):
     grpo_otel.log_reward_metrics(2, {"f": [1, 0]})
     grpo_otel.log_reward_metrics(3, {"f": [0, 0]})
+    assert [b["grpo.step"] for b in bridge.batches()] == [2]  # step 3 waits for its report
+    grpo_otel.log_training_progress(3, {"loss": 1.0})
     assert [b["grpo.step"] for b in bridge.batches()] == [2, 3]
-    grpo_otel.log_reward_metrics(4, {"f": [1, 1]})
+    grpo_otel.log_training_progress(5, {"loss": 1.0})  # reported first: its batch goes once complete
+    grpo_otel.log_reward_metrics(5, {"f": [1, 1]})
+    assert [b["grpo.step"] for b in bridge.batches()] == [2, 3, 5]
+    grpo_otel.log_reward_metrics(7, {"f": [1, 1]})
     grpo_otel.shutdown()
-    assert [b["grpo.step"] for b in bridge.batches()] == [2, 3, 4]
+    assert [b["grpo.step"] for b in bridge.batches()] == [2, 3, 5, 7]
 
 
 def test_logging_frequency_gates_the_gauges_but_every_step_is_in_a_batch(make_bridge):
@@ -323,6 +331,7 @@ def test_per_token_values_of_a_sampling_ratio_share_of_the_completions(make_brid
     gens = [{"text": str(i), "tokens": [1] * (i + 1), "logprobs": [-float(i)] * (i + 1)} for i in range(4)]
     grpo_otel.log_reward_metrics(2, {"f": [1, 0, 1, 0]})
     grpo_otel.log_generation_metrics(2, gens)
+    grpo_otel.log_training_progress(2, {"loss": 1.0})
     (batch,) = b.batches()
     assert list(batch["grpo.batch.completion_lengths"]) == [1, 2, 3, 4]
     assert list(batch["grpo.batch.token_counts"]) == [0, 2, 0, 4]  # completions 1 and 3 of 4
@@ -356,7 +365,99 @@ def test_a_batch_the_sink_would_refuse_is_not_sent_whole(bridge):
     grpo_otel.log_reward_metrics(3, {"f": [1.0, 0.0, 1.0]})  # step 3 sends step 2's pending batch
     grpo_otel.log_reward_metrics(4, {"f": [1.0, 0.0]})
     grpo_otel.log_generation_metrics(4, ["only one"], ["x", "y"])  # a completion count that does not match
+    grpo_otel.log_training_progress(4, {"loss": 1.0})
     batches = {b["grpo.step"]: b for b in bridge.batches()}
     assert sorted(batches) == [3, 4]
     assert "grpo.batch.completions" not in batches[4]
     assert list(batches[4]["grpo.batch.rewards"]) == [1.0, 0.0]
+
+
+def test_references_with_steps_reasoning_and_questions_go_into_the_batch(bridge):
+    grpo_otel.log_reward_metrics(2, {"correctness": [1, 0, 0]}, group_size=3)
+    q = "Natalia sold 48 clips in April and half as many in May. How many in all?"
+    refs = [
+        {"answer": 72, "steps": [24.0, "48 + 24 = 72", 0.5], "question": q},
+        {"answer": "72", "reasoning": "48 / 2 = 24; 48 + 24 = 72", "question": q},
+        "72",  # an expected answer only: no steps, no reasoning, no question
+    ]
+    assert grpo_otel.log_generation_metrics(2, ["<answer>72</answer>", "<answer>60</answer>", "x"], refs) is True
+    grpo_otel.log_training_progress(2, {"loss": 1.0})
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.expected_answers"]) == ["72", "72", "72"]
+    assert list(b["grpo.batch.questions"]) == [q, q, ""]
+    # flattened, completion after completion, numbers as their text (as JavaScript's String writes them)
+    assert list(b["grpo.batch.reference_steps"]) == ["24", "48 + 24 = 72", "0.5"]
+    assert list(b["grpo.batch.reference_step_counts"]) == [3, 0, 0]
+    assert list(b["grpo.batch.reference_reasoning"]) == ["", "48 / 2 = 24; 48 + 24 = 72", ""]
+
+
+def test_answers_only_references_send_no_reference_steps(bridge):
+    grpo_otel.log_reward_metrics(2, {"correctness": [1, 0]})
+    grpo_otel.log_generation_metrics(2, ["a", "b"], ["1", {"answer": 2}])
+    grpo_otel.log_training_progress(2, {"loss": 1.0})
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.expected_answers"]) == ["1", "2"]
+    for key in ("grpo.batch.questions", "grpo.batch.reference_steps", "grpo.batch.reference_step_counts", "grpo.batch.reference_reasoning"):
+        assert key not in b, key
+
+
+def test_bad_references_are_left_out_and_counted(bridge):
+    grpo_otel.log_reward_metrics(2, {"correctness": [1, 0]})
+    refs = [{"answer": 1, "steps": "not a list", "reasoning": 5}, {"answer": 2, "steps": [object()], "question": 3}]
+    assert grpo_otel.log_generation_metrics(2, ["a", "b"], refs) is True
+    grpo_otel.log_training_progress(2, {"loss": 1.0})
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.expected_answers"]) == ["1", "2"]
+    for key in ("grpo.batch.questions", "grpo.batch.reference_steps", "grpo.batch.reference_reasoning"):
+        assert key not in b, key
+    dropped = bridge.points("grpo.sdk.record.dropped")
+    assert sum(v for _, v in dropped) == 4, dropped  # the four values left out
+    warnings = [r.log_record.body for r in bridge.records("metrics") if r.log_record.severity_text == "WARNING"]
+    assert any("a reference's steps must be a list" in w for w in warnings)
+    grpo_otel.log_reward_metrics(4, {"correctness": [1]})
+    assert grpo_otel.log_generation_metrics(4, ["a"], "72") is True  # a string is not a list of references
+    grpo_otel.log_training_progress(4, {"loss": 1.0})
+    assert "grpo.batch.expected_answers" not in bridge.batches()[-1]
+
+
+def test_send_batch_sends_references_only_with_expected_answers(bridge):
+    assert grpo_otel.send_batch(
+        5,
+        {"f": [1.0, 0.0]},
+        ["<answer>4</answer>", "5"],
+        expected_answers=["4", "4"],
+        questions=["2 + 2?", "2 + 2?"],
+        reference_steps=[["2 + 2 = 4"], []],
+        reference_reasoning=["two and two make 4", ""],
+    )
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.reference_steps"]) == ["2 + 2 = 4"]
+    assert list(b["grpo.batch.reference_step_counts"]) == [1, 0]
+    assert list(b["grpo.batch.questions"]) == ["2 + 2?", "2 + 2?"]
+    assert list(b["grpo.batch.reference_reasoning"]) == ["two and two make 4", ""]
+    # without expected answers the sink would refuse the batch: the references are left out and counted
+    assert grpo_otel.send_batch(6, {"f": [1.0]}, ["x"], reference_steps=[["1"]], questions=["q"])
+    last = bridge.batches()[-1]
+    assert last["grpo.step"] == 6 and "grpo.batch.reference_steps" not in last and "grpo.batch.questions" not in last
+    # a step count per completion, or the steps are left out
+    assert grpo_otel.send_batch(7, {"f": [1.0, 0.0]}, expected_answers=["1", "2"], reference_steps=[["1"]])
+    assert "grpo.batch.reference_steps" not in bridge.batches()[-1]
+    assert sum(v for _, v in bridge.points("grpo.sdk.record.dropped")) == 3
+
+
+def test_the_batch_lists_the_gauges_this_process_records_itself(make_bridge):
+    b = make_bridge(BASE_CONFIG.replace("logging_frequency: 1", "logging_frequency: 5"))
+    reward_gauges = {"grpo.reward.mean", "grpo.reward.std", "grpo.reward.min", "grpo.reward.max", "grpo.reward.median"}
+    # step 1 is not a logging step: no reward gauge recorded, but log_reward_metrics records them on
+    # logging steps, so the sink leaves them to this process on every step; the batch goes after the
+    # step's report, with what the report recorded
+    grpo_otel.log_reward_metrics(1, {"f": [1.0, 0.0]})
+    grpo_otel.log_training_progress(1, {"accuracy": 0.5, "loss": 1.0})
+    grpo_otel.log_reward_metrics(2, {"f": [1.0, 0.0]})
+    grpo_otel.log_generation_metrics(2, [{"text": "a", "tokens": 3}, {"text": "b", "tokens": 5}])
+    grpo_otel.log_training_progress(2, {"loss": 0.5})
+    first, second = b.batches()
+    assert set(first["grpo.batch.reported_metrics"]) == reward_gauges | {"grpo.task.accuracy", "grpo.policy.loss", "grpo.training.current_step"}
+    # and step 2's completion lengths
+    assert reward_gauges | {"grpo.task.accuracy", "grpo.completion.mean_length"} <= set(second["grpo.batch.reported_metrics"])
+    assert "grpo.reward.moving_average" not in second["grpo.batch.reported_metrics"]

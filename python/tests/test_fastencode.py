@@ -26,6 +26,7 @@ def test_fast_encoding_equals_the_otel_encoder(bridge):
         [{"text": "a", "tokens": [1, 2], "logprobs": [-0.1, -1e-300], "entropies": [1.5, 2.0]},
          {"text": "b", "tokens": [3], "logprobs": [-2.5], "entropies": [0.25]}],
     )
+    grpo_otel.log_training_progress(2, {"loss": 0.25})  # the step's report sends its batch
     batch = bridge.records()
     assert any(_fastencode.is_batch_record(r) for r in batch)
     fast = ExportLogsServiceRequest.FromString(_fastencode.encode_request(batch))

@@ -152,3 +152,40 @@ def test_callback_initializes_and_shuts_down_when_asked(tmp_path, monkeypatch):
     cb.on_train_end(ARGS, state(1), CONTROL)
     assert grpo_otel.get_telemetry() is None
     assert "step 1: loss=0.5" in (tmp_path / "logs" / "training.log").read_text()
+
+
+def test_reference_columns_of_the_dataset_go_into_the_batch(bridge):
+    cb = GrpoOtelCallback(answer_column="answer", steps_column="steps", reasoning_column="solution", question_column="prompts")
+    cb.on_train_begin(ARGS, state(0), CONTROL)
+    f = cb.track(lambda completions, **kwargs: [1.0 if "72" in c else 0.0 for c in completions], name="correct")
+    prompts = [[{"role": "user", "content": "48 and half as many?"}]] * 2
+    f(prompts=prompts, completions=["72", "60"], answer=[72, 72], steps=[[24, 72], ("24",)], solution=["48 / 2 = 24", None], trainer_state=state(2))
+    cb.on_step_end(ARGS, state(3), CONTROL)
+    (b,) = bridge.batches()
+    assert list(b["grpo.batch.expected_answers"]) == ["72", "72"]
+    assert list(b["grpo.batch.questions"]) == ["48 and half as many?"] * 2
+    assert list(b["grpo.batch.reference_steps"]) == ["24", "72", "24"]
+    assert list(b["grpo.batch.reference_step_counts"]) == [2, 1]
+    assert list(b["grpo.batch.reference_reasoning"]) == ["48 / 2 = 24", ""]
+    # without the answers column, no references: the sink needs the expected answers with them
+    cb2 = GrpoOtelCallback(steps_column="steps")
+    g = cb2.track(lambda completions, **kwargs: [0.0], name="r")
+    g(completions=["x"], steps=[[1]], trainer_state=state(4))
+    cb2.on_step_end(ARGS, state(5), CONTROL)
+    last = bridge.batches()[-1]
+    assert last["grpo.step"] == 5 and "grpo.batch.reference_steps" not in last
+
+
+def test_a_logging_step_sends_its_batch_after_the_report_listing_what_it_recorded(bridge):
+    cb = GrpoOtelCallback()
+    cb.on_train_begin(ARGS, state(0), CONTROL)
+    f = cb.track(lambda completions, **kwargs: [1.0, 0.0], name="correctness_reward_func")
+    f(completions=["4", "5"], trainer_state=state(0))
+    logging = SimpleNamespace(should_log=True)
+    cb.on_step_end(ARGS, state(1), logging)
+    assert bridge.batches() == []  # waits for on_log
+    cb.on_log(ARGS, state(1), logging, logs=TRAIN_LOGS)
+    (b,) = bridge.batches()
+    assert b["grpo.step"] == 1
+    # TRL's rewards/<f>/mean, reward, kl, entropy, completions/mean_length: this process's own series
+    assert {"grpo.reward.mean", "grpo.reward.std", "grpo.policy.entropy", "grpo.completion.mean_length"} <= set(b["grpo.batch.reported_metrics"])

@@ -111,6 +111,16 @@ export const ATTR_GRPO_BATCH_COMPLETION_LENGTHS = 'grpo.batch.completion_lengths
 export const ATTR_GRPO_BATCH_ANSWERS = 'grpo.batch.answers';
 /** Expected (reference) answers, in completion order. */
 export const ATTR_GRPO_BATCH_EXPECTED_ANSWERS = 'grpo.batch.expected_answers';
+/** Questions (prompts) of a step's completions, in completion order (hallucination checks). */
+export const ATTR_GRPO_BATCH_QUESTIONS = 'grpo.batch.questions';
+/** Reference reasoning steps of every completion, flattened, completion after completion. */
+export const ATTR_GRPO_BATCH_REFERENCE_STEPS = 'grpo.batch.reference_steps';
+/** Reference reasoning steps per completion in `grpo.batch.reference_steps`. */
+export const ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS = 'grpo.batch.reference_step_counts';
+/** Reference reasoning text of each completion's prompt, in completion order. */
+export const ATTR_GRPO_BATCH_REFERENCE_REASONING = 'grpo.batch.reference_reasoning';
+/** Metrics the trainer records itself: the sink's analyses leave them out, so each series has one source. */
+export const ATTR_GRPO_BATCH_REPORTED_METRICS = 'grpo.batch.reported_metrics';
 /** Tokens per completion of the per-token arrays (logprobs, ref logprobs, entropies). */
 export const ATTR_GRPO_BATCH_TOKEN_COUNTS = 'grpo.batch.token_counts';
 /** Policy log-probabilities of the sampled tokens, flattened per token. */

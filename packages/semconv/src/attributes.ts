@@ -586,6 +586,54 @@ const DEFINITIONS: readonly AttributeDefinition[] = [
     metricSafe: false,
   }),
   defineAttribute({
+    key: K.ATTR_GRPO_BATCH_QUESTIONS,
+    type: 'string[]',
+    description:
+      'Question (prompt) of each completion of a step batch: its numbers count as supported in the hallucination check.',
+    examples: [['Natalia sold 48 clips in April and half as many in May. How many in total?']],
+    requirementLevel: 'opt_in',
+    metricSafe: false,
+  }),
+  defineAttribute({
+    key: K.ATTR_GRPO_BATCH_REFERENCE_STEPS,
+    type: 'string[]',
+    description:
+      'Intermediate results a complete solution states (the reference reasoning steps) of every completion of a step batch, completion after completion.',
+    examples: [['48 / 2 = 24', '48 + 24 = 72', '48 / 2 = 24', '48 + 24 = 72']],
+    requirementLevel: 'opt_in',
+    metricSafe: false,
+    note: 'Sent with `grpo.batch.reference_step_counts` and `grpo.batch.expected_answers`: the sink computes `grpo.task.reasoning_completeness` and `grpo.task.hallucination_ratio` from them. A completion with no steps (count 0) and no reference reasoning has no reference for either.',
+  }),
+  defineAttribute({
+    key: K.ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS,
+    type: 'int[]',
+    description:
+      'Number of reference steps of each completion of a step batch in `grpo.batch.reference_steps`.',
+    examples: [[2, 2]],
+    requirementLevel: 'opt_in',
+    metricSafe: false,
+    note: 'Required when `grpo.batch.reference_steps` is sent; its length is the sum of these counts.',
+  }),
+  defineAttribute({
+    key: K.ATTR_GRPO_BATCH_REFERENCE_REASONING,
+    type: 'string[]',
+    description:
+      "Reference reasoning text of each completion of a step batch (empty for none), for the hallucination check; it takes precedence over the completion's reference steps there.",
+    examples: [['She sold 48 / 2 = 24 clips in May, 48 + 24 = 72 in total.']],
+    requirementLevel: 'opt_in',
+    metricSafe: false,
+  }),
+  defineAttribute({
+    key: K.ATTR_GRPO_BATCH_REPORTED_METRICS,
+    type: 'string[]',
+    description:
+      'Names of the metrics the trainer records itself (its own gauges, at this step or before in the run): the analyses at the sink leave them out of what they write and send back, so a series has one source.',
+    examples: [['grpo.reward.mean', 'grpo.reward.std', 'grpo.completion.mean_length']],
+    requirementLevel: 'opt_in',
+    metricSafe: false,
+    note: 'The sink also leaves out the metrics whose points it has received from the run itself; this attribute says so before they arrive.',
+  }),
+  defineAttribute({
     key: K.ATTR_GRPO_BATCH_TOKEN_COUNTS,
     type: 'int[]',
     description: 'Number of tokens of each completion in the per-token arrays of a step batch.',

@@ -42,7 +42,11 @@ export interface StepAnalysisOutput {
   records: ReadableLogRecord[];
   /** The signals that fired at this step. */
   fired: SignalEvent[];
+  /** Points left out because the trainer records their metric itself. */
+  leftToTrainer: number;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 const SUMMARY_CHANNEL = 'metrics';
 
@@ -70,7 +74,15 @@ export class RunAnalyses {
     this.startTime = hrNow();
   }
 
-  analyze(batch: StepBatch): StepAnalysisOutput {
+  /**
+   * Analyses one step's batch. The metrics the trainer records itself (`trainerMetrics`, and the
+   * batch's `grpo.batch.reported_metrics`) are left out of the output: each series has one source, the
+   * trainer's (its value, its weights), and TensorBoard and Prometheus get it once.
+   */
+  analyze(batch: StepBatch, trainerMetrics: ReadonlySet<string> = NONE): StepAnalysisOutput {
+    const reported = batch.reportedMetrics?.length ? new Set(batch.reportedMetrics) : NONE;
+    const theTrainers = (name: string) => trainerMetrics.has(name) || reported.has(name);
+    let leftToTrainer = 0;
     const jobs = stepBatchJobs(batch);
     const lengths = batch.lengths ?? batch.tokenCounts;
     if (lengths) {
@@ -85,6 +97,10 @@ export class RunAnalyses {
       { def: MetricDefinition; points: { attributes: Attributes; value: number }[] }
     >();
     const addGauge = (def: MetricDefinition, value: number, attributes: Attributes) => {
+      if (theTrainers(def.name)) {
+        leftToTrainer++;
+        return;
+      }
       let g = gauges.get(def.name);
       if (!g) {
         g = { def, points: [] };
@@ -123,6 +139,10 @@ export class RunAnalyses {
         (def, value, attributes) => addGauge(def, value, attributes),
       );
       for (const h of r.histograms) {
+        if (theTrainers(h.metric)) {
+          leftToTrainer++;
+          continue;
+        }
         histograms.push({
           descriptor: descriptor(h.metric),
           aggregationTemporality: AggregationTemporality.DELTA,
@@ -208,6 +228,7 @@ export class RunAnalyses {
       },
       records,
       fired,
+      leftToTrainer,
     };
   }
 }

@@ -52,6 +52,8 @@ export interface SinkRunOptions {
   aggregateRanks: boolean;
 }
 
+/** Metric names of a run's own points remembered at most (the analyses leave them out). */
+const MAX_TRAINER_METRICS = 4096;
 /** Steps whose batches may wait for another rank's at once; beyond, the oldest is analysed as it is. */
 const MAX_PENDING_STEPS = 16;
 /** How long a step's batches wait for the other ranks' after the last batch arrived. */
@@ -87,6 +89,11 @@ export class SinkRun {
   private csv: CsvLogRecordExporter | undefined;
   private readonly files = new Map<string, RotatingFileLogRecordExporter>();
   private analyses: RunAnalyses | undefined;
+  /**
+   * Metrics the run's trainer records itself (names of the points it sent): its series, which the
+   * analyses leave out so that TensorBoard and Prometheus get each once.
+   */
+  private readonly trainerMetrics = new Set<string>();
   /** Batches of steps still waiting for another rank's (ranks aggregated), by step. */
   private readonly pending = new Map<number, StepBatch[]>();
   private pendingTimer: NodeJS.Timeout | undefined;
@@ -224,6 +231,9 @@ export class SinkRun {
   /** Writes a request's metric points of this run to TensorBoard, each at the step it names. */
   async writeMetrics(rm: ResourceMetrics): Promise<void> {
     this.lastUsed = Date.now();
+    for (const sm of rm.scopeMetrics)
+      for (const m of sm.metrics)
+        if (this.trainerMetrics.size < MAX_TRAINER_METRICS) this.trainerMetrics.add(m.descriptor.name);
     const byStep = splitMetricsByStep(rm, this.lastStep);
     const waits: Promise<void>[] = [];
     for (const [step, metrics] of byStep) {
@@ -268,8 +278,9 @@ export class SinkRun {
     }
     try {
       this.analyses ??= new RunAnalyses(analysis, this.options.resource);
-      const out = this.analyses.analyze(batch);
+      const out = this.analyses.analyze(batch, this.trainerMetrics);
       stats.batches += group.length;
+      stats.leftToTrainer += out.leftToTrainer;
       return out;
     } catch (err) {
       stats.drop('analysis_failed', group.length);

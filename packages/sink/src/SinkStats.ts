@@ -21,6 +21,8 @@ export interface SinkStatsSnapshot {
   batches: number;
   /** Records and points the sink produced itself, come back through the collector and left out. */
   ownRecords: number;
+  /** Points of the analyses left out because the run's trainer records their metric itself. */
+  leftToTrainer: number;
   runs: number;
   dropped: Record<SinkDropReason, number>;
 }
@@ -33,6 +35,7 @@ export class SinkStats {
   spans = 0;
   batches = 0;
   ownRecords = 0;
+  leftToTrainer = 0;
   runs = 0;
   private readonly dropped: Record<SinkDropReason, number> = {
     bad_batch: 0,
@@ -54,6 +57,7 @@ export class SinkStats {
       spans: this.spans,
       batches: this.batches,
       ownRecords: this.ownRecords,
+      leftToTrainer: this.leftToTrainer,
       runs: this.runs,
       dropped: { ...this.dropped },
     };

@@ -12,8 +12,9 @@ function concatTyped<T extends Float64Array | Int32Array>(parts: T[], make: (n: 
 
 /**
  * One step's batches from several ranks as one batch: the completions of each, in the order given
- * (rank order), with their rewards, texts, lengths, answers and per-token arrays; an optional array
- * is kept only when every batch has it. Every batch must name the same reward functions (in any order)
+ * (rank order), with their rewards, texts, lengths, answers, references and per-token arrays; an
+ * optional array is kept only when every batch has it (the metrics the trainer reports itself: those
+ * of any). Every batch must name the same reward functions (in any order)
  * and the same group size; returns undefined when they do not.
  */
 export function mergeStepBatches(batches: readonly StepBatch[]): StepBatch | undefined {
@@ -46,6 +47,14 @@ export function mergeStepBatches(batches: readonly StepBatch[]): StepBatch | und
   if (answers) merged.answers = answers.flat();
   const expected = all('expectedAnswers');
   if (expected) merged.expectedAnswers = expected.flat();
+  const questions = all('questions');
+  if (questions) merged.questions = questions.flat();
+  const referenceSteps = all('referenceSteps');
+  if (referenceSteps) merged.referenceSteps = referenceSteps.flat();
+  const referenceReasoning = all('referenceReasoning');
+  if (referenceReasoning) merged.referenceReasoning = referenceReasoning.flat();
+  const reported = batches.flatMap((b) => b.reportedMetrics ?? []);
+  if (reported.length > 0) merged.reportedMetrics = [...new Set(reported)];
   const lengths = all('lengths');
   if (lengths) merged.lengths = concatTyped(lengths, (n) => new Int32Array(n));
   const tokenCounts = all('tokenCounts');

@@ -1,4 +1,4 @@
-import type { GenerationJob, RewardJob } from '@grpo-otel/sdk/otel';
+import type { GenerationJob, GenerationReference, RewardJob } from '@grpo-otel/sdk/otel';
 import {
   ATTR_GRPO_BATCH_ANSWERS,
   ATTR_GRPO_BATCH_COMPLETION_LENGTHS,
@@ -6,7 +6,12 @@ import {
   ATTR_GRPO_BATCH_ENTROPIES,
   ATTR_GRPO_BATCH_EXPECTED_ANSWERS,
   ATTR_GRPO_BATCH_LOGPROBS,
+  ATTR_GRPO_BATCH_QUESTIONS,
   ATTR_GRPO_BATCH_REF_LOGPROBS,
+  ATTR_GRPO_BATCH_REFERENCE_REASONING,
+  ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS,
+  ATTR_GRPO_BATCH_REFERENCE_STEPS,
+  ATTR_GRPO_BATCH_REPORTED_METRICS,
   ATTR_GRPO_BATCH_REWARD_FUNCTIONS,
   ATTR_GRPO_BATCH_REWARDS,
   ATTR_GRPO_BATCH_TOKEN_COUNTS,
@@ -27,6 +32,14 @@ export interface StepBatch {
   lengths?: Int32Array;
   answers?: string[];
   expectedAnswers?: string[];
+  /** The question of each completion's prompt (its numbers support the hallucination check). */
+  questions?: string[];
+  /** Reference reasoning steps per completion (an empty list: none). */
+  referenceSteps?: string[][];
+  /** Reference reasoning text per completion ('' for none). */
+  referenceReasoning?: string[];
+  /** Metrics the trainer records itself: left out of the analyses' output. */
+  reportedMetrics?: string[];
   tokenCounts?: Int32Array;
   logprobs?: Float64Array;
   refLogprobs?: Float64Array;
@@ -88,6 +101,46 @@ function ints(attrs: AnyValueMap, key: string, length?: number): Int32Array | un
 }
 
 /**
+ * The references beyond the expected answers (questions, reference steps split by their counts,
+ * reference reasoning): they refine the expected answers, so they need them.
+ */
+function readReferences(attrs: AnyValueMap, batch: StepBatch, n: number): void {
+  const questions = strings(attrs, ATTR_GRPO_BATCH_QUESTIONS, n);
+  const counts = ints(attrs, ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS, n);
+  const steps = counts
+    ? strings(
+        attrs,
+        ATTR_GRPO_BATCH_REFERENCE_STEPS,
+        counts.reduce((a, b) => a + b, 0),
+      )
+    : undefined;
+  if (!counts && attrs[ATTR_GRPO_BATCH_REFERENCE_STEPS] !== undefined)
+    throw new StepBatchError(
+      `${ATTR_GRPO_BATCH_REFERENCE_STEPS} needs ${ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS}`,
+    );
+  const reasoning = strings(attrs, ATTR_GRPO_BATCH_REFERENCE_REASONING, n);
+  if ((questions || counts || reasoning) && !batch.expectedAnswers) {
+    const key = questions
+      ? ATTR_GRPO_BATCH_QUESTIONS
+      : counts
+        ? ATTR_GRPO_BATCH_REFERENCE_STEP_COUNTS
+        : ATTR_GRPO_BATCH_REFERENCE_REASONING;
+    throw new StepBatchError(`${key} needs ${ATTR_GRPO_BATCH_EXPECTED_ANSWERS}`);
+  }
+  if (questions) batch.questions = questions;
+  if (counts) {
+    const all = steps ?? [];
+    const perCompletion: string[][] = [];
+    for (let i = 0, at = 0; i < n; i++) {
+      perCompletion.push(all.slice(at, at + counts[i]!));
+      at += counts[i]!;
+    }
+    batch.referenceSteps = perCompletion;
+  }
+  if (reasoning) batch.referenceReasoning = reasoning;
+}
+
+/**
  * Reads and checks a `grpo.step.batch` record's attributes (the contract in
  * `@grpo-otel/semconv`'s EVENTS): step and group size required, rewards function-major with a length
  * a multiple of the number of functions, every per-completion array of that many completions, and the
@@ -123,6 +176,9 @@ export function parseStepBatch(attrs: AnyValueMap): StepBatch {
   if (answers) batch.answers = answers;
   const expected = strings(attrs, ATTR_GRPO_BATCH_EXPECTED_ANSWERS, n);
   if (expected) batch.expectedAnswers = expected;
+  readReferences(attrs, batch, n);
+  const reported = strings(attrs, ATTR_GRPO_BATCH_REPORTED_METRICS);
+  if (reported) batch.reportedMetrics = reported;
   const tokenCounts = ints(attrs, ATTR_GRPO_BATCH_TOKEN_COUNTS, n);
   const perToken = [ATTR_GRPO_BATCH_LOGPROBS, ATTR_GRPO_BATCH_REF_LOGPROBS, ATTR_GRPO_BATCH_ENTROPIES];
   if (tokenCounts) {
@@ -137,6 +193,25 @@ export function parseStepBatch(attrs: AnyValueMap): StepBatch {
       if (attrs[k] !== undefined) throw new StepBatchError(`${k} needs ${ATTR_GRPO_BATCH_TOKEN_COUNTS}`);
   }
   return batch;
+}
+
+/**
+ * The references of a batch's completions as `logGenerationMetrics` hands them to the Analyzer
+ * (`GenerationReference`): the expected answer, and the question, reference steps and reference
+ * reasoning when sent. A completion without steps (an empty list) or reasoning ('') has none, as a
+ * TypeScript reference leaving them out: it is not part of reasoning completeness or hallucinations.
+ */
+function references(batch: StepBatch, expected: readonly string[]): GenerationReference[] {
+  return expected.map((answer, i) => {
+    const r: GenerationReference = { answer };
+    const question = batch.questions?.[i];
+    if (question) r.question = question;
+    const steps = batch.referenceSteps?.[i];
+    if (steps?.length) r.steps = steps;
+    const reasoning = batch.referenceReasoning?.[i];
+    if (reasoning) r.reasoning = reasoning;
+    return r;
+  });
 }
 
 /**
@@ -171,7 +246,7 @@ export function stepBatchJobs(batch: StepBatch): { rewards: RewardJob; generatio
         ? { tokenCounts: batch.tokenCounts }
         : {}),
     ...(batch.expectedAnswers
-      ? { referencesJson: JSON.stringify(batch.expectedAnswers.map((answer) => ({ answer }))) }
+      ? { referencesJson: JSON.stringify(references(batch, batch.expectedAnswers)) }
       : {}),
     sample: {
       indices: Int32Array.from({ length: n }, (_, i) => i),

@@ -197,6 +197,63 @@ describe('OtlpSink', () => {
     );
   });
 
+  test('a metric the trainer records itself is left out of the analyses: one point per tag and step', async () => {
+    const run = 'trainer-owned';
+    // The trainer's own reward mean of step 1 first (learned from its points) ...
+    const rm = await makeMetrics({ 'grpo.run.id': run }, (meter) =>
+      meter
+        .createGauge('grpo.reward.mean')
+        .record(0.25, { 'grpo.reward.function': 'correctness', 'grpo.split': 'train', 'grpo.step': 1 }),
+    );
+    const metrics = await post(url, 'metrics', metricsBody(rm, 'protobuf'), {
+      'content-type': CONTENT_TYPE.protobuf,
+    });
+    assert.equal(metrics.status, 200, metrics.text);
+    // ... then batches: step 1's, and step 2's saying the trainer records grpo.completion.mean_length
+    // too (before any such point of it has come).
+    const records = await makeLogRecords({ 'grpo.run.id': run }, (logger) => {
+      logger('rewards').emit({
+        eventName: 'grpo.step.batch',
+        attributes: batchAttributes({ step: 1, level: 0.5 }) as never,
+      });
+      logger('rewards').emit({
+        eventName: 'grpo.step.batch',
+        attributes: {
+          ...batchAttributes({ step: 2, level: 0.5 }),
+          'grpo.batch.reported_metrics': ['grpo.completion.mean_length'],
+        } as never,
+      });
+    });
+    const before = sink.stats.snapshot().leftToTrainer;
+    const res = await post(url, 'logs', logsBody(records, 'protobuf'), {
+      'content-type': CONTENT_TYPE.protobuf,
+    });
+    assert.equal(res.status, 200, res.text);
+    await sink.forceFlush();
+    const scalars = await scalarsOf(join(dir, 'tensorboard', run));
+    // the trainer's value only, at its step only (the sink's mean of step 2 is left out too)
+    assert.deepEqual(scalars.get('grpo.reward.mean/correctness'), [[1, 0.25]]);
+    assert.equal(scalars.has('grpo.reward.mean/total'), false);
+    assert.deepEqual(
+      scalars.get('grpo.completion.mean_length')?.map(([step]) => step),
+      [1],
+      'the sink’s at step 1, none at step 2, whose batch named it the trainer’s',
+    );
+    // the metrics the trainer does not record: from the analyses, every step
+    for (const tag of [
+      'grpo.reward.std/correctness',
+      'grpo.reward.moving_average/total',
+      'grpo.policy.entropy',
+    ])
+      assert.deepEqual(
+        scalars.get(tag)?.map(([step]) => step),
+        [1, 2],
+        tag,
+      );
+    // mean per function and total (3 series) at 2 steps, and step 2's mean length
+    assert.equal(sink.stats.snapshot().leftToTrainer - before, 3 * 2 + 1);
+  });
+
   test("the ranks of one run (grpo.world_size 2): each step analysed once, over both ranks' completions", async () => {
     const run = 'two-ranks';
     const before = sink.stats.snapshot().batches;

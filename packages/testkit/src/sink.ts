@@ -16,6 +16,8 @@ export interface SinkStatsAnswer {
   metricPoints: number;
   /** Its own analyses' records and points, back through the collector (not written again). */
   ownRecords: number;
+  /** Points of its analyses left out because the run's trainer records their metric itself. */
+  leftToTrainer: number;
   dropped: { bad_batch: number; analysis_failed: number };
 }
 
