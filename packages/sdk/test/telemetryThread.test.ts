@@ -11,6 +11,7 @@ import { captureDiag } from '@grpo-otel/testkit/captureDiag';
 import {
   beginStep,
   type Generation,
+  getDrops,
   getLogger,
   getMeter,
   initialize,
@@ -318,5 +319,35 @@ test("getMeter()'s instruments reach TensorBoard at the trainer's step, as on th
   assert.ok(
     rss.every((v) => v > 0),
     JSON.stringify(rss),
+  );
+});
+
+test('logGenerationMetrics on a step it does not analyse copies no batch into the ring: one larger than the ring is not dropped', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'grpo-thread-skip-'));
+  dirs.push(dir);
+  initialize({
+    config: config(dir, 'enabled: true, ring_bytes: 65536, block_timeout: 0'),
+    handleExit: false,
+    env: {},
+  });
+  // 16 completions x 3 arrays x 4 KB: 192 KB, three times the ring.
+  const batch = Array.from({ length: 16 }, () => ({
+    text: '<answer>1</answer>',
+    logprobs: new Float32Array(1024).fill(-1),
+    refLogprobs: new Float32Array(1024).fill(-1.1),
+    entropies: new Float32Array(1024).fill(0.5),
+  }));
+  // full_metrics_frequency 10: step 7 is not analysed, step 10 is.
+  assert.equal(logGenerationMetrics(7, batch), false);
+  const afterSkipped = await getDrops();
+  assert.deepEqual(afterSkipped, [], 'the step it does not analyse: nothing dropped');
+  assert.equal(logGenerationMetrics(10, batch), true);
+  const afterAnalysed = await getDrops();
+  await shutdown();
+  assert.ok(
+    afterAnalysed.some(
+      (d) => d.reason === 'queue_full' && d.where === 'logGenerationMetrics' && d.count === 1,
+    ),
+    `the analysed step's batch does not fit: ${JSON.stringify(afterAnalysed)}`,
   );
 });

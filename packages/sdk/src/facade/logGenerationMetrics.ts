@@ -6,7 +6,7 @@ import { activeTelemetry } from '../runtime/channelRegistry.js';
 import type { Generation } from './Generation.js';
 import { loggingStepOf } from './isLoggingStep.js';
 import { packTokens } from './packTokens.js';
-import { resolveStep } from './resolveStep.js';
+import { isStep, resolveStep } from './resolveStep.js';
 
 export type { Generation } from './Generation.js';
 
@@ -122,8 +122,12 @@ export function logGenerationMetrics(
   ...rest: unknown[]
 ): boolean {
   if (forwarding()) {
-    forwardCall('logGenerationMetrics', [stepOrGenerations, ...rest]);
-    return forwardedAnalysis('generationMetrics', stepOrGenerations, rest[2]) && Array.isArray(rest[0]);
+    const analysed = forwardedAnalysis('generationMetrics', stepOrGenerations, rest[2]);
+    // A step it does not analyse (not a full-metrics step, or the tier off): the telemetry thread only
+    // names the step, so the batch (per-token arrays: some 300 KB a GRPO step) is not copied for it.
+    if (!analysed && isStep(stepOrGenerations)) forwardCall('logGenerationMetrics', [stepOrGenerations, []]);
+    else forwardCall('logGenerationMetrics', [stepOrGenerations, ...rest]);
+    return analysed && Array.isArray(rest[0]);
   }
   const t = activeTelemetry();
   if (!t) return false;
