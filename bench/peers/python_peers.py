@@ -31,9 +31,17 @@ PROMPTS, GROUP, TOKENS = 8, 8, 256
 COMPLETIONS = PROMPTS * GROUP
 FUNCS = ["correctness", "format", "length", "topic"]
 WORDS = "the sum of two numbers is so we add carry then answer".split()
+# Distinct steps made, cycled with their step numbers (as workload.ts: a trainer logs what it has just
+# made, still in the CPU's caches).
+POOL = 8
 
 
 def make_steps(steps, seed=42):
+    pool = make_distinct(min(steps, POOL), seed)
+    return [dict(pool[i % len(pool)], step=i + 1) for i in range(steps)]
+
+
+def make_distinct(steps, seed):
     rng = np.random.default_rng(seed)
     out = []
     for s in range(1, steps + 1):

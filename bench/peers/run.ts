@@ -115,7 +115,7 @@ for (let round = 0; round < ROUNDS; round++) {
         }
         if (r.allUsPerStep !== undefined)
           add(r.peer, r.allUsPerStep - (r.peer.startsWith('grpo-otel') ? loop : 0));
-        if (r.callsUsPerStep !== undefined) add(`${r.peer} (calls only)`, r.callsUsPerStep);
+        if (r.callsUsPerStep !== undefined) add(`${r.peer} (calls only, median wall)`, r.callsUsPerStep);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,13 +1,18 @@
 // The reference step of bench/peers (issue: the telemetry thread): 8 prompts x 8 completions, 4 reward
 // functions, 256 tokens per completion with policy and reference logprobs and per-token entropies.
 // Generated from a fixed seed, the same values for every peer (python_peers.py builds the same shapes
-// from the same seed with numpy's generator: the values differ, the work does not).
+// from the same seed with numpy's generator: the values differ, the work does not). POOL distinct steps,
+// cycled with their step numbers: a trainer logs the tensors and texts it has just made, still in the
+// CPU's caches, and 8 steps (2.4 MB) stay there as they would; 200 distinct steps (60 MB) would make
+// every peer read each step from memory instead, a cost of the bench, not of logging.
 import { mulberry32 } from '@grpo-otel/metrics';
 
 export const PROMPTS = 8;
 export const GROUP = 8;
 export const COMPLETIONS = PROMPTS * GROUP;
 export const TOKENS = 256;
+/** Distinct steps made; the run cycles through them. */
+export const POOL = 8;
 export const REWARD_FUNCTIONS = ['correctness', 'format', 'length', 'topic'] as const;
 
 export interface StepData {
@@ -25,8 +30,13 @@ export interface StepData {
 
 const WORDS = ['the', 'sum', 'of', 'two', 'numbers', 'is', 'so', 'we', 'add', 'carry', 'then', 'answer'];
 
-/** `steps` steps of data, made before anything is measured (their cost is not telemetry's). */
+/** `steps` steps of data (POOL distinct ones, cycled), made before anything is measured (their cost is not telemetry's). */
 export function makeSteps(steps: number, seed = 42): StepData[] {
+  const pool = makeDistinct(Math.min(steps, POOL), seed);
+  return Array.from({ length: steps }, (_, i) => ({ ...pool[i % pool.length]!, step: i + 1 }));
+}
+
+function makeDistinct(steps: number, seed: number): StepData[] {
   const rand = mulberry32(seed);
   const out: StepData[] = [];
   for (let s = 1; s <= steps; s++) {
