@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { ProtobufWriter, WIRE_FIXED64 } from '@grpo-otel/protobuf';
 import { spanToOtlpJsonLine } from '@grpo-otel/sdk/otel';
 import {
   decodeOtlpProtobuf,
@@ -164,43 +165,45 @@ for (const encoding of ['protobuf', 'json'] as const) {
 
 // --- bad input ------------------------------------------------------------------------------------------
 
-const varint = (n: number): Buffer => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  return Buffer.from(out);
-};
-const ld = (field: number, ...parts: Uint8Array[]): Buffer => {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([varint((field << 3) | 2), varint(body.length), body]);
-};
-const str = (field: number, s: string) => ld(field, Buffer.from(s, 'utf8'));
-const fixed64 = (field: number, n: bigint) => {
-  const b = Buffer.alloc(9);
-  b[0] = (field << 3) | 1;
-  b.writeBigUInt64LE(n, 1);
-  return b;
-};
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
 
 /** One resource (run `bad-spans`): a good span, a torn one (a fixed64 cut short) and one without ids. */
 function protobufWithBadSpans(): Uint8Array {
-  const good = ld(
-    2,
-    ld(1, Buffer.from(TRACE_ID, 'hex')),
-    ld(2, Buffer.from(SPAN_ID, 'hex')),
-    str(5, 'good'),
-    fixed64(7, 1_765_000_000_000_000_001n),
-    fixed64(8, 1_765_000_000_000_000_002n),
-  );
-  const torn = ld(2, str(5, 'torn'), Buffer.from([(7 << 3) | 1, 1, 2, 3]));
-  const noIds = ld(2, str(5, 'no ids'));
-  const resource = ld(1, ld(1, str(1, 'grpo.run.id'), ld(2, str(1, 'bad-spans'))));
-  return ld(1, resource, ld(2, ld(1, str(1, 'scope')), good, torn, noIds));
+  const w = new ProtobufWriter();
+  const nested = (field: number, body: () => void) => {
+    const mark = w.fork(field);
+    body();
+    w.ldelim(mark);
+  };
+  const nanos = (field: number, n: bigint) => {
+    w.key(field, WIRE_FIXED64);
+    w.fixed64(Number(n & 0xffffffffn), Number(n >> 32n));
+  };
+  nested(1, () => {
+    nested(1, () =>
+      nested(1, () => {
+        w.stringField(1, 'grpo.run.id');
+        nested(2, () => w.stringField(1, 'bad-spans'));
+      }),
+    );
+    nested(2, () => {
+      nested(1, () => w.stringField(1, 'scope'));
+      nested(2, () => {
+        w.bytesField(1, Buffer.from(TRACE_ID, 'hex'));
+        w.bytesField(2, Buffer.from(SPAN_ID, 'hex'));
+        w.stringField(5, 'good');
+        nanos(7, 1_765_000_000_000_000_001n);
+        nanos(8, 1_765_000_000_000_000_002n);
+      });
+      nested(2, () => {
+        w.stringField(5, 'torn');
+        w.raw(Uint8Array.from([(7 << 3) | WIRE_FIXED64, 1, 2, 3]));
+      });
+      nested(2, () => w.stringField(5, 'no ids'));
+    });
+  });
+  return w.finish();
 }
 
 const jsonWithBadSpans = () =>
