@@ -1,16 +1,18 @@
 // The Python bridge's batches as the sink reads them: python/examples/train_loop.py (grpo_otel on the OTel
 // Python SDK) -> the real collector (collector-config/local.yaml + local-sink.yaml) -> `grpo-otel sink`
 // (a process, stopped with SIGTERM). Every step's grpo.step.batch is analysed (none refused as a bad
-// batch, none failing its analyses), the channels' records arrive beside them, and the sink writes the
+// batch, none failing its analyses), the channels' records arrive beside them, the run's spans (its
+// validation span) go to its traces.jsonl as the SDK's traces handler writes them, and the sink writes the
 // run's TensorBoard and log files, which the real TensorBoard (its EventAccumulator, from the test venv)
 // reads with every metric category of the seed plan at the steps the loop logged them; its server (both
 // loaders, through the HTTP API) serves the same scalars.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { grpoCustomScalarsLayout } from '@grpo-otel/exporter-tensorboard';
 import { filesUnder } from '@grpo-otel/testkit/filesUnder';
+import { attributesToObject, exportedSpans, readExportFile } from '@grpo-otel/testkit/otlpJson';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
 import { startPythonScript, TRAIN_LOOP } from '@grpo-otel/testkit/pythonLoop';
@@ -29,6 +31,8 @@ const RUN = `py-sink-${process.pid}`;
 const FUNCTIONS = ['correctness', 'format', 'length', 'reasoning'];
 const FULL_EVERY = 2;
 const VALIDATE_EVERY = 10;
+/** train_loop.py's validation set: 8 questions, each a grpo.validation.sample event of the span. */
+const VALIDATION_SAMPLES = 8;
 const range = (from: number, to: number, by = 1): number[] =>
   Array.from({ length: Math.floor((to - from) / by) + 1 }, (_, i) => from + i * by);
 const EVERY_STEP = range(1, STEPS);
@@ -71,8 +75,8 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
     loopOutput = loop.output();
 
     stats = await sink.settled(
-      (s) => s.batches + s.dropped.bad_batch >= STEPS && s.logRecords > 2 * STEPS,
-      'every step of the Python run at the sink',
+      (s) => s.batches + s.dropped.bad_batch >= STEPS && s.logRecords > 2 * STEPS && s.spans >= 1,
+      'every step of the Python run, and its validation span, at the sink',
     );
     await sink.stop();
   });
@@ -89,6 +93,46 @@ describe('Python bridge -> collector -> grpo-otel sink', { timeout: 180_000 }, (
     assert.equal(stats.batches, STEPS, JSON.stringify(stats));
     // the channels' records too (progress lines, model outputs, rewards), beside the batches
     assert.ok(stats.metricPoints > 0 && stats.logRecords > 2 * STEPS, JSON.stringify(stats));
+  });
+
+  test('the run’s spans are in its traces.jsonl, one OTLP/JSON line each, with the run’s resource', async () => {
+    const path = join(out, RUN, 'traces.jsonl');
+    const text = readFileSync(path, 'utf8');
+    assert.ok(text.endsWith('\n'), 'whole lines');
+    const exported = await readExportFile(path);
+    assert.equal(exported.other.length + exported.logs.length + exported.metrics.length, 0);
+    for (const line of exported.traces) {
+      assert.equal(line.resourceSpans.length, 1);
+      assert.equal(line.resourceSpans[0]!.scopeSpans?.length, 1);
+      assert.equal(line.resourceSpans[0]!.scopeSpans?.[0]?.spans?.length, 1);
+    }
+    const spans = exportedSpans(exported);
+    assert.ok(spans.length >= stats.spans && spans.length > 0, JSON.stringify(stats));
+    assert.equal(stats.dropped.bad_span + stats.dropped.write_failed, 0, JSON.stringify(stats));
+    // run_validation's span: at the steps validation ran, the samples as its events, a root span
+    const validation = spans.filter((s) => s.item.name === 'grpo.validation');
+    assert.deepEqual(
+      validation.map((s) => attributesToObject(s.item.attributes)['grpo.step']),
+      range(VALIDATE_EVERY, STEPS, VALIDATE_EVERY),
+    );
+    for (const { resource, scope, item } of validation) {
+      const r = attributesToObject(resource.attributes);
+      assert.equal(r['grpo.run.id'], RUN);
+      assert.equal(r['service.name'], 'grpo-python-loop');
+      assert.equal(scope.name, 'grpo_otel');
+      assert.match(item.traceId ?? '', /^[0-9a-f]{32}$/);
+      assert.match(item.spanId ?? '', /^[0-9a-f]{16}$/);
+      assert.equal(item.parentSpanId, undefined, 'a root span');
+      const [start, end] = [BigInt(item.startTimeUnixNano!), BigInt(item.endTimeUnixNano!)];
+      assert.ok(start > 0n && end >= start, `${start} .. ${end}`);
+      assert.deepEqual(
+        attributesToObject(item.attributes)['grpo.validation.sample_count'],
+        VALIDATION_SAMPLES,
+      );
+      const events = item.events as { name: string }[];
+      assert.equal(events.length, VALIDATION_SAMPLES);
+      for (const e of events) assert.equal(e.name, 'grpo.validation.sample');
+    }
   });
 
   test('the sink writes the run’s TensorBoard and log files', () => {

@@ -1,6 +1,7 @@
 // `grpo-otel sink` killed with SIGKILL while requests keep arriving: every file it wrote is still
 // readable by its consumer (TensorBoard's reader sees whole records, at most a torn last one; the CSV
-// holds whole rows; the log files whole lines), and what was answered 200 before the last flush is there.
+// holds whole rows; the log files and the trace file whole lines), and what was answered 200 before the
+// last flush is there.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,7 +62,33 @@ function metrics(step: number) {
   };
 }
 
-test('grpo-otel sink after SIGKILL: TensorBoard files, CSV and logs readable, the answered steps there', async () => {
+function traces(step: number) {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [kv('grpo.run.id', { stringValue: 'killed' })] },
+        scopeSpans: [
+          {
+            scope: { name: 't' },
+            spans: Array.from({ length: 20 }, (_, i) => ({
+              traceId: step.toString(16).padStart(32, '0'),
+              spanId: (i + 1).toString(16).padStart(16, '0'),
+              name: `span ${i}`,
+              startTimeUnixNano: '1765000000000000000',
+              endTimeUnixNano: '1765000000000000001',
+              attributes: [
+                kv('grpo.step', { intValue: String(step) }),
+                kv('text', { stringValue: 'a\nb "c"' }),
+              ],
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+test('grpo-otel sink after SIGKILL: TensorBoard files, CSV, logs and spans readable, the answered steps there', async () => {
   const dir = await tempDirUntilExit('grpo-sink-kill-');
   const sink = await startSink({ out: dir, args: ['--no-analysis'] });
   const url = sink.endpoint;
@@ -78,8 +105,12 @@ test('grpo-otel sink after SIGKILL: TensorBoard files, CSV and logs readable, th
   // Requests in flight while the process is killed.
   const sender = (async () => {
     for (let step = 1; step <= 10_000; step++) {
-      const [a, b] = await Promise.all([post('logs', logs(step)), post('metrics', metrics(step))]);
-      if (a !== 200 || b !== 200) return;
+      const [a, b, c] = await Promise.all([
+        post('logs', logs(step)),
+        post('metrics', metrics(step)),
+        post('traces', traces(step)),
+      ]);
+      if (a !== 200 || b !== 200 || c !== 200) return;
       answered = step;
     }
   })();
@@ -109,4 +140,13 @@ test('grpo-otel sink after SIGKILL: TensorBoard files, CSV and logs readable, th
     const text = readFileSync(join(dir, 'killed', 'logs', name), 'utf8');
     assert.ok(text === '' || text.endsWith('\n'), `${name} ends with a whole line`);
   }
+
+  const traceText = readFileSync(join(dir, 'killed', 'traces.jsonl'), 'utf8');
+  assert.ok(traceText.endsWith('\n'), 'traces.jsonl ends with a whole line');
+  const spanSteps = new Set<number>();
+  for (const line of traceText.slice(0, -1).split('\n')) {
+    const span = JSON.parse(line).resourceSpans[0].scopeSpans[0].spans[0];
+    spanSteps.add(span.attributes[0].value.intValue);
+  }
+  for (let s = 1; s <= settledStep; s++) assert.ok(spanSteps.has(s), `step ${s} in traces.jsonl`);
 });

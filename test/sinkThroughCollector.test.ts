@@ -1,15 +1,20 @@
 // A trainer that only sends OTLP (raw OTLP/JSON batches, as the Python bridge sends them: one
-// grpo.step.batch record per step, model outputs, a log line and a metric per step) -> the real collector
-// (collector-config/local.yaml + local-sink.yaml) -> `grpo-otel sink` (a process, stopped with SIGTERM)
-// -> the real TensorBoard reads the sink's event files at the steps the data carried; the CSV and log
-// files exist; the sink's analyses find the flat run's reward plateau and not the learning run's, and
+// grpo.step.batch record per step, model outputs, a log line and a metric per step, a step span with a
+// child span) -> the real collector (collector-config/local.yaml + local-sink.yaml) -> `grpo-otel sink`
+// (a process, stopped with SIGTERM) -> the real TensorBoard reads the sink's event files at the steps the
+// data carried; the CSV and log files exist; each run's traces.jsonl holds its spans, parent and child; the sink's analyses find the flat run's reward plateau and not the learning run's, and
 // send their signals and metrics back through the collector (its log file and Prometheus exporter).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EVENT_GRPO_SIGNAL_TRIGGERED, METRICS, prometheusName } from '@grpo-otel/semconv';
-import { attributesToObject, exportedLogRecords, readExportFile } from '@grpo-otel/testkit/otlpJson';
+import {
+  attributesToObject,
+  exportedLogRecords,
+  exportedSpans,
+  readExportFile,
+} from '@grpo-otel/testkit/otlpJson';
 import { parseCsv } from '@grpo-otel/testkit/parseCsv';
 import { freePort } from '@grpo-otel/testkit/ports';
 import { type LocalCollector, startLocalCollector } from '@grpo-otel/testkit/prometheus';
@@ -134,6 +139,51 @@ function metricsRequest(step: number) {
   };
 }
 
+/** Deterministic ids: the run (1 flat, 2 learning), the step, the span (1 the step, 2 its child). */
+const RUN_NUMBER: Record<RunName, number> = { flat: 1, learning: 2 };
+const traceId = (name: RunName, step: number) =>
+  `${RUN_NUMBER[name].toString(16).padStart(16, '0')}${step.toString(16).padStart(16, '0')}`;
+const spanId = (name: RunName, step: number, which: 1 | 2) =>
+  `${RUN_NUMBER[name].toString(16).padStart(4, '0')}${step.toString(16).padStart(8, '0')}000${which}`;
+
+/** Per run, the step's span and a child (a reward computation, failed on odd steps), as OTLP/JSON. */
+function tracesRequest(step: number) {
+  const start = Date.now();
+  return {
+    resourceSpans: (Object.keys(RUNS) as RunName[]).map((name) => ({
+      resource: resource(name),
+      scopeSpans: [
+        {
+          scope: { name: 'trainer', version: '0.1.0' },
+          spans: [
+            {
+              traceId: traceId(name, step),
+              spanId: spanId(name, step, 2),
+              parentSpanId: spanId(name, step, 1),
+              name: 'reward.compute',
+              kind: 1,
+              startTimeUnixNano: nanos(start + 1),
+              endTimeUnixNano: nanos(start + 2),
+              attributes: kvs({ 'grpo.step': step, 'grpo.reward.function': 'correctness' }),
+              events: [{ name: 'scored', timeUnixNano: nanos(start + 2), attributes: kvs({ n: 8 }) }],
+              status: step % 2 === 1 ? { code: 2, message: `step ${step} failed` } : { code: 1 },
+            },
+            {
+              traceId: traceId(name, step),
+              spanId: spanId(name, step, 1),
+              name: 'grpo.step',
+              kind: 1,
+              startTimeUnixNano: nanos(start),
+              endTimeUnixNano: nanos(start + 3),
+              attributes: kvs({ 'grpo.step': step }),
+            },
+          ],
+        },
+      ],
+    })),
+  };
+}
+
 async function postJson(url: string, body: unknown): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
@@ -177,6 +227,16 @@ describe('trainer -> collector -> grpo-otel sink -> TensorBoard, CSV, logs, anal
       },
       30_000,
       'every batch and point at the sink, and its own analyses back through the collector',
+      100,
+    );
+    // The spans once the points are in: the points' order in the event files is the order they arrive
+    // in, which spans sharing the exporter's queue with them would shuffle.
+    for (let step = 1; step <= STEPS; step++)
+      await postJson(`${local.collector.otlpHttpEndpoint}/v1/traces`, tracesRequest(step));
+    await waitFor(
+      async () => ((await sink.stats()).spans >= 2 * 2 * STEPS ? true : undefined),
+      30_000,
+      'every span at the sink',
       100,
     );
     sinkExit = await sink.stop();
@@ -242,6 +302,49 @@ describe('trainer -> collector -> grpo-otel sink -> TensorBoard, CSV, logs, anal
       const training = readFileSync(join(out, runId(name), 'logs', 'training.log'), 'utf8');
       assert.equal(training.trim().split('\n').length, STEPS);
       assert.ok(existsSync(join(out, runId(name), 'logs', 'metrics.log')));
+    }
+  });
+
+  test('each run’s traces.jsonl holds its spans, one per line: names, parent and child, status, its resource', async () => {
+    for (const name of Object.keys(RUNS) as RunName[]) {
+      const path = join(out, runId(name), 'traces.jsonl');
+      assert.ok(readFileSync(path, 'utf8').endsWith('\n'), `${path} ends with a whole line`);
+      const exported = await readExportFile(path);
+      assert.equal(exported.traces.length, 2 * STEPS, `${name}: a line per span`);
+      for (const line of exported.traces)
+        assert.equal(exportedSpans({ ...exported, traces: [line] }).length, 1);
+      const spans = exportedSpans(exported);
+      for (const { resource: r, scope } of spans) {
+        assert.deepEqual(attributesToObject(r.attributes), {
+          'service.name': 'python-trainer',
+          'grpo.run.id': runId(name),
+          'grpo.rank': 0,
+        });
+        assert.deepEqual(scope, { name: 'trainer', version: '0.1.0' });
+      }
+      const byId = new Map(spans.map((s) => [s.item.spanId, s.item]));
+      for (let step = 1; step <= STEPS; step++) {
+        const parent = byId.get(spanId(name, step, 1));
+        const child = byId.get(spanId(name, step, 2));
+        assert.ok(parent && child, `${name} step ${step}: both spans`);
+        assert.equal(parent.name, 'grpo.step');
+        assert.equal(parent.parentSpanId, undefined);
+        assert.equal(child.name, 'reward.compute');
+        assert.equal(child.parentSpanId, parent.spanId);
+        assert.equal(child.traceId, traceId(name, step));
+        assert.equal(parent.traceId, child.traceId);
+        // int64 attributes as JSON numbers, as OTel JS's JsonTraceSerializer writes them
+        assert.equal(attributesToObject(child.attributes)['grpo.step'], step);
+        assert.deepEqual(
+          child.status,
+          step % 2 === 1 ? { code: 2, message: `step ${step} failed` } : { code: 1 },
+        );
+        assert.deepEqual(
+          (child.events as { name: string }[]).map((e) => e.name),
+          ['scored'],
+        );
+        assert.ok(BigInt(parent.endTimeUnixNano!) > BigInt(child.endTimeUnixNano!));
+      }
     }
   });
 

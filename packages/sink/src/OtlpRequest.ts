@@ -29,6 +29,7 @@ export interface OtlpScope {
   name?: string;
   version?: string;
   attributes?: OtlpKeyValue[];
+  droppedAttributesCount?: number;
 }
 
 export interface OtlpLogRecord {
@@ -118,10 +119,54 @@ export interface OtlpMetricsRequest {
   }[];
 }
 
+export interface OtlpSpanEvent {
+  timeUnixNano?: OtlpInt;
+  name?: string;
+  attributes?: OtlpKeyValue[];
+  droppedAttributesCount?: number;
+}
+
+export interface OtlpSpanLink {
+  /** Hex in JSON, bytes from protobuf. */
+  traceId?: string | Uint8Array;
+  spanId?: string | Uint8Array;
+  traceState?: string;
+  attributes?: OtlpKeyValue[];
+  droppedAttributesCount?: number;
+  flags?: number;
+}
+
+export interface OtlpSpan {
+  /** Hex in JSON, bytes from protobuf. */
+  traceId?: string | Uint8Array;
+  spanId?: string | Uint8Array;
+  traceState?: string;
+  parentSpanId?: string | Uint8Array;
+  name?: string;
+  /** 0 unspecified ... 5 consumer; JSON may name it (`SPAN_KIND_SERVER`). */
+  kind?: number | string;
+  startTimeUnixNano?: OtlpInt;
+  endTimeUnixNano?: OtlpInt;
+  attributes?: OtlpKeyValue[];
+  droppedAttributesCount?: number;
+  events?: OtlpSpanEvent[];
+  droppedEventsCount?: number;
+  links?: OtlpSpanLink[];
+  droppedLinksCount?: number;
+  /** code: 0 unset, 1 ok, 2 error; JSON may name it (`STATUS_CODE_ERROR`). */
+  status?: { message?: string; code?: number | string };
+  flags?: number;
+}
+
 export interface OtlpTracesRequest {
   resourceSpans?: {
     resource?: OtlpResource;
-    scopeSpans?: { scope?: OtlpScope; spans?: unknown[] }[];
+    /**
+     * Spans; `null` is one the protobuf decoder could not read (a malformed span inside a well-formed
+     * request), which the sink counts as dropped (`bad_span`) rather than refusing the whole request.
+     */
+    scopeSpans?: { scope?: OtlpScope; spans?: (OtlpSpan | null)[]; schemaUrl?: string }[];
+    schemaUrl?: string;
   }[];
 }
 

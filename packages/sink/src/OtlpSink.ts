@@ -26,6 +26,7 @@ import { SinkRun } from './SinkRun.js';
 import { SinkStats } from './SinkStats.js';
 import { toLogRecords } from './toLogRecords.js';
 import { toResourceMetrics } from './toResourceMetrics.js';
+import { toSpanLines } from './toSpanLines.js';
 
 /** The model-outputs CSV columns of the SDK's embedded default config. */
 export const DEFAULT_CSV_COLUMNS: readonly string[] = Object.freeze([
@@ -51,7 +52,10 @@ export interface OtlpSinkTlsOptions {
 }
 
 export interface OtlpSinkOptions {
-  /** Where runs are written: `<outDir>/tensorboard/<run>`, `<outDir>/<run>/model_outputs.csv`, `<outDir>/<run>/logs/`. */
+  /**
+   * Where runs are written: `<outDir>/tensorboard/<run>`, `<outDir>/<run>/model_outputs.csv`,
+   * `<outDir>/<run>/logs/`, `<outDir>/<run>/traces.jsonl`.
+   */
   outDir: string;
   /** Listen address. Default 127.0.0.1 (loopback only). */
   host?: string;
@@ -102,10 +106,11 @@ const SIGNALS: Readonly<Record<string, OtlpSignal>> = {
  * The collector-side sink: an OTLP/HTTP receiver (`/v1/logs`, `/v1/metrics`, `/v1/traces`; protobuf
  * or JSON; gzip or identity) writing per run what the SDK's handlers write (see {@link SinkRun}) and
  * running the SDK's step analyses on `grpo.step.batch` records, whose metrics and signals also go
- * back through the collector (`otlpEndpoint`). Spans are accepted and counted; nothing is written for
- * them. Requests are answered once their data is handed to the writers; a bad body is a 400, a body
- * over `maxRequestBytes` a 413, a missing or wrong token a 401, an unknown media type a 415, too many
- * requests at once a 503; each is counted. `GET /` answers the counters as JSON (a health check).
+ * back through the collector (`otlpEndpoint`). Spans go to the run's trace file, one OTLP/JSON line
+ * each (a span that cannot be read is counted as `bad_span` and left out). Requests are answered once
+ * their data is handed to the writers; a bad body is a 400, a body over `maxRequestBytes` a 413, a
+ * missing or wrong token a 401, an unknown media type a 415, too many requests at once a 503; each is
+ * counted. `GET /` answers the counters as JSON (a health check).
  */
 export class OtlpSink {
   readonly stats = new SinkStats();
@@ -243,11 +248,22 @@ export class OtlpSink {
     await Promise.all(waits);
   }
 
-  /** Counts a decoded traces request's spans (the sink writes no trace files). */
-  ingestTraces(request: OtlpTracesRequest): void {
-    for (const rs of request.resourceSpans ?? [])
-      for (const ss of rs?.scopeSpans ?? [])
-        this.stats.spans += Array.isArray(ss?.spans) ? ss.spans.length : 0;
+  /** Writes a decoded traces request's spans, one OTLP/JSON line each, to their runs' trace files. */
+  async ingestTraces(request: OtlpTracesRequest): Promise<void> {
+    const waits: Promise<void>[] = [];
+    let bad = 0;
+    for (const { resource, lines, bad: unreadable } of toSpanLines(request)) {
+      this.stats.spans += lines.length + unreadable;
+      bad += unreadable;
+      if (lines.length > 0) waits.push(this.runFor(resource).writeSpans(lines));
+    }
+    if (bad > 0) {
+      this.stats.drop('bad_span', bad);
+      diag.warn(
+        `grpo-otel sink: ${bad} span(s) could not be read (malformed, or ids or times missing); left out`,
+      );
+    }
+    await Promise.all(waits);
   }
 
   /** Resolves when everything received so far is written and synced. */
@@ -383,7 +399,7 @@ export class OtlpSink {
       }
       if (signal === 'logs') await this.ingestLogs(request as OtlpLogsRequest);
       else if (signal === 'metrics') await this.ingestMetrics(request as OtlpMetricsRequest);
-      else this.ingestTraces(request as OtlpTracesRequest);
+      else await this.ingestTraces(request as OtlpTracesRequest);
     } finally {
       this.inFlight--;
     }

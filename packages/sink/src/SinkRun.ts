@@ -27,6 +27,7 @@ import { RunAnalyses, type StepAnalysisOutput } from './RunAnalyses.js';
 import { safeRunName } from './runIdentity.js';
 import type { SinkStats } from './SinkStats.js';
 import { splitMetricsByStep } from './splitMetricsByStep.js';
+import { TraceFile } from './TraceFile.js';
 
 export interface SinkRunOptions {
   /** The sink's output folder. */
@@ -50,6 +51,8 @@ export interface SinkRunOptions {
    * False when the sink splits runs by rank.
    */
   aggregateRanks: boolean;
+  /** Bytes of span lines queued for the trace file at most (TraceFile's default otherwise). */
+  maxQueuedSpanBytes?: number;
 }
 
 /** Metric names of a run's own points remembered at most (the analyses leave them out). */
@@ -74,8 +77,9 @@ function exportTo(e: LogRecordExporter, records: ReadableLogRecord[]): Promise<E
 /**
  * What the sink writes for one run, with the SDK's own writers: TensorBoard event files
  * (`<out>/tensorboard/<run>`: metric points at the step they carry, the analyses, text of the
- * training/rewards/metrics channels), the model-outputs CSV (`<out>/<run>/model_outputs.csv`) and a
- * rotating log file per channel (`<out>/<run>/logs/<channel>.log`, the seed's `standard` lines).
+ * training/rewards/metrics channels), the model-outputs CSV (`<out>/<run>/model_outputs.csv`), a
+ * rotating log file per channel (`<out>/<run>/logs/<channel>.log`, the seed's `standard` lines) and the
+ * spans, one OTLP/JSON line each (`<out>/<run>/traces.jsonl`, as the SDK's `traces` handler writes them).
  * Writers are opened on first use; `close()` flushes and closes them all (idempotent).
  */
 export class SinkRun {
@@ -88,6 +92,7 @@ export class SinkRun {
   private readonly tbText: TensorBoardLogRecordExporter;
   private csv: CsvLogRecordExporter | undefined;
   private readonly files = new Map<string, RotatingFileLogRecordExporter>();
+  private traces: TraceFile | undefined;
   private analyses: RunAnalyses | undefined;
   /**
    * Metrics the run's trainer records itself (names of the points it sent): its series, which the
@@ -243,11 +248,33 @@ export class SinkRun {
     await Promise.all(waits);
   }
 
+  /**
+   * Appends a request's spans of this run (OTLP/JSON lines, see toSpanLines) to its trace file; the
+   * lines lost (queue full, write failed, run closed) are counted as `write_failed`.
+   */
+  async writeSpans(lines: readonly string[]): Promise<void> {
+    this.lastUsed = Date.now();
+    if (lines.length === 0) return;
+    if (this.closed) {
+      this.options.stats.drop('write_failed', lines.length);
+      return;
+    }
+    this.traces ??= new TraceFile({
+      filename: join(this.options.outDir, this.name, 'traces.jsonl'),
+      ...(this.options.maxQueuedSpanBytes !== undefined
+        ? { maxQueuedBytes: this.options.maxQueuedSpanBytes }
+        : {}),
+    });
+    const lost = await this.traces.write(lines);
+    if (lost > 0) this.options.stats.drop('write_failed', lost);
+  }
+
   /** Resolves when everything received so far is written and synced (steps waiting for a rank analysed). */
   async flush(): Promise<void> {
     await this.flushPending();
     const all: Promise<void>[] = [this.tbText.forceFlush(), this.tbMetrics.forceFlush()];
     if (this.csv) all.push(this.csv.forceFlush());
+    if (this.traces) all.push(this.traces.flush());
     for (const f of this.files.values()) all.push(f.forceFlush());
     await Promise.allSettled(all);
   }
@@ -258,6 +285,7 @@ export class SinkRun {
       await this.flushPending();
       const all: Promise<void>[] = [this.tbText.shutdown(), this.tbMetrics.shutdown()];
       if (this.csv) all.push(this.csv.shutdown());
+      if (this.traces) all.push(this.traces.close());
       for (const f of this.files.values()) all.push(f.shutdown());
       for (const r of await Promise.allSettled(all))
         if (r.status === 'rejected') diag.error(`grpo-otel sink: closing run ${this.name} failed`, r.reason);

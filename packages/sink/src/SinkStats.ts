@@ -8,6 +8,8 @@ export type SinkDropReason =
   | 'write_failed'
   /** Metric points TensorBoard has no place for (summaries, points without a value or name). */
   | 'unsupported_metric'
+  /** Spans that cannot be read (malformed protobuf, missing or malformed trace/span ids or times). */
+  | 'bad_span'
   /** A whole request refused (bad body, too large, unauthorized, too many at once). */
   | 'rejected_request';
 
@@ -42,6 +44,7 @@ export class SinkStats {
     analysis_failed: 0,
     write_failed: 0,
     unsupported_metric: 0,
+    bad_span: 0,
     rejected_request: 0,
   };
 

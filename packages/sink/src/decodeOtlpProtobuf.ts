@@ -1,4 +1,4 @@
-import { ProtoReader, WIRE } from '@grpo-otel/protobuf';
+import { ProtoDecodeError, ProtoReader, WIRE } from '@grpo-otel/protobuf';
 import type {
   OtlpAnyValue,
   OtlpBuckets,
@@ -13,6 +13,9 @@ import type {
   OtlpResource,
   OtlpScope,
   OtlpSignal,
+  OtlpSpan,
+  OtlpSpanEvent,
+  OtlpSpanLink,
   OtlpTracesRequest,
 } from './OtlpRequest.js';
 
@@ -55,8 +58,8 @@ export function decodeOtlpProtobuf(
     case 'traces': {
       const out: NonNullable<OtlpTracesRequest['resourceSpans']> = [];
       each(r, 1, (m) => {
-        const { resource, scopes } = resourceBlock(m, scopeSpans);
-        out.push({ resource, scopeSpans: scopes });
+        const { resource, scopes, schemaUrl } = resourceBlock(m, scopeSpans);
+        out.push({ resource, scopeSpans: scopes, ...(schemaUrl ? { schemaUrl } : {}) });
       });
       return { resourceSpans: out };
     }
@@ -76,16 +79,18 @@ function each(r: ProtoReader, field: number, fn: (m: ProtoReader) => void): void
 function resourceBlock<S>(
   r: ProtoReader,
   scope: (m: ProtoReader) => S,
-): { resource: OtlpResource; scopes: S[] } {
+): { resource: OtlpResource; scopes: S[]; schemaUrl: string } {
   let resource: OtlpResource = {};
   const scopes: S[] = [];
+  let schemaUrl = '';
   while (!r.done()) {
     const [f, w] = r.key();
     if (f === 1 && w === WIRE.LEN) resource = decodeResource(r.message());
     else if (f === 2 && w === WIRE.LEN) scopes.push(scope(r.message()));
+    else if (f === 3 && w === WIRE.LEN) schemaUrl = r.string();
     else r.skip(w);
   }
-  return { resource, scopes };
+  return { resource, scopes, schemaUrl };
 }
 
 function decodeResource(r: ProtoReader): OtlpResource {
@@ -107,6 +112,7 @@ function decodeScope(r: ProtoReader): OtlpScope {
     if (f === 1 && w === WIRE.LEN) out.name = r.string();
     else if (f === 2 && w === WIRE.LEN) out.version = r.string();
     else if (f === 3 && w === WIRE.LEN) pushAttribute(out, keyValue(r.message()));
+    else if (f === 4 && w === WIRE.VARINT) out.droppedAttributesCount = r.uvarint();
     else r.skip(w);
   }
   return out;
@@ -340,15 +346,97 @@ function zigzag(n: number): number {
 
 // --- traces ----------------------------------------------------------------------------------------
 
-function scopeSpans(r: ProtoReader): { scope?: OtlpScope; spans: unknown[] } {
-  const out: { scope?: OtlpScope; spans: unknown[] } = { spans: [] };
+/** ScopeSpans: 1 scope, 2 spans, 3 schema_url. A span that does not decode is `null` (counted, not fatal). */
+function scopeSpans(r: ProtoReader): { scope?: OtlpScope; spans: (OtlpSpan | null)[]; schemaUrl?: string } {
+  const out: { scope?: OtlpScope; spans: (OtlpSpan | null)[]; schemaUrl?: string } = { spans: [] };
   while (!r.done()) {
     const [f, w] = r.key();
     if (f === 1 && w === WIRE.LEN) out.scope = decodeScope(r.message());
     else if (f === 2 && w === WIRE.LEN) {
-      r.skip(w); // the sink counts spans; it writes none
-      out.spans.push({});
+      // The span's bounds are read here, so a malformed span leaves its neighbours readable.
+      const m = r.message();
+      try {
+        out.spans.push(span(m));
+      } catch (err) {
+        if (!(err instanceof ProtoDecodeError)) throw err;
+        out.spans.push(null);
+      }
+    } else if (f === 3 && w === WIRE.LEN) {
+      const url = r.string();
+      if (url !== '') out.schemaUrl = url;
     } else r.skip(w);
+  }
+  return out;
+}
+
+/** Span (opentelemetry/proto/trace/v1/trace.proto). */
+function span(r: ProtoReader): OtlpSpan {
+  const out: OtlpSpan = {};
+  while (!r.done()) {
+    const [f, w] = r.key();
+    if (f === 1 && w === WIRE.LEN) out.traceId = r.bytes();
+    else if (f === 2 && w === WIRE.LEN) out.spanId = r.bytes();
+    else if (f === 3 && w === WIRE.LEN) out.traceState = r.string();
+    else if (f === 4 && w === WIRE.LEN) out.parentSpanId = r.bytes();
+    else if (f === 5 && w === WIRE.LEN) out.name = r.string();
+    else if (f === 6 && w === WIRE.VARINT) out.kind = r.uvarint();
+    else if (f === 7 && w === WIRE.FIXED64) out.startTimeUnixNano = r.fixed64();
+    else if (f === 8 && w === WIRE.FIXED64) out.endTimeUnixNano = r.fixed64();
+    else if (f === 9 && w === WIRE.LEN) pushAttribute(out, keyValue(r.message()));
+    else if (f === 10 && w === WIRE.VARINT) out.droppedAttributesCount = r.uvarint();
+    else if (f === 11 && w === WIRE.LEN) {
+      out.events ??= [];
+      out.events.push(spanEvent(r.message()));
+    } else if (f === 12 && w === WIRE.VARINT) out.droppedEventsCount = r.uvarint();
+    else if (f === 13 && w === WIRE.LEN) {
+      out.links ??= [];
+      out.links.push(spanLink(r.message()));
+    } else if (f === 14 && w === WIRE.VARINT) out.droppedLinksCount = r.uvarint();
+    else if (f === 15 && w === WIRE.LEN) out.status = spanStatus(r.message());
+    else if (f === 16 && w === WIRE.FIXED32) out.flags = r.fixed32();
+    else r.skip(w);
+  }
+  return out;
+}
+
+/** Span.Event: 1 time_unix_nano, 2 name, 3 attributes, 4 dropped_attributes_count. */
+function spanEvent(r: ProtoReader): OtlpSpanEvent {
+  const out: OtlpSpanEvent = {};
+  while (!r.done()) {
+    const [f, w] = r.key();
+    if (f === 1 && w === WIRE.FIXED64) out.timeUnixNano = r.fixed64();
+    else if (f === 2 && w === WIRE.LEN) out.name = r.string();
+    else if (f === 3 && w === WIRE.LEN) pushAttribute(out, keyValue(r.message()));
+    else if (f === 4 && w === WIRE.VARINT) out.droppedAttributesCount = r.uvarint();
+    else r.skip(w);
+  }
+  return out;
+}
+
+/** Span.Link: 1 trace_id, 2 span_id, 3 trace_state, 4 attributes, 5 dropped_attributes_count, 6 flags. */
+function spanLink(r: ProtoReader): OtlpSpanLink {
+  const out: OtlpSpanLink = {};
+  while (!r.done()) {
+    const [f, w] = r.key();
+    if (f === 1 && w === WIRE.LEN) out.traceId = r.bytes();
+    else if (f === 2 && w === WIRE.LEN) out.spanId = r.bytes();
+    else if (f === 3 && w === WIRE.LEN) out.traceState = r.string();
+    else if (f === 4 && w === WIRE.LEN) pushAttribute(out, keyValue(r.message()));
+    else if (f === 5 && w === WIRE.VARINT) out.droppedAttributesCount = r.uvarint();
+    else if (f === 6 && w === WIRE.FIXED32) out.flags = r.fixed32();
+    else r.skip(w);
+  }
+  return out;
+}
+
+/** Status: 2 message, 3 code (1 is deprecated). */
+function spanStatus(r: ProtoReader): NonNullable<OtlpSpan['status']> {
+  const out: NonNullable<OtlpSpan['status']> = {};
+  while (!r.done()) {
+    const [f, w] = r.key();
+    if (f === 2 && w === WIRE.LEN) out.message = r.string();
+    else if (f === 3 && w === WIRE.VARINT) out.code = r.uvarint();
+    else r.skip(w);
   }
   return out;
 }

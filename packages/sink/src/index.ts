@@ -16,6 +16,9 @@ export type {
   OtlpResource,
   OtlpScope,
   OtlpSignal,
+  OtlpSpan,
+  OtlpSpanEvent,
+  OtlpSpanLink,
   OtlpTracesRequest,
 } from './OtlpRequest.js';
 export {
@@ -37,5 +40,7 @@ export { type RunIdentity, runIdentity, safeRunName } from './runIdentity.js';
 export { SinkRun, type SinkRunOptions } from './SinkRun.js';
 export { type SinkDropReason, SinkStats, type SinkStatsSnapshot } from './SinkStats.js';
 export { pointStep, splitMetricsByStep } from './splitMetricsByStep.js';
+export { TraceFile, type TraceFileOptions } from './TraceFile.js';
 export { toLogRecords } from './toLogRecords.js';
 export { type ToResourceMetricsResult, toResourceMetrics } from './toResourceMetrics.js';
+export { type SpanLines, toSpanLines } from './toSpanLines.js';

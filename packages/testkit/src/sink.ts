@@ -18,7 +18,9 @@ export interface SinkStatsAnswer {
   ownRecords: number;
   /** Points of its analyses left out because the run's trainer records their metric itself. */
   leftToTrainer: number;
-  dropped: { bad_batch: number; analysis_failed: number };
+  /** Spans received (written to their run's traces.jsonl, or counted as dropped). */
+  spans: number;
+  dropped: { bad_batch: number; analysis_failed: number; bad_span: number; write_failed: number };
 }
 
 export interface SinkExit {

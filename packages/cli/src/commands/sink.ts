@@ -9,8 +9,9 @@ export const SINK_USAGE = `usage: grpo-otel sink [options]
 An OTLP/HTTP receiver for the collector's otlp_http exporter (POST /v1/logs, /v1/metrics, /v1/traces;
 protobuf or JSON; gzip). Per run (resource grpo.run.id, else service.name + service.instance.id) it
 writes TensorBoard event files at the step the data carries (<out>/tensorboard/<run>), the model-outputs
-CSV (<out>/<run>/model_outputs.csv) and a log file per channel (<out>/<run>/logs/<channel>.log), and runs
-the SDK's analyses on grpo.step.batch records. Runs until SIGTERM or SIGINT, then flushes everything.
+CSV (<out>/<run>/model_outputs.csv), a log file per channel (<out>/<run>/logs/<channel>.log) and the
+spans, one OTLP/JSON line each (<out>/<run>/traces.jsonl), and runs the SDK's analyses on
+grpo.step.batch records. Runs until SIGTERM or SIGINT, then flushes everything.
 
 options:
   --out DIR              output folder (default ./grpo-sink)

@@ -1,12 +1,14 @@
 // OpenTelemetry JS itself as the independent producer of OTLP requests: its SDKs make the records
 // and points, its otlp-transformer serializers the protobuf and JSON bodies.
-import type { Meter } from '@opentelemetry/api';
+import type { Meter, Tracer } from '@opentelemetry/api';
 import type { AnyValueMap, LogRecord } from '@opentelemetry/api-logs';
 import {
   JsonLogsSerializer,
   JsonMetricsSerializer,
+  JsonTraceSerializer,
   ProtobufLogsSerializer,
   ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -22,6 +24,7 @@ import {
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 class ManualReader extends MetricReader {
   constructor() {
@@ -71,6 +74,39 @@ export async function makeMetrics(
   const rm = await reader.take();
   await provider.shutdown();
   return rm;
+}
+
+/**
+ * Spans made by OTel's BasicTracerProvider with the given resource (limits low enough that dropped
+ * attribute, event and link counts are set); `record` gets a tracer per scope (name, version, schema URL).
+ */
+export function makeSpans(
+  resource: Record<string, string | number>,
+  record: (tracer: (scope: string, version?: string, schemaUrl?: string) => Tracer) => void,
+): ReadableSpan[] {
+  const spans: ReadableSpan[] = [];
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(resource),
+    spanLimits: { attributeCountLimit: 8, eventCountLimit: 3, linkCountLimit: 2 },
+    spanProcessors: [
+      {
+        onStart: () => {},
+        onEnd: (s: ReadableSpan) => spans.push(s),
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+    ],
+  });
+  record((scope, version, schemaUrl) =>
+    provider.getTracer(scope, version, schemaUrl !== undefined ? { schemaUrl } : {}),
+  );
+  return spans;
+}
+
+export function tracesBody(spans: ReadableSpan[], encoding: 'protobuf' | 'json'): Uint8Array {
+  const body = (encoding === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans);
+  if (!body) throw new Error('the serializer returned nothing');
+  return body;
 }
 
 export function logsBody(records: ReadableLogRecord[], encoding: 'protobuf' | 'json'): Uint8Array {
