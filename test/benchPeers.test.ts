@@ -43,7 +43,10 @@ test('bench:peers prints every peer with its CPU per step and its ratio', () => 
     const ours = row(peer);
     assert.ok(Number.isFinite(Number(ours[0])), `${peer}: ${ours}`);
   }
-  for (const peer of ['grpo-otel (calls only)', 'grpo-otel, telemetry thread (calls only)']) {
+  for (const peer of [
+    'grpo-otel (calls only, median wall)',
+    'grpo-otel, telemetry thread (calls only, median wall)',
+  ]) {
     const calls = row(peer);
     assert.ok(Number(calls[0]) > 0, `${peer}: ${calls}`);
   }

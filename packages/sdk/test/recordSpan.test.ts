@@ -187,3 +187,28 @@ test('children of a span whose times are invalid still run, under the active spa
   assert.equal(byName.has('bad'), false);
   assert.equal(byName.get('kid')?.parentSpanContext?.spanId, byName.get('grpo.step')?.spanContext().spanId);
 });
+
+test('children: one tie to the wall clock for the tree, so a child lies in its parent even when Date.now() moves between them', async () => {
+  exporter.reset();
+  const t0 = performance.now();
+  busy(2);
+  const t1 = performance.now();
+  // The wall clock stepping 5 ms back between the parent's start and its children's (a clock
+  // adjustment, or the thread preempted between OTel's two readings of a span's tie): a fault this
+  // test cannot cause for real, so Date.now() is stubbed for the duration of the call.
+  const realNow = Date.now;
+  let calls = 0;
+  Date.now = () => realNow() - (calls++ > 0 ? 5 : 0);
+  try {
+    recordSpan('grpo.reward', {}, t0, t1, () => {
+      recordSpan('grpo.reward', { 'grpo.reward.function': 'a' }, t0, t1);
+    });
+  } finally {
+    Date.now = realNow;
+  }
+  const all = await spans();
+  const parent = all.find((s) => Object.keys(s.attributes).length === 0)!;
+  const child = all.find((s) => s !== parent)!;
+  assert.deepEqual(child.startTime, parent.startTime, 'the same start, to the nanosecond');
+  assert.deepEqual(child.endTime, parent.endTime, 'the same end');
+});

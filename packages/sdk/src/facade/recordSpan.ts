@@ -1,7 +1,8 @@
 import { type Attributes, context, type TimeInput, trace } from '@opentelemetry/api';
+import { otperformance } from '@opentelemetry/core';
 import { getTracer } from '../api.js';
 import { safeString } from '../internal/describeValue.js';
-import { isSpanTime, spanTimeNanos } from '../internal/spanTime.js';
+import { isSpanTime, spanTimeNanos, toEpochSpanTime } from '../internal/spanTime.js';
 import { callerSide } from '../runtime/channelRegistry.js';
 import { spanAttributes } from './spanAttributes.js';
 
@@ -44,19 +45,33 @@ export function recordSpan(
     children?.();
     return;
   }
-  const parent = context.active();
-  const span = getTracer().startSpan(
-    typeof name === 'string' ? name : safeString(name),
-    { attributes: spanAttributes(attributes, 'recordSpan'), startTime },
-    parent,
-  );
-  if (children === undefined) {
-    span.end(endTime);
-    return;
-  }
+  // One tie of performance.now() to the wall clock for a span and the spans `children` records: OTel
+  // ties each span's own when it starts (Date.now(), whole milliseconds, read just before
+  // performance.now()), so a parent and its children, each tied apart, could disagree by a millisecond,
+  // or by as long as the thread was preempted between the two readings.
+  const outer = treeOffsetMs === undefined;
+  if (outer) treeOffsetMs = Date.now() - (otperformance.timeOrigin + otperformance.now());
+  const offset = treeOffsetMs as number;
   try {
-    context.with(trace.setSpan(parent, span), children);
+    const parent = context.active();
+    const span = getTracer().startSpan(
+      typeof name === 'string' ? name : safeString(name),
+      { attributes: spanAttributes(attributes, 'recordSpan'), startTime: toEpochSpanTime(startTime, offset) },
+      parent,
+    );
+    if (children === undefined) {
+      span.end(toEpochSpanTime(endTime, offset));
+      return;
+    }
+    try {
+      context.with(trace.setSpan(parent, span), children);
+    } finally {
+      span.end(toEpochSpanTime(endTime, offset));
+    }
   } finally {
-    span.end(endTime);
+    if (outer) treeOffsetMs = undefined;
   }
 }
+
+/** The wall clock minus performance.now()'s, for the recordSpan tree being recorded (see recordSpan). */
+let treeOffsetMs: number | undefined;

@@ -1,7 +1,9 @@
 import type { TimeInput } from '@opentelemetry/api';
 import {
+  addHrTimes,
   hrTimeToNanoseconds,
   isTimeInputHrTime,
+  millisToHrTime,
   otperformance,
   timeInputToHrTime,
 } from '@opentelemetry/core';
@@ -28,4 +30,15 @@ export function isSpanTime(time: unknown): time is TimeInput {
 /** A valid span time (see isSpanTime) in nanoseconds since the epoch, for ordering two of them. */
 export function spanTimeNanos(time: TimeInput): number {
   return hrTimeToNanoseconds(timeInputToHrTime(time));
+}
+
+/**
+ * A valid span time as OTel's span would read it, with `offsetMs` (the wall clock minus
+ * performance.now()'s) as the tie of a `performance.now()` reading to the epoch, instead of the one the
+ * span takes when it starts: an HrTime, which the span takes as it is. Other times are returned as they are.
+ */
+export function toEpochSpanTime(time: TimeInput, offsetMs: number): TimeInput {
+  if (typeof time === 'number' && time <= otperformance.now())
+    return addHrTimes(millisToHrTime(otperformance.timeOrigin), millisToHrTime(time + offsetMs));
+  return time;
 }
