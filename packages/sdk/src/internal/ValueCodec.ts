@@ -174,8 +174,9 @@ function encTyped(
 
 function encObject(v: RingViews, at: number, limit: number, x: object, depth: number): number {
   if (depth >= MAX_DEPTH) return encString(v, at, limit, '[nested too deep, or a cycle]');
-  // A plain object (a completion's fields, options, attributes) needs none of the class checks below.
-  if (Object.getPrototypeOf(x) === Object.prototype) return encFields(v, at, limit, x, depth);
+  // Arrays first (every frame is one, and its arguments): `Array.isArray` is inlined, where
+  // `Object.getPrototypeOf` is a call into the runtime. A plain object (a completion's fields,
+  // options, attributes) then needs none of the class checks below.
   if (Array.isArray(x)) {
     const n = x.length;
     if (n > 0 && allNumbers(x)) {
@@ -198,6 +199,7 @@ function encObject(v: RingViews, at: number, limit: number, x: object, depth: nu
     for (let i = 0; i < n; i++) p = enc(v, p, limit, x[i], depth + 1);
     return p;
   }
+  if (Object.getPrototypeOf(x) === Object.prototype) return encFields(v, at, limit, x, depth);
   if (ArrayBuffer.isView(x)) {
     const kind = KIND_OF.get(x.constructor) ?? TYPED_KINDS.findIndex((K) => x instanceof K);
     if (kind >= 0) return encTyped(v, at, limit, kind, x.byteLength, x);
