@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import fc from 'fast-check';
-import { createRingBuffer, prefaultRing, RingReader, RingWriter } from '../src/internal/FrameRing.js';
+import {
+  createRingBuffer,
+  prefaultRing,
+  RingReader,
+  RingWriter,
+  ringHeader,
+} from '../src/internal/FrameRing.js';
 
 // Values a telemetry call takes, and what comes out on the other side: the same value, except that
 // -0 stays -0, NaN stays NaN (deepStrictEqual compares with Object.is) and strings with lone
@@ -158,4 +164,41 @@ test('FrameRing: mapping the pages in (prefaultRing) while frames wait changes n
   const out: unknown[] = [];
   for (let f = r.next(); f; f = r.next()) out.push(f.value);
   assert.deepEqual(out, values);
+});
+
+test('FrameRing: a sleeping reader is woken by the first frame of a burst; the frames after it do not notify again', async () => {
+  const sab = createRingBuffer(1 << 16);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  const header = ringHeader(sab);
+  /** Int32 slot 20 of the header: 1 while the reader sleeps on the write offset. */
+  const READER_WAITING = 20;
+  const woken = r.waitForFrames(60_000).then(() => 'woken');
+  // The reader naps (1 ms) before it says it sleeps.
+  while (Atomics.load(header, READER_WAITING) === 0) await new Promise((res) => setTimeout(res, 1));
+  assert.equal(w.write('first'), 'ok');
+  assert.equal(
+    Atomics.load(header, READER_WAITING),
+    0,
+    'the writer cleared the flag when it woke the reader',
+  );
+  assert.equal(w.write('second'), 'ok');
+  assert.equal(w.write('third'), 'ok');
+  // Without the wake-up the reader would sleep its whole 60 s timeout.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((res) => {
+    timer = setTimeout(res, 30_000, 'timed out');
+  });
+  assert.equal(await Promise.race([woken, timeout]), 'woken');
+  const out: unknown[] = [];
+  for (let f = r.next(); f; f = r.next()) out.push(f.value);
+  r.release();
+  assert.deepEqual(out, ['first', 'second', 'third']);
+  // Asleep again, it is woken again.
+  const again = r.waitForFrames(60_000).then(() => 'woken');
+  while (Atomics.load(header, READER_WAITING) === 0) await new Promise((res) => setTimeout(res, 1));
+  assert.equal(w.write('fourth'), 'ok');
+  assert.equal(await Promise.race([again, timeout]), 'woken');
+  assert.equal(r.next()?.value, 'fourth');
+  clearTimeout(timer);
 });
