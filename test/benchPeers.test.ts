@@ -65,3 +65,28 @@ test('bench:peers prints every peer with its CPU per step and its ratio', () => 
     /Python peers \/ grpo_otel Python bridge \(training thread\): numpy\+tensorboardX\+csv\+logging x\d+\.\d\d/,
   );
 });
+
+test('bench/peers/pause prints both kinds of work after each kind of pause, with the ratios', () => {
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'bench/peers/pause.ts', '--rounds', '20', '--pause-ms', '1'],
+    { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', timeout: 120_000 },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  for (const work of ['copy the per-token arrays (256 KB)', 'encode the generation frame (codec)']) {
+    const line = r.stdout.split('\n').find((l) => l.startsWith(work));
+    assert.ok(line, `no row for ${work} in:\n${r.stdout}`);
+    const [none, sleep, spin, sleepRatio, spinRatio] = line.slice(work.length).trim().split(/\s+/);
+    for (const v of [none, sleep, spin]) assert.ok(Number(v) > 0, `${work}: ${line}`);
+    // Each ratio is the pause's median over the no-pause median, as printed (rounded).
+    assert.ok(Math.abs(Number(sleepRatio?.slice(1)) - Number(sleep) / Number(none)) < 0.02, line);
+    assert.ok(Math.abs(Number(spinRatio?.slice(1)) - Number(spin) / Number(none)) < 0.02, line);
+  }
+  const bad = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'bench/peers/pause.ts', '--rounds', '5'],
+    { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /bad --rounds: 5/);
+});
